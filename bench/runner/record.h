@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Raw run records (DESIGN.md, contract 2): one JSON object per line, each line complete
+ * and flushed before the next is started, so a truncated file loses only its last line.
+ */
+#ifndef EB_RECORD_H
+#define EB_RECORD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define EB_RECORD_FORMAT 1
+
+struct rec {
+	FILE *f;
+	int sync;	/* fsync after each record (a regular file) */
+	int nfields;
+	int depth;
+};
+
+void rec_open(struct rec *r, FILE *f);
+void rec_begin(struct rec *r, const char *type);
+void rec_str(struct rec *r, const char *key, const char *val);
+void rec_u64(struct rec *r, const char *key, uint64_t val);
+void rec_f64(struct rec *r, const char *key, double val);
+void rec_u64_array(struct rec *r, const char *key, const uint64_t *v, size_t n);
+void rec_obj_begin(struct rec *r, const char *key);
+void rec_obj_end(struct rec *r);
+/* end the record: newline, flush (and fsync); -errno if the write failed */
+int rec_end(struct rec *r);
+
+#endif

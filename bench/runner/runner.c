@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exitbench-run: the VMM that runs a suite of benchmark guest kernels on /dev/kvm (Book3S
+ * PR) and writes one raw record per repetition. Runs inside the POWER host, emulated or
+ * real. Records go to --output (or stdout), progress to stderr.
+ */
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exits.h"
+#include "mailbox.h"
+#include "record.h"
+#include "suite.h"
+#include "vm.h"
+
+#define RUNNER_VERSION "0.1"
+#define MSR_SF (1ULL << 63)
+#define MSR_ME (1ULL << 12)
+#define MSR_LE (1ULL << 0)
+#define H_FUNCTION ((uint64_t)-2)
+#define MAX_BENCH 64
+
+struct options {
+	const char *suite;
+	const char *images;
+	const char *output;
+	const char *only;
+	unsigned timeout_s;	/* overrides the suite's when set */
+};
+
+static volatile sig_atomic_t watchdog_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	watchdog_fired = 1;
+}
+
+static void progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("exitbench-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: exitbench-run --suite FILE --images DIR [--output FILE] [--only NAME] [--timeout S]\n"
+		"  Runs each benchmark of the suite (DIR/<name>.bin guest kernels) in a PR KVM VM\n"
+		"  and writes one JSON record per line: env, bench, rep, skip, error, end.\n");
+}
+
+/* first line of /proc/cpuinfo starting with key, value into buf */
+static void cpuinfo(const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	size_t klen = strlen(key);
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, key, klen) || !colon || (line[klen] != ' ' && line[klen] != '\t' &&
+							    line[klen] != ':'))
+			continue;
+		colon++;
+		while (*colon == ' ')
+			colon++;
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+static int write_env(struct rec *r, const char *suite)
+{
+	struct utsname u;
+	char buf[256];
+	int api = vm_api_version();
+
+	rec_begin(r, "env");
+	rec_u64(r, "record_format", EB_RECORD_FORMAT);
+	rec_str(r, "runner", "exitbench-run " RUNNER_VERSION);
+	rec_str(r, "suite", suite);
+	if (!uname(&u)) {
+		rec_str(r, "kernel_release", u.release);
+		rec_str(r, "kernel_version", u.version);
+		rec_str(r, "machine", u.machine);
+	}
+	cpuinfo("cpu", buf, sizeof(buf));
+	rec_str(r, "cpu", buf);
+	cpuinfo("revision", buf, sizeof(buf));
+	rec_str(r, "cpu_revision", buf);
+	cpuinfo("timebase", buf, sizeof(buf));
+	rec_u64(r, "tb_hz", strtoull(buf, NULL, 10));
+	cpuinfo("platform", buf, sizeof(buf));
+	rec_str(r, "platform", buf);
+	cpuinfo("model", buf, sizeof(buf));
+	rec_str(r, "model", buf);
+	cpuinfo("MMU", buf, sizeof(buf));
+	rec_str(r, "mmu", buf);
+	rec_u64(r, "online_cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	if (api >= 0)
+		rec_u64(r, "kvm_api_version", api);
+	return rec_end(r);
+}
+
+static int write_problem(struct rec *r, const char *type, const char *bench, const char *what,
+			 const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	progress("%s: %s: %s", bench, type, reason);
+	rec_begin(r, type);
+	rec_str(r, "bench", bench);
+	rec_str(r, "what", what);
+	rec_str(r, "reason", reason);
+	return rec_end(r);
+}
+
+/* load DIR/name.bin and check its info block names the same benchmark */
+static int load_image(const char *dir, const char *name, char **image, size_t *size,
+		      struct eb_bench_info *info, char *err, size_t errlen)
+{
+	char path[4096];
+	FILE *f;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	if (len < (long)(EB_INFO_OFFSET + sizeof(*info)) || (unsigned long)len > EB_IMAGE_MAX) {
+		snprintf(err, errlen, "%s: size %ld is not a guest image (max %lu)", path, len,
+			 (unsigned long)EB_IMAGE_MAX);
+		fclose(f);
+		return -1;
+	}
+	*image = malloc(len);
+	if (!*image || fread(*image, 1, len, f) != (size_t)len) {
+		snprintf(err, errlen, "%s: read failed", path);
+		fclose(f);
+		free(*image);
+		return -1;
+	}
+	fclose(f);
+	*size = len;
+	memcpy(info, *image + EB_INFO_OFFSET, sizeof(*info));
+	if (le32toh(info->magic) != EB_INFO_MAGIC || le16toh(info->version) != EB_INFO_VERSION ||
+	    memchr(info->name, 0, sizeof(info->name)) == NULL ||
+	    memchr(info->what, 0, sizeof(info->what)) == NULL ||
+	    le32toh(info->exit_kind) >= EB_EXIT_KINDS) {
+		snprintf(err, errlen, "%s: no valid benchmark info at offset 0x%x", path, EB_INFO_OFFSET);
+		free(*image);
+		return -1;
+	}
+	if (strcmp(info->name, name)) {
+		snprintf(err, errlen, "%s: the image says it is benchmark '%s'", path, info->name);
+		free(*image);
+		return -1;
+	}
+	return 0;
+}
+
+struct bench_run {
+	const struct suite_entry *e;
+	struct eb_bench_info info;
+	struct eb_request req;
+	struct vm vm;
+	struct eb_mailbox *mb;
+	uint64_t before[EBC_N], after[EBC_N];
+	uint64_t user_exits;
+	uint32_t rep;
+	int failed;		/* error or hang recorded */
+	int skipped;
+};
+
+static int write_rep(struct rec *r, struct bench_run *b)
+{
+	const uint64_t *d = eb_mailbox_deltas(b->mb);
+	struct eb_exits x = { .user = b->user_exits, .doorbells = 1 };
+	struct eb_exit_judgement j;
+	uint64_t sum = 0;
+
+	for (int i = 0; i < EBC_N; i++)
+		x.c[i] = b->after[i] - b->before[i];
+	eb_exits_judge(&x, b->info.exit_kind, b->info.exits_per_iter, b->req.iterations, &j);
+	for (uint32_t i = 0; i < b->req.batches; i++)
+		sum += d[i];
+
+	rec_begin(r, "rep");
+	rec_str(r, "bench", b->e->name);
+	rec_u64(r, "rep", b->rep);
+	rec_u64(r, "iterations", b->req.iterations);
+	rec_u64(r, "batches", b->req.batches);
+	rec_u64(r, "rep_ticks", b->mb->rep_ticks);
+	rec_u64_array(r, "batch_ticks", d, b->req.batches);
+	rec_obj_begin(r, "exits");
+	for (int i = 0; i < EBC_N; i++)
+		rec_u64(r, eb_counter_names[i], x.c[i]);
+	rec_u64(r, "user", x.user);
+	rec_u64(r, "doorbells", x.doorbells);
+	rec_obj_end(r);
+	if (rec_end(r))
+		return -1;
+	progress("%s: rep %u/%u: %.2f ticks/iter, %.4f exits/iter%s%s", b->e->name, b->rep + 1,
+		 b->req.repetitions, (double)sum / (double)b->req.iterations, j.per_iteration,
+		 j.verdict == EB_EXITS_OK ? "" : ": ", j.verdict == EB_EXITS_OK ? "" : j.why);
+	if (j.verdict == EB_EXITS_UNREACHED) {
+		write_problem(r, "skip", b->e->name, "not-measurable",
+			      "not measurable on this host: %s; the remaining repetitions are not run",
+			      j.why);
+		b->skipped = 1;
+	}
+	return 0;
+}
+
+/* handle one doorbell; 1 when the benchmark is over */
+static int doorbell(struct rec *r, struct bench_run *b, uint64_t what)
+{
+	const char *why;
+	char buf[256];
+
+	switch (what) {
+	case EB_DB_REP_START:
+		if (b->mb->rep != b->rep)
+			return write_problem(r, "error", b->e->name, "protocol",
+					     "guest started repetition %u, expected %u", b->mb->rep,
+					     b->rep), b->failed = 1;
+		b->user_exits = 0;
+		if (vm_stats_read(&b->vm, b->before))
+			return write_problem(r, "error", b->e->name, "stats",
+					     "reading the vcpu statistics failed"), b->failed = 1;
+		return 0;
+	case EB_DB_REP_END:
+		if (vm_stats_read(&b->vm, b->after))
+			return write_problem(r, "error", b->e->name, "stats",
+					     "reading the vcpu statistics failed"), b->failed = 1;
+		if (eb_mailbox_check_rep(b->mb, EB_MAILBOX_SIZE, &b->req, b->rep, &why))
+			return write_problem(r, "error", b->e->name, "mailbox",
+					     "repetition %u: %s", b->rep, why), b->failed = 1;
+		if (write_rep(r, b))
+			return write_problem(r, "error", b->e->name, "output",
+					     "writing the record failed"), b->failed = 1;
+		b->rep++;
+		return b->skipped;
+	case EB_DB_DONE:
+		if (b->rep != b->req.repetitions)
+			return write_problem(r, "error", b->e->name, "protocol",
+					     "guest done after %u of %u repetitions", b->rep,
+					     b->req.repetitions), b->failed = 1;
+		return 1;
+	case EB_DB_FAIL:
+		eb_mailbox_describe_failure(b->mb, buf, sizeof(buf));
+		return write_problem(r, "error", b->e->name, "guest", "%s (repetition %u)", buf,
+				     b->rep), b->failed = 1;
+	default:
+		return write_problem(r, "error", b->e->name, "protocol",
+				     "unknown doorbell value %" PRIu64, what), b->failed = 1;
+	}
+}
+
+/* the exits the benchmark itself sends to userspace */
+static int serve_exit(struct rec *r, struct bench_run *b)
+{
+	struct kvm_run *run = b->vm.run;
+	uint64_t v = 0;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr == EB_DOORBELL_GPA && run->mmio.is_write && run->mmio.len == 8) {
+			memcpy(&v, run->mmio.data, 8);
+			return doorbell(r, b, le64toh(v));
+		}
+		if (run->mmio.phys_addr >= EB_MMIO_BENCH_GPA &&
+		    run->mmio.phys_addr < EB_MMIO_BENCH_GPA + 0x1000) {
+			if (!run->mmio.is_write)
+				memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			b->user_exits++;
+			return 0;
+		}
+		return write_problem(r, "error", b->e->name, "guest",
+				     "MMIO %s at unexpected address 0x%llx (repetition %u)",
+				     run->mmio.is_write ? "store" : "load",
+				     (unsigned long long)run->mmio.phys_addr, b->rep), b->failed = 1;
+	case KVM_EXIT_OSI:
+		b->user_exits++;	/* the answer is the registers as they are */
+		return 0;
+	case KVM_EXIT_PAPR_HCALL:
+		b->user_exits++;	/* the kernel did not answer it: neither do we */
+		run->papr_hcall.ret = H_FUNCTION;
+		return 0;
+	default:
+		return write_problem(r, "error", b->e->name, "guest",
+				     "unexpected exit reason %u (repetition %u)", run->exit_reason,
+				     b->rep), b->failed = 1;
+	}
+}
+
+/* run one benchmark; 0 when it ran, 1 when skipped for a stated reason, -1 on failure */
+static int run_bench(struct rec *r, const struct options *o, const struct suite_entry *e)
+{
+	struct bench_run b = { .e = e };
+	char err[512];
+	char *image = NULL;
+	size_t size;
+	uint32_t pvr = 0;
+	unsigned timeout = o->timeout_s ? o->timeout_s : e->timeout_s;
+	const char *missing = NULL;
+	int ret, done = 0;
+
+	if (load_image(o->images, e->name, &image, &size, &b.info, err, sizeof(err)))
+		return write_problem(r, "error", e->name, "image", "%s", err), -1;
+	b.info.exits_per_iter = le32toh(b.info.exits_per_iter);
+	b.info.exit_kind = le32toh(b.info.exit_kind);
+	b.info.flags = le32toh(b.info.flags);
+	b.req = (struct eb_request){ .iterations = e->iterations, .warmup = e->warmup,
+				     .batches = e->batches, .repetitions = e->repetitions };
+
+	ret = vm_create_pr(&b.vm, EB_GUEST_MEM_SIZE);
+	if (ret) {
+		free(image);
+		return write_problem(r, "error", e->name, "kvm",
+				     "creating a PR VM failed: %s (is kvm-pr.ko loaded and /dev/kvm there?)",
+				     strerror(-ret)), -1;
+	}
+	memcpy(b.vm.mem, image, size);
+	free(image);
+	b.mb = (struct eb_mailbox *)((char *)b.vm.mem + EB_MAILBOX_GPA);
+	eb_mailbox_init(b.mb, &b.req);
+
+	if ((b.info.flags & EB_NEED_OSI) && (ret = vm_enable_vcpu_cap(&b.vm, KVM_CAP_PPC_OSI)))
+		goto kvm_fail;
+	if ((b.info.flags & EB_NEED_PAPR) && (ret = vm_enable_vcpu_cap(&b.vm, KVM_CAP_PPC_PAPR)))
+		goto kvm_fail;
+	if ((ret = vm_set_entry(&b.vm, 0, MSR_SF | MSR_ME | MSR_LE)))
+		goto kvm_fail;
+	vm_get_pvr(&b.vm, &pvr);
+	ret = vm_stats_open(&b.vm, eb_counter_names, EBC_N, &missing);
+	if (ret) {
+		write_problem(r, "error", e->name, "stats",
+			      "cannot count exits: vcpu statistic %s: %s (KVM_GET_STATS_FD needs Linux 5.14+)",
+			      missing ? missing : "fd", strerror(-ret));
+		vm_destroy(&b.vm);
+		return -1;
+	}
+
+	rec_begin(r, "bench");
+	rec_str(r, "bench", e->name);
+	rec_str(r, "what", b.info.what);
+	rec_str(r, "exit_kind", eb_exit_kind_name(b.info.exit_kind));
+	rec_u64(r, "claimed_exits_per_iteration", b.info.exits_per_iter);
+	rec_u64(r, "iterations", e->iterations);
+	rec_u64(r, "batches", e->batches);
+	rec_u64(r, "repetitions", e->repetitions);
+	rec_u64(r, "warmup", e->warmup);
+	rec_u64(r, "timeout_s", timeout);
+	char pvrs[16];
+	snprintf(pvrs, sizeof(pvrs), "0x%08x", pvr);
+	rec_str(r, "vcpu_pvr", pvrs);
+	rec_end(r);
+	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
+		 e->repetitions, b.info.what);
+
+	watchdog_fired = 0;
+	alarm(timeout);
+	while (!done && !b.failed) {
+		ret = vm_run(&b.vm);
+		if (ret == -EINTR) {
+			if (!watchdog_fired)
+				continue;
+			write_problem(r, "error", e->name, "hang",
+				      "guest did not finish within %u s (repetition %u of %u, guest status %u); "
+				      "raise timeout= in the suite if it is only slow",
+				      timeout, b.rep + 1, e->repetitions, b.mb->status);
+			b.failed = 1;
+			break;
+		}
+		if (ret) {
+			write_problem(r, "error", e->name, "kvm", "KVM_RUN failed: %s (repetition %u)",
+				      strerror(-ret), b.rep);
+			b.failed = 1;
+			break;
+		}
+		done = serve_exit(r, &b) > 0;
+	}
+	alarm(0);
+	vm_destroy(&b.vm);
+	return b.failed ? -1 : b.skipped;
+
+kvm_fail:
+	write_problem(r, "error", e->name, "kvm", "setting up the vcpu failed: %s", strerror(-ret));
+	vm_destroy(&b.vm);
+	return -1;
+}
+
+/* names of the DIR/NAME.bin images, for the suite check */
+static size_t list_images(const char *dir, char names[][SUITE_NAME_LEN], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && len - 4 < SUITE_NAME_LEN && !strcmp(de->d_name + len - 4, ".bin")) {
+			memcpy(names[n], de->d_name, len - 4);
+			names[n++][len - 4] = '\0';
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "suite", required_argument, NULL, 's' },
+		{ "images", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "only", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { 0 };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	char names[MAX_BENCH][SUITE_NAME_LEN];
+	const char *known[MAX_BENCH];
+	struct suite s;
+	struct rec r;
+	char err[1024];
+	FILE *out = stdout;
+	size_t nknown, ran = 0, failed = 0, skipped = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:i:o:n:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.suite = optarg; break;
+		case 'i': o.images = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 'n': o.only = optarg; break;
+		case 't': o.timeout_s = strtoul(optarg, NULL, 10); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!o.suite || !o.images || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (suite_load(o.suite, &s, err, sizeof(err))) {
+		fprintf(stderr, "exitbench-run: %s\n", err);
+		return 2;
+	}
+	nknown = list_images(o.images, names, MAX_BENCH);
+	for (size_t i = 0; i < nknown; i++)
+		known[i] = names[i];
+	if (suite_check_names(&s, o.suite, known, nknown, err, sizeof(err))) {
+		fprintf(stderr, "exitbench-run: %s in %s\n", err, o.images);
+		return 2;
+	}
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		fprintf(stderr, "exitbench-run: %s: %s\n", o.output, strerror(errno));
+		return 2;
+	}
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: the alarm must interrupt KVM_RUN */
+	rec_open(&r, out);
+	if (write_env(&r, o.suite)) {
+		fprintf(stderr, "exitbench-run: writing records failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (access("/dev/kvm", R_OK | W_OK))
+		progress("/dev/kvm: %s: load kvm.ko and kvm-pr.ko first", strerror(errno));
+	for (size_t i = 0; i < s.n; i++) {
+		if (o.only && strcmp(o.only, s.entries[i].name))
+			continue;
+		ran++;
+		switch (run_bench(&r, &o, &s.entries[i])) {
+		case 0: break;
+		case 1: skipped++; break;
+		default: failed++; break;
+		}
+	}
+	rec_begin(&r, "end");
+	rec_u64(&r, "benchmarks", ran);
+	rec_u64(&r, "failed", failed);
+	rec_u64(&r, "skipped", skipped);
+	rec_end(&r);
+	progress("done: %zu benchmarks, %zu failed, %zu not measurable", ran, failed, skipped);
+	suite_free(&s);
+	if (out != stdout)
+		fclose(out);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Suite files: which benchmarks run, how long. Plain text, one benchmark a line:
+ *     # comment
+ *     name  iterations  repetitions  [batches=N] [warmup=N] [timeout=SECONDS]
+ * Portable C: parsed by the runner in the POWER host and by exitbench on the x86 side.
+ */
+#ifndef EB_SUITE_H
+#define EB_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SUITE_NAME_LEN 24
+
+struct suite_entry {
+	char name[SUITE_NAME_LEN];
+	uint64_t iterations;		/* per repetition */
+	uint32_t repetitions;
+	uint32_t batches;		/* per repetition; divides iterations */
+	uint64_t warmup;		/* iterations before the first repetition */
+	uint32_t timeout_s;		/* watchdog for the whole benchmark */
+	int line;
+};
+
+struct suite {
+	struct suite_entry *entries;
+	size_t n;
+};
+
+/* Parse a suite; on error returns -EINVAL and writes "file:line: what" into err. */
+int suite_parse(FILE *f, const char *fname, struct suite *s, char *err, size_t errlen);
+/* Parse a suite file by name (-errno and err filled on failure). */
+int suite_load(const char *path, struct suite *s, char *err, size_t errlen);
+/* Check every name is in known[] (n names); -ENOENT and err filled otherwise. */
+int suite_check_names(const struct suite *s, const char *fname, const char *const *known,
+		      size_t n, char *err, size_t errlen);
+void suite_free(struct suite *s);
+
+#endif

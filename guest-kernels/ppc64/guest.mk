@@ -1,0 +1,33 @@
+# Build of the ppc64 guest kernels: one flat image per benchmark in bench/ppc64/,
+# each linked with the boot stub and the mailbox protocol of guest-kernels/ppc64.
+GUEST_CC      := $(CROSS_COMPILE)gcc
+GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
+GUEST_CFLAGS  := -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+	-mlittle-endian -mcpu=power8 -msoft-float -mno-altivec -mno-vsx \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-pic -mcmodel=medium \
+	-Iguest-kernels/include -Iguest-kernels/ppc64 -Wa,-mregnames
+GUEST_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-T,guest-kernels/ppc64/guest.lds \
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+BENCHMARKS   := $(sort $(basename $(notdir $(wildcard bench/ppc64/*.S))))
+GUEST_DIR    := $(O)/ppc64/guest
+GUEST_IMAGES := $(BENCHMARKS:%=$(GUEST_DIR)/%.bin)
+GUEST_LIB    := $(GUEST_DIR)/lib/start.o $(GUEST_DIR)/lib/main.o
+GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h guest-kernels/ppc64/asm.h
+
+$(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.S $(GUEST_DEPS) | check-cross
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.c $(GUEST_DEPS) | check-cross
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/%.o: bench/ppc64/%.S $(GUEST_DEPS) | check-cross
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/%.elf: $(GUEST_DIR)/%.o $(GUEST_LIB) guest-kernels/ppc64/guest.lds
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_LIB) $<
+$(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	$(GUEST_OBJCOPY) -O binary $< $@
+
+.PRECIOUS: $(GUEST_DIR)/%.elf $(GUEST_DIR)/%.o
+guests: $(GUEST_IMAGES)

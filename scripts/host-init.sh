@@ -1,0 +1,29 @@
+#!/bin/busybox sh
+# /init of the emulated POWER host: load PR KVM, run the suite, power off.
+# Records go to the second console (/dev/hvc1, a file on the x86 side), away from the
+# kernel's log; lines starting with "exitbench-" on hvc0 are progress for the user.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+echo 1 >/proc/sys/kernel/printk 2>/dev/null
+
+fatal() {
+	echo "exitbench-fatal: $*"
+	echo "exitbench-status: 3"
+	sync
+	poweroff -f
+}
+
+insmod /lib/modules/kvm.ko || fatal "insmod kvm.ko failed (host kernel and module do not match?)"
+insmod /lib/modules/kvm-pr.ko || fatal "insmod kvm-pr.ko failed: no PR KVM on this host (needs a hash-MMU POWER CPU)"
+[ -c /dev/kvm ] || fatal "no /dev/kvm after loading kvm-pr.ko"
+out=/dev/hvc1
+[ -c $out ] || fatal "no /dev/hvc1 for the records (QEMU needs a second spapr-vty)"
+echo "exitbench-host: $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo | sed 's/.*: //'), PR KVM loaded"
+/exitbench/exitbench-run --suite /exitbench/suite --images /exitbench/guests --output $out 2>&1
+echo "exitbench-status: $?"
+sync
+poweroff -f

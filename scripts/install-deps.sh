@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install the Debian packages exitbench needs, only those missing.
+# usage: scripts/install-deps.sh [host|target|all]
+#   host:   what the x86 side needs to build the analysis tools and run make check's unit tests
+#   target: cross compiler, kernel source, QEMU, ppc64el userland for the emulated host
+set -u
+what=${1:-all}
+
+host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox"
+target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
+ flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod"
+foreign_pkgs="busybox-static:ppc64el"
+
+case "$what" in
+host) want="$host_pkgs"; foreign="" ;;
+target) want="$target_pkgs"; foreign="$foreign_pkgs" ;;
+all) want="$host_pkgs $target_pkgs"; foreign="$foreign_pkgs" ;;
+*) echo "install-deps: unknown set '$what' (host, target or all)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want $foreign; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+
+if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+	dpkg --add-architecture ppc64el
+fi
+
+# apt-get update can exit 100 for one index in mid-sync (seen with bookworm-security
+# binary-ppc64el) while every other index loaded: judge by whether the packages are
+# installable, not by update's exit code, and retry once.
+installable() {
+	for p in $missing; do
+		apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || return 1
+	done
+}
+export DEBIAN_FRONTEND=noninteractive
+for try in 1 2; do
+	apt-get update -qq >/dev/null 2>&1
+	installable && break
+	[ $try = 2 ] && { echo "install-deps: packages not installable after apt-get update:$missing; check /etc/apt/sources.list" >&2; exit 1; }
+	sleep 5
+done
+for try in 1 2; do
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null && exit 0
+	sleep 5
+done
+echo "install-deps: apt-get install failed for:$missing" >&2
+exit 1

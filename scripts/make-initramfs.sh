@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Pack the emulated host's initramfs: busybox, kvm.ko + kvm-pr.ko, the runner, the guest
+# kernels and the suite.
+# usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR SUITE OUT.cpio.gz
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+[ $# = 5 ] || die "usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR SUITE OUT"
+kdir=$1 runner=$2 guests=$3 suite=$4 out=$5
+
+# busybox for ppc64el, downloaded (not installed: it would replace the host's /bin/busybox)
+bb=$EXITBENCH_CACHE/busybox-ppc64el/bin/busybox
+if [ ! -x "$bb" ]; then
+	dpkg --print-foreign-architectures | grep -qx ppc64el ||
+		die "ppc64el is not a dpkg architecture here; run: scripts/install-deps.sh target"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q busybox-static:ppc64el >/dev/null 2>&1) ||
+		die "cannot download busybox-static:ppc64el; run: scripts/install-deps.sh target"
+	rm -rf "$EXITBENCH_CACHE/busybox-ppc64el"
+	dpkg-deb -x "$tmp"/busybox-static_*_ppc64el.deb "$EXITBENCH_CACHE/busybox-ppc64el"
+	rm -rf "$tmp"
+	[ -x "$bb" ] || die "busybox-static:ppc64el has no bin/busybox"
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,exitbench/guests,lib/modules}
+cp "$bb" "$root/bin/busybox"
+cp "$kdir/kvm.ko" "$kdir/kvm-pr.ko" "$root/lib/modules/"
+cp "$runner" "$root/exitbench/exitbench-run"
+cp "$guests"/*.bin "$root/exitbench/guests/"
+cp "$suite" "$root/exitbench/suite"
+cp "$here/host-init.sh" "$root/init"
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
