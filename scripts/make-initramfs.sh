@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pack the emulated host's initramfs: busybox, kvm.ko + kvm-pr.ko, the runner, the guest
 # kernels and the suite.
-# usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR SUITE OUT.cpio.gz
+# usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR[:GUEST_DIR...] SUITE OUT.cpio.gz
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -28,7 +28,10 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,exitbench/guests,lib/modules}
 cp "$bb" "$root/bin/busybox"
 cp "$kdir/kvm.ko" "$kdir/kvm-pr.ko" "$root/lib/modules/"
 cp "$runner" "$root/exitbench/exitbench-run"
-cp "$guests"/*.bin "$root/exitbench/guests/"
+IFS=: read -r -a gdirs <<<"$guests"
+for g in "${gdirs[@]}"; do
+	cp "$g"/*.bin "$root/exitbench/guests/"
+done
 cp "$suite" "$root/exitbench/suite"
 cp "$here/host-init.sh" "$root/init"
 chmod +x "$root/init"

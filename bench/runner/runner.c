@@ -237,7 +237,7 @@ static int write_rep(struct rec *r, struct bench_run *b)
 		 j.verdict == EB_EXITS_OK ? "" : ": ", j.verdict == EB_EXITS_OK ? "" : j.why);
 	if (j.verdict == EB_EXITS_UNREACHED) {
 		write_problem(r, "skip", b->e->name, "not-measurable",
-			      "not measurable on this host: %s; the remaining repetitions are not run",
+			      "not measurable on this host: %s (the remaining repetitions are not run)",
 			      j.why);
 		b->skipped = 1;
 	}

@@ -29,5 +29,17 @@ $(GUEST_DIR)/%.elf: $(GUEST_DIR)/%.o $(GUEST_LIB) guest-kernels/ppc64/guest.lds
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(GUEST_OBJCOPY) -O binary $< $@
 
-.PRECIOUS: $(GUEST_DIR)/%.elf $(GUEST_DIR)/%.o
+# test-only guests (tests/guests/ppc64): built beside the real ones, never in a default suite
+TEST_BENCHMARKS := $(sort $(basename $(notdir $(wildcard tests/guests/ppc64/*.S))))
+TEST_GUEST_DIR  := $(O)/ppc64/test-guest
+$(TEST_GUEST_DIR)/%.o: tests/guests/ppc64/%.S $(GUEST_DEPS) | check-cross
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(TEST_GUEST_DIR)/%.elf: $(TEST_GUEST_DIR)/%.o $(GUEST_LIB) guest-kernels/ppc64/guest.lds
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_LIB) $<
+$(TEST_GUEST_DIR)/%.bin: $(TEST_GUEST_DIR)/%.elf
+	$(GUEST_OBJCOPY) -O binary $< $@
+
+.PRECIOUS: $(GUEST_DIR)/%.elf $(GUEST_DIR)/%.o $(TEST_GUEST_DIR)/%.elf $(TEST_GUEST_DIR)/%.o $(GUEST_LIB)
 guests: $(GUEST_IMAGES)
+test-guests: $(TEST_BENCHMARKS:%=$(TEST_GUEST_DIR)/%.bin) $(GUEST_IMAGES)

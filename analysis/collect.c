@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <exitbench/mailbox.h>
+#include "../bench/runner/exits.h"
+#include "collect.h"
+
+static void problem(struct collect_report *rep, const char *fname, size_t line, const char *what)
+{
+	rep->bad_lines++;
+	if (!rep->first_problem[0])
+		snprintf(rep->first_problem, sizeof(rep->first_problem), "%s:%zu: %s", fname, line, what);
+}
+
+static uint32_t kind_from_name(const char *name)
+{
+	for (uint32_t k = 0; k < EB_EXIT_KINDS; k++)
+		if (!strcmp(eb_exit_kind_name(k), name))
+			return k;
+	return EB_EXIT_KINDS;
+}
+
+static void copy_env(struct results *r, json_t *rec)
+{
+	static const char *const keys[][2] = {
+		{ "kernel_release", "host_kernel_release" }, { "kernel_version", "host_kernel_version" },
+		{ "cpu", "cpu" }, { "cpu_revision", "cpu_revision" }, { "tb_hz", "tb_hz" },
+		{ "platform", "platform" }, { "model", "model" }, { "mmu", "mmu" },
+		{ "kvm_api_version", "kvm_api_version" }, { "runner", "runner" },
+		{ "online_cpus", "host_cpus" },
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(rec, keys[i][0]);
+
+		if (v)
+			json_object_set(r->env, keys[i][1], v);
+	}
+}
+
+static int take_bench(struct results *r, json_t *rec, const char *name)
+{
+	struct res_bench *b = res_find(r, name);
+	const char *what = "", *kind = "";
+	json_int_t it = 0, bat = 0, reps = 0, claimed = 0;
+
+	if (json_unpack(rec, "{s?s,s?s,s:I,s:I,s:I,s:I}", "what", &what, "exit_kind", &kind,
+			"iterations", &it, "batches", &bat, "repetitions", &reps,
+			"claimed_exits_per_iteration", &claimed) ||
+	    it <= 0 || bat <= 0 || reps <= 0 || claimed < 0 || it % bat)
+		return -EINVAL;
+	if (!b && !(b = res_add(r, name)))
+		return -ENOMEM;
+	snprintf(b->what, sizeof(b->what), "%s", what);
+	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
+	b->iterations = it;
+	b->batches = bat;
+	b->repetitions = reps;
+	b->claimed_exits_per_iteration = claimed;
+	b->exits_per_iteration = NAN;
+	json_object_set(r->env, "vcpu_pvr", json_object_get(rec, "vcpu_pvr"));
+	return 0;
+}
+
+/* the attributed exits and iterations so far, to average exits per iteration */
+struct tally {
+	char name[32];
+	double exits, iterations;
+};
+
+static int take_rep(struct results *r, json_t *rec, const char *name, struct tally *t,
+		    const char **why)
+{
+	struct res_bench *b = res_find(r, name);
+	struct eb_exits x = { 0 };
+	struct eb_exit_judgement j;
+	json_t *ticks, *exits, *v;
+	json_int_t it = 0, bat = 0;
+	double sum = 0, per_batch;
+	size_t i;
+
+	if (!b)
+		return *why = "repetition of a benchmark with no 'bench' record", -EINVAL;
+	if (json_unpack(rec, "{s:I,s:I,s:o,s:o}", "iterations", &it, "batches", &bat,
+			"batch_ticks", &ticks, "exits", &exits) ||
+	    !json_is_array(ticks) || !json_is_object(exits))
+		return *why = "repetition record lacks iterations, batches, batch_ticks or exits", -EINVAL;
+	if ((uint64_t)it != b->iterations || (uint64_t)bat != b->batches ||
+	    json_array_size(ticks) != (size_t)bat)
+		return *why = "repetition record disagrees with its benchmark's iterations or batches", -EINVAL;
+	for (int c = 0; c < EBC_N; c++) {
+		v = json_object_get(exits, eb_counter_names[c]);
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return *why = "repetition record lacks an exit counter", -EINVAL;
+		x.c[c] = json_integer_value(v);
+	}
+	x.user = json_integer_value(json_object_get(exits, "user"));
+	x.doorbells = json_integer_value(json_object_get(exits, "doorbells"));
+	json_array_foreach(ticks, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return *why = "batch_ticks holds something other than whole ticks", -EINVAL;
+		sum += (double)json_integer_value(v);
+	}
+	per_batch = (double)it / (double)bat;
+	json_array_foreach(ticks, i, v)
+		if (res_push_batch(b, (double)json_integer_value(v) / per_batch))
+			return -ENOMEM;
+	if (res_push_run(b, sum / (double)it))
+		return -ENOMEM;
+
+	eb_exits_judge(&x, kind_from_name(b->exit_kind), b->claimed_exits_per_iteration, it, &j);
+	b->background_exits += j.background;
+	if (j.verdict != EB_EXITS_OK && b->exits_ok) {
+		b->exits_ok = 0;
+		snprintf(b->exits_note, sizeof(b->exits_note), "repetition %zu: %s", b->nruns - 1, j.why);
+	}
+	if (strcmp(t->name, name)) {
+		snprintf(t->name, sizeof(t->name), "%s", name);
+		t->exits = t->iterations = 0;
+	}
+	t->exits += (double)j.attributed;
+	t->iterations += (double)it;
+	b->exits_per_iteration = t->exits / t->iterations;
+	return 0;
+}
+
+static int take_problem(struct results *r, json_t *rec, const char *name, enum res_status st)
+{
+	struct res_bench *b = res_find(r, name);
+	const char *reason = json_string_value(json_object_get(rec, "reason"));
+
+	if (!b && !(b = res_add(r, name)))
+		return -ENOMEM;
+	b->status = st;
+	snprintf(b->reason, sizeof(b->reason), "%s", reason ? reason : "(no reason given)");
+	if (st == RES_SKIPPED) {
+		/* what was timed did not exit as it must: no figure to show for it */
+		b->nruns = b->nbatch = 0;
+	}
+	return 0;
+}
+
+int collect_records(FILE *f, const char *fname, struct results *r, struct collect_report *rep)
+{
+	struct tally t = { "", 0, 0 };
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	int ret = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	while ((len = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *rec;
+		const char *type, *name = NULL, *why = "not a record";
+
+		lineno++;
+		if (line[len - 1] != '\n') {
+			problem(rep, fname, lineno, "last record cut off (the run was interrupted)");
+			break;
+		}
+		if (len == 1)
+			continue;
+		rec = json_loads(line, 0, &je);
+		if (!rec || !json_is_object(rec) ||
+		    !(type = json_string_value(json_object_get(rec, "type")))) {
+			problem(rep, fname, lineno, "not a JSON record with a type");
+			json_decref(rec);
+			continue;
+		}
+		name = json_string_value(json_object_get(rec, "bench"));
+		if (!strcmp(type, "env")) {
+			copy_env(r, rec);
+			ret = 0;
+		} else if (!strcmp(type, "end")) {
+			rep->ended = 1;
+			ret = 0;
+		} else if (!name) {
+			ret = -EINVAL;
+			why = "record without a benchmark name";
+		} else if (!strcmp(type, "bench")) {
+			ret = take_bench(r, rec, name);
+			why = "bench record lacks iterations, batches, repetitions";
+		} else if (!strcmp(type, "rep")) {
+			ret = take_rep(r, rec, name, &t, &why);
+		} else if (!strcmp(type, "skip")) {
+			ret = take_problem(r, rec, name, RES_SKIPPED);
+		} else if (!strcmp(type, "error")) {
+			ret = take_problem(r, rec, name, RES_FAILED);
+		} else {
+			ret = -EINVAL;
+			why = "unknown record type";
+		}
+		json_decref(rec);
+		if (ret == -ENOMEM)
+			break;
+		if (ret) {
+			problem(rep, fname, lineno, why);
+			ret = 0;
+			continue;
+		}
+		rep->records++;
+	}
+	if (ferror(f))
+		ret = -EIO;
+	free(line);
+	res_derive(r);
+	return ret;
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exitbench: the x86-side (or POWER-side, natively) tool that turns the runner's raw
+ * records into results.json, reports and plots. One subcommand per function, dispatched
+ * from one table, as in git and perf.
+ * Exit status: 0 fine, 1 results written but something failed or is missing, 2 bad input.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bench/runner/suite.h"
+#include "collect.h"
+#include "report.h"
+#include "results.h"
+
+#define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
+
+static int cmd_collect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
+		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "";
+	struct collect_report rep;
+	struct results r;
+	char err[1024];
+	int c, status = 0, ret;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "o:e:s:r:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'e': envf = optarg; break;
+		case 's': suitef = optarg; break;
+		case 'r': run_id = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1 || !out)
+		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID]");
+	f = fopen(argv[optind], "r");
+	if (!f)
+		die2("%s: %s", argv[optind], strerror(errno));
+	res_init(&r);
+	snprintf(r.run_id, sizeof(r.run_id), "%s", run_id);
+	if (envf) {
+		json_error_t je;
+		json_t *env = json_load_file(envf, 0, &je);
+
+		if (!json_is_object(env)) {
+			fclose(f);
+			res_free(&r);
+			die2("%s: not a JSON object: %s", envf, je.text);
+		}
+		json_object_update(r.env, env);
+		json_decref(env);
+	}
+	ret = collect_records(f, argv[optind], &r, &rep);
+	fclose(f);
+	if (ret) {
+		res_free(&r);
+		die2("%s: %s", argv[optind], strerror(-ret));
+	}
+	if (rep.bad_lines) {
+		fprintf(stderr, "exitbench: %zu bad record line(s) skipped, first: %s\n", rep.bad_lines,
+			rep.first_problem);
+		status = 1;
+	}
+	if (!rep.ended) {
+		fprintf(stderr, "exitbench: %s: the runner did not finish (no 'end' record); "
+			"keeping the %zu records taken\n", argv[optind], rep.records);
+		status = 1;
+	}
+	/* benchmarks of the suite the run never reached, or cut short */
+	if (suitef) {
+		struct suite s;
+
+		if (suite_load(suitef, &s, err, sizeof(err)) == 0) {
+			for (size_t i = 0; i < s.n; i++) {
+				struct res_bench *b = res_find(&r, s.entries[i].name);
+
+				if (!b && (b = res_add(&r, s.entries[i].name))) {
+					b->status = RES_FAILED;
+					b->iterations = s.entries[i].iterations;
+					b->batches = s.entries[i].batches;
+					b->repetitions = s.entries[i].repetitions;
+					snprintf(b->reason, sizeof(b->reason),
+						 "not run: the host stopped before this benchmark");
+				}
+			}
+			suite_free(&s);
+		}
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		struct res_bench *b = &r.b[i];
+
+		if (b->status == RES_OK && b->nruns < b->repetitions) {
+			b->status = RES_FAILED;
+			snprintf(b->reason, sizeof(b->reason), "cut short after %zu of %llu repetitions",
+				 b->nruns, (unsigned long long)b->repetitions);
+		}
+		if (b->status == RES_FAILED)
+			status = 1;
+	}
+	res_derive(&r);
+	ret = res_write(&r, out);
+	res_free(&r);
+	if (ret)
+		die2("%s: %s", out, strerror(-ret));
+	return status;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output-dir", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *plot_problem;
+	struct results r;
+	char err[1024], *copy = NULL;
+	int c, quiet = 0, ret;
+
+	while ((c = getopt_long(argc, argv, "o:q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': dir = optarg; break;
+		case 'q': quiet = 1; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1)
+		die2("usage: exitbench report results.json [-o DIR] [--quiet]");
+	if (res_read(argv[optind], &r, err, sizeof(err)))
+		die2("%s", err);
+	if (!dir) {
+		copy = strdup(argv[optind]);
+		dir = dirname(copy);
+	}
+	ret = report_write(&r, dir, &plot_problem);
+	if (!ret && !quiet)
+		report_table(stdout, &r);
+	res_free(&r);
+	if (ret) {
+		fprintf(stderr, "exitbench: writing the report in %s: %s\n", dir, strerror(-ret));
+		free(copy);
+		return 2;
+	}
+	free(copy);
+	if (plot_problem) {
+		fprintf(stderr, "exitbench: report written without histograms: %s\n", plot_problem);
+		return 1;
+	}
+	return 0;
+}
+
+/* names of DIR/<name>.S: the benchmarks that exist */
+static size_t bench_names(const char *dir, char (*names)[SUITE_NAME_LEN], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 2 && len - 2 < SUITE_NAME_LEN && (!strcmp(de->d_name + len - 2, ".S") ||
+							    !strcmp(de->d_name + len - 2, ".c"))) {
+			memcpy(names[n], de->d_name, len - 2);
+			names[n++][len - 2] = '\0';
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static int cmd_suite(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "benchmarks", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 },
+	};
+	const char *dir = "bench/ppc64";
+	char names[64][SUITE_NAME_LEN], err[2048];
+	const char *known[64];
+	struct suite s;
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+		if (c != 'b')
+			return 2;
+		dir = optarg;
+	}
+	if (optind != argc - 1)
+		die2("usage: exitbench suite FILE [--benchmarks DIR[:DIR...]]");
+	if (suite_load(argv[optind], &s, err, sizeof(err)))
+		die2("%s", err);
+	/* DIR[:DIR...] */
+	n = 0;
+	char *dirs = strdup(dir), *save = NULL;
+
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
+		n += bench_names(d, names + n, 64 - n);
+	free(dirs);
+	if (!n) {
+		suite_free(&s);
+		die2("%s: no benchmark files (<name>.S)", dir);
+	}
+	for (size_t i = 0; i < n; i++)
+		known[i] = names[i];
+	if (suite_check_names(&s, argv[optind], known, n, err, sizeof(err))) {
+		suite_free(&s);
+		die2("%s", err);
+	}
+	for (size_t i = 0; i < s.n; i++)
+		printf("%s %llu %u batches=%u warmup=%llu timeout=%u\n", s.entries[i].name,
+		       (unsigned long long)s.entries[i].iterations, s.entries[i].repetitions,
+		       s.entries[i].batches, (unsigned long long)s.entries[i].warmup,
+		       s.entries[i].timeout_s);
+	suite_free(&s);
+	return 0;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} cmds[] = {
+	{ "collect", cmd_collect, "raw run records -> results.json" },
+	{ "report", cmd_report, "results.json -> report.md, histograms; prints the table" },
+	{ "suite", cmd_suite, "check a suite file against the benchmarks there are" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: exitbench COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "exitbench: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

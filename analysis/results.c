@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+
+static const char *const status_names[] = { "ok", "skipped", "failed" };
+
+const char *res_status_name(enum res_status s)
+{
+	return status_names[s];
+}
+
+void res_init(struct results *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->env = json_object();
+	r->tb_hz = NAN;
+}
+
+void res_free(struct results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->b[i].runs);
+		free(r->b[i].batch);
+	}
+	free(r->b);
+	json_decref(r->env);
+	memset(r, 0, sizeof(*r));
+}
+
+struct res_bench *res_add(struct results *r, const char *name)
+{
+	struct res_bench *nb = realloc(r->b, (r->n + 1) * sizeof(*nb));
+
+	if (!nb)
+		return NULL;
+	r->b = nb;
+	nb = &r->b[r->n++];
+	memset(nb, 0, sizeof(*nb));
+	snprintf(nb->name, sizeof(nb->name), "%s", name);
+	nb->exits_ok = 1;
+	return nb;
+}
+
+struct res_bench *res_find(struct results *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->b[i].name, name))
+			return &r->b[i];
+	return NULL;
+}
+
+static int push(double **v, size_t *n, double x)
+{
+	/* grow by doubling: capacity is the next power of two at or above n */
+	if ((*n & (*n - 1)) == 0) {
+		double *nv = realloc(*v, (*n ? 2 * *n : 1) * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+int res_push_run(struct res_bench *b, double x)
+{
+	return push(&b->runs, &b->nruns, x);
+}
+
+int res_push_batch(struct res_bench *b, double x)
+{
+	return push(&b->batch, &b->nbatch, x);
+}
+
+void res_derive(struct results *r)
+{
+	json_t *tb = json_object_get(r->env, "tb_hz");
+
+	r->tb_hz = json_is_number(tb) && json_number_value(tb) > 0 ? json_number_value(tb) : NAN;
+	for (size_t i = 0; i < r->n; i++) {
+		stats_summarize(r->b[i].runs, r->b[i].nruns, &r->b[i].runs_sum);
+		stats_summarize(r->b[i].batch, r->b[i].nbatch, &r->b[i].batch_sum);
+	}
+}
+
+double res_ns(const struct results *r, double ticks)
+{
+	return ticks * 1e9 / r->tb_hz;
+}
+
+const struct res_bench *res_baseline(const struct results *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->b[i].name, "null") && r->b[i].nruns > 0)
+			return &r->b[i];
+	return NULL;
+}
+
+/* ---- writing ---- */
+
+static json_t *num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *array_of(const double *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, num(v[i]));
+	return a;
+}
+
+static json_t *summary_json(const struct res_bench *b, const struct results *r, int ns)
+{
+	const struct stats_summary *rs = &b->runs_sum, *bs = &b->batch_sum;
+	double k = ns ? 1e9 / r->tb_hz : 1;
+
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:I,s:I}",
+			 "median", num(rs->median * k), "mean", num(rs->mean * k),
+			 "p1", num(bs->p1 * k), "p5", num(bs->p5 * k), "p50", num(bs->p50 * k),
+			 "p95", num(bs->p95 * k), "p99", num(bs->p99 * k),
+			 "min", num(bs->min * k), "max", num(bs->max * k),
+			 "mean_ci95", num(rs->ci_lo * k), num(rs->ci_hi * k),
+			 "sd_runs", num(rs->sd * k),
+			 "n_runs", (json_int_t)rs->n, "n_batches", (json_int_t)bs->n);
+}
+
+static json_t *bench_json(const struct res_bench *b, const struct results *r)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,s:s}",
+			      "name", b->name, "what", b->what, "exit_kind", b->exit_kind,
+			      "status", res_status_name(b->status),
+			      "iterations", (json_int_t)b->iterations,
+			      "batches", (json_int_t)b->batches,
+			      "repetitions", (json_int_t)b->repetitions,
+			      "claimed_exits_per_iteration", (json_int_t)b->claimed_exits_per_iteration,
+			      "exits_per_iteration", num(b->exits_per_iteration),
+			      "background_exits", (json_int_t)b->background_exits,
+			      "exits_check", b->exits_ok ? "ok" : "mismatch",
+			      "exits_note", b->exits_note,
+			      "unit", "timebase ticks per iteration");
+
+	if (b->status != RES_OK)
+		json_object_set_new(o, "reason", json_string(b->reason));
+	json_object_set_new(o, "runs", array_of(b->runs, b->nruns));
+	json_object_set_new(o, "batch_ticks_per_iteration", array_of(b->batch, b->nbatch));
+	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
+	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
+	return o;
+}
+
+/* net cost of one exit: benchmark minus the null loop, Welch interval over runs */
+static json_t *net_json(const struct results *r)
+{
+	const struct res_bench *base = res_baseline(r);
+	json_t *a = json_array();
+
+	if (!base)
+		return a;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct res_bench *b = &r->b[i];
+		double d, lo, hi;
+
+		if (b == base || b->status != RES_OK || b->claimed_exits_per_iteration == 0 ||
+		    stats_welch_diff(&b->runs_sum, &base->runs_sum, &d, &lo, &hi))
+			continue;
+		d /= b->claimed_exits_per_iteration;
+		lo /= b->claimed_exits_per_iteration;
+		hi /= b->claimed_exits_per_iteration;
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
+						   "name", b->name, "baseline", base->name,
+						   "ticks", num(d), "ticks_ci95", num(lo), num(hi),
+						   "ns", num(res_ns(r, d)), "ns_ci95",
+						   num(res_ns(r, lo)), num(res_ns(r, hi))));
+	}
+	return a;
+}
+
+int res_write(const struct results *r, const char *path)
+{
+	char tmp[4096];
+	json_t *root, *benches = json_array();
+	int ret = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(benches, bench_json(&r->b[i], r));
+	root = json_pack("{s:i,s:s,s:s,s:O,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
+			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", r->env,
+			 "benchmarks", benches, "net_exit_cost", net_json(r));
+	if (!root)
+		return -ENOMEM;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
+		ret = -EIO;
+	else if (rename(tmp, path))
+		ret = -errno;
+	json_decref(root);
+	return ret;
+}
+
+/* ---- reading ---- */
+
+static int fail(char *err, size_t len, const char *path, const char *fmt, const char *arg)
+{
+	int n = snprintf(err, len, "%s: ", path);
+
+	snprintf(err + n, len - n, fmt, arg);
+	return -EINVAL;
+}
+
+static int read_numbers(json_t *a, struct res_bench *b, int (*pushf)(struct res_bench *, double))
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a))
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return -EINVAL;
+		if (pushf(b, json_number_value(v)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
+{
+	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
+	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
+	json_t *runs, *batch, *epi = NULL;
+	json_error_t je;
+	struct res_bench *b;
+
+	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o}",
+			   "name", &name, "what", &what, "exit_kind", &kind, "status", &status,
+			   "iterations", &it, "batches", &bat, "repetitions", &reps,
+			   "claimed_exits_per_iteration", &claimed, "exits_per_iteration", &epi,
+			   "background_exits", &bg, "exits_check", &check, "exits_note", &note,
+			   "reason", &reason, "runs", &runs, "batch_ticks_per_iteration", &batch))
+		return fail(err, len, path, "benchmark entry: %s", je.text);
+	if (res_find(r, name))
+		return fail(err, len, path, "benchmark '%s' appears twice", name);
+	b = res_add(r, name);
+	if (!b)
+		return -ENOMEM;
+	snprintf(b->what, sizeof(b->what), "%s", what);
+	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
+	snprintf(b->exits_note, sizeof(b->exits_note), "%s", note);
+	snprintf(b->reason, sizeof(b->reason), "%s", reason);
+	if (!strcmp(status, "ok"))
+		b->status = RES_OK;
+	else if (!strcmp(status, "skipped"))
+		b->status = RES_SKIPPED;
+	else if (!strcmp(status, "failed"))
+		b->status = RES_FAILED;
+	else
+		return fail(err, len, path, "unknown benchmark status '%s'", status);
+	if (it <= 0 || reps <= 0 || bat < 0 || claimed < 0 || bg < 0)
+		return fail(err, len, path, "benchmark '%s': iterations, repetitions must be > 0", name);
+	b->iterations = it;
+	b->batches = bat;
+	b->repetitions = reps;
+	b->claimed_exits_per_iteration = claimed;
+	b->background_exits = bg;
+	b->exits_per_iteration = json_is_number(epi) ? json_number_value(epi) : NAN;
+	b->exits_ok = !strcmp(check, "ok");
+	if (read_numbers(runs, b, res_push_run))
+		return fail(err, len, path, "benchmark '%s': 'runs' is not an array of finite numbers", name);
+	if (batch && read_numbers(batch, b, res_push_batch))
+		return fail(err, len, path,
+			    "benchmark '%s': 'batch_ticks_per_iteration' is not an array of finite numbers",
+			    name);
+	return 0;
+}
+
+int res_read(const char *path, struct results *r, char *err, size_t len)
+{
+	json_error_t je;
+	json_t *root, *v, *benches, *b;
+	const char *run_id = "";
+	size_t i;
+	int ret = 0;
+
+	res_init(r);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, len, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+		res_free(r);
+		return -EINVAL;
+	}
+	v = json_object_get(root, "schema_version");
+	if (!json_is_integer(v)) {
+		ret = fail(err, len, path, "%s", "no schema_version: not an exitbench results.json");
+		goto out;
+	}
+	if (json_integer_value(v) != RES_SCHEMA_VERSION) {
+		snprintf(err, len, "%s: schema_version %lld is not supported (this exitbench reads %d)",
+			 path, (long long)json_integer_value(v), RES_SCHEMA_VERSION);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (json_unpack_ex(root, &je, 0, "{s?s,s:o,s:o}", "run_id", &run_id, "environment", &v,
+			   "benchmarks", &benches) || !json_is_object(v) || !json_is_array(benches)) {
+		ret = fail(err, len, path, "%s", "needs an 'environment' object and a 'benchmarks' array");
+		goto out;
+	}
+	snprintf(r->run_id, sizeof(r->run_id), "%s", run_id);
+	json_decref(r->env);
+	r->env = json_deep_copy(v);
+	json_array_foreach(benches, i, b) {
+		ret = read_bench(b, r, path, err, len);
+		if (ret)
+			goto out;
+	}
+	res_derive(r);
+out:
+	json_decref(root);
+	if (ret)
+		res_free(r);
+	return ret;
+}

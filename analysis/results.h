@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
+ * Schema 1 (documented in README.md, "results.json"):
+ *   schema_version, tool, run_id, environment{...}, benchmarks[...], net_exit_cost[...]
+ */
+#ifndef EB_RESULTS_H
+#define EB_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "stats.h"
+
+#define RES_SCHEMA_VERSION 1
+
+enum res_status { RES_OK, RES_SKIPPED, RES_FAILED };
+
+struct res_bench {
+	char name[32];
+	char what[160];
+	char exit_kind[32];
+	enum res_status status;
+	char reason[512];		/* why skipped or failed */
+	uint64_t iterations;		/* per repetition */
+	uint64_t batches;		/* per repetition */
+	uint64_t repetitions;		/* asked for */
+	uint32_t claimed_exits_per_iteration;
+	double exits_per_iteration;	/* measured, over all repetitions taken */
+	uint64_t background_exits;	/* host timer/interrupt exits during the repetitions */
+	int exits_ok;			/* every repetition exited as claimed */
+	char exits_note[256];		/* first mismatch */
+	size_t nruns;
+	double *runs;			/* ticks per iteration, one a repetition */
+	size_t nbatch;
+	double *batch;			/* ticks per iteration, one a batch, all repetitions */
+	struct stats_summary runs_sum;	/* derived on load/collect */
+	struct stats_summary batch_sum;
+};
+
+struct results {
+	char run_id[64];
+	json_t *env;			/* environment object (owned) */
+	double tb_hz;			/* from env, for ns */
+	size_t n;
+	struct res_bench *b;
+};
+
+/* Empty results (env an empty object). */
+void res_init(struct results *r);
+void res_free(struct results *r);
+/* Append a benchmark (zeroed, name set); NULL on allocation failure. */
+struct res_bench *res_add(struct results *r, const char *name);
+struct res_bench *res_find(struct results *r, const char *name);
+/* Append to a benchmark's per-run or per-batch values; -ENOMEM on failure. */
+int res_push_run(struct res_bench *b, double ticks_per_iter);
+int res_push_batch(struct res_bench *b, double ticks_per_iter);
+/* Recompute summaries from runs and batch values. */
+void res_derive(struct results *r);
+/* Ticks to ns with the run's timebase (NaN when unknown). */
+double res_ns(const struct results *r, double ticks);
+/* The null loop's benchmark if present and measured, else NULL. */
+const struct res_bench *res_baseline(const struct results *r);
+const char *res_status_name(enum res_status s);
+
+/* Write results.json (atomically: a temporary file renamed). -errno on failure. */
+int res_write(const struct results *r, const char *path);
+/* Read results.json; on failure -EINVAL etc. with a one-line reason in err. */
+int res_read(const char *path, struct results *r, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Summary statistics of benchmark samples (GSL for the distributions). */
+#ifndef EB_STATS_H
+#define EB_STATS_H
+
+#include <stddef.h>
+
+struct stats_summary {
+	size_t n;
+	double mean, sd, min, max;
+	double ci_lo, ci_hi;		/* 95% t interval of the mean (n >= 2, else NaN) */
+	double median;
+	double p1, p5, p50, p95, p99;
+};
+
+/*
+ * Percentile p (0..100) of sorted[n], linearly interpolated between closest ranks
+ * (Hyndman & Fan type 7, as R's default and numpy's): the figure a reader can recompute.
+ */
+double stats_percentile_sorted(const double *sorted, size_t n, double p);
+/* Summary of v[n] (v is not modified); n == 0 gives all NaN. */
+void stats_summarize(const double *v, size_t n, struct stats_summary *s);
+/* Two-sided 95% half-width of a t interval with standard error se and df degrees. */
+double stats_t95_halfwidth(double se, double df);
+/*
+ * Difference of means a - b with a Welch 95% interval: *diff, *lo, *hi.
+ * Returns -1 when either side has fewer than 2 values.
+ */
+int stats_welch_diff(const struct stats_summary *a, const struct stats_summary *b,
+		     double *diff, double *lo, double *hi);
+
+#endif
