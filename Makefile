@@ -64,8 +64,7 @@ bench: deps
 include tests/tests.mk
 
 check: deps
-	@$(MAKE) --no-print-directory unit-check
-	@$(MAKE) --no-print-directory integration-check
+	@O=$(O) tests/check.sh
 
 # RESULTS.md from a real run of the default suite (instruction-count mode and plain)
 results: deps

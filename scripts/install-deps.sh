@@ -6,7 +6,7 @@
 set -u
 what=${1:-all}
 
-host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox"
+host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod"
 foreign_pkgs="busybox-static:ppc64el"
