@@ -176,14 +176,15 @@ static int plot(const struct results *r, const struct res_bench *b, const char *
 		"set output '%s'\n"
 		"set title \"%s: %zu batches of %llu iterations (%s%s)\" noenhanced\n"
 		"set xlabel 'timebase ticks per iteration (batch mean)'\n"
-		"set ylabel 'batches'\n"
+		"set ylabel 'batches (log scale)'\n"
 		"set style fill solid 0.6 border -1\n"
 		"set boxwidth %.9g absolute\n"
-		"set yrange [0:*]\n"
+		"set logscale y\n"
+		"set yrange [0.7:*]\n"
 		"set xtics rotate by -30\n"
 		"plot '%s' using 1:2 with boxes notitle lc rgb '#3060a0'\n",
 		png, b->name, b->nbatch, (unsigned long long)(b->iterations / b->batches),
-		emulated(r) ? "emulated" : "native",
+		emulated(r) ? "emulated" : strcmp(env_str(r, "mode"), "native") ? "mode unknown" : "native",
 		icount_mode(r) ? ", instruction-count mode" : "", w * 0.9, dat);
 	if (fclose(f))
 		return -errno;

@@ -9,6 +9,8 @@ what=${1:-all}
 host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod"
+# ppc64el packages are downloaded for the emulated host's initramfs, never installed here
+# (busybox-static:ppc64el would replace this machine's /bin/busybox)
 foreign_pkgs="busybox-static:ppc64el"
 
 case "$what" in
@@ -19,16 +21,27 @@ all) want="$host_pkgs $target_pkgs"; foreign="$foreign_pkgs" ;;
 esac
 
 missing=""
-for p in $want $foreign; do
+for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+need_foreign=""
+if [ -n "$foreign" ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+		need_foreign=1
+	else
+		for p in $foreign; do
+			apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || need_foreign=1
+		done
+	fi
+fi
+[ -z "$missing" ] && [ -z "$need_foreign" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$missing; run as root: apt-get install$missing" >&2
 	exit 1
 fi
-echo "install-deps: installing$missing" >&2
+[ -n "$missing" ] && echo "install-deps: installing$missing" >&2
+[ -n "$need_foreign" ] && echo "install-deps: making$foreign downloadable (dpkg architecture ppc64el)" >&2
 
 if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
 	dpkg --add-architecture ppc64el
@@ -38,7 +51,7 @@ fi
 # binary-ppc64el) while every other index loaded: judge by whether the packages are
 # installable, not by update's exit code, and retry once.
 installable() {
-	for p in $missing; do
+	for p in $missing ${need_foreign:+$foreign}; do
 		apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || return 1
 	done
 }
@@ -49,6 +62,7 @@ for try in 1 2; do
 	[ $try = 2 ] && { echo "install-deps: packages not installable after apt-get update:$missing; check /etc/apt/sources.list" >&2; exit 1; }
 	sleep 5
 done
+[ -z "$missing" ] && exit 0
 for try in 1 2; do
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null && exit 0
 	sleep 5
