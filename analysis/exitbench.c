@@ -5,7 +5,6 @@
  * from one table, as in git and perf.
  * Exit status: 0 fine, 1 results written but something failed or is missing, 2 bad input.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -160,28 +159,6 @@ static int cmd_report(int argc, char **argv)
 	return 0;
 }
 
-/* names of DIR/<name>.S: the benchmarks that exist */
-static size_t bench_names(const char *dir, char (*names)[SUITE_NAME_LEN], size_t max)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 2 && len - 2 < SUITE_NAME_LEN && (!strcmp(de->d_name + len - 2, ".S") ||
-							    !strcmp(de->d_name + len - 2, ".c"))) {
-			memcpy(names[n], de->d_name, len - 2);
-			names[n++][len - 2] = '\0';
-		}
-	}
-	closedir(d);
-	return n;
-}
-
 static int cmd_suite(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -208,7 +185,7 @@ static int cmd_suite(int argc, char **argv)
 	char *dirs = strdup(dir), *save = NULL;
 
 	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
-		n += bench_names(d, names + n, 64 - n);
+		n += suite_dir_names(d, (const char *const[]){ ".S", ".c", NULL }, names + n, 64 - n);
 	free(dirs);
 	if (!n) {
 		suite_free(&s);

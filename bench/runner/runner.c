@@ -4,7 +4,6 @@
  * PR) and writes one raw record per repetition. Runs inside the POWER host, emulated or
  * real. Records go to --output (or stdout), progress to stderr.
  */
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <getopt.h>
@@ -423,27 +422,6 @@ kvm_fail:
 	return -1;
 }
 
-/* names of the DIR/NAME.bin images, for the suite check */
-static size_t list_images(const char *dir, char names[][SUITE_NAME_LEN], size_t max)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 4 && len - 4 < SUITE_NAME_LEN && !strcmp(de->d_name + len - 4, ".bin")) {
-			memcpy(names[n], de->d_name, len - 4);
-			names[n++][len - 4] = '\0';
-		}
-	}
-	closedir(d);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -485,7 +463,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exitbench-run: %s\n", err);
 		return 2;
 	}
-	nknown = list_images(o.images, names, MAX_BENCH);
+	nknown = suite_dir_names(o.images, (const char *const[]){ ".bin", NULL }, names, MAX_BENCH);
 	for (size_t i = 0; i < nknown; i++)
 		known[i] = names[i];
 	if (suite_check_names(&s, o.suite, known, nknown, err, sizeof(err))) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -216,6 +217,32 @@ int suite_check_names(const struct suite *s, const char *fname, const char *cons
 		}
 	}
 	return 0;
+}
+
+size_t suite_dir_names(const char *dir, const char *const *suffixes,
+		       char (*names)[SUITE_NAME_LEN], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		size_t len = strlen(de->d_name);
+
+		for (const char *const *suf = suffixes; *suf; suf++) {
+			size_t sl = strlen(*suf), nl = len - sl;
+
+			if (len > sl && nl < SUITE_NAME_LEN && !strcmp(de->d_name + nl, *suf)) {
+				memcpy(names[n], de->d_name, nl);
+				names[n++][nl] = '\0';
+				break;
+			}
+		}
+	}
+	closedir(d);
+	return n;
 }
 
 void suite_free(struct suite *s)

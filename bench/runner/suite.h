@@ -36,6 +36,12 @@ int suite_load(const char *path, struct suite *s, char *err, size_t errlen);
 /* Check every name is in known[] (n names); -ENOENT and err filled otherwise. */
 int suite_check_names(const struct suite *s, const char *fname, const char *const *known,
 		      size_t n, char *err, size_t errlen);
+/*
+ * Names of the files DIR/<name><suffix>, for any suffix of the NULL-terminated list, into
+ * names[max]: the benchmarks a directory holds. Returns how many (0 if DIR cannot be read).
+ */
+size_t suite_dir_names(const char *dir, const char *const *suffixes,
+		       char (*names)[SUITE_NAME_LEN], size_t max);
 void suite_free(struct suite *s);
 
 #endif

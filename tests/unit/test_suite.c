@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../bench/runner/suite.h"
@@ -105,6 +106,32 @@ static void missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/suite"));
 }
 
+static void names_in_a_directory(void **state)
+{
+	char dir[] = "/tmp/exitbench-names-XXXXXX", path[128], names[8][SUITE_NAME_LEN];
+	static const char *const files[] = { "pvr.bin", "null.bin", "notes.txt", ".bin", "hcall.S" };
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		fclose(fopen(path, "w"));
+	}
+	n = suite_dir_names(dir, (const char *const[]){ ".bin", NULL }, names, 8);
+	assert_int_equal(n, 2);
+	assert_true((!strcmp(names[0], "pvr") && !strcmp(names[1], "null")) ||
+		    (!strcmp(names[0], "null") && !strcmp(names[1], "pvr")));
+	assert_int_equal(suite_dir_names(dir, (const char *const[]){ ".bin", ".S", NULL }, names, 8), 3);
+	assert_int_equal(suite_dir_names(dir, (const char *const[]){ ".bin", ".S", NULL }, names, 1), 1);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	assert_int_equal(suite_dir_names(dir, (const char *const[]){ ".bin", NULL }, names, 8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +140,7 @@ int main(void)
 		cmocka_unit_test(bad_suites),
 		cmocka_unit_test(unknown_benchmark),
 		cmocka_unit_test(missing_file),
+		cmocka_unit_test(names_in_a_directory),
 	};
 	return cmocka_run_group_tests_name("suite", tests, NULL, NULL);
 }
