@@ -49,7 +49,7 @@ cat >"$run/env.json" <<EOT
  "qemu_version": "$(sed 's/"/\\"/g' "$run/qemu-version")",
  "icount": "$([ "$ICOUNT" = 1 ] && echo shift=0 || echo off)",
  "instruction_count_mode": $icount_json,
- "host_kernel_source": "$(cat "$kdir/source")",
+ "host_kernel_source": "$(sed "s|^$HOME/|~/|" "$kdir/source")",
  "host_kernel_config_sha256": "$(sha256sum "$kdir/config" | cut -c1-64)",
  "build_host": "$(uname -m) $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores",
  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
