@@ -84,16 +84,13 @@ static void net_costs(FILE *f, const struct results *r)
 		icount_mode(r) ? " instructions |" : "", icount_mode(r) ? "---:|" : "");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct res_bench *b = &r->b[i];
-		double d, lo, hi, k;
+		double d, lo, hi;
 
-		if (b == base || b->status != RES_OK || !b->claimed_exits_per_iteration ||
-		    stats_welch_diff(&b->runs_sum, &base->runs_sum, &d, &lo, &hi))
+		if (res_net_cost(b, base, &d, &lo, &hi))
 			continue;
-		k = b->claimed_exits_per_iteration;
-		fprintf(f, "| %s | %.2f | [%.2f, %.2f] | %.1f |", b->name, d / k, lo / k, hi / k,
-			res_ns(r, d / k));
+		fprintf(f, "| %s | %.2f | [%.2f, %.2f] | %.1f |", b->name, d, lo, hi, res_ns(r, d));
 		if (icount_mode(r))
-			fprintf(f, " %.0f |", d / k / 0.512);
+			fprintf(f, " %.0f |", d / 0.512);
 		fputc('\n', f);
 		any = 1;
 	}

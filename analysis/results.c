@@ -102,6 +102,20 @@ const struct res_bench *res_baseline(const struct results *r)
 	return NULL;
 }
 
+int res_net_cost(const struct res_bench *b, const struct res_bench *base, double *d, double *lo,
+		 double *hi)
+{
+	double k = b->claimed_exits_per_iteration;
+
+	if (b == base || b->status != RES_OK || k == 0 ||
+	    stats_welch_diff(&b->runs_sum, &base->runs_sum, d, lo, hi))
+		return -1;
+	*d /= k;
+	*lo /= k;
+	*hi /= k;
+	return 0;
+}
+
 /* ---- writing ---- */
 
 static json_t *num(double x)
@@ -169,12 +183,8 @@ static json_t *net_json(const struct results *r)
 		const struct res_bench *b = &r->b[i];
 		double d, lo, hi;
 
-		if (b == base || b->status != RES_OK || b->claimed_exits_per_iteration == 0 ||
-		    stats_welch_diff(&b->runs_sum, &base->runs_sum, &d, &lo, &hi))
+		if (res_net_cost(b, base, &d, &lo, &hi))
 			continue;
-		d /= b->claimed_exits_per_iteration;
-		lo /= b->claimed_exits_per_iteration;
-		hi /= b->claimed_exits_per_iteration;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
 						   "name", b->name, "baseline", base->name,
 						   "ticks", num(d), "ticks_ci95", num(lo), num(hi),

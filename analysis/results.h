@@ -63,6 +63,12 @@ void res_derive(struct results *r);
 double res_ns(const struct results *r, double ticks);
 /* The null loop's benchmark if present and measured, else NULL. */
 const struct res_bench *res_baseline(const struct results *r);
+/*
+ * Net cost of one exit of b: its per-run mean minus the baseline's, per claimed exit, with
+ * Welch's 95% interval. -1 when b has none (the baseline itself, not ok, no exits, < 2 runs).
+ */
+int res_net_cost(const struct res_bench *b, const struct res_bench *base, double *d, double *lo,
+		 double *hi);
 const char *res_status_name(enum res_status s);
 
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
