@@ -18,7 +18,7 @@ HOST_LIBS := $(shell pkg-config --libs jansson gsl 2>/dev/null) -lm
 TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/runner
 
 SHARED_SRC := bench/runner/suite.c bench/runner/exits.c bench/runner/mailbox.c
-ANALYSIS_SRC := analysis/collect.c analysis/report.c analysis/results.c analysis/stats.c
+ANALYSIS_SRC := $(filter-out analysis/exitbench.c,$(wildcard analysis/*.c))
 RUNNER_SRC := $(wildcard bench/runner/*.c)
 RUNNER_HDR := $(wildcard bench/runner/*.h) guest-kernels/include/exitbench/mailbox.h
 
