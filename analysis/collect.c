@@ -64,19 +64,12 @@ static int take_bench(struct results *r, json_t *rec, const char *name)
 	return 0;
 }
 
-/* the attributed exits and iterations so far, to average exits per iteration */
-struct tally {
-	char name[32];
-	double exits, iterations;
-};
-
-static int take_rep(struct results *r, json_t *rec, const char *name, struct tally *t,
-		    const char **why)
+static int take_rep(struct results *r, json_t *rec, const char *name, const char **why)
 {
 	struct res_bench *b = res_find(r, name);
 	struct eb_exits x = { 0 };
 	struct eb_exit_judgement j;
-	json_t *ticks, *exits, *v;
+	json_t *ticks, *exits, *v, *round;
 	json_int_t it = 0, bat = 0;
 	double sum = 0, per_batch;
 	size_t i;
@@ -107,7 +100,11 @@ static int take_rep(struct results *r, json_t *rec, const char *name, struct tal
 	json_array_foreach(ticks, i, v)
 		if (res_push_batch(b, (double)json_integer_value(v) / per_batch))
 			return -ENOMEM;
-	if (res_push_run(b, sum / (double)it))
+	round = json_object_get(rec, "round");
+	if (round && (!json_is_integer(round) || json_integer_value(round) <= 0 ||
+		      json_integer_value(round) > UINT32_MAX))
+		return *why = "repetition record's round is not a positive integer", -EINVAL;
+	if (res_push_run_round(b, sum / (double)it, round ? json_integer_value(round) : 0))
 		return -ENOMEM;
 
 	eb_exits_judge(&x, kind_from_name(b->exit_kind), b->claimed_exits_per_iteration, it, &j);
@@ -116,13 +113,9 @@ static int take_rep(struct results *r, json_t *rec, const char *name, struct tal
 		b->exits_ok = 0;
 		snprintf(b->exits_note, sizeof(b->exits_note), "repetition %zu: %s", b->nruns - 1, j.why);
 	}
-	if (strcmp(t->name, name)) {
-		snprintf(t->name, sizeof(t->name), "%s", name);
-		t->exits = t->iterations = 0;
-	}
-	t->exits += (double)j.attributed;
-	t->iterations += (double)it;
-	b->exits_per_iteration = t->exits / t->iterations;
+	b->attributed_exits += (double)j.attributed;
+	b->attributed_iterations += (double)it;
+	b->exits_per_iteration = b->attributed_exits / b->attributed_iterations;
 	return 0;
 }
 
@@ -142,9 +135,19 @@ static int take_problem(struct results *r, json_t *rec, const char *name, enum r
 	return 0;
 }
 
-int collect_records(FILE *f, const char *fname, struct results *r, struct collect_report *rep)
+/* note a variant seen in the records (for the caller: several and no filter is a mix-up) */
+static void seen_variant(struct collect_report *rep, const char *v)
 {
-	struct tally t = { "", 0, 0 };
+	for (size_t i = 0; i < rep->nvariants; i++)
+		if (!strcmp(rep->variants[i], v))
+			return;
+	if (rep->nvariants < COLLECT_MAX_VARIANTS)
+		snprintf(rep->variants[rep->nvariants++], sizeof(rep->variants[0]), "%s", v);
+}
+
+int collect_records(FILE *f, const char *fname, const char *variant, struct results *r,
+		    struct collect_report *rep)
+{
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
@@ -154,7 +157,7 @@ int collect_records(FILE *f, const char *fname, struct results *r, struct collec
 	while ((len = getline(&line, &cap, f)) > 0) {
 		json_error_t je;
 		json_t *rec;
-		const char *type, *name = NULL, *why = "not a record";
+		const char *type, *name = NULL, *why = "not a record", *rec_variant;
 
 		lineno++;
 		if (line[len - 1] != '\n') {
@@ -171,8 +174,16 @@ int collect_records(FILE *f, const char *fname, struct results *r, struct collec
 			continue;
 		}
 		name = json_string_value(json_object_get(rec, "bench"));
+		rec_variant = json_string_value(json_object_get(rec, "variant"));
+		if (rec_variant)
+			seen_variant(rep, rec_variant);
+		if (variant && (!rec_variant || strcmp(variant, rec_variant))) {
+			json_decref(rec);	/* the other side's record */
+			continue;
+		}
 		if (!strcmp(type, "env")) {
 			copy_env(r, rec);
+			rep->ended = 0;		/* a runner started: it must end again */
 			ret = 0;
 		} else if (!strcmp(type, "end")) {
 			rep->ended = 1;
@@ -184,7 +195,7 @@ int collect_records(FILE *f, const char *fname, struct results *r, struct collec
 			ret = take_bench(r, rec, name);
 			why = "bench record lacks iterations, batches, repetitions";
 		} else if (!strcmp(type, "rep")) {
-			ret = take_rep(r, rec, name, &t, &why);
+			ret = take_rep(r, rec, name, &why);
 		} else if (!strcmp(type, "skip")) {
 			ret = take_problem(r, rec, name, RES_SKIPPED);
 		} else if (!strcmp(type, "error")) {
@@ -205,6 +216,8 @@ int collect_records(FILE *f, const char *fname, struct results *r, struct collec
 	}
 	if (ferror(f))
 		ret = -EIO;
+	if (variant)
+		snprintf(r->variant, sizeof(r->variant), "%s", variant);
 	free(line);
 	res_derive(r);
 	return ret;

@@ -24,17 +24,18 @@ static int cmd_collect(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
 		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		{ "variant", required_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "";
+	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "", *variant = NULL;
 	struct collect_report rep;
 	struct results r;
 	char err[1024];
 	int c, status = 0, ret;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "o:e:s:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:s:r:V:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'V': variant = optarg; break;
 		case 'o': out = optarg; break;
 		case 'e': envf = optarg; break;
 		case 's': suitef = optarg; break;
@@ -43,7 +44,7 @@ static int cmd_collect(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !out)
-		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID]");
+		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID] [--variant SIDE]");
 	f = fopen(argv[optind], "r");
 	if (!f)
 		die2("%s: %s", argv[optind], strerror(errno));
@@ -61,11 +62,20 @@ static int cmd_collect(int argc, char **argv)
 		json_object_update(r.env, env);
 		json_decref(env);
 	}
-	ret = collect_records(f, argv[optind], &r, &rep);
+	ret = collect_records(f, argv[optind], variant, &r, &rep);
 	fclose(f);
 	if (ret) {
 		res_free(&r);
 		die2("%s: %s", argv[optind], strerror(-ret));
+	}
+	if (!variant && rep.nvariants > 1) {
+		res_free(&r);
+		die2("%s: records of %zu variants (%s, %s%s): collect one with --variant", argv[optind],
+		     rep.nvariants, rep.variants[0], rep.variants[1], rep.nvariants > 2 ? ", ..." : "");
+	}
+	if (variant && !rep.records) {
+		res_free(&r);
+		die2("%s: no records of variant '%s'", argv[optind], variant);
 	}
 	if (rep.bad_lines) {
 		fprintf(stderr, "exitbench: %zu bad record line(s) skipped, first: %s\n", rep.bad_lines,
@@ -100,10 +110,13 @@ static int cmd_collect(int argc, char **argv)
 	for (size_t i = 0; i < r.n; i++) {
 		struct res_bench *b = &r.b[i];
 
-		if (b->status == RES_OK && b->nruns < b->repetitions) {
+		/* every round (module load or boot of a comparison) runs every repetition */
+		uint64_t want = b->repetitions * res_rounds(b);
+
+		if (b->status == RES_OK && b->nruns < want) {
 			b->status = RES_FAILED;
 			snprintf(b->reason, sizeof(b->reason), "cut short after %zu of %llu repetitions",
-				 b->nruns, (unsigned long long)b->repetitions);
+				 b->nruns, (unsigned long long)want);
 		}
 		if (b->status == RES_FAILED)
 			status = 1;

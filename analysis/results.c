@@ -25,6 +25,7 @@ void res_free(struct results *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->b[i].runs);
+		free(r->b[i].run_rounds);
 		free(r->b[i].batch);
 	}
 	free(r->b);
@@ -68,9 +69,109 @@ static int push(double **v, size_t *n, double x)
 	return 0;
 }
 
+int res_push_run_round(struct res_bench *b, double x, uint32_t round)
+{
+	size_t n = b->nruns;
+
+	/* run_rounds grows with runs: same count, same doubling */
+	if ((n & (n - 1)) == 0) {
+		uint32_t *nr = realloc(b->run_rounds, (n ? 2 * n : 1) * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		b->run_rounds = nr;
+	}
+	if (push(&b->runs, &b->nruns, x))
+		return -ENOMEM;
+	b->run_rounds[n] = round;
+	return 0;
+}
+
 int res_push_run(struct res_bench *b, double x)
 {
-	return push(&b->runs, &b->nruns, x);
+	return res_push_run_round(b, x, 0);
+}
+
+size_t res_rounds(const struct res_bench *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->nruns; i++) {
+		size_t j;
+
+		for (j = 0; j < i && b->run_rounds[j] != b->run_rounds[i]; j++)
+			;
+		n += j == i;
+	}
+	return n ? n : 1;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* median of run i's batch values (batches per run is fixed for a benchmark) */
+static double run_median(const struct res_bench *b, size_t i)
+{
+	size_t k = b->batches;
+	double *t, m;
+
+	if (!k || (i + 1) * k > b->nbatch || !(t = malloc(k * sizeof(*t))))
+		return NAN;
+	memcpy(t, b->batch + i * k, k * sizeof(*t));
+	qsort(t, k, sizeof(*t), cmp_dbl);
+	m = stats_percentile_sorted(t, k, 50);
+	free(t);
+	return m;
+}
+
+int res_samples(const struct res_bench *b, int median, double **out, size_t *nout)
+{
+	double *per_run = malloc((b->nruns ? b->nruns : 1) * sizeof(*per_run));
+	double *v = malloc((b->nruns ? b->nruns : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!per_run || !v) {
+		free(per_run);
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->nruns; i++) {
+		per_run[i] = median ? run_median(b, i) : b->runs[i];
+		if (!isfinite(per_run[i])) {
+			free(per_run);
+			free(v);
+			return -EINVAL;	/* medians asked of results without batch values */
+		}
+	}
+	if (res_rounds(b) <= 1) {
+		memcpy(v, per_run, b->nruns * sizeof(*v));
+		n = b->nruns;
+	} else {
+		/* one sample per round, in order of first appearance */
+		for (size_t i = 0; i < b->nruns; i++) {
+			double sum = 0;
+			size_t j, k = 0;
+
+			for (j = 0; j < i && b->run_rounds[j] != b->run_rounds[i]; j++)
+				;
+			if (j < i)
+				continue;
+			for (j = i; j < b->nruns; j++)
+				if (b->run_rounds[j] == b->run_rounds[i]) {
+					sum += per_run[j];
+					k++;
+				}
+			v[n++] = sum / (double)k;
+		}
+	}
+	free(per_run);
+	*out = v;
+	*nout = n;
+	return 0;
 }
 
 int res_push_batch(struct res_bench *b, double x)
@@ -165,6 +266,16 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 	if (b->status != RES_OK)
 		json_object_set_new(o, "reason", json_string(b->reason));
 	json_object_set_new(o, "runs", array_of(b->runs, b->nruns));
+	for (size_t i = 0; i < b->nruns; i++) {
+		if (!b->run_rounds[i])
+			continue;
+		json_t *a = json_array();
+
+		for (size_t j = 0; j < b->nruns; j++)
+			json_array_append_new(a, json_integer(b->run_rounds[j]));
+		json_object_set_new(o, "run_rounds", a);
+		break;
+	}
 	json_object_set_new(o, "batch_ticks_per_iteration", array_of(b->batch, b->nbatch));
 	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
@@ -207,6 +318,8 @@ int res_write(const struct results *r, const char *path)
 			 "benchmarks", benches, "net_exit_cost", net_json(r));
 	if (!root)
 		return -ENOMEM;
+	if (r->variant[0])
+		json_object_set_new(root, "variant", json_string(r->variant));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
 		ret = -EIO;
@@ -246,16 +359,18 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
-	json_t *runs, *batch, *epi = NULL;
+	json_t *runs, *batch, *epi = NULL, *rounds = NULL, *v;
 	json_error_t je;
 	struct res_bench *b;
+	size_t i;
 
-	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o}",
+	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o,s?o}",
 			   "name", &name, "what", &what, "exit_kind", &kind, "status", &status,
 			   "iterations", &it, "batches", &bat, "repetitions", &reps,
 			   "claimed_exits_per_iteration", &claimed, "exits_per_iteration", &epi,
 			   "background_exits", &bg, "exits_check", &check, "exits_note", &note,
-			   "reason", &reason, "runs", &runs, "batch_ticks_per_iteration", &batch))
+			   "reason", &reason, "runs", &runs, "batch_ticks_per_iteration", &batch,
+			   "run_rounds", &rounds))
 		return fail(err, len, path, "benchmark entry: %s", je.text);
 	if (res_find(r, name))
 		return fail(err, len, path, "benchmark '%s' appears twice", name);
@@ -289,6 +404,19 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 		return fail(err, len, path,
 			    "benchmark '%s': 'batch_ticks_per_iteration' is not an array of finite numbers",
 			    name);
+	if (rounds) {
+		if (!json_is_array(rounds) || json_array_size(rounds) != b->nruns)
+			return fail(err, len, path, "benchmark '%s': 'run_rounds' is not one round a run",
+				    name);
+		json_array_foreach(rounds, i, v) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > UINT32_MAX)
+				return fail(err, len, path,
+					    "benchmark '%s': 'run_rounds' holds something other than round numbers",
+					    name);
+			b->run_rounds[i] = json_integer_value(v);
+		}
+	}
 	return 0;
 }
 
@@ -296,7 +424,7 @@ int res_read(const char *path, struct results *r, char *err, size_t len)
 {
 	json_error_t je;
 	json_t *root, *v, *benches, *b;
-	const char *run_id = "";
+	const char *run_id = "", *variant = "";
 	size_t i;
 	int ret = 0;
 
@@ -312,18 +440,19 @@ int res_read(const char *path, struct results *r, char *err, size_t len)
 		ret = fail(err, len, path, "%s", "no schema_version: not an exitbench results.json");
 		goto out;
 	}
-	if (json_integer_value(v) != RES_SCHEMA_VERSION) {
-		snprintf(err, len, "%s: schema_version %lld is not supported (this exitbench reads %d)",
-			 path, (long long)json_integer_value(v), RES_SCHEMA_VERSION);
+	if (json_integer_value(v) < RES_SCHEMA_OLDEST || json_integer_value(v) > RES_SCHEMA_VERSION) {
+		snprintf(err, len, "%s: schema_version %lld is not supported (this exitbench reads %d to %d)",
+			 path, (long long)json_integer_value(v), RES_SCHEMA_OLDEST, RES_SCHEMA_VERSION);
 		ret = -EINVAL;
 		goto out;
 	}
-	if (json_unpack_ex(root, &je, 0, "{s?s,s:o,s:o}", "run_id", &run_id, "environment", &v,
-			   "benchmarks", &benches) || !json_is_object(v) || !json_is_array(benches)) {
+	if (json_unpack_ex(root, &je, 0, "{s?s,s?s,s:o,s:o}", "run_id", &run_id, "variant", &variant,
+			   "environment", &v, "benchmarks", &benches) || !json_is_object(v) || !json_is_array(benches)) {
 		ret = fail(err, len, path, "%s", "needs an 'environment' object and a 'benchmarks' array");
 		goto out;
 	}
 	snprintf(r->run_id, sizeof(r->run_id), "%s", run_id);
+	snprintf(r->variant, sizeof(r->variant), "%s", variant);
 	json_decref(r->env);
 	r->env = json_deep_copy(v);
 	json_array_foreach(benches, i, b) {

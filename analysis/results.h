@@ -14,7 +14,9 @@
 
 #include "stats.h"
 
-#define RES_SCHEMA_VERSION 1
+/* 2 added run_rounds, variant and the histogram; 1 is still read */
+#define RES_SCHEMA_VERSION 2
+#define RES_SCHEMA_OLDEST 1
 
 enum res_status { RES_OK, RES_SKIPPED, RES_FAILED };
 
@@ -34,6 +36,9 @@ struct res_bench {
 	char exits_note[256];		/* first mismatch */
 	size_t nruns;
 	double *runs;			/* ticks per iteration, one a repetition */
+	uint32_t *run_rounds;		/* the comparison round of each run (0: none), nruns of them */
+	double attributed_exits;	/* exits the benchmark made, over all repetitions taken */
+	double attributed_iterations;	/* iterations of those repetitions */
 	size_t nbatch;
 	double *batch;			/* ticks per iteration, one a batch, all repetitions */
 	struct stats_summary runs_sum;	/* derived on load/collect */
@@ -42,6 +47,7 @@ struct res_bench {
 
 struct results {
 	char run_id[64];
+	char variant[64];		/* the comparison side these results are of ("" for none) */
 	json_t *env;			/* environment object (owned) */
 	double tb_hz;			/* from env, for ns */
 	size_t n;
@@ -56,6 +62,16 @@ struct res_bench *res_add(struct results *r, const char *name);
 struct res_bench *res_find(struct results *r, const char *name);
 /* Append to a benchmark's per-run or per-batch values; -ENOMEM on failure. */
 int res_push_run(struct res_bench *b, double ticks_per_iter);
+/* ... and the comparison round it belongs to (0 for none) */
+int res_push_run_round(struct res_bench *b, double ticks_per_iter, uint32_t round);
+/* Number of distinct rounds among b's runs (1 when untagged). */
+size_t res_rounds(const struct res_bench *b);
+/*
+ * The samples of a comparison, one per unit of replication: per run, or per round (the
+ * mean of the round's runs) when the runs carry rounds (one module load or boot each).
+ * median: per-run medians over batches instead of per-run means. *v is malloc'ed.
+ */
+int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
 /* Recompute summaries from runs and batch values. */
 void res_derive(struct results *r);

@@ -15,6 +15,8 @@ void rec_open(struct rec *r, FILE *f)
 	r->sync = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
 	r->nfields = 0;
 	r->depth = 0;
+	r->variant = NULL;
+	r->round = 0;
 }
 
 static void put_string(FILE *f, const char *s)
@@ -47,6 +49,10 @@ void rec_begin(struct rec *r, const char *type)
 	r->depth = 0;
 	fputc('{', r->f);
 	rec_str(r, "type", type);
+	if (r->variant)
+		rec_str(r, "variant", r->variant);
+	if (r->round)
+		rec_u64(r, "round", r->round);
 }
 
 void rec_str(struct rec *r, const char *k, const char *val)

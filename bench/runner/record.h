@@ -16,9 +16,14 @@ struct rec {
 	int sync;	/* fsync after each record (a regular file) */
 	int nfields;
 	int depth;
+	/* tags written into every record after its type (module variant and round of a
+	 * comparison), when set */
+	const char *variant;
+	uint64_t round;
 };
 
 void rec_open(struct rec *r, FILE *f);
+/* start a record: {"type":..., then the tags (variant, round) when set */
 void rec_begin(struct rec *r, const char *type);
 void rec_str(struct rec *r, const char *key, const char *val);
 void rec_u64(struct rec *r, const char *key, uint64_t val);

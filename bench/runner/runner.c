@@ -36,6 +36,8 @@ struct options {
 	const char *output;
 	const char *only;
 	unsigned timeout_s;	/* overrides the suite's when set */
+	const char *variant;	/* module variant under test (a comparison's side), tagged on records */
+	uint64_t round;		/* the comparison's round, tagged on records */
 };
 
 static volatile sig_atomic_t watchdog_fired;
@@ -61,8 +63,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: exitbench-run --suite FILE --images DIR [--output FILE] [--only NAME] [--timeout S]\n"
+		"                     [--variant NAME --round N]\n"
 		"  Runs each benchmark of the suite (DIR/<name>.bin guest kernels) in a PR KVM VM\n"
-		"  and writes one JSON record per line: env, bench, rep, skip, error, end.\n");
+		"  and writes one JSON record per line: env, bench, rep, skip, error, end.\n"
+		"  --variant/--round tag every record (the side and round of a comparison).\n");
 }
 
 /* first line of /proc/cpuinfo starting with key, value into buf */
@@ -430,6 +434,8 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "only", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "variant", required_argument, NULL, 'V' },
+		{ "round", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -444,13 +450,15 @@ int main(int argc, char **argv)
 	size_t nknown, ran = 0, failed = 0, skipped = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:i:o:n:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:i:o:n:t:V:R:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.suite = optarg; break;
 		case 'i': o.images = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'n': o.only = optarg; break;
 		case 't': o.timeout_s = strtoul(optarg, NULL, 10); break;
+		case 'V': o.variant = optarg; break;
+		case 'R': o.round = strtoull(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -476,6 +484,8 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: the alarm must interrupt KVM_RUN */
 	rec_open(&r, out);
+	r.variant = o.variant;
+	r.round = o.round;
 	if (write_env(&r, o.suite)) {
 		fprintf(stderr, "exitbench-run: writing records failed: %s\n", strerror(errno));
 		return 1;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -20,15 +21,21 @@
 #define REP(n, r, t0, t1, ex) "{\"type\":\"rep\",\"bench\":\"" n "\",\"rep\":" #r \
 	",\"iterations\":200,\"batches\":2,\"rep_ticks\":999999,\"batch_ticks\":[" #t0 "," #t1 "]," ex "}\n"
 
-static int collect(const char *text, struct results *r, struct collect_report *rep)
+static int collect_variant(const char *text, const char *variant, struct results *r,
+			   struct collect_report *rep)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
 	int ret;
 
 	res_init(r);
-	ret = collect_records(f, "rec", r, rep);
+	ret = collect_records(f, "rec", variant, r, rep);
 	fclose(f);
 	return ret;
+}
+
+static int collect(const char *text, struct results *r, struct collect_report *rep)
+{
+	return collect_variant(text, NULL, r, rep);
 }
 
 static const char good[] = ENV
@@ -90,6 +97,49 @@ static void cut_short_keeps_what_was_taken(void **state)
 	res_free(&r);
 }
 
+/* a comparison's records: sides A and B interleaved, rounds tagged, one runner per round */
+#define TAG(v, r) "\"variant\":\"" v "\",\"round\":" #r ","
+#define ROUND(v, r, t0, t1) "{\"type\":\"env\"," TAG(v, r) "\"tb_hz\":512000000}\n" \
+	"{\"type\":\"bench\"," TAG(v, r) "\"bench\":\"pvr\",\"exit_kind\":\"emulated-instruction\"," \
+	"\"claimed_exits_per_iteration\":1,\"iterations\":200,\"batches\":2,\"repetitions\":1}\n" \
+	"{\"type\":\"rep\"," TAG(v, r) "\"bench\":\"pvr\",\"rep\":0,\"iterations\":200,\"batches\":2," \
+	"\"rep_ticks\":1,\"batch_ticks\":[" #t0 "," #t1 "]," EXITS(201, 200, 1) "}\n" \
+	"{\"type\":\"end\"," TAG(v, r) "\"benchmarks\":1}\n"
+
+static void sides_and_rounds(void **state)
+{
+	static const char text[] = ROUND("A", 1, 60000, 60000) ROUND("B", 1, 61000, 61000)
+		ROUND("B", 2, 61200, 61200) ROUND("A", 2, 60200, 60200);
+	static const char cut[] = ROUND("A", 1, 60000, 60000) "{\"type\":\"env\"," TAG("A", 2) "\"x\":1}\n";
+	struct collect_report rep;
+	struct results r;
+	struct res_bench *b;
+	double *v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(collect_variant(text, "B", &r, &rep), 0);
+	assert_int_equal(rep.nvariants, 2);
+	assert_true(rep.ended);
+	assert_string_equal(r.variant, "B");
+	b = res_find(&r, "pvr");
+	assert_int_equal(b->nruns, 2);		/* B's runs only, in record order */
+	assert_float_equal(b->runs[0], 610, 1e-12);
+	assert_float_equal(b->runs[1], 612, 1e-12);
+	assert_int_equal(b->run_rounds[1], 2);
+	assert_int_equal(res_rounds(b), 2);
+	assert_float_equal(b->exits_per_iteration, 1, 0);	/* over both rounds */
+	assert_int_equal(res_samples(b, 0, &v, &n), 0);
+	assert_int_equal(n, 2);
+	free(v);
+	res_free(&r);
+
+	/* a second round that started and never ended: not 'ended' */
+	assert_int_equal(collect_variant(cut, "A", &r, &rep), 0);
+	assert_false(rep.ended);
+	res_free(&r);
+}
+
 static void damaged_lines_are_skipped(void **state)
 {
 	static const char text[] = ENV "garbage\n"
@@ -121,6 +171,7 @@ int main(void)
 		cmocka_unit_test(a_whole_run),
 		cmocka_unit_test(cut_short_keeps_what_was_taken),
 		cmocka_unit_test(damaged_lines_are_skipped),
+		cmocka_unit_test(sides_and_rounds),
 	};
 	return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
 }

@@ -113,8 +113,13 @@ static void refusals(void **state)
 		{ "", "not valid JSON" },
 		{ "{\"schema_version\": 1, \"environment\": {}", "not valid JSON" },
 		{ "[1,2]", "no schema_version" },
-		{ "{\"schema_version\": 2, \"environment\": {}, \"benchmarks\": []}",
-		  "schema_version 2 is not supported (this exitbench reads 1)" },
+		{ "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": []}",
+		  "schema_version 3 is not supported (this exitbench reads 1 to 2)" },
+		{ "{\"schema_version\": 0, \"environment\": {}, \"benchmarks\": []}",
+		  "schema_version 0 is not supported (this exitbench reads 1 to 2)" },
+		{ "{\"schema_version\": 2, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		  "\"status\": \"ok\", \"iterations\": 1, \"repetitions\": 1, \"runs\": [1, 2], "
+		  "\"run_rounds\": [1]}]}", "'run_rounds' is not one round a run" },
 		{ "{\"schema_version\": 1, \"benchmarks\": []}", "needs an 'environment' object" },
 		{ "{\"schema_version\": 1, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\"}]}",
 		  "benchmark entry" },
