@@ -2,12 +2,17 @@
 #   make bench   the main job: build what is missing, boot the emulated POWER8 host, run the
 #                suite, write results/<run-id>/{results.json,report.md,*.png}
 #   make check   unit tests, then the integration test on the emulated host (ICOUNT=1)
+# and, to judge a patch:
+#   make compare BASE=... PATCHED=... [ROUNDS=10] [ICOUNT=1]   (see README.md, "Comparing")
 SHELL := /bin/bash
 O ?= build
 CROSS_COMPILE ?= powerpc64le-linux-gnu-
 SUITE ?= configs/suites/default
 ICOUNT ?= 0
 KSRC ?=
+ROUNDS ?= 10
+MODE ?= auto
+THRESHOLD ?= 1
 export CROSS_COMPILE
 
 HOST_CC ?= gcc
@@ -23,7 +28,7 @@ RUNNER_SRC := $(wildcard bench/runner/*.c)
 RUNNER_HDR := $(wildcard bench/runner/*.h) guest-kernels/include/exitbench/mailbox.h
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help asan-check
+	deps-target check-cross kernel results clean help asan-check compare
 all: tools
 
 help:
@@ -59,6 +64,12 @@ kernel: | check-cross
 bench: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) scripts/bench.sh
+
+# --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
+compare: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) BASE="$(BASE)" PATCHED="$(PATCHED)" \
+		ROUNDS=$(ROUNDS) MODE=$(MODE) THRESHOLD=$(THRESHOLD) scripts/compare.sh
 
 # --- tests ---
 include tests/tests.mk

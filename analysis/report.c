@@ -135,7 +135,7 @@ static int write_hist(const struct res_bench *b, const char *path, double *width
 	return fclose(f) ? -errno : 0;
 }
 
-static int run_gnuplot(const char *script)
+int report_gnuplot(const char *script)
 {
 	pid_t pid = fork();
 	int status;
@@ -185,7 +185,7 @@ static int plot(const struct results *r, const struct res_bench *b, const char *
 		icount_mode(r) ? ", instruction-count mode" : "", w * 0.9, dat);
 	if (fclose(f))
 		return -errno;
-	return run_gnuplot(gp);
+	return report_gnuplot(gp);
 }
 
 int report_write(const struct results *r, const char *dir, const char **plot_problem)

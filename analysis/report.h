@@ -15,4 +15,7 @@ void report_table(FILE *f, const struct results *r);
  */
 int report_write(const struct results *r, const char *dir, const char **plot_problem);
 
+/* Run gnuplot on a script: 0, -ENOENT when there is no gnuplot, -EIO when it failed. */
+int report_gnuplot(const char *script);
+
 #endif

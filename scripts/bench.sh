@@ -38,26 +38,7 @@ boot_rc=$?
 boot_s=$(( $(date +%s) - start ))
 rm -f "$run/initramfs.cpio.gz"
 
-# the environment the x86 side knows
-icount_json=false; [ "$ICOUNT" = 1 ] && icount_json=true
-commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
-cat >"$run/env.json" <<EOT
-{
- "mode": "emulated",
- "emulator": "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G",
- "qemu_version": "$(sed 's/"/\\"/g' "$run/qemu-version")",
- "icount": "$([ "$ICOUNT" = 1 ] && echo shift=0 || echo off)",
- "instruction_count_mode": $icount_json,
- "host_kernel_source": "$(sed "s|^$HOME/|~/|" "$kdir/source")",
- "host_kernel_config_sha256": "$(sha256sum "$kdir/config" | cut -c1-64)",
- "build_host": "$(uname -m) $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores",
- "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "exitbench_commit": "$commit",
- "suite_file": "$SUITE",
- "boot_wall_s": $boot_s
-}
-EOT
+scripts/write-env.sh "$kdir" "$run" "$SUITE" "$boot_s" >"$run/env.json"
 step "collecting results"
 "$eb" collect "$run/records.jsonl" --env "$run/env.json" --suite "$SUITE" --run-id "$run_id" -o "$run/results.json"
 collect_rc=$?

@@ -2,6 +2,9 @@
 # Pack the emulated host's initramfs: busybox, kvm.ko + kvm-pr.ko, the runner, the guest
 # kernels and the suite.
 # usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR[:GUEST_DIR...] SUITE OUT.cpio.gz
+# env (make compare): SIDES="A=KDIR_A B=KDIR_B" puts each side's modules in
+#   /lib/modules/SIDE/, and PLAN (a file of "ROUND SIDE" lines) says what the host runs;
+#   by default KERNEL_DIR's modules are the one side 'default', run once untagged.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -26,7 +29,16 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,exitbench/guests,lib/modules}
 cp "$bb" "$root/bin/busybox"
-cp "$kdir/kvm.ko" "$kdir/kvm-pr.ko" "$root/lib/modules/"
+sides=${SIDES:-default=$kdir}
+for s in $sides; do
+	mkdir -p "$root/lib/modules/${s%%=*}"
+	cp "${s#*=}/kvm.ko" "${s#*=}/kvm-pr.ko" "$root/lib/modules/${s%%=*}/"
+done
+if [ -n "${PLAN:-}" ]; then
+	cp "$PLAN" "$root/exitbench/plan"
+else
+	echo "0 default" >"$root/exitbench/plan"
+fi
 cp "$runner" "$root/exitbench/exitbench-run"
 IFS=: read -r -a gdirs <<<"$guests"
 for g in "${gdirs[@]}"; do
