@@ -359,7 +359,7 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
-	json_t *runs, *batch, *epi = NULL, *rounds = NULL, *v;
+	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *v;
 	json_error_t je;
 	struct res_bench *b;
 	size_t i;

@@ -6,7 +6,7 @@
 set -u
 what=${1:-all}
 
-host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq"
+host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq clang libclang-rt-14-dev"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod"
 # ppc64el packages are downloaded for the emulated host's initramfs, never installed here

@@ -13,3 +13,18 @@ unit-check: unit-tests
 
 integration-check: tools runner test-guests
 	@O=$(O) tests/integration/emulated-host.sh
+
+# Fuzz targets (libFuzzer, clang): the parsers of every input a user hands exitbench.
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_DIR := $(O)/fuzz
+FUZZ_RUNS ?= 20000
+FUZZ_CC ?= clang
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl 2>/dev/null) \
+		-o $@ $< $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS)
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+fuzz-check: fuzz-targets
+	@tests/fuzz/run.sh $(FUZZ_RUNS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

@@ -147,11 +147,33 @@ static void refusals(void **state)
 	}
 }
 
+/* a schema-1 file with only the required fields (found by the fuzzer: optional arrays absent) */
+static void minimal_schema_1(void **state)
+{
+	struct results r;
+	char err[512];
+	double *v;
+	size_t n;
+
+	(void)state;
+	write_text("{\"schema_version\": 1, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		   "\"status\": \"ok\", \"iterations\": 10, \"repetitions\": 2, \"runs\": [600, 601]}]}");
+	assert_int_equal(res_read(path, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.b[0].nbatch, 0);
+	assert_int_equal(res_rounds(&r.b[0]), 1);
+	assert_int_equal(res_samples(&r.b[0], 0, &v, &n), 0);	/* per-run means */
+	assert_int_equal(n, 2);
+	free(v);
+	assert_int_equal(res_samples(&r.b[0], 1, &v, &n), -EINVAL);	/* no batches: no medians */
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(minimal_schema_1, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
