@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+
+static int bucket_index(const struct hist *h, int64_t v)
+{
+	/* the power of two at or above v (at least the first bucket's top) */
+	int pow2ceiling = 64 - __builtin_clzll((uint64_t)(v | h->sub_bucket_mask));
+
+	return pow2ceiling - h->unit_magnitude - (h->sub_bucket_half_count_magnitude + 1);
+}
+
+static int32_t sub_bucket_index(const struct hist *h, int64_t v, int bi)
+{
+	return (int32_t)(v >> (bi + h->unit_magnitude));
+}
+
+static int32_t counts_index(const struct hist *h, int bi, int32_t sbi)
+{
+	/* bucket 0 stores all its sub-buckets; each later one only its upper half */
+	return ((bi + 1) << h->sub_bucket_half_count_magnitude) + (sbi - h->sub_bucket_half_count);
+}
+
+static int32_t counts_index_for(const struct hist *h, int64_t v)
+{
+	int bi = bucket_index(h, v);
+
+	return counts_index(h, bi, sub_bucket_index(h, v, bi));
+}
+
+static int64_t value_at_index(const struct hist *h, int32_t idx)
+{
+	int bi = (idx >> h->sub_bucket_half_count_magnitude) - 1;
+	int32_t sbi = (idx & (h->sub_bucket_half_count - 1)) + h->sub_bucket_half_count;
+
+	if (bi < 0) {
+		sbi -= h->sub_bucket_half_count;
+		bi = 0;
+	}
+	return (int64_t)sbi << (bi + h->unit_magnitude);
+}
+
+static int64_t equivalent_range(const struct hist *h, int64_t v)
+{
+	int bi = bucket_index(h, v);
+	int32_t sbi = sub_bucket_index(h, v, bi);
+
+	return (int64_t)1 << (h->unit_magnitude + (sbi >= h->sub_bucket_count ? bi + 1 : bi));
+}
+
+int64_t hist_lowest_equivalent(const struct hist *h, int64_t v)
+{
+	int bi = bucket_index(h, v);
+
+	return (int64_t)sub_bucket_index(h, v, bi) << (bi + h->unit_magnitude);
+}
+
+int64_t hist_highest_equivalent(const struct hist *h, int64_t v)
+{
+	return hist_lowest_equivalent(h, v) + equivalent_range(h, v) - 1;
+}
+
+int hist_equivalent(const struct hist *h, int64_t a, int64_t b)
+{
+	return hist_lowest_equivalent(h, a) == hist_lowest_equivalent(h, b);
+}
+
+int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out)
+{
+	int64_t largest_single_unit, smallest_untrackable;
+	struct hist *h;
+	int32_t buckets;
+
+	if (lowest < 1 || sigfigs < 1 || sigfigs > 5 || highest < 2 * lowest)
+		return -EINVAL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->lowest = lowest;
+	h->highest = highest;
+	h->sigfigs = sigfigs;
+	largest_single_unit = 2 * (int64_t)pow(10, sigfigs);
+	h->sub_bucket_half_count_magnitude = (int)ceil(log2((double)largest_single_unit)) - 1;
+	h->sub_bucket_count = (int32_t)1 << (h->sub_bucket_half_count_magnitude + 1);
+	h->sub_bucket_half_count = h->sub_bucket_count / 2;
+	h->unit_magnitude = 63 - __builtin_clzll((uint64_t)lowest);
+	h->sub_bucket_mask = ((int64_t)h->sub_bucket_count - 1) << h->unit_magnitude;
+	if (h->unit_magnitude + h->sub_bucket_half_count_magnitude + 1 > 62) {
+		free(h);
+		return -EINVAL;
+	}
+	smallest_untrackable = (int64_t)h->sub_bucket_count << h->unit_magnitude;
+	buckets = 1;
+	while (smallest_untrackable <= highest) {
+		if (smallest_untrackable > INT64_MAX / 2) {
+			buckets++;
+			break;
+		}
+		smallest_untrackable <<= 1;
+		buckets++;
+	}
+	h->bucket_count = buckets;
+	h->counts_len = (buckets + 1) * h->sub_bucket_half_count;
+	h->counts = calloc(h->counts_len, sizeof(*h->counts));
+	if (!h->counts) {
+		free(h);
+		return -ENOMEM;
+	}
+	hist_reset(h);
+	*out = h;
+	return 0;
+}
+
+void hist_free(struct hist *h)
+{
+	if (!h)
+		return;
+	free(h->counts);
+	free(h);
+}
+
+void hist_reset(struct hist *h)
+{
+	memset(h->counts, 0, h->counts_len * sizeof(*h->counts));
+	h->total = h->out_of_range = 0;
+	h->min = INT64_MAX;
+	h->max = 0;
+}
+
+size_t hist_memory_size(const struct hist *h)
+{
+	return sizeof(*h) + (size_t)h->counts_len * sizeof(*h->counts);
+}
+
+/* the counts index of v, or -1 when v is outside what the histogram holds */
+static int32_t index_of(const struct hist *h, int64_t v)
+{
+	int32_t idx;
+
+	if (v < 0 || v > h->highest)
+		return -1;
+	idx = counts_index_for(h, v);
+	return idx >= 0 && idx < h->counts_len ? idx : -1;
+}
+
+int hist_record_n(struct hist *h, int64_t v, int64_t n)
+{
+	int32_t idx = index_of(h, v);
+
+	if (n <= 0)
+		return n == 0 ? 0 : -EINVAL;
+	if (idx < 0) {
+		h->out_of_range += n;
+		return -ERANGE;
+	}
+	h->counts[idx] += n;
+	h->total += n;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	return 0;
+}
+
+int hist_record(struct hist *h, int64_t v)
+{
+	return hist_record_n(h, v, 1);
+}
+
+int hist_record_atomic(struct hist *h, int64_t v)
+{
+	int32_t idx = index_of(h, v);
+	int64_t cur;
+
+	if (idx < 0) {
+		__atomic_fetch_add(&h->out_of_range, 1, __ATOMIC_RELAXED);
+		return -ERANGE;
+	}
+	__atomic_fetch_add(&h->counts[idx], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&h->total, 1, __ATOMIC_RELAXED);
+	cur = __atomic_load_n(&h->min, __ATOMIC_RELAXED);
+	while (v < cur && !__atomic_compare_exchange_n(&h->min, &cur, v, true, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+	cur = __atomic_load_n(&h->max, __ATOMIC_RELAXED);
+	while (v > cur && !__atomic_compare_exchange_n(&h->max, &cur, v, true, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+	return 0;
+}
+
+int hist_merge(struct hist *dst, const struct hist *src)
+{
+	struct hist_iter it;
+	int ret = 0;
+
+	hist_iter_init(&it, src);
+	while (hist_iter_next(&it)) {
+		/* the sub-bucket's lowest value: exact when both have the same layout */
+		if (hist_record_n(dst, it.from, it.count))
+			ret = -ERANGE;
+	}
+	if (src->total) {
+		/* keep the exact extremes where dst could take them */
+		if (index_of(dst, src->min) >= 0 && src->min < dst->min)
+			dst->min = src->min;
+		if (index_of(dst, src->max) >= 0 && src->max > dst->max)
+			dst->max = src->max;
+	}
+	dst->out_of_range += src->out_of_range;
+	return ret;
+}
+
+int64_t hist_total_count(const struct hist *h)
+{
+	return h->total;
+}
+
+int64_t hist_out_of_range(const struct hist *h)
+{
+	return h->out_of_range;
+}
+
+int64_t hist_min(const struct hist *h)
+{
+	return h->total ? h->min : 0;
+}
+
+int64_t hist_max(const struct hist *h)
+{
+	return h->total ? h->max : 0;
+}
+
+static double midpoint(const struct hist *h, int64_t v)
+{
+	return (double)hist_lowest_equivalent(h, v) + (double)(equivalent_range(h, v) - 1) / 2;
+}
+
+double hist_mean(const struct hist *h)
+{
+	struct hist_iter it;
+	double sum = 0;
+
+	if (!h->total)
+		return NAN;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it))
+		sum += midpoint(h, it.from) * (double)it.count;
+	return sum / (double)h->total;
+}
+
+double hist_stddev(const struct hist *h)
+{
+	struct hist_iter it;
+	double mean = hist_mean(h), ss = 0;
+
+	if (!h->total)
+		return NAN;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it)) {
+		double d = midpoint(h, it.from) - mean;
+
+		ss += d * d * (double)it.count;
+	}
+	return sqrt(ss / (double)h->total);
+}
+
+int64_t hist_value_at_percentile(const struct hist *h, double p)
+{
+	int64_t want, cum = 0;
+
+	if (!h->total)
+		return 0;
+	if (p > 100)
+		p = 100;
+	if (!(p > 0))
+		p = 0;
+	want = (int64_t)(p / 100 * (double)h->total + 0.5);
+	if (want < 1)
+		want = 1;
+	for (int32_t i = 0; i < h->counts_len; i++) {
+		cum += h->counts[i];
+		if (cum >= want) {
+			int64_t v = hist_highest_equivalent(h, value_at_index(h, i));
+
+			return v < h->min ? h->min : v > h->max ? h->max : v;
+		}
+	}
+	return h->max;
+}
+
+void hist_iter_init(struct hist_iter *it, const struct hist *h)
+{
+	memset(it, 0, sizeof(*it));
+	it->h = h;
+	it->idx = -1;
+}
+
+bool hist_iter_next(struct hist_iter *it)
+{
+	const struct hist *h = it->h;
+
+	while (++it->idx < h->counts_len) {
+		if (!h->counts[it->idx])
+			continue;
+		it->from = value_at_index(h, it->idx);
+		it->to = hist_highest_equivalent(h, it->from);
+		it->count = h->counts[it->idx];
+		it->cumulative += it->count;
+		return true;
+	}
+	return false;
+}
+
+/* ---- JSON ---- */
+
+json_t *hist_to_json(const struct hist *h)
+{
+	json_t *buckets = json_array(), *o;
+	struct hist_iter it;
+
+	if (!buckets)
+		return NULL;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it))
+		json_array_append_new(buckets, json_pack("[I,I,I]", (json_int_t)it.from,
+							 (json_int_t)it.to, (json_int_t)it.count));
+	o = json_pack("{s:I,s:I,s:i,s:I,s:I,s:I,s:o}", "lowest", (json_int_t)h->lowest,
+		      "highest", (json_int_t)h->highest, "significant_digits", h->sigfigs,
+		      "total_count", (json_int_t)h->total, "min", (json_int_t)hist_min(h),
+		      "max", (json_int_t)hist_max(h), "buckets", buckets);
+	return o;
+}
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int hist_from_json(const json_t *j, struct hist **out, char *err, size_t len)
+{
+	json_int_t lowest, highest, sigfigs, total, min, max;
+	json_t *buckets, *b;
+	json_error_t je;
+	struct hist *h;
+	int64_t prev_to = -1, sum = 0;
+	size_t i;
+	int ret;
+
+	if (!json_is_object(j))
+		return bad(err, len, "histogram: not an object");
+	if (json_unpack_ex((json_t *)j, &je, JSON_STRICT, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+			   "lowest", &lowest, "highest", &highest, "significant_digits", &sigfigs,
+			   "total_count", &total, "min", &min, "max", &max, "buckets", &buckets))
+		return bad(err, len, "histogram: %s", je.text);
+	if (!json_is_array(buckets))
+		return bad(err, len, "histogram: 'buckets' is not an array");
+	if (sigfigs < 1 || sigfigs > 5)
+		return bad(err, len, "histogram: significant_digits %lld is not 1 to 5", (long long)sigfigs);
+	if (lowest < 1 || highest < 2 * lowest)
+		return bad(err, len, "histogram: lowest %lld, highest %lld: not a range", (long long)lowest,
+			   (long long)highest);
+	if (total < 0 || min < 0 || max < min)
+		return bad(err, len, "histogram: total_count, min or max out of range");
+	ret = hist_init(lowest, highest, (int)sigfigs, &h);
+	if (ret)
+		return ret == -ENOMEM ? ret : bad(err, len, "histogram: its range cannot be held");
+	json_array_foreach(buckets, i, b) {
+		json_int_t from, to, count;
+
+		if (json_unpack(b, "[III!]", &from, &to, &count)) {
+			hist_free(h);
+			return bad(err, len, "histogram: bucket %zu is not [from, to, count]", i);
+		}
+		if (from < 0 || from > highest || hist_lowest_equivalent(h, from) != from ||
+		    hist_highest_equivalent(h, from) != to) {
+			hist_free(h);
+			return bad(err, len, "histogram: bucket %zu [%lld, %lld] is not a sub-bucket of this "
+				   "layout", i, (long long)from, (long long)to);
+		}
+		if (from <= prev_to) {
+			hist_free(h);
+			return bad(err, len, "histogram: bucket %zu is not above the one before", i);
+		}
+		if (count <= 0 || count > INT64_MAX - sum) {
+			hist_free(h);
+			return bad(err, len, "histogram: bucket %zu's count %lld is not a positive count", i,
+				   (long long)count);
+		}
+		sum += count;
+		prev_to = to;
+		if (hist_record_n(h, from, count)) {
+			hist_free(h);
+			return bad(err, len, "histogram: bucket %zu is out of range", i);
+		}
+	}
+	if (sum != total) {
+		hist_free(h);
+		return bad(err, len, "histogram: buckets add up to %lld, total_count says %lld",
+			   (long long)sum, (long long)total);
+	}
+	if (total) {
+		if (!hist_equivalent(h, min, hist_min(h)) || min > highest ||
+		    !hist_equivalent(h, max, value_at_index(h, index_of(h, hist_max(h)))) ||
+		    max > highest) {
+			hist_free(h);
+			return bad(err, len, "histogram: min or max is not in the first or last bucket");
+		}
+		h->min = min;
+		h->max = max;
+	}
+	*out = h;
+	return 0;
+}
