@@ -14,6 +14,7 @@
 
 #include "../bench/runner/suite.h"
 #include "collect.h"
+#include "compare.h"
 #include "report.h"
 #include "results.h"
 
@@ -219,6 +220,109 @@ static int cmd_suite(int argc, char **argv)
 	return 0;
 }
 
+static int parse_pct(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' }, { "json", optional_argument, NULL, 'j' },
+		{ "markdown", required_argument, NULL, 'm' }, { "plots", required_argument, NULL, 'p' },
+		{ "stat", required_argument, NULL, 's' }, { "confidence", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 'S' }, { "resamples", required_argument, NULL, 'B' },
+		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] =
+		"usage: exitbench compare A B [--threshold PCT] [--stat mean|median] [--confidence PCT]\n"
+		"       [--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet]\n"
+		"  A, B: two results.json (every benchmark they share) or two files of one number a line";
+	const char *json_file = NULL, *md = NULL, *plots = NULL, *problem;
+	int c, json_out = 0, quiet = 0, status;
+	struct compare cmp = { 0 };
+	char err[2048];
+	double v;
+
+	cmp_opts_default(&cmp.opts);
+	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_pct(optarg, 0, 1000, &cmp.opts.threshold_pct))
+				die2("--threshold %s: a percentage, e.g. 1 or 0.05", optarg);
+			break;
+		case 'c':
+			if (parse_pct(optarg, 50, 99.999, &v))
+				die2("--confidence %s: a percentage between 50 and 99.999", optarg);
+			cmp.opts.confidence = v / 100;
+			break;
+		case 'j': json_out = 1; json_file = optarg; break;
+		case 'm': md = optarg; break;
+		case 'p': plots = optarg; break;
+		case 'q': quiet = 1; break;
+		case 's':
+			if (strcmp(optarg, "mean") && strcmp(optarg, "median"))
+				die2("--stat %s: mean or median (of each run's batches)", optarg);
+			cmp.median = !strcmp(optarg, "median");
+			break;
+		case 'S':
+			if (parse_pct(optarg, 0, 4e9, &v))
+				die2("--seed %s: a whole number", optarg);
+			cmp.opts.seed = (unsigned long)v;
+			break;
+		case 'B':
+			if (parse_pct(optarg, 100, 1e7, &v))
+				die2("--resamples %s: 100 to 10000000", optarg);
+			cmp.opts.resamples = (unsigned)v;
+			break;
+		default:
+			die2("%s", usage_line);
+		}
+	}
+	if (optind != argc - 2)
+		die2("%s", usage_line);
+	if (compare_run(&cmp, argv[optind], argv[optind + 1], err, sizeof(err))) {
+		compare_free(&cmp);
+		die2("%s", err);
+	}
+	status = compare_status(&cmp);
+	if (json_out) {
+		json_t *j = compare_json(&cmp);
+		int bad = !j;
+
+		if (!bad && json_file)
+			bad = json_dump_file(j, json_file, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+		else if (!bad)
+			bad = json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+			      fputc('\n', stdout) == EOF;
+		json_decref(j);
+		if (bad) {
+			compare_free(&cmp);
+			die2("writing %s failed", json_file ? json_file : "JSON");
+		}
+	}
+	if (!quiet && (!json_out || json_file))
+		compare_print(stdout, &cmp);
+	problem = plots ? compare_plots(&cmp, plots) : NULL;
+	if (problem)
+		fprintf(stderr, "exitbench: compare plots not drawn: %s\n", problem);
+	if (md && compare_markdown(&cmp, md, plots && !problem)) {
+		compare_free(&cmp);
+		die2("writing %s: %s", md, strerror(errno));
+	}
+	for (size_t i = 0; i < cmp.n; i++)
+		if (!cmp.rows[i].compared && !cmp.rows[i].failed_b && strncmp(cmp.rows[i].note, "not compared", 12))
+			fprintf(stderr, "exitbench: %s: %s\n", cmp.rows[i].name, cmp.rows[i].note);
+	compare_free(&cmp);
+	return status;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int, char **);
@@ -227,6 +331,7 @@ static const struct cmd {
 	{ "collect", cmd_collect, "raw run records -> results.json" },
 	{ "report", cmd_report, "results.json -> report.md, histograms; prints the table" },
 	{ "suite", cmd_suite, "check a suite file against the benchmarks there are" },
+	{ "compare", cmd_compare, "A vs B (results.json or plain samples): change, interval, verdict" },
 };
 
 static void usage(FILE *f)

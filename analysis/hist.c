@@ -360,7 +360,7 @@ int hist_from_json(const json_t *j, struct hist **out, char *err, size_t len)
 
 	if (!json_is_object(j))
 		return bad(err, len, "histogram: not an object");
-	if (json_unpack_ex((json_t *)j, &je, JSON_STRICT, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 			   "lowest", &lowest, "highest", &highest, "significant_digits", &sigfigs,
 			   "total_count", &total, "min", &min, "max", &max, "buckets", &buckets))
 		return bad(err, len, "histogram: %s", je.text);

@@ -27,6 +27,7 @@ void res_free(struct results *r)
 		free(r->b[i].runs);
 		free(r->b[i].run_rounds);
 		free(r->b[i].batch);
+		hist_free(r->b[i].hist);
 	}
 	free(r->b);
 	json_decref(r->env);
@@ -185,8 +186,15 @@ void res_derive(struct results *r)
 
 	r->tb_hz = json_is_number(tb) && json_number_value(tb) > 0 ? json_number_value(tb) : NAN;
 	for (size_t i = 0; i < r->n; i++) {
-		stats_summarize(r->b[i].runs, r->b[i].nruns, &r->b[i].runs_sum);
-		stats_summarize(r->b[i].batch, r->b[i].nbatch, &r->b[i].batch_sum);
+		struct res_bench *b = &r->b[i];
+
+		stats_summarize(b->runs, b->nruns, &b->runs_sum);
+		stats_summarize(b->batch, b->nbatch, &b->batch_sum);
+		if (b->hist || !b->nbatch ||
+		    hist_init(1, RES_HIST_HIGHEST, RES_HIST_SIGFIGS, &b->hist))
+			continue;
+		for (size_t k = 0; k < b->nbatch; k++)
+			hist_record(b->hist, llround(b->batch[k] * RES_HIST_SCALE));
 	}
 }
 
@@ -277,6 +285,13 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 		break;
 	}
 	json_object_set_new(o, "batch_ticks_per_iteration", array_of(b->batch, b->nbatch));
+	if (b->hist) {
+		json_t *h = hist_to_json(b->hist);
+
+		json_object_set_new(h, "of", json_string("batches: ticks per iteration x value_scale"));
+		json_object_set_new(h, "value_scale", json_integer(RES_HIST_SCALE));
+		json_object_set_new(o, "histogram", h);
+	}
 	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
 	return o;
@@ -359,18 +374,18 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
-	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *v;
+	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *hist = NULL, *v;
 	json_error_t je;
 	struct res_bench *b;
 	size_t i;
 
-	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o,s?o}",
+	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o,s?o,s?o}",
 			   "name", &name, "what", &what, "exit_kind", &kind, "status", &status,
 			   "iterations", &it, "batches", &bat, "repetitions", &reps,
 			   "claimed_exits_per_iteration", &claimed, "exits_per_iteration", &epi,
 			   "background_exits", &bg, "exits_check", &check, "exits_note", &note,
 			   "reason", &reason, "runs", &runs, "batch_ticks_per_iteration", &batch,
-			   "run_rounds", &rounds))
+			   "run_rounds", &rounds, "histogram", &hist))
 		return fail(err, len, path, "benchmark entry: %s", je.text);
 	if (res_find(r, name))
 		return fail(err, len, path, "benchmark '%s' appears twice", name);
@@ -415,6 +430,18 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 					    "benchmark '%s': 'run_rounds' holds something other than round numbers",
 					    name);
 			b->run_rounds[i] = json_integer_value(v);
+		}
+	}
+	if (hist) {
+		char herr[256];
+
+		if (json_integer_value(json_object_get(hist, "value_scale")) != RES_HIST_SCALE)
+			return fail(err, len, path, "benchmark '%s': histogram without value_scale 1000", name);
+		if (hist_from_json(hist, &b->hist, herr, sizeof(herr))) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "benchmark '%s': %s", name, herr);
+			return fail(err, len, path, "%s", msg);
 		}
 	}
 	return 0;

@@ -12,11 +12,16 @@
 
 #include <jansson.h>
 
+#include "hist.h"
 #include "stats.h"
 
 /* 2 added run_rounds, variant and the histogram; 1 is still read */
 #define RES_SCHEMA_VERSION 2
 #define RES_SCHEMA_OLDEST 1
+/* the histogram holds thousandths of a tick per iteration (up to 10^7 ticks), 4 significant digits */
+#define RES_HIST_SCALE 1000
+#define RES_HIST_HIGHEST INT64_C(10000000000)
+#define RES_HIST_SIGFIGS 4
 
 enum res_status { RES_OK, RES_SKIPPED, RES_FAILED };
 
@@ -41,6 +46,7 @@ struct res_bench {
 	double attributed_iterations;	/* iterations of those repetitions */
 	size_t nbatch;
 	double *batch;			/* ticks per iteration, one a batch, all repetitions */
+	struct hist *hist;		/* per-batch ticks per iteration, in RES_HIST_SCALE units */
 	struct stats_summary runs_sum;	/* derived on load/collect */
 	struct stats_summary batch_sum;
 };
@@ -73,7 +79,7 @@ size_t res_rounds(const struct res_bench *b);
  */
 int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
-/* Recompute summaries from runs and batch values. */
+/* Recompute summaries from runs and batch values (and the histogram, if none was read). */
 void res_derive(struct results *r);
 /* Ticks to ns with the run's timebase (NaN when unknown). */
 double res_ns(const struct results *r, double ticks);

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compare.h"
+#include "hist.h"
+#include "report.h"
+#include "sample.h"
+
+static const char *env_str(const struct results *r, const char *key)
+{
+	const char *s = json_string_value(json_object_get(r->env, key));
+
+	return s ? s : "";
+}
+
+/* "instruction-count", "plain emulation", "native", or "" when the file does not say */
+static const char *mode_of(const struct results *r)
+{
+	json_t *ic = json_object_get(r->env, "instruction_count_mode");
+
+	if (!strcmp(env_str(r, "mode"), "native"))
+		return "native";
+	if (json_is_true(ic))
+		return "instruction-count";
+	if (json_is_false(ic))
+		return "plain emulation";
+	return "";
+}
+
+/* a results.json starts with '{'; anything else is taken as a plain sample */
+static int looks_like_json(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f)
+		return -errno;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	return c == '{';
+}
+
+static void label_of(char *buf, size_t len, const char *path, const struct results *r)
+{
+	const char *slash;
+
+	if (r && r->variant[0]) {
+		snprintf(buf, len, "%s", r->variant);
+		return;
+	}
+	slash = strrchr(path, '/');
+	snprintf(buf, len, "%s", slash ? slash + 1 : path);
+}
+
+static struct compare_row *add_row(struct compare *c, const char *name)
+{
+	struct compare_row *nr = realloc(c->rows, (c->n + 1) * sizeof(*nr));
+
+	if (!nr)
+		return NULL;
+	c->rows = nr;
+	nr = &c->rows[c->n++];
+	memset(nr, 0, sizeof(*nr));
+	snprintf(nr->name, sizeof(nr->name), "%s", name);
+	nr->p50_a = nr->p50_b = nr->p99_a = nr->p99_b = NAN;
+	return nr;
+}
+
+static const char *cmp_error(int ret)
+{
+	return ret == -EDOM ? "no spread: both sides have zero variance (identical values), so a "
+			      "difference cannot be judged; are these really repeated runs?"
+			    : "fewer than 2 values on a side (a comparison needs repeated runs)";
+}
+
+/* a row from two samples; -ENOMEM only */
+static int compare_samples(struct compare *c, struct compare_row *row, const double *a,
+			   size_t na, const double *b, size_t nb)
+{
+	int ret = cmp_compare(a, na, b, nb, &c->opts, &row->r);
+
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		snprintf(row->note, sizeof(row->note), "%s", cmp_error(ret));
+		c->uncomparable++;
+		return 0;
+	}
+	row->compared = 1;
+	return 0;
+}
+
+static double pct_of(const struct res_bench *b, double p)
+{
+	/* the histogram is in thousandths of a tick */
+	return b->hist && hist_total_count(b->hist) ? hist_value_at_percentile(b->hist, p) / 1000.0 : NAN;
+}
+
+static int compare_results(struct compare *c, char *err, size_t errlen)
+{
+	const char *ma = mode_of(&c->ra), *mb = mode_of(&c->rb);
+	size_t shared = 0;
+
+	if (*ma && *mb && strcmp(ma, mb)) {
+		snprintf(err, errlen, "%s is %s, %s is %s: compare results of the same mode", c->file_a,
+			 ma, c->file_b, mb);
+		return -EINVAL;
+	}
+	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
+	for (size_t i = 0; i < c->ra.n; i++) {
+		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
+		struct compare_row *row;
+		double *va = NULL, *vb = NULL;
+		size_t na = 0, nb = 0;
+		int ret;
+
+		if (!b)
+			continue;
+		shared++;
+		if (!(row = add_row(c, a->name)))
+			return -ENOMEM;
+		if (a->status != RES_OK || b->status != RES_OK) {
+			row->failed_b = a->status == RES_OK;
+			snprintf(row->note, sizeof(row->note), "not compared: %s %s%s%s",
+				 a->status != RES_OK ? c->label_a : c->label_b,
+				 res_status_name(a->status != RES_OK ? a->status : b->status),
+				 *(a->status != RES_OK ? a->reason : b->reason) ? ": " : "",
+				 a->status != RES_OK ? a->reason : b->reason);
+			continue;
+		}
+		if (a->claimed_exits_per_iteration != b->claimed_exits_per_iteration ||
+		    strcmp(a->exit_kind, b->exit_kind)) {
+			snprintf(err, errlen, "benchmark '%s' is not the same benchmark in %s and %s "
+				 "(exit kind %s vs %s)", a->name, c->file_a, c->file_b, a->exit_kind,
+				 b->exit_kind);
+			return -EINVAL;
+		}
+		ret = res_samples(a, c->median, &va, &na);
+		if (!ret)
+			ret = res_samples(b, c->median, &vb, &nb);
+		if (ret == -EINVAL) {
+			snprintf(row->note, sizeof(row->note), "per-run medians need per-batch values, which "
+				 "this results.json lacks");
+			c->uncomparable++;
+			ret = 0;
+		} else if (!ret) {
+			ret = compare_samples(c, row, va, na, vb, nb);
+		}
+		free(va);
+		free(vb);
+		if (ret)
+			return ret;
+		row->p50_a = pct_of(a, 50);
+		row->p50_b = pct_of(b, 50);
+		row->p99_a = pct_of(a, 99);
+		row->p99_b = pct_of(b, 99);
+	}
+	if (!shared) {
+		snprintf(err, errlen, "%s and %s have no benchmark in common", c->file_a, c->file_b);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < c->ra.n; i++) {
+		const struct res_bench *a = &c->ra.b[i];
+		int rounds = res_rounds(a) > 1;
+
+		if (a->status == RES_OK) {
+			snprintf(c->samples, sizeof(c->samples), "%s %s", rounds ? "per-round" : "per-run",
+				 c->median ? "medians of batches" : "means");
+			break;
+		}
+	}
+	return 0;
+}
+
+static int read_sample(const char *path, double **v, size_t *n, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	ret = sample_read(f, path, v, n, err, errlen);
+	fclose(f);
+	return ret;
+}
+
+int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen)
+{
+	int ja = looks_like_json(a), jb = looks_like_json(b), ret;
+
+	res_init(&c->ra);
+	res_init(&c->rb);
+	c->n = 0;
+	c->rows = NULL;
+	c->uncomparable = 0;
+	snprintf(c->file_a, sizeof(c->file_a), "%s", a);
+	snprintf(c->file_b, sizeof(c->file_b), "%s", b);
+	if (ja < 0 || jb < 0) {
+		snprintf(err, errlen, "%s: %s", ja < 0 ? a : b, strerror(-(ja < 0 ? ja : jb)));
+		return -EINVAL;
+	}
+	if (ja != jb) {
+		snprintf(err, errlen, "%s is %s and %s is %s: give two results.json or two plain samples",
+			 a, ja ? "a results.json" : "a plain sample", b, jb ? "a results.json" : "a plain sample");
+		return -EINVAL;
+	}
+	c->from_results = ja;
+	if (ja) {
+		res_free(&c->ra);
+		res_free(&c->rb);
+		if ((ret = res_read(a, &c->ra, err, errlen))) {
+			res_init(&c->ra);
+			res_init(&c->rb);
+			return ret;
+		}
+		if ((ret = res_read(b, &c->rb, err, errlen))) {
+			res_init(&c->rb);
+			return ret;
+		}
+		label_of(c->label_a, sizeof(c->label_a), a, &c->ra);
+		label_of(c->label_b, sizeof(c->label_b), b, &c->rb);
+		if (!strcmp(c->label_a, c->label_b)) {
+			snprintf(c->label_a, sizeof(c->label_a), "A");
+			snprintf(c->label_b, sizeof(c->label_b), "B");
+		}
+		return compare_results(c, err, errlen);
+	} else {
+		double *va = NULL, *vb = NULL;
+		size_t na, nb;
+		struct compare_row *row;
+
+		if ((ret = read_sample(a, &va, &na, err, errlen)))
+			return ret;
+		if ((ret = read_sample(b, &vb, &nb, err, errlen))) {
+			free(va);
+			return ret;
+		}
+		label_of(c->label_a, sizeof(c->label_a), a, NULL);
+		label_of(c->label_b, sizeof(c->label_b), b, NULL);
+		snprintf(c->unit, sizeof(c->unit), "as given");
+		snprintf(c->samples, sizeof(c->samples), "the values as given, one a line");
+		ret = -ENOMEM;
+		if ((row = add_row(c, "sample")))
+			ret = compare_samples(c, row, va, na, vb, nb);
+		free(va);
+		free(vb);
+		if (!ret && !row->compared) {
+			snprintf(err, errlen, "%s vs %s: %s", a, b, row->note);
+			return -EINVAL;
+		}
+		return ret;
+	}
+}
+
+void compare_free(struct compare *c)
+{
+	res_free(&c->ra);
+	res_free(&c->rb);
+	free(c->rows);
+	c->rows = NULL;
+	c->n = 0;
+}
+
+int compare_status(const struct compare *c)
+{
+	int st = 0;
+
+	if (c->uncomparable)
+		return 2;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rows[i].failed_b ||
+		    (c->rows[i].compared && cmp_regressed(&c->rows[i].r, &c->opts)))
+			st = 1;
+	return st;
+}
+
+/* ---- text ---- */
+
+static void fmt_p(char *buf, size_t len, double p)
+{
+	if (!isfinite(p))
+		snprintf(buf, len, "-");
+	else if (p < 1e-4)
+		snprintf(buf, len, "<0.0001");
+	else
+		snprintf(buf, len, "%.4f", p);
+}
+
+static void fmt_runs(char *buf, size_t len, double n)
+{
+	if (!isfinite(n))
+		snprintf(buf, len, "-");
+	else if (n > 1e6)
+		snprintf(buf, len, ">1e6");
+	else
+		snprintf(buf, len, "%.0f", n);
+}
+
+static const char *verdict_note(const struct compare *c, const struct compare_row *row)
+{
+	const struct cmp_result *r = &row->r;
+
+	switch (r->verdict) {
+	case CMP_REGRESSION:
+		return cmp_regressed(r, &c->opts) ? "beyond the threshold" : "proven, below the threshold";
+	case CMP_IMPROVEMENT:
+		return "proven";
+	case CMP_NO_CHANGE:
+		return "the interval lies inside the threshold";
+	default:
+		return "the interval reaches beyond the threshold: more runs needed";
+	}
+}
+
+void compare_print(FILE *f, const struct compare *c)
+{
+	char pw[16], pm[16], rn[16], line[512];
+
+	fprintf(f, "%s: %s\n%s: %s\n", c->label_a, c->file_a, c->label_b, c->file_b);
+	fprintf(f, "unit: %s; samples: %s; %.4g%% confidence; threshold +/-%.4g%%\n\n", c->unit,
+		c->samples, c->opts.confidence * 100, c->opts.threshold_pct);
+	fprintf(f, "%-12s %4s %14s %14s %9s %22s %8s %8s %-13s %6s\n", "benchmark", "n",
+		c->label_a, c->label_b, "change", "95% interval", "p-welch", "p-mw", "verdict",
+		"runs");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+		const struct cmp_result *r = &row->r;
+		char iv[64];
+
+		if (!row->compared) {
+			fprintf(f, "%-12s %s\n", row->name, row->note);
+			continue;
+		}
+		fmt_p(pw, sizeof(pw), r->p_welch);
+		fmt_p(pm, sizeof(pm), r->p_mannwhitney);
+		fmt_runs(rn, sizeof(rn), r->runs_needed);
+		snprintf(iv, sizeof(iv), "[%+.3f%%, %+.3f%%]", r->ci_pct_lo, r->ci_pct_hi);
+		fprintf(f, "%-12s %2zu/%-2zu %14.6g %14.6g %+8.3f%% %22s %8s %8s %-13s %6s\n", row->name,
+			r->na, r->nb, r->mean_a, r->mean_b, r->change_pct, iv, pw, pm,
+			cmp_verdict_name(r->verdict), rn);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+
+		if (!row->compared)
+			continue;
+		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
+		fprintf(f, "%s: %s: %s (%s)\n", row->name, line, cmp_verdict_name(row->r.verdict),
+			verdict_note(c, row));
+	}
+	fprintf(f, "\n'runs' is the runs a side needed for %.0f%% power at the observed difference.\n",
+		c->opts.power * 100);
+}
+
+/* ---- JSON ---- */
+
+static json_t *num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+json_t *compare_json(const struct compare *c)
+{
+	json_t *rows = json_array(), *not = json_array(), *root;
+	size_t regressions = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+		const struct cmp_result *r = &row->r;
+
+		if (!row->compared) {
+			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
+							     "reason", row->note, "failed_b", row->failed_b));
+			continue;
+		}
+		regressions += cmp_regressed(r, &c->opts);
+		json_array_append_new(rows, json_pack(
+			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
+			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
+			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
+			"mean_a", num(r->mean_a), "mean_b", num(r->mean_b), "sd_a", num(r->sd_a),
+			"sd_b", num(r->sd_b), "median_a", num(r->median_a), "median_b", num(r->median_b),
+			"change", num(r->diff), "change_ci", num(r->diff_lo), num(r->diff_hi),
+			"change_pct", num(r->change_pct), "ci_pct", num(r->ci_pct_lo), num(r->ci_pct_hi),
+			"t", num(r->t), "df", num(r->df), "p_welch", num(r->p_welch),
+			"u", num(r->u), "p_mannwhitney", num(r->p_mannwhitney),
+			"mannwhitney_exact", r->mw_exact,
+			"median_ratio", num(r->median_ratio), "median_ratio_ci",
+			num(r->median_ratio_lo), num(r->median_ratio_hi),
+			"effect_d", num(r->effect_d), "mde_pct", num(r->mde_pct),
+			"runs_needed", num(r->runs_needed),
+			"runs_needed_threshold", num(r->runs_needed_threshold),
+			"verdict", cmp_verdict_name(r->verdict), "regressed", cmp_regressed(r, &c->opts),
+			"batch_percentiles", "p50_a", num(row->p50_a), "p50_b", num(row->p50_b),
+			"p99_a", num(row->p99_a), "p99_b", num(row->p99_b)));
+	}
+	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
+			 "tool", "exitbench compare",
+			 "a", "label", c->label_a, "file", c->file_a,
+			 "b", "label", c->label_b, "file", c->file_b,
+			 "unit", c->unit, "samples", c->samples,
+			 "threshold_pct", num(c->opts.threshold_pct), "confidence", num(c->opts.confidence),
+			 "power", num(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
+			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
+			 "not_compared", not, "regressions", (json_int_t)regressions,
+			 "exit_status", compare_status(c));
+	return root;
+}
+
+/* ---- markdown and plots ---- */
+
+static void env_line(FILE *f, const char *label, const struct results *r)
+{
+	json_t *cmp = json_object_get(r->env, "comparison");
+	const char *p = env_str(r, "host_kernel_patches");
+
+	fprintf(f, "- **%s**: kernel %s %s%s%s, %s, run `%s`", label, env_str(r, "host_kernel_release"),
+		env_str(r, "host_kernel_source"), *p ? " + " : "", p, *mode_of(r) ? mode_of(r) : "mode unknown",
+		r->run_id);
+	if (cmp)
+		fprintf(f, "; %s, %lld rounds",
+			!strcmp(json_string_value(json_object_get(cmp, "mode")) ?: "", "modules")
+				? "modules swapped in one boot" : "boots alternated",
+			(long long)json_integer_value(json_object_get(cmp, "rounds")));
+	fputc('\n', f);
+}
+
+int compare_markdown(const struct compare *c, const char *path, int plots)
+{
+	FILE *f = fopen(path, "w");
+	char line[512], pw[16], pm[16], rn[16], rt[16];
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# exitbench compare: %s vs %s\n\n", c->label_a, c->label_b);
+	if (c->from_results) {
+		const char *m = mode_of(&c->ra);
+
+		if (!strcmp(m, "instruction-count"))
+			fprintf(f, "> **Emulated, instruction-count mode** (`-icount shift=0`): a timebase tick "
+				"is 1.953 instructions of the emulated POWER8; the figures count instructions, "
+				"not POWER hardware time.\n\n");
+		else if (!strcmp(m, "plain emulation"))
+			fprintf(f, "> **Plain emulation**: times follow QEMU's wall clock on %s, not POWER "
+				"hardware; they are noisy.\n\n", env_str(&c->ra, "build_host"));
+		env_line(f, c->label_a, &c->ra);
+		env_line(f, c->label_b, &c->rb);
+		fputc('\n', f);
+	}
+	fprintf(f, "Unit: %s. One sample: %s (the unit of replication, never a single exit). "
+		"Change = mean of %s minus mean of %s, as %% of %s's, with Welch's %.4g%% interval; "
+		"p-values of Welch's t test and the Mann-Whitney U test; verdict against a threshold of "
+		"+/-%.4g%%; runs = runs a side needed for %.0f%% power at the observed difference "
+		"(at the threshold in the last column).\n\n",
+		c->unit, c->samples, c->label_b, c->label_a, c->label_a, c->opts.confidence * 100,
+		c->opts.threshold_pct, c->opts.power * 100);
+	fprintf(f, "| benchmark | n | %s | %s | change | 95%% interval | p (Welch) | p (M-W) | "
+		"median ratio [bootstrap 95%%] | verdict | runs | runs at threshold |\n"
+		"|---|---|---|---|---|---|---|---|---|---|---|---|\n", c->label_a, c->label_b);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+		const struct cmp_result *r = &row->r;
+
+		if (!row->compared) {
+			fprintf(f, "| %s | | | | | | | | | %s | | |\n", row->name, row->note);
+			continue;
+		}
+		fmt_p(pw, sizeof(pw), r->p_welch);
+		fmt_p(pm, sizeof(pm), r->p_mannwhitney);
+		fmt_runs(rn, sizeof(rn), r->runs_needed);
+		fmt_runs(rt, sizeof(rt), r->runs_needed_threshold);
+		fprintf(f, "| %s | %zu/%zu | %.6g ± %.3g | %.6g ± %.3g | %+.3f%% | [%+.3f%%, %+.3f%%] | "
+			"%s | %s | %.5f [%.5f, %.5f] | **%s** | %s | %s |\n",
+			row->name, r->na, r->nb, r->mean_a, r->sd_a, r->mean_b, r->sd_b, r->change_pct,
+			r->ci_pct_lo, r->ci_pct_hi, pw, pm, r->median_ratio, r->median_ratio_lo,
+			r->median_ratio_hi, cmp_verdict_name(r->verdict), rn, rt);
+	}
+	fprintf(f, "\n");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+
+		if (!row->compared)
+			continue;
+		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
+		fprintf(f, "- **%s**: %s: **%s** (%s); smallest change these runs could detect: "
+			"%.3f%%\n", row->name, line, cmp_verdict_name(row->r.verdict),
+			verdict_note(c, row), row->r.mde_pct);
+	}
+	if (c->from_results) {
+		fprintf(f, "\nPer-batch percentiles (ticks per iteration, from the histograms):\n\n"
+			"| benchmark | p50 %s | p50 %s | p99 %s | p99 %s |\n|---|---|---|---|---|\n",
+			c->label_a, c->label_b, c->label_a, c->label_b);
+		for (size_t i = 0; i < c->n; i++)
+			if (c->rows[i].compared)
+				fprintf(f, "| %s | %.3f | %.3f | %.3f | %.3f |\n", c->rows[i].name,
+					c->rows[i].p50_a, c->rows[i].p50_b, c->rows[i].p99_a,
+					c->rows[i].p99_b);
+	}
+	if (plots) {
+		fprintf(f, "\n## Distributions (per batch)\n\n");
+		for (size_t i = 0; i < c->n; i++)
+			if (c->rows[i].compared)
+				fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, c->rows[i].name);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+/* bucket midpoints, density (share of batches per tick) and cumulative share */
+static int write_dist(const struct res_bench *b, const char *path)
+{
+	struct hist_iter it;
+	double total;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	total = (double)hist_total_count(b->hist);
+	hist_iter_init(&it, b->hist);
+	while (hist_iter_next(&it)) {
+		double from = it.from / 1000.0, to = (it.to + 1) / 1000.0;
+
+		fprintf(f, "%.6f %.9g %.9g %.6f\n", (from + to) / 2, it.count / total / (to - from),
+			it.cumulative / total, to);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+const char *compare_plots(const struct compare *c, const char *dir)
+{
+	char da[4096], db[4096], gp[4096], png[4096];
+
+	if (!c->from_results)
+		return NULL;
+	snprintf(gp, sizeof(gp), "%s/plots", dir);
+	mkdir(gp, 0755);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct compare_row *row = &c->rows[i];
+		const struct res_bench *a = res_find((struct results *)&c->ra, row->name);
+		const struct res_bench *b = res_find((struct results *)&c->rb, row->name);
+		FILE *f;
+		int ret;
+
+		if (!row->compared || !a->hist || !b->hist || !hist_total_count(a->hist) ||
+		    !hist_total_count(b->hist))
+			continue;
+		snprintf(da, sizeof(da), "%s/plots/compare-%s-a.dat", dir, row->name);
+		snprintf(db, sizeof(db), "%s/plots/compare-%s-b.dat", dir, row->name);
+		snprintf(gp, sizeof(gp), "%s/plots/compare-%s.gp", dir, row->name);
+		snprintf(png, sizeof(png), "%s/compare-%s.png", dir, row->name);
+		if (write_dist(a, da) || write_dist(b, db) || !(f = fopen(gp, "w")))
+			return "cannot write the plot data";
+		fprintf(f,
+			"set terminal pngcairo size 1000,420 font ',10'\n"
+			"set output '%s'\n"
+			"set multiplot layout 1,2 title \"%s: %s vs %s, per batch (%+.3f%%, verdict %s)\" noenhanced\n"
+			"set xlabel 'timebase ticks per iteration (batch mean)'\n"
+			"set xtics rotate by -30\n"
+			"set key top right noenhanced\n"
+			"set ylabel 'density (log scale)'\n"
+			"set logscale y\n"
+			"plot '%s' using 1:2 with steps lw 2 lc rgb '#3060a0' title '%s', "
+			"'%s' using 1:2 with steps lw 2 lc rgb '#c04020' title '%s'\n"
+			"unset logscale y\n"
+			"set ylabel 'share of batches at or below'\n"
+			"set yrange [0:1]\n"
+			"set key bottom right\n"
+			"plot '%s' using 4:3 with steps lw 2 lc rgb '#3060a0' title '%s', "
+			"'%s' using 4:3 with steps lw 2 lc rgb '#c04020' title '%s'\n"
+			"unset multiplot\n",
+			png, row->name, c->label_a, c->label_b, row->r.change_pct,
+			cmp_verdict_name(row->r.verdict), da, c->label_a, db, c->label_b, da, c->label_a,
+			db, c->label_b);
+		if (fclose(f))
+			return "cannot write the plot script";
+		ret = report_gnuplot(gp);
+		if (ret)
+			return ret == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)" : "gnuplot failed";
+	}
+	return NULL;
+}

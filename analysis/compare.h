@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exitbench compare: two results.json (every benchmark they share) or two plain-text
+ * samples (ministat-style, one number per line) -> table, verdicts, compare.json,
+ * compare.md and overlay plots.
+ */
+#ifndef EB_COMPARE_H
+#define EB_COMPARE_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "compare_stats.h"
+#include "results.h"
+
+struct compare_row {
+	char name[32];
+	int compared;			/* 1: r holds the comparison; 0: note says why not */
+	int failed_b;			/* measured on A, failed or skipped on B */
+	char note[512];
+	struct cmp_result r;
+	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
+};
+
+struct compare {
+	struct cmp_opts opts;
+	int median;			/* samples: per-run medians instead of means */
+	int from_results;		/* inputs were results.json (else plain samples) */
+	char file_a[1024], file_b[1024];
+	char label_a[64], label_b[64];
+	char unit[64];
+	char samples[128];		/* what one sample is, for the reader */
+	struct results ra, rb;		/* from_results */
+	size_t n;
+	struct compare_row *rows;
+	size_t uncomparable;		/* shared benchmarks that are bad input (n < 2, no spread) */
+};
+
+/*
+ * Load A and B and compare. -EINVAL (bad input: unreadable, mismatched, nothing in
+ * common) with a one-line reason in err. c->opts and c->median are the caller's.
+ */
+int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen);
+void compare_free(struct compare *c);
+/* The table and the ministat-like verdict lines. */
+void compare_print(FILE *f, const struct compare *c);
+/* compare.json's content. */
+json_t *compare_json(const struct compare *c);
+/* compare.md, linking the plots written by compare_plots when plots is set. */
+int compare_markdown(const struct compare *c, const char *path, int plots);
+/* compare-<name>.png per benchmark: histogram and CDF of A and B. NULL or a problem. */
+const char *compare_plots(const struct compare *c, const char *dir);
+/* Exit status: 2 bad input, 1 a regression beyond the threshold or a failure on B, 0. */
+int compare_status(const struct compare *c);
+
+#endif
