@@ -513,29 +513,45 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	return fclose(f) ? -errno : 0;
 }
 
-/* bucket midpoints, density (share of batches per tick) and cumulative share */
-static int write_dist(const struct res_bench *b, const char *path)
+/*
+ * Two files: the density outline (share of batches per tick, dropping to 0 between
+ * sub-buckets that are not adjacent) and the cumulative share at each sub-bucket's top.
+ */
+static int write_dist(const struct res_bench *b, const char *dens, const char *cdf)
 {
 	struct hist_iter it;
-	double total;
-	FILE *f = fopen(path, "w");
+	double total, prev_to = -1;
+	FILE *f = fopen(dens, "w"), *g = fopen(cdf, "w");
 
-	if (!f)
-		return -errno;
+	if (!f || !g) {
+		if (f)
+			fclose(f);
+		if (g)
+			fclose(g);
+		return -EIO;
+	}
 	total = (double)hist_total_count(b->hist);
 	hist_iter_init(&it, b->hist);
 	while (hist_iter_next(&it)) {
-		double from = it.from / 1000.0, to = (it.to + 1) / 1000.0;
+		double from = it.from / (double)RES_HIST_SCALE, to = (it.to + 1) / (double)RES_HIST_SCALE;
+		double d = it.count / total / (to - from);
 
-		fprintf(f, "%.6f %.9g %.9g %.6f\n", (from + to) / 2, it.count / total / (to - from),
-			it.cumulative / total, to);
+		if (prev_to >= 0 && from > prev_to)
+			fprintf(f, "%.6f 0\n%.6f 0\n", prev_to, from);
+		else if (prev_to < 0)
+			fprintf(f, "%.6f 0\n", from);
+		fprintf(f, "%.6f %.9g\n%.6f %.9g\n", from, d, to, d);
+		fprintf(g, "%.6f %.9g\n", to, it.cumulative / total);
+		prev_to = to;
 	}
-	return fclose(f) ? -errno : 0;
+	if (prev_to >= 0)
+		fprintf(f, "%.6f 0\n", prev_to);
+	return fclose(f) | fclose(g) ? -EIO : 0;
 }
 
 const char *compare_plots(const struct compare *c, const char *dir)
 {
-	char da[4096], db[4096], gp[4096], png[4096];
+	char da[4096], db[4096], ca[4096], cb[4096], gp[4096], png[4096];
 
 	if (!c->from_results)
 		return NULL;
@@ -553,31 +569,39 @@ const char *compare_plots(const struct compare *c, const char *dir)
 			continue;
 		snprintf(da, sizeof(da), "%s/plots/compare-%s-a.dat", dir, row->name);
 		snprintf(db, sizeof(db), "%s/plots/compare-%s-b.dat", dir, row->name);
+		snprintf(ca, sizeof(ca), "%s/plots/compare-%s-a.cdf", dir, row->name);
+		snprintf(cb, sizeof(cb), "%s/plots/compare-%s-b.cdf", dir, row->name);
 		snprintf(gp, sizeof(gp), "%s/plots/compare-%s.gp", dir, row->name);
 		snprintf(png, sizeof(png), "%s/compare-%s.png", dir, row->name);
-		if (write_dist(a, da) || write_dist(b, db) || !(f = fopen(gp, "w")))
+		if (write_dist(a, da, ca) || write_dist(b, db, cb) || !(f = fopen(gp, "w")))
 			return "cannot write the plot data";
+		/* the body of both distributions, p1 to p99: a few far batches would hide it */
+		double lo = fmin(hist_value_at_percentile(a->hist, 1), hist_value_at_percentile(b->hist, 1));
+		double hi = fmax(hist_value_at_percentile(a->hist, 99), hist_value_at_percentile(b->hist, 99));
+		double pad = (hi - lo) * 0.05 + RES_HIST_SCALE * 0.01;
+
+		lo = (lo - pad) / RES_HIST_SCALE;
+		hi = (hi + pad) / RES_HIST_SCALE;
 		fprintf(f,
 			"set terminal pngcairo size 1000,420 font ',10'\n"
 			"set output '%s'\n"
 			"set multiplot layout 1,2 title \"%s: %s vs %s, per batch (%+.3f%%, verdict %s)\" noenhanced\n"
-			"set xlabel 'timebase ticks per iteration (batch mean)'\n"
+			"set xlabel 'timebase ticks per iteration (batch mean; p1 to p99 shown)'\n"
+			"set xrange [%.6f:%.6f]\n"
 			"set xtics rotate by -30\n"
 			"set key top right noenhanced\n"
-			"set ylabel 'density (log scale)'\n"
-			"set logscale y\n"
-			"plot '%s' using 1:2 with steps lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 1:2 with steps lw 2 lc rgb '#c04020' title '%s'\n"
-			"unset logscale y\n"
+			"set ylabel 'share of batches per tick'\n"
+			"plot '%s' using 1:2 with lines lw 2 lc rgb '#3060a0' title '%s', "
+			"'%s' using 1:2 with lines lw 2 lc rgb '#c04020' title '%s'\n"
 			"set ylabel 'share of batches at or below'\n"
 			"set yrange [0:1]\n"
 			"set key bottom right\n"
-			"plot '%s' using 4:3 with steps lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 4:3 with steps lw 2 lc rgb '#c04020' title '%s'\n"
+			"plot '%s' using 1:2 with steps lw 2 lc rgb '#3060a0' title '%s', "
+			"'%s' using 1:2 with steps lw 2 lc rgb '#c04020' title '%s'\n"
 			"unset multiplot\n",
 			png, row->name, c->label_a, c->label_b, row->r.change_pct,
-			cmp_verdict_name(row->r.verdict), da, c->label_a, db, c->label_b, da, c->label_a,
-			db, c->label_b);
+			cmp_verdict_name(row->r.verdict), lo, hi, da, c->label_a, db, c->label_b, ca,
+			c->label_a, cb, c->label_b);
 		if (fclose(f))
 			return "cannot write the plot script";
 		ret = report_gnuplot(gp);
