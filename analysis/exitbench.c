@@ -238,12 +238,13 @@ static int cmd_compare(int argc, char **argv)
 		{ "markdown", required_argument, NULL, 'm' }, { "plots", required_argument, NULL, 'p' },
 		{ "stat", required_argument, NULL, 's' }, { "confidence", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' }, { "resamples", required_argument, NULL, 'B' },
-		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 },
+		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
-		"usage: exitbench compare A B [--threshold PCT] [--stat mean|median] [--confidence PCT]\n"
-		"       [--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet]\n"
-		"  A, B: two results.json (every benchmark they share) or two files of one number a line";
+		"usage: exitbench compare A B [--threshold PCT] [--stat mean|median] [--confidence PCT] "
+		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
+		"(A, B: two results.json, or two files of one number a line)";
 	const char *json_file = NULL, *md = NULL, *plots = NULL, *problem;
 	int c, json_out = 0, quiet = 0, status;
 	struct compare cmp = { 0 };
@@ -251,8 +252,11 @@ static int cmd_compare(int argc, char **argv)
 	double v;
 
 	cmp_opts_default(&cmp.opts);
-	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			printf("%s\n", usage_line);
+			return 0;
 		case 't':
 			if (parse_pct(optarg, 0, 1000, &cmp.opts.threshold_pct))
 				die2("--threshold %s: a percentage, e.g. 1 or 0.05", optarg);

@@ -12,7 +12,8 @@ unit-check: unit-tests
 	@tests/run-unit.sh $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 
 integration-check: tools runner test-guests
-	@O=$(O) tests/integration/emulated-host.sh
+	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
+		[ $$a = 0 ] && [ $$b = 0 ]
 
 # Fuzz targets (libFuzzer, clang): the parsers of every input a user hands exitbench.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
