@@ -77,10 +77,12 @@ include tests/tests.mk
 check: deps
 	@O=$(O) tests/check.sh
 
-# RESULTS.md from a real run of the default suite (instruction-count mode and plain)
+# RESULTS.md from real runs: the default suite (instruction-count mode and plain), then the
+# comparisons that validate make compare (A/A, the test patches)
 results: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@O=$(O) scripts/make-results.sh
+	@O=$(O) scripts/results-compare.sh
 
 clean:
 	rm -rf $(O)

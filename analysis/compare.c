@@ -109,7 +109,8 @@ static int exact_row(struct compare *c, struct compare_row *row, const double *a
 	r->p_mannwhitney = cmp_mannwhitney_p(a, na, b, nb, &r->u, &r->mw_exact);
 	r->median_ratio = r->median_ratio_lo = r->median_ratio_hi = b[0] / a[0];
 	r->mde_pct = 0;
-	r->runs_needed = r->runs_needed_threshold = 2;
+	r->runs_needed = d != 0 ? 2 : INFINITY;
+	r->runs_needed_threshold = 2;
 	r->verdict = d > 0 ? CMP_REGRESSION : d < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
 	row->compared = 1;
 	snprintf(row->note, sizeof(row->note), "exact: every run of both sides gave the same figure");
@@ -153,6 +154,12 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
+	/*
+	 * auto: in instruction-count mode a run's median batch is exact and the mean carries the
+	 * host timer interrupts that land in a few batches; elsewhere the mean (the total cost)
+	 */
+	if (c->median < 0)
+		c->median = !strcmp(ma, "instruction-count");
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
 		struct compare_row *row;

@@ -242,7 +242,7 @@ static int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
-		"usage: exitbench compare A B [--threshold PCT] [--stat mean|median] [--confidence PCT] "
+		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
 		"(A, B: two results.json, or two files of one number a line)";
 	const char *json_file = NULL, *md = NULL, *plots = NULL, *problem;
@@ -252,6 +252,7 @@ static int cmd_compare(int argc, char **argv)
 	double v;
 
 	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
 	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -271,9 +272,9 @@ static int cmd_compare(int argc, char **argv)
 		case 'p': plots = optarg; break;
 		case 'q': quiet = 1; break;
 		case 's':
-			if (strcmp(optarg, "mean") && strcmp(optarg, "median"))
-				die2("--stat %s: mean or median (of each run's batches)", optarg);
-			cmp.median = !strcmp(optarg, "median");
+			if (strcmp(optarg, "mean") && strcmp(optarg, "median") && strcmp(optarg, "auto"))
+				die2("--stat %s: mean, median (of each run's batches) or auto", optarg);
+			cmp.median = !strcmp(optarg, "median") ? 1 : !strcmp(optarg, "auto") ? -1 : 0;
 			break;
 		case 'S':
 			if (parse_pct(optarg, 0, 4e9, &v))
