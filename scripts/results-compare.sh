@@ -30,7 +30,8 @@ fi
 	echo "## Comparisons (\`make compare\`)"
 	echo
 	echo "Each: BASE = the default tree (Debian's linux-source-6.1), PATCHED as named, on the emulated"
-	echo "POWER8; samples are per-round means (a round loads each side once, A B, B A, ...). The test"
+	echo "POWER8; one sample a round (a round loads each side once, A B, B A, ...): the round's median batch in"
+	echo "instruction-count mode, its mean in plain emulation. The test"
 	echo "patches add K nops to a path every exit takes once: under \`-icount shift=0\` the expected"
 	echo "change is +0.512·K ticks on every exiting benchmark and 0 on null. These are emulator figures."
 	for d in "${runs[@]}"; do
