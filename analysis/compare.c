@@ -12,9 +12,7 @@
 
 static const char *env_str(const struct results *r, const char *key)
 {
-	const char *s = json_string_value(json_object_get(r->env, key));
-
-	return s ? s : "";
+	return res_env_str(r, key, "");
 }
 
 /* "instruction-count", "plain emulation", "native", or "" when the file does not say */
@@ -82,8 +80,8 @@ static const char *cmp_error(int ret)
  * Instruction-count mode is deterministic: runs that agree to the last digit are expected
  * there, and the difference between two constant sides is exact, not a statistic.
  */
-static int exact_row(struct compare *c, struct compare_row *row, const double *a, size_t na,
-		     const double *b, size_t nb)
+static int exact_row(struct compare_row *row, const double *a, size_t na, const double *b,
+		     size_t nb)
 {
 	struct cmp_result *r = &row->r;
 	double d;
@@ -114,7 +112,6 @@ static int exact_row(struct compare *c, struct compare_row *row, const double *a
 	r->verdict = d > 0 ? CMP_REGRESSION : d < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
 	row->compared = 1;
 	snprintf(row->note, sizeof(row->note), "exact: every run of both sides gave the same figure");
-	(void)c;
 	return 0;
 }
 
@@ -126,7 +123,7 @@ static int compare_samples(struct compare *c, struct compare_row *row, const dou
 
 	if (ret == -ENOMEM)
 		return ret;
-	if (ret == -EDOM && deterministic && exact_row(c, row, a, na, b, nb) == 0)
+	if (ret == -EDOM && deterministic && exact_row(row, a, na, b, nb) == 0)
 		return 0;
 	if (ret) {
 		snprintf(row->note, sizeof(row->note), "%s", cmp_error(ret));
@@ -139,8 +136,8 @@ static int compare_samples(struct compare *c, struct compare_row *row, const dou
 
 static double pct_of(const struct res_bench *b, double p)
 {
-	/* the histogram is in thousandths of a tick */
-	return b->hist && hist_total_count(b->hist) ? hist_value_at_percentile(b->hist, p) / 1000.0 : NAN;
+	return b->hist && hist_total_count(b->hist)
+		       ? hist_value_at_percentile(b->hist, p) / (double)RES_HIST_SCALE : NAN;
 }
 
 static int compare_results(struct compare *c, char *err, size_t errlen)
@@ -411,10 +408,6 @@ void compare_print(FILE *f, const struct compare *c)
 
 /* ---- JSON ---- */
 
-static json_t *num(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
 
 json_t *compare_json(const struct compare *c)
 {
@@ -435,29 +428,34 @@ json_t *compare_json(const struct compare *c)
 			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
 			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
 			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
-			"mean_a", num(r->mean_a), "mean_b", num(r->mean_b), "sd_a", num(r->sd_a),
-			"sd_b", num(r->sd_b), "median_a", num(r->median_a), "median_b", num(r->median_b),
-			"change", num(r->diff), "change_ci", num(r->diff_lo), num(r->diff_hi),
-			"change_pct", num(r->change_pct), "ci_pct", num(r->ci_pct_lo), num(r->ci_pct_hi),
-			"t", num(r->t), "df", num(r->df), "p_welch", num(r->p_welch),
-			"u", num(r->u), "p_mannwhitney", num(r->p_mannwhitney),
+			"mean_a", res_json_num(r->mean_a), "mean_b", res_json_num(r->mean_b),
+			"sd_a", res_json_num(r->sd_a), "sd_b", res_json_num(r->sd_b),
+			"median_a", res_json_num(r->median_a),
+			"median_b", res_json_num(r->median_b), "change", res_json_num(r->diff),
+			"change_ci", res_json_num(r->diff_lo), res_json_num(r->diff_hi),
+			"change_pct", res_json_num(r->change_pct),
+			"ci_pct", res_json_num(r->ci_pct_lo), res_json_num(r->ci_pct_hi),
+			"t", res_json_num(r->t), "df", res_json_num(r->df),
+			"p_welch", res_json_num(r->p_welch), "u", res_json_num(r->u),
+			"p_mannwhitney", res_json_num(r->p_mannwhitney),
 			"mannwhitney_exact", r->mw_exact,
-			"median_ratio", num(r->median_ratio), "median_ratio_ci",
-			num(r->median_ratio_lo), num(r->median_ratio_hi),
-			"effect_d", num(r->effect_d), "mde_pct", num(r->mde_pct),
-			"runs_needed", num(r->runs_needed),
-			"runs_needed_threshold", num(r->runs_needed_threshold),
-			"verdict", cmp_verdict_name(r->verdict), "regressed", cmp_regressed(r, &c->opts),
-			"batch_percentiles", "p50_a", num(row->p50_a), "p50_b", num(row->p50_b),
-			"p99_a", num(row->p99_a), "p99_b", num(row->p99_b)));
+			"median_ratio", res_json_num(r->median_ratio),
+			"median_ratio_ci", res_json_num(r->median_ratio_lo), res_json_num(r->median_ratio_hi),
+			"effect_d", res_json_num(r->effect_d), "mde_pct", res_json_num(r->mde_pct),
+			"runs_needed", res_json_num(r->runs_needed),
+			"runs_needed_threshold", res_json_num(r->runs_needed_threshold),
+			"verdict", cmp_verdict_name(r->verdict),
+			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
+			"p50_a", res_json_num(row->p50_a), "p50_b", res_json_num(row->p50_b),
+			"p99_a", res_json_num(row->p99_a), "p99_b", res_json_num(row->p99_b)));
 	}
 	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
 			 "tool", "exitbench compare",
 			 "a", "label", c->label_a, "file", c->file_a,
 			 "b", "label", c->label_b, "file", c->file_b,
 			 "unit", c->unit, "samples", c->samples,
-			 "threshold_pct", num(c->opts.threshold_pct), "confidence", num(c->opts.confidence),
-			 "power", num(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
+			 "threshold_pct", res_json_num(c->opts.threshold_pct), "confidence", res_json_num(c->opts.confidence),
+			 "power", res_json_num(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
 			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
 			 "not_compared", not, "regressions", (json_int_t)regressions,
 			 "exit_status", compare_status(c));

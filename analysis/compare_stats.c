@@ -37,13 +37,6 @@ int cmp_regressed(const struct cmp_result *r, const struct cmp_opts *o)
 	return r->verdict == CMP_REGRESSION && r->change_pct > o->threshold_pct;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void mean_sd(const double *v, size_t n, double *mean, double *sd)
 {
 	double s = 0, ss = 0;
@@ -54,14 +47,6 @@ static void mean_sd(const double *v, size_t n, double *mean, double *sd)
 	for (size_t i = 0; i < n; i++)
 		ss += (v[i] - *mean) * (v[i] - *mean);
 	*sd = sqrt(ss / (double)(n - 1));
-}
-
-/* median of v[n], sorting tmp[n] (a copy) */
-static double median_of(const double *v, size_t n, double *tmp)
-{
-	memcpy(tmp, v, n * sizeof(*tmp));
-	qsort(tmp, n, sizeof(*tmp), cmp_double);
-	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
 }
 
 /*
@@ -99,7 +84,7 @@ double cmp_mannwhitney_p(const double *a, size_t na, const double *b, size_t nb,
 		all[i] = (struct item){ a[i], 0 };
 	for (i = 0; i < nb; i++)
 		all[na + i] = (struct item){ b[i], 1 };
-	qsort(all, n, sizeof(*all), cmp_double);	/* v is the first member */
+	qsort(all, n, sizeof(*all), stats_cmp_double);	/* v is the first member */
 	for (i = 0; i < n; i = j) {
 		double midrank, t;
 
@@ -172,8 +157,8 @@ static int bootstrap_ratio(const double *a, size_t na, const double *b, size_t n
 			ra[i] = a[gsl_rng_uniform_int(rng, na)];
 		for (size_t i = 0; i < nb; i++)
 			rb[i] = b[gsl_rng_uniform_int(rng, nb)];
-		ma = median_of(ra, na, tmp);
-		mb = median_of(rb, nb, tmp);
+		ma = stats_median(ra, na, tmp);
+		mb = stats_median(rb, nb, tmp);
 		if (ma != 0)
 			ratios[k++] = mb / ma;
 	}
@@ -181,7 +166,7 @@ static int bootstrap_ratio(const double *a, size_t na, const double *b, size_t n
 		*lo = *hi = NAN;
 		goto out;
 	}
-	qsort(ratios, k, sizeof(*ratios), cmp_double);
+	qsort(ratios, k, sizeof(*ratios), stats_cmp_double);
 	*lo = stats_percentile_sorted(ratios, k, (1 - o->confidence) / 2 * 100);
 	*hi = stats_percentile_sorted(ratios, k, (1 + o->confidence) / 2 * 100);
 out:
@@ -192,6 +177,14 @@ out:
 	if (rng)
 		gsl_rng_free(rng);
 	return ret;
+}
+
+/* runs a side for a difference delta: 2 (z_{1-a/2} + z_power)^2 s^2 / delta^2, at least 2 */
+static double runs_for(double delta, double z, double sp2)
+{
+	if (delta == 0)
+		return INFINITY;
+	return fmax(2, ceil(2 * z * z * sp2 / (delta * delta)));
 }
 
 int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const struct cmp_opts *o,
@@ -218,8 +211,8 @@ int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const st
 	tmp = malloc((na > nb ? na : nb) * sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;
-	r->median_a = median_of(a, na, tmp);
-	r->median_b = median_of(b, nb, tmp);
+	r->median_a = stats_median(a, na, tmp);
+	r->median_b = stats_median(b, nb, tmp);
 	free(tmp);
 
 	/* Welch: the interval ministat prints, without assuming equal variances */
@@ -251,18 +244,8 @@ int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const st
 	sp2 = (r->sd_a * r->sd_a + r->sd_b * r->sd_b) / 2;
 	r->effect_d = r->diff / sqrt(sp2);
 	r->mde_pct = (za + zb) * se / fabs(r->mean_a) * 100;
-	r->runs_needed = r->diff != 0 ? ceil(2 * (za + zb) * (za + zb) * sp2 / (r->diff * r->diff))
-				      : INFINITY;
-	{
-		double delta = o->threshold_pct / 100 * fabs(r->mean_a);
-
-		r->runs_needed_threshold = delta > 0 ? ceil(2 * (za + zb) * (za + zb) * sp2 / (delta * delta))
-						     : INFINITY;
-	}
-	if (r->runs_needed < 2)
-		r->runs_needed = 2;
-	if (r->runs_needed_threshold < 2)
-		r->runs_needed_threshold = 2;
+	r->runs_needed = runs_for(r->diff, za + zb, sp2);
+	r->runs_needed_threshold = runs_for(o->threshold_pct / 100 * fabs(r->mean_a), za + zb, sp2);
 
 	if (r->ci_pct_lo > 0)
 		r->verdict = CMP_REGRESSION;

@@ -220,7 +220,8 @@ static int cmd_suite(int argc, char **argv)
 	return 0;
 }
 
-static int parse_pct(const char *s, double lo, double hi, double *out)
+/* a number within [lo, hi] (a percentage, a seed, a count) */
+static int parse_number(const char *s, double lo, double hi, double *out)
 {
 	char *end;
 	double v = strtod(s, &end);
@@ -259,11 +260,11 @@ static int cmd_compare(int argc, char **argv)
 			printf("%s\n", usage_line);
 			return 0;
 		case 't':
-			if (parse_pct(optarg, 0, 1000, &cmp.opts.threshold_pct))
+			if (parse_number(optarg, 0, 1000, &cmp.opts.threshold_pct))
 				die2("--threshold %s: a percentage, e.g. 1 or 0.05", optarg);
 			break;
 		case 'c':
-			if (parse_pct(optarg, 50, 99.999, &v))
+			if (parse_number(optarg, 50, 99.999, &v))
 				die2("--confidence %s: a percentage between 50 and 99.999", optarg);
 			cmp.opts.confidence = v / 100;
 			break;
@@ -277,12 +278,12 @@ static int cmd_compare(int argc, char **argv)
 			cmp.median = !strcmp(optarg, "median") ? 1 : !strcmp(optarg, "auto") ? -1 : 0;
 			break;
 		case 'S':
-			if (parse_pct(optarg, 0, 4e9, &v))
+			if (parse_number(optarg, 0, 4e9, &v))
 				die2("--seed %s: a whole number", optarg);
 			cmp.opts.seed = (unsigned long)v;
 			break;
 		case 'B':
-			if (parse_pct(optarg, 100, 1e7, &v))
+			if (parse_number(optarg, 100, 1e7, &v))
 				die2("--resamples %s: 100 to 10000000", optarg);
 			cmp.opts.resamples = (unsigned)v;
 			break;

@@ -13,9 +13,7 @@
 
 static const char *env_str(const struct results *r, const char *key)
 {
-	const char *s = json_string_value(json_object_get(r->env, key));
-
-	return s ? s : "unknown";
+	return res_env_str(r, key, "unknown");
 }
 
 static int icount_mode(const struct results *r)

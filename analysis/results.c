@@ -93,25 +93,22 @@ int res_push_run(struct res_bench *b, double x)
 	return res_push_run_round(b, x, 0);
 }
 
+/* run i is the first of its round */
+static int opens_round(const struct res_bench *b, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (b->run_rounds[j] == b->run_rounds[i])
+			return 0;
+	return 1;
+}
+
 size_t res_rounds(const struct res_bench *b)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < b->nruns; i++) {
-		size_t j;
-
-		for (j = 0; j < i && b->run_rounds[j] != b->run_rounds[i]; j++)
-			;
-		n += j == i;
-	}
+	for (size_t i = 0; i < b->nruns; i++)
+		n += opens_round(b, i);
 	return n ? n : 1;
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* median of run i's batch values (batches per run is fixed for a benchmark) */
@@ -122,9 +119,7 @@ static double run_median(const struct res_bench *b, size_t i)
 
 	if (!k || (i + 1) * k > b->nbatch || !(t = malloc(k * sizeof(*t))))
 		return NAN;
-	memcpy(t, b->batch + i * k, k * sizeof(*t));
-	qsort(t, k, sizeof(*t), cmp_dbl);
-	m = stats_percentile_sorted(t, k, 50);
+	m = stats_median(b->batch + i * k, k, t);
 	free(t);
 	return m;
 }
@@ -155,13 +150,11 @@ int res_samples(const struct res_bench *b, int median, double **out, size_t *nou
 		/* one sample per round, in order of first appearance */
 		for (size_t i = 0; i < b->nruns; i++) {
 			double sum = 0;
-			size_t j, k = 0;
+			size_t k = 0;
 
-			for (j = 0; j < i && b->run_rounds[j] != b->run_rounds[i]; j++)
-				;
-			if (j < i)
+			if (!opens_round(b, i))
 				continue;
-			for (j = i; j < b->nruns; j++)
+			for (size_t j = i; j < b->nruns; j++)
 				if (b->run_rounds[j] == b->run_rounds[i]) {
 					sum += per_run[j];
 					k++;
@@ -198,6 +191,18 @@ void res_derive(struct results *r)
 	}
 }
 
+const char *res_env_str(const struct results *r, const char *key, const char *absent)
+{
+	const char *s = json_string_value(json_object_get(r->env, key));
+
+	return s ? s : absent;
+}
+
+json_t *res_json_num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
 double res_ns(const struct results *r, double ticks)
 {
 	return ticks * 1e9 / r->tb_hz;
@@ -227,17 +232,13 @@ int res_net_cost(const struct res_bench *b, const struct res_bench *base, double
 
 /* ---- writing ---- */
 
-static json_t *num(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
 
 static json_t *array_of(const double *v, size_t n)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, num(v[i]));
+		json_array_append_new(a, res_json_num(v[i]));
 	return a;
 }
 
@@ -247,12 +248,12 @@ static json_t *summary_json(const struct res_bench *b, const struct results *r, 
 	double k = ns ? 1e9 / r->tb_hz : 1;
 
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:I,s:I}",
-			 "median", num(rs->median * k), "mean", num(rs->mean * k),
-			 "p1", num(bs->p1 * k), "p5", num(bs->p5 * k), "p50", num(bs->p50 * k),
-			 "p95", num(bs->p95 * k), "p99", num(bs->p99 * k),
-			 "min", num(bs->min * k), "max", num(bs->max * k),
-			 "mean_ci95", num(rs->ci_lo * k), num(rs->ci_hi * k),
-			 "sd_runs", num(rs->sd * k),
+			 "median", res_json_num(rs->median * k), "mean", res_json_num(rs->mean * k),
+			 "p1", res_json_num(bs->p1 * k), "p5", res_json_num(bs->p5 * k), "p50", res_json_num(bs->p50 * k),
+			 "p95", res_json_num(bs->p95 * k), "p99", res_json_num(bs->p99 * k),
+			 "min", res_json_num(bs->min * k), "max", res_json_num(bs->max * k),
+			 "mean_ci95", res_json_num(rs->ci_lo * k), res_json_num(rs->ci_hi * k),
+			 "sd_runs", res_json_num(rs->sd * k),
 			 "n_runs", (json_int_t)rs->n, "n_batches", (json_int_t)bs->n);
 }
 
@@ -265,7 +266,7 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 			      "batches", (json_int_t)b->batches,
 			      "repetitions", (json_int_t)b->repetitions,
 			      "claimed_exits_per_iteration", (json_int_t)b->claimed_exits_per_iteration,
-			      "exits_per_iteration", num(b->exits_per_iteration),
+			      "exits_per_iteration", res_json_num(b->exits_per_iteration),
 			      "background_exits", (json_int_t)b->background_exits,
 			      "exits_check", b->exits_ok ? "ok" : "mismatch",
 			      "exits_note", b->exits_note,
@@ -313,9 +314,9 @@ static json_t *net_json(const struct results *r)
 			continue;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
 						   "name", b->name, "baseline", base->name,
-						   "ticks", num(d), "ticks_ci95", num(lo), num(hi),
-						   "ns", num(res_ns(r, d)), "ns_ci95",
-						   num(res_ns(r, lo)), num(res_ns(r, hi))));
+						   "ticks", res_json_num(d), "ticks_ci95", res_json_num(lo), res_json_num(hi),
+						   "ns", res_json_num(res_ns(r, d)), "ns_ci95",
+						   res_json_num(res_ns(r, lo)), res_json_num(res_ns(r, hi))));
 	}
 	return a;
 }

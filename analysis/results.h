@@ -81,6 +81,10 @@ int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
 /* Recompute summaries from runs and batch values (and the histogram, if none was read). */
 void res_derive(struct results *r);
+/* The environment's string at key, or absent. */
+const char *res_env_str(const struct results *r, const char *key, const char *absent);
+/* A JSON number, or null for NaN/inf (JSON has neither). */
+json_t *res_json_num(double x);
 /* Ticks to ns with the run's timebase (NaN when unknown). */
 double res_ns(const struct results *r, double ticks);
 /* The null loop's benchmark if present and measured, else NULL. */

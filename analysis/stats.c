@@ -7,7 +7,7 @@
 
 #include "stats.h"
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -33,6 +33,13 @@ double stats_percentile_sorted(const double *sorted, size_t n, double p)
 	return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
+double stats_median(const double *v, size_t n, double *tmp)
+{
+	memcpy(tmp, v, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), stats_cmp_double);
+	return stats_percentile_sorted(tmp, n, 50);
+}
+
 double stats_t95_halfwidth(double se, double df)
 {
 	if (!(df > 0) || !isfinite(se))
@@ -54,7 +61,7 @@ void stats_summarize(const double *v, size_t n, struct stats_summary *s)
 	if (!sorted)
 		return;
 	memcpy(sorted, v, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	qsort(sorted, n, sizeof(*sorted), stats_cmp_double);
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	s->mean = sum / (double)n;

@@ -18,6 +18,10 @@ struct stats_summary {
  * (Hyndman & Fan type 7, as R's default and numpy's): the figure a reader can recompute.
  */
 double stats_percentile_sorted(const double *sorted, size_t n, double p);
+/* qsort comparator of doubles, ascending. */
+int stats_cmp_double(const void *a, const void *b);
+/* Median of v[n] (n >= 1), sorting a copy in tmp[n]; v is not modified. */
+double stats_median(const double *v, size_t n, double *tmp);
 /* Summary of v[n] (v is not modified); n == 0 gives all NaN. */
 void stats_summarize(const double *v, size_t n, struct stats_summary *s);
 /* Two-sided 95% half-width of a t interval with standard error se and df degrees. */
