@@ -71,6 +71,9 @@ static struct compare_row *add_row(struct compare *c, const char *name)
 
 static const char *cmp_error(int ret)
 {
+	if (ret == -ERANGE)
+		return "values too large or too spread out for floating point (sums of squares "
+		       "overflow); check the units";
 	return ret == -EDOM ? "no spread: both sides have zero variance (identical values), so a "
 			      "difference cannot be judged; are these really repeated runs?"
 			    : "fewer than 2 values on a side (a comparison needs repeated runs)";

@@ -208,6 +208,10 @@ int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const st
 	mean_sd(b, nb, &r->mean_b, &r->sd_b);
 	if ((r->sd_a == 0 && r->sd_b == 0) || r->mean_a == 0)
 		return -EDOM;
+	/* sums of squares past DBL_MAX: no statistic means anything there */
+	if (!isfinite(r->mean_a) || !isfinite(r->mean_b) || !isfinite(r->sd_a) ||
+	    !isfinite(r->sd_b))
+		return -ERANGE;
 	tmp = malloc((na > nb ? na : nb) * sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;
@@ -220,10 +224,12 @@ int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const st
 	vb = r->sd_b * r->sd_b / (double)nb;
 	se = sqrt(va + vb);
 	r->df = (va + vb) * (va + vb) / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+	if (!(se > 0) || !isfinite(se) || !(r->df > 0) || !isfinite(r->df))
+		return -ERANGE;
 	r->diff = r->mean_b - r->mean_a;
 	r->t = r->diff / se;
-	r->p_welch = 2 * gsl_cdf_tdist_Q(fabs(r->t), r->df);
-	q = gsl_cdf_tdist_Qinv((1 - o->confidence) / 2, r->df);
+	r->p_welch = 2 * stats_t_Q(fabs(r->t), r->df);
+	q = stats_t_Qinv((1 - o->confidence) / 2, r->df);
 	r->diff_lo = r->diff - q * se;
 	r->diff_hi = r->diff + q * se;
 	r->change_pct = r->diff / fabs(r->mean_a) * 100;

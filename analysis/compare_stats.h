@@ -39,7 +39,8 @@ struct cmp_result {
 void cmp_opts_default(struct cmp_opts *o);
 /*
  * Compare a[na] (before) with b[nb] (after). -EINVAL: fewer than 2 values a side or a value
- * that is not finite; -EDOM: both sides without spread, or mean_a 0; -ENOMEM.
+ * that is not finite; -EDOM: both sides without spread, or mean_a 0; -ERANGE: moments or
+ * degrees of freedom overflow double; -ENOMEM.
  */
 int cmp_compare(const double *a, size_t na, const double *b, size_t nb, const struct cmp_opts *o,
 		struct cmp_result *r);

@@ -77,7 +77,7 @@ int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out)
 	struct hist *h;
 	int32_t buckets;
 
-	if (lowest < 1 || sigfigs < 1 || sigfigs > 5 || highest < 2 * lowest)
+	if (lowest < 1 || sigfigs < 1 || sigfigs > 5 || highest / 2 < lowest)
 		return -EINVAL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -368,7 +368,7 @@ int hist_from_json(const json_t *j, struct hist **out, char *err, size_t len)
 		return bad(err, len, "histogram: 'buckets' is not an array");
 	if (sigfigs < 1 || sigfigs > 5)
 		return bad(err, len, "histogram: significant_digits %lld is not 1 to 5", (long long)sigfigs);
-	if (lowest < 1 || highest < 2 * lowest)
+	if (lowest < 1 || highest / 2 < lowest)
 		return bad(err, len, "histogram: lowest %lld, highest %lld: not a range", (long long)lowest,
 			   (long long)highest);
 	if (total < 0 || min < 0 || max < min)

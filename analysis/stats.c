@@ -40,11 +40,32 @@ double stats_median(const double *v, size_t n, double *tmp)
 	return stats_percentile_sorted(tmp, n, 50);
 }
 
+/*
+ * Student's t beyond a million degrees of freedom is the normal to six digits, and GSL's
+ * t routines are not safe there: Qinv returns garbage from about 1e16 and Q aborts on
+ * overflow in lnbeta. NaN for df that is not positive.
+ */
+#define STATS_T_NORMAL_DF 1e6
+
+double stats_t_Qinv(double p, double df)
+{
+	if (!(df > 0) || !(p > 0 && p < 1))
+		return NAN;
+	return df > STATS_T_NORMAL_DF ? gsl_cdf_ugaussian_Qinv(p) : gsl_cdf_tdist_Qinv(p, df);
+}
+
+double stats_t_Q(double t, double df)
+{
+	if (!(df > 0) || isnan(t))
+		return NAN;
+	return df > STATS_T_NORMAL_DF ? gsl_cdf_ugaussian_Q(t) : gsl_cdf_tdist_Q(t, df);
+}
+
 double stats_t95_halfwidth(double se, double df)
 {
-	if (!(df > 0) || !isfinite(se))
+	if (!isfinite(se))
 		return NAN;
-	return gsl_cdf_tdist_Qinv(0.025, df) * se;
+	return stats_t_Qinv(0.025, df) * se;
 }
 
 void stats_summarize(const double *v, size_t n, struct stats_summary *s)

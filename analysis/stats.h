@@ -26,6 +26,9 @@ double stats_median(const double *v, size_t n, double *tmp);
 void stats_summarize(const double *v, size_t n, struct stats_summary *s);
 /* Two-sided 95% half-width of a t interval with standard error se and df degrees. */
 double stats_t95_halfwidth(double se, double df);
+/* upper tail of Student's t and its inverse; the normal beyond 1e6 df; NaN for df <= 0 */
+double stats_t_Q(double t, double df);
+double stats_t_Qinv(double p, double df);
 /*
  * Difference of means a - b with a Welch 95% interval: *diff, *lo, *hi.
  * Returns -1 when either side has fewer than 2 values.

@@ -13,6 +13,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "../../analysis/compare_stats.h"
+#include "../../analysis/stats.h"
 
 /* n values with exactly the given mean and sample sd, from a fixed lopsided pattern */
 static void shaped(const double *pattern, size_t n, double mean, double sd, double *out)
@@ -232,6 +233,40 @@ static void bad_input(void **state)
 	assert_float_equal(r.df, 2, 1e-12);
 }
 
+/*
+ * Inputs libFuzzer found: a variance past DBL_MAX made df NaN, and GSL's t routines abort
+ * (or answer garbage) for df beyond ~1e16. One side's spread tiny against the other's gives
+ * such a df legitimately; there the t is the normal.
+ */
+static void extreme_values(void **state)
+{
+	double small[] = { 13, 0.2 }, huge[] = { 1e256, 1e3 };
+	double tight[] = { 100, 100 + 1e-9, 100 - 1e-9 }, wide[] = { 1, 1000, 1e6, 5 };
+	double flat[] = { 1e5, 1e5 + 1e-6, 1e5 - 1e-6, 1e5 };
+	double n1[] = { 1e5 + 1, 1e5 + 2, 1e5 + 3, 1e5 + 4 };
+	struct cmp_opts o;
+	struct cmp_result r;
+
+	(void)state;
+	cmp_opts_default(&o);
+	o.resamples = 200;
+	assert_int_equal(cmp_compare(small, 2, huge, 2, &o, &r), -ERANGE);
+	assert_int_equal(cmp_compare(huge, 2, small, 2, &o, &r), -ERANGE);
+	assert_int_equal(cmp_compare(tight, 3, wide, 4, &o, &r), 0);
+	assert_true(isfinite(r.diff_lo) && isfinite(r.diff_hi) && isfinite(r.p_welch));
+
+	/* the t quantile follows the normal smoothly past the switch at 1e6 df */
+	assert_float_equal(stats_t_Qinv(0.025, 1e6), gsl_cdf_ugaussian_Qinv(0.025), 1e-5);
+	assert_float_equal(stats_t_Qinv(0.025, 1e17), gsl_cdf_ugaussian_Qinv(0.025), 1e-12);
+	assert_float_equal(stats_t_Q(1.0, 1e300), gsl_cdf_ugaussian_Q(1.0), 1e-12);
+	assert_true(isnan(stats_t_Qinv(0.025, 0)) && isnan(stats_t_Qinv(0.025, NAN)));
+
+	/* sd 8e-7 against sd 1.3: df near 3, interval from t(3), not the normal */
+	assert_int_equal(cmp_compare(flat, 4, n1, 4, &o, &r), 0);
+	assert_true(r.df > 2.9 && r.df < 3.1);
+	assert_float_equal(r.diff_hi - r.diff, gsl_cdf_tdist_Qinv(0.025, r.df) * r.sd_b / 2, 1e-6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +276,7 @@ int main(void)
 		cmocka_unit_test(mann_whitney),
 		cmocka_unit_test(bootstrap_and_power),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(extreme_values),
 	};
 	return cmocka_run_group_tests_name("compare_stats", tests, NULL, NULL);
 }

@@ -224,6 +224,8 @@ static void json_round_trip_and_refusals(void **state)
 		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":2,\"min\":5,\"max\":6,\"buckets\":[[5,5,9223372036854775807],[6,6,9223372036854775807]]}",
 		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":1,\"min\":5,\"max\":5,\"buckets\":[[5,5]]}",
 		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":1,\"min\":7,\"max\":7,\"buckets\":[[5,5,1]]}",
+		/* 2 * lowest overflowed int64 here (libFuzzer) */
+		"{\"lowest\":9000000000000000000,\"highest\":9000000000000000000,\"significant_digits\":4,\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_t *b = json_loads(bad[i], 0, NULL);
