@@ -30,7 +30,9 @@ static void copy_env(struct results *r, json_t *rec)
 		{ "cpu", "cpu" }, { "cpu_revision", "cpu_revision" }, { "tb_hz", "tb_hz" },
 		{ "platform", "platform" }, { "model", "model" }, { "mmu", "mmu" },
 		{ "kvm_api_version", "kvm_api_version" }, { "runner", "runner" },
-		{ "online_cpus", "host_cpus" },
+		{ "online_cpus", "host_cpus" }, { "pinned_cpu", "runner_cpu" },
+		{ "trace_markers", "trace_markers" }, { "pmu_library", "pmu_library" },
+		{ "pmu_rotation", "pmu_rotation" },
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = json_object_get(rec, keys[i][0]);
@@ -40,18 +42,54 @@ static void copy_env(struct results *r, json_t *rec)
 	}
 }
 
-static int take_bench(struct results *r, json_t *rec, const char *name)
+/*
+ * The events a bench record declares: each one's status and encoding. Declared again by
+ * every runner of a comparison; a "no" from any of them stands.
+ */
+static int take_pmu_events(struct res_bench *b, json_t *events, int dry, const char **why)
+{
+	size_t i;
+	json_t *o;
+
+	if (!json_is_array(events))
+		return *why = "bench record's pmu is not a list of events", -EINVAL;
+	json_array_foreach(events, i, o) {
+		const char *event = NULL, *status = "ok", *enc = "";
+		struct res_pmu *p;
+
+		if (json_unpack(o, "{s:s,s?s,s?s}", "event", &event, "status", &status,
+				"encoding", &enc) || !event[0])
+			return *why = "bench record's pmu entry lacks an event name", -EINVAL;
+		if (dry)
+			continue;
+		if (!(p = res_pmu_get(b, event)))
+			return -ENOMEM;
+		if (!strcmp(p->status, "ok"))
+			snprintf(p->status, sizeof(p->status), "%s", status);
+		if (!p->encoding[0])
+			snprintf(p->encoding, sizeof(p->encoding), "%s", enc);
+	}
+	return 0;
+}
+
+static int take_bench(struct results *r, json_t *rec, const char *name, const char **why)
 {
 	struct res_bench *b = res_find(r, name);
 	const char *what = "", *kind = "";
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0;
+	json_t *pmu = NULL;
 
-	if (json_unpack(rec, "{s?s,s?s,s:I,s:I,s:I,s:I}", "what", &what, "exit_kind", &kind,
+	*why = "bench record lacks iterations, batches, repetitions";
+	if (json_unpack(rec, "{s?s,s?s,s:I,s:I,s:I,s:I,s?o}", "what", &what, "exit_kind", &kind,
 			"iterations", &it, "batches", &bat, "repetitions", &reps,
-			"claimed_exits_per_iteration", &claimed) ||
+			"claimed_exits_per_iteration", &claimed, "pmu", &pmu) ||
 	    it <= 0 || bat <= 0 || reps <= 0 || claimed < 0 || it % bat)
 		return -EINVAL;
+	if (pmu && take_pmu_events(NULL, pmu, 1, why))
+		return -EINVAL;		/* checked before anything is taken */
 	if (!b && !(b = res_add(r, name)))
+		return -ENOMEM;
+	if (pmu && take_pmu_events(b, pmu, 0, why))
 		return -ENOMEM;
 	snprintf(b->what, sizeof(b->what), "%s", what);
 	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
@@ -64,12 +102,56 @@ static int take_bench(struct results *r, json_t *rec, const char *name)
 	return 0;
 }
 
+/*
+ * One repetition's counts: per iteration and per exit, scaled by time_enabled/time_running
+ * where perf multiplexed the event. A count that never ran is noted, not taken.
+ */
+static int take_pmu_counts(struct res_bench *b, json_t *pmu, const char *rep_no, uint64_t it,
+			   uint64_t exits, int dry, const char **why)
+{
+	json_t *counts = json_object_get(pmu, "counts"), *o;
+	size_t i;
+
+	if (!json_is_object(pmu) || !json_is_array(counts))
+		return *why = "repetition record's pmu lacks its counts", -EINVAL;
+	json_array_foreach(counts, i, o) {
+		const char *event = NULL, *error = NULL;
+		json_int_t count = -1, enabled = -1, running = -1;
+		struct res_pmu *p;
+		double scaled, fraction = 1;
+
+		if (json_unpack(o, "{s:s,s?s,s?I,s?I,s?I}", "event", &event, "error", &error,
+				"count", &count, "enabled_ns", &enabled, "running_ns", &running) ||
+		    (!error && (count < 0 || enabled < 0 || running < 0 || running > enabled)))
+			return *why = "repetition record's pmu count lacks event, count, enabled_ns "
+				      "or running_ns", -EINVAL;
+		if (dry)
+			continue;
+		if (!(p = res_pmu_get(b, event)))
+			return -ENOMEM;
+		if (error || running == 0) {
+			if (!p->problem[0])
+				snprintf(p->problem, sizeof(p->problem), "repetition %s: %s", rep_no,
+					 error ? error : "never on the PMU (time_running 0)");
+			continue;
+		}
+		scaled = (double)count;
+		if (running < enabled) {
+			fraction = (double)running / (double)enabled;
+			scaled /= fraction;
+		}
+		if (res_pmu_push(p, scaled / (double)it, exits ? scaled / (double)exits : NAN, fraction))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int take_rep(struct results *r, json_t *rec, const char *name, const char **why)
 {
 	struct res_bench *b = res_find(r, name);
 	struct eb_exits x = { 0 };
 	struct eb_exit_judgement j;
-	json_t *ticks, *exits, *v, *round;
+	json_t *ticks, *exits, *v, *round, *pmu;
 	json_int_t it = 0, bat = 0;
 	double sum = 0, per_batch;
 	size_t i;
@@ -83,6 +165,9 @@ static int take_rep(struct results *r, json_t *rec, const char *name, const char
 	if ((uint64_t)it != b->iterations || (uint64_t)bat != b->batches ||
 	    json_array_size(ticks) != (size_t)bat)
 		return *why = "repetition record disagrees with its benchmark's iterations or batches", -EINVAL;
+	pmu = json_object_get(rec, "pmu");
+	if (pmu && take_pmu_counts(b, pmu, "", it, 0, 1, why))
+		return -EINVAL;		/* checked before anything is taken */
 	for (int c = 0; c < EBC_N; c++) {
 		v = json_object_get(exits, eb_counter_names[c]);
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -116,6 +201,12 @@ static int take_rep(struct results *r, json_t *rec, const char *name, const char
 	b->attributed_exits += (double)j.attributed;
 	b->attributed_iterations += (double)it;
 	b->exits_per_iteration = b->attributed_exits / b->attributed_iterations;
+	if (pmu) {
+		char rep_no[24];
+
+		snprintf(rep_no, sizeof(rep_no), "%zu", b->nruns - 1);
+		return take_pmu_counts(b, pmu, rep_no, it, j.attributed, 0, why);
+	}
 	return 0;
 }
 
@@ -131,6 +222,8 @@ static int take_problem(struct results *r, json_t *rec, const char *name, enum r
 	if (st == RES_SKIPPED) {
 		/* what was timed did not exit as it must: no figure to show for it */
 		b->nruns = b->nbatch = 0;
+		for (size_t i = 0; i < b->npmu; i++)
+			b->pmu[i].n = 0;
 	}
 	return 0;
 }
@@ -192,8 +285,7 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 			ret = -EINVAL;
 			why = "record without a benchmark name";
 		} else if (!strcmp(type, "bench")) {
-			ret = take_bench(r, rec, name);
-			why = "bench record lacks iterations, batches, repetitions";
+			ret = take_bench(r, rec, name, &why);
 		} else if (!strcmp(type, "rep")) {
 			ret = take_rep(r, rec, name, &why);
 		} else if (!strcmp(type, "skip")) {

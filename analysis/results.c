@@ -28,6 +28,11 @@ void res_free(struct results *r)
 		free(r->b[i].run_rounds);
 		free(r->b[i].batch);
 		hist_free(r->b[i].hist);
+		for (size_t k = 0; k < r->b[i].npmu; k++) {
+			free(r->b[i].pmu[k].per_iter);
+			free(r->b[i].pmu[k].per_exit);
+		}
+		free(r->b[i].pmu);
 	}
 	free(r->b);
 	json_decref(r->env);
@@ -173,6 +178,87 @@ int res_push_batch(struct res_bench *b, double x)
 	return push(&b->batch, &b->nbatch, x);
 }
 
+struct res_pmu *res_pmu_get(struct res_bench *b, const char *event)
+{
+	struct res_pmu *p;
+
+	for (size_t i = 0; i < b->npmu; i++)
+		if (!strcmp(b->pmu[i].event, event))
+			return &b->pmu[i];
+	p = realloc(b->pmu, (b->npmu + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	b->pmu = p;
+	p = &b->pmu[b->npmu++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->event, sizeof(p->event), "%s", event);
+	snprintf(p->status, sizeof(p->status), "ok");
+	p->running_min = NAN;
+	return p;
+}
+
+int res_pmu_push(struct res_pmu *p, double per_iter, double per_exit, double running)
+{
+	size_t n = p->n;
+
+	/* per_exit grows with per_iter: same count, same doubling */
+	if ((n & (n - 1)) == 0) {
+		double *ne = realloc(p->per_exit, (n ? 2 * n : 1) * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		p->per_exit = ne;
+	}
+	if (push(&p->per_iter, &p->n, per_iter))
+		return -ENOMEM;
+	p->per_exit[n] = per_exit;
+	if (!(running >= p->running_min))
+		p->running_min = running;	/* also replaces the first NaN */
+	return 0;
+}
+
+double res_pmu_median(const struct res_pmu *p, int per_exit)
+{
+	const double *src = per_exit ? p->per_exit : p->per_iter;
+	double *v = malloc((p->n ? p->n : 1) * 2 * sizeof(*v)), m = NAN;
+	size_t k = 0;
+
+	if (!v)
+		return NAN;
+	for (size_t i = 0; i < p->n; i++)
+		if (isfinite(src[i]))
+			v[k++] = src[i];
+	if (k)
+		m = stats_median(v, k, v + k);
+	free(v);
+	return m;
+}
+
+void res_pmu_status(const struct res_pmu *p, char *buf, size_t len)
+{
+	if (p->n || strcmp(p->status, "ok"))
+		snprintf(buf, len, "%s", p->status);
+	else
+		snprintf(buf, len, "not counted: %s",
+			 p->problem[0] ? p->problem : "no repetition counted it");
+}
+
+int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base,
+			 const struct res_pmu *p, double *net)
+{
+	double mine = res_pmu_median(p, 0), theirs = NAN;
+
+	if (!base || base == b || b->claimed_exits_per_iteration == 0)
+		return -1;
+	for (size_t i = 0; i < base->npmu; i++)
+		if (!strcmp(base->pmu[i].event, p->event))
+			theirs = res_pmu_median(&base->pmu[i], 0);
+	if (!isfinite(mine) || !isfinite(theirs))
+		return -1;
+	*net = (mine - theirs) / b->claimed_exits_per_iteration;
+	return 0;
+}
+
 void res_derive(struct results *r)
 {
 	json_t *tb = json_object_get(r->env, "tb_hz");
@@ -257,6 +343,41 @@ static json_t *summary_json(const struct res_bench *b, const struct results *r, 
 			 "n_runs", (json_int_t)rs->n, "n_batches", (json_int_t)bs->n);
 }
 
+/* the hardware event counts: per event, per-repetition figures and their medians */
+static json_t *pmu_json(const struct res_bench *b, const struct results *r)
+{
+	const struct res_bench *base = res_baseline(r);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < b->npmu; i++) {
+		const struct res_pmu *p = &b->pmu[i];
+		char status[sizeof(p->status) + sizeof(p->problem) + 16];
+		double net = NAN;
+		json_t *o;
+
+		/* a benchmark not measured has no counts to miss: its events' own word only */
+		if (b->status == RES_OK)
+			res_pmu_status(p, status, sizeof(status));
+		else
+			snprintf(status, sizeof(status), "%s", p->status);
+		res_pmu_net_per_exit(b, base, p, &net);
+		o = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "event", p->event,
+			      "status", status, "n_runs", (json_int_t)p->n,
+			      "per_iteration", res_json_num(res_pmu_median(p, 0)),
+			      "per_exit", res_json_num(res_pmu_median(p, 1)),
+			      "net_per_exit", res_json_num(net),
+			      "running_fraction_min", res_json_num(p->running_min),
+			      "runs_per_iteration", array_of(p->per_iter, p->n),
+			      "runs_per_exit", array_of(p->per_exit, p->n));
+		if (p->encoding[0])
+			json_object_set_new(o, "encoding", json_string(p->encoding));
+		if (p->problem[0] && p->n)
+			json_object_set_new(o, "note", json_string(p->problem));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *bench_json(const struct res_bench *b, const struct results *r)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,s:s}",
@@ -295,6 +416,8 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 	}
 	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
+	if (b->npmu)
+		json_object_set_new(o, "pmu", pmu_json(b, r));
 	return o;
 }
 
@@ -371,22 +494,76 @@ static int read_numbers(json_t *a, struct res_bench *b, int (*pushf)(struct res_
 	return 0;
 }
 
+/* a number, or null for "none" (NaN); -1 for anything else */
+static int num_or_null(json_t *v, double *x)
+{
+	if (json_is_null(v))
+		return *x = NAN, 0;
+	if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		return -1;
+	*x = json_number_value(v);
+	return 0;
+}
+
+/* a benchmark's pmu list: -EINVAL when malformed, -ENOMEM */
+static int read_pmu(json_t *a, struct res_bench *b)
+{
+	size_t i, k;
+	json_t *o, *v;
+
+	if (!json_is_array(a))
+		return -EINVAL;
+	json_array_foreach(a, i, o) {
+		const char *event, *status = "ok", *enc = "", *note = "";
+		json_t *iter = NULL, *exit = NULL, *run = NULL;
+		struct res_pmu *p;
+		double running = 1;
+
+		if (json_unpack(o, "{s:s,s?s,s?s,s?s,s?o,s?o,s?o}", "event", &event, "status", &status,
+				"encoding", &enc, "note", &note, "runs_per_iteration", &iter,
+				"runs_per_exit", &exit, "running_fraction_min", &run) ||
+		    !event[0] || (iter && !json_is_array(iter)) || (exit && !json_is_array(exit)) ||
+		    (exit && (!iter || json_array_size(exit) != json_array_size(iter))) ||
+		    (run && num_or_null(run, &running)))
+			return -EINVAL;
+		for (k = 0; k < b->npmu; k++)
+			if (!strcmp(b->pmu[k].event, event))
+				return -EINVAL;		/* twice */
+		if (!(p = res_pmu_get(b, event)))
+			return -ENOMEM;
+		snprintf(p->status, sizeof(p->status), "%s", status);
+		snprintf(p->encoding, sizeof(p->encoding), "%s", enc);
+		snprintf(p->problem, sizeof(p->problem), "%s", note);
+		json_array_foreach(iter, k, v) {
+			double pi, pe = NAN;
+
+			if (num_or_null(v, &pi) || !isfinite(pi) ||
+			    (exit && num_or_null(json_array_get(exit, k), &pe)))
+				return -EINVAL;
+			if (res_pmu_push(p, pi, pe, running))
+				return -ENOMEM;
+		}
+		p->running_min = run ? running : p->n ? 1 : NAN;
+	}
+	return 0;
+}
+
 static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
-	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *hist = NULL, *v;
+	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *hist = NULL, *pmu = NULL, *v;
 	json_error_t je;
 	struct res_bench *b;
 	size_t i;
 
-	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o,s?o,s?o}",
+	if (json_unpack_ex(o, &je, 0, "{s:s,s?s,s?s,s:s,s:I,s?I,s:I,s?I,s?o,s?I,s?s,s?s,s?s,s:o,s?o,s?o,s?o,s?o}",
 			   "name", &name, "what", &what, "exit_kind", &kind, "status", &status,
 			   "iterations", &it, "batches", &bat, "repetitions", &reps,
 			   "claimed_exits_per_iteration", &claimed, "exits_per_iteration", &epi,
 			   "background_exits", &bg, "exits_check", &check, "exits_note", &note,
 			   "reason", &reason, "runs", &runs, "batch_ticks_per_iteration", &batch,
-			   "run_rounds", &rounds, "histogram", &hist))
+			   "run_rounds", &rounds, "histogram", &hist, "pmu", &pmu))
 		return fail(err, len, path, "benchmark entry: %s", je.text);
 	if (res_find(r, name))
 		return fail(err, len, path, "benchmark '%s' appears twice", name);
@@ -432,6 +609,13 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 					    name);
 			b->run_rounds[i] = json_integer_value(v);
 		}
+	}
+	if (pmu && read_pmu(pmu, b)) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "benchmark '%s': 'pmu' is not a list of events with "
+			 "per-repetition figures (event, status, runs_per_iteration, runs_per_exit)", name);
+		return fail(err, len, path, "%s", msg);
 	}
 	if (hist) {
 		char herr[256];

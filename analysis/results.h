@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
- * Schema 1 (documented in README.md, "results.json"):
+ * Schema 3 (documented in README.md, "results.json"):
  *   schema_version, tool, run_id, environment{...}, benchmarks[...], net_exit_cost[...]
+ * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu).
  */
 #ifndef EB_RESULTS_H
 #define EB_RESULTS_H
@@ -15,8 +16,9 @@
 #include "hist.h"
 #include "stats.h"
 
-/* 2 added run_rounds, variant and the histogram; 1 is still read */
-#define RES_SCHEMA_VERSION 2
+/* 2 added run_rounds, variant and the histogram; 3 the benchmarks' pmu counts; 1 and 2 are
+ * still read (without pmu) */
+#define RES_SCHEMA_VERSION 3
 #define RES_SCHEMA_OLDEST 1
 /* the histogram holds thousandths of a tick per iteration (up to 10^7 ticks), 4 significant digits */
 #define RES_HIST_SCALE 1000
@@ -24,6 +26,18 @@
 #define RES_HIST_SIGFIGS 4
 
 enum res_status { RES_OK, RES_SKIPPED, RES_FAILED };
+
+/* one hardware event's counts over a benchmark's repetitions (those that counted it) */
+struct res_pmu {
+	char event[48];			/* "PM_RUN_INST_CMPL", "instructions:k" ... */
+	char status[200];		/* as declared: "ok" or "unsupported: why" */
+	char encoding[128];		/* how the runner opened it */
+	char problem[160];		/* the first repetition that did not count it, and why */
+	size_t n;			/* repetitions that counted it */
+	double *per_iter;		/* count / iterations, scaled when multiplexed; one a repetition */
+	double *per_exit;		/* count / the repetition's exits (NaN when it had none) */
+	double running_min;		/* least time_running / time_enabled of them (1: never multiplexed) */
+};
 
 struct res_bench {
 	char name[32];
@@ -49,6 +63,8 @@ struct res_bench {
 	struct hist *hist;		/* per-batch ticks per iteration, in RES_HIST_SCALE units */
 	struct stats_summary runs_sum;	/* derived on load/collect */
 	struct stats_summary batch_sum;
+	size_t npmu;
+	struct res_pmu *pmu;		/* hardware event counts, in the runner's order */
 };
 
 struct results {
@@ -96,6 +112,21 @@ const struct res_bench *res_baseline(const struct results *r);
 int res_net_cost(const struct res_bench *b, const struct res_bench *base, double *d, double *lo,
 		 double *hi);
 const char *res_status_name(enum res_status s);
+
+/* b's event of that name, added (status "ok", no counts) when absent; NULL on ENOMEM. */
+struct res_pmu *res_pmu_get(struct res_bench *b, const char *event);
+/* One repetition's figures of an event; -ENOMEM on failure. */
+int res_pmu_push(struct res_pmu *p, double per_iter, double per_exit, double running_fraction);
+/* Median over the repetitions of per-iteration (or per-exit) figures; NaN when none. */
+double res_pmu_median(const struct res_pmu *p, int per_exit);
+/* What became of the event: its declared status, or "not counted: why" when it has no counts. */
+void res_pmu_status(const struct res_pmu *p, char *buf, size_t len);
+/*
+ * Net count of one exit: b's median per iteration minus the baseline's of the same event,
+ * per claimed exit. -1 when there is none (no baseline count, b claims no exits).
+ */
+int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base,
+			 const struct res_pmu *p, double *net);
 
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);

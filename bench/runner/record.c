@@ -93,6 +93,30 @@ void rec_obj_begin(struct rec *r, const char *k)
 	r->depth++;
 }
 
+void rec_arr_begin(struct rec *r, const char *k)
+{
+	key(r, k);
+	fputc('[', r->f);
+	r->nfields = 0;
+	r->depth++;
+}
+
+void rec_arr_end(struct rec *r)
+{
+	fputc(']', r->f);
+	r->depth--;
+	r->nfields = 1;
+}
+
+void rec_item_begin(struct rec *r)
+{
+	if (r->nfields++)
+		fputc(',', r->f);
+	fputc('{', r->f);
+	r->nfields = 0;
+	r->depth++;
+}
+
 void rec_obj_end(struct rec *r)
 {
 	fputc('}', r->f);

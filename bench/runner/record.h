@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define EB_RECORD_FORMAT 1
+/* 2 added the PMU counts (bench: pmu events, rep: pmu), pinned_cpu and trace_markers; a
+ * reader of 1 reads 2 (only fields were added) */
+#define EB_RECORD_FORMAT 2
 
 struct rec {
 	FILE *f;
@@ -30,7 +32,12 @@ void rec_u64(struct rec *r, const char *key, uint64_t val);
 void rec_f64(struct rec *r, const char *key, double val);
 void rec_u64_array(struct rec *r, const char *key, const uint64_t *v, size_t n);
 void rec_obj_begin(struct rec *r, const char *key);
+/* close an object: a field's (rec_obj_begin) or an array element's (rec_item_begin) */
 void rec_obj_end(struct rec *r);
+/* "key":[ ... ] of objects, each opened by rec_item_begin and closed by rec_obj_end */
+void rec_arr_begin(struct rec *r, const char *key);
+void rec_arr_end(struct rec *r);
+void rec_item_begin(struct rec *r);
 /* end the record: newline, flush (and fsync); -errno if the write failed */
 int rec_end(struct rec *r);
 

@@ -4,10 +4,12 @@
  * PR) and writes one raw record per repetition. Runs inside the POWER host, emulated or
  * real. Records go to --output (or stdout), progress to stderr.
  */
+#define _GNU_SOURCE	/* sched_getcpu, CPU_SET */
 #include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 
 #include "exits.h"
 #include "mailbox.h"
+#include "marker.h"
+#include "pmu.h"
 #include "record.h"
 #include "suite.h"
 #include "vm.h"
@@ -38,7 +42,21 @@ struct options {
 	unsigned timeout_s;	/* overrides the suite's when set */
 	const char *variant;	/* module variant under test (a comparison's side), tagged on records */
 	uint64_t round;		/* the comparison's round, tagged on records */
+	int cpu;		/* the CPU to pin to; -1: the one it starts on */
+	enum marker_mode markers;
+	int pmu;		/* 0 off, 1 unfiltered counts only, 2 also :u and :k */
 };
+
+/* what the runner holds across benchmarks: the VMM thread's counters and markers */
+struct host {
+	int cpu;		/* pinned to, or -1 */
+	struct pmu pmu;
+	int pmu_on;
+	struct marker marker;
+	unsigned marker_dropped;	/* markers written while tracing was off */
+};
+
+static const char *const pmu_choice[] = { "off", "total", "split" };
 
 static volatile sig_atomic_t watchdog_fired;
 
@@ -63,10 +81,36 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: exitbench-run --suite FILE --images DIR [--output FILE] [--only NAME] [--timeout S]\n"
-		"                     [--variant NAME --round N]\n"
+		"                     [--variant NAME --round N] [--cpu N] [--pmu off|total|split]\n"
+		"                     [--trace-markers | --no-trace-markers]\n"
 		"  Runs each benchmark of the suite (DIR/<name>.bin guest kernels) in a PR KVM VM\n"
 		"  and writes one JSON record per line: env, bench, rep, skip, error, end.\n"
-		"  --variant/--round tag every record (the side and round of a comparison).\n");
+		"  --variant/--round tag every record (the side and round of a comparison).\n"
+		"  --cpu N: pin the runner to CPU N (default: the CPU it starts on).\n"
+		"  --pmu: hardware event counts around each repetition: split (default) rotates the\n"
+		"    repetitions through unfiltered, :u and :k counts (when the PMU honours the\n"
+		"    filter); total counts unfiltered only; off counts nothing.\n"
+		"  --trace-markers: write begin/end markers into tracefs's trace_marker around each\n"
+		"    repetition (default: when tracing_on is 1); --no-trace-markers: never.\n");
+}
+
+/*
+ * Pin the runner to cpu (or, -1, to the CPU it is on) so that trace events of that CPU
+ * between two markers are the benchmark's; *pinned the CPU, -1 on failure (errno set).
+ */
+static int pin(int cpu, int *pinned)
+{
+	cpu_set_t set;
+
+	*pinned = -1;
+	if (cpu < 0 && (cpu = sched_getcpu()) < 0)
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -1;
+	*pinned = cpu;
+	return 0;
 }
 
 /* first line of /proc/cpuinfo starting with key, value into buf */
@@ -95,7 +139,7 @@ static void cpuinfo(const char *key, char *buf, size_t len)
 	fclose(f);
 }
 
-static int write_env(struct rec *r, const char *suite)
+static int write_env(struct rec *r, const char *suite, const struct host *h)
 {
 	struct utsname u;
 	char buf[256];
@@ -125,6 +169,21 @@ static int write_env(struct rec *r, const char *suite)
 	rec_u64(r, "online_cpus", sysconf(_SC_NPROCESSORS_ONLN));
 	if (api >= 0)
 		rec_u64(r, "kvm_api_version", api);
+	if (h->cpu >= 0)
+		rec_u64(r, "pinned_cpu", h->cpu);
+	else
+		rec_str(r, "pinned_cpu", "none");
+	rec_str(r, "trace_markers", h->marker.state);
+	rec_str(r, "pmu_library", h->pmu_on ? h->pmu.library : "off: --pmu off");
+	if (h->pmu_on) {
+		char rot[320];
+
+		snprintf(rot, sizeof(rot), "%s%s%s%s", h->pmu.nmodes > 1 ?
+			 "repetitions rotate through unfiltered, :u and :k counts" :
+			 "unfiltered counts only", h->pmu.split_check[0] ? " (filter check: " : "",
+			 h->pmu.split_check, h->pmu.split_check[0] ? ")" : "");
+		rec_str(r, "pmu_rotation", rot);
+	}
 	return rec_end(r);
 }
 
@@ -196,6 +255,7 @@ static int load_image(const char *dir, const char *name, char **image, size_t *s
 
 struct bench_run {
 	const struct suite_entry *e;
+	struct host *h;
 	struct eb_bench_info info;
 	struct eb_request req;
 	struct vm vm;
@@ -206,6 +266,67 @@ struct bench_run {
 	int failed;		/* error or hang recorded */
 	int skipped;
 };
+
+/* the counts of the mode this repetition counted (scaling is left to the reader) */
+static void write_pmu_counts(struct rec *r, const struct pmu *p)
+{
+	char why[160];
+
+	rec_obj_begin(r, "pmu");
+	rec_str(r, "mode", pmu_mode_name(p->active));
+	rec_arr_begin(r, "counts");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmu_event *e = &p->ev[i];
+
+		if ((int)e->mode != p->active || e->fd < 0)
+			continue;
+		rec_item_begin(r);
+		rec_str(r, "event", e->name);
+		if (e->read_error) {
+			snprintf(why, sizeof(why), "read: %s", strerror(e->read_error));
+			rec_str(r, "error", why);
+		} else {
+			rec_u64(r, "count", e->count);
+			rec_u64(r, "enabled_ns", e->enabled_ns);
+			rec_u64(r, "running_ns", e->running_ns);
+		}
+		rec_obj_end(r);
+	}
+	rec_arr_end(r);
+	rec_obj_end(r);
+}
+
+/* the events, as the bench record declares them: what each is and whether it counts */
+static void write_pmu_events(struct rec *r, const struct pmu *p)
+{
+	rec_arr_begin(r, "pmu");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmu_event *e = &p->ev[i];
+
+		rec_item_begin(r);
+		rec_str(r, "event", e->name);
+		rec_str(r, "mode", pmu_mode_name(e->mode));
+		rec_str(r, "status", e->status);
+		if (e->encoding[0])
+			rec_str(r, "encoding", e->encoding);
+		rec_obj_end(r);
+	}
+	rec_arr_end(r);
+}
+
+static void marker(struct host *h, const char *what, const char *bench, uint32_t rep)
+{
+	int ret = marker_write(&h->marker, what, bench, rep);
+
+	if (ret == -EBADF) {
+		/* tracing_on is 0 for now: this marker is lost, later ones may not be */
+		if (!h->marker_dropped++)
+			progress("trace markers dropped while tracing is off (tracing_on 0)");
+	} else if (ret) {
+		progress("trace markers off from now: %s: %s", h->marker.path, strerror(-ret));
+		marker_close(&h->marker);
+	}
+}
 
 static int write_rep(struct rec *r, struct bench_run *b)
 {
@@ -233,6 +354,8 @@ static int write_rep(struct rec *r, struct bench_run *b)
 	rec_u64(r, "user", x.user);
 	rec_u64(r, "doorbells", x.doorbells);
 	rec_obj_end(r);
+	if (b->h->pmu_on && b->h->pmu.active >= 0)
+		write_pmu_counts(r, &b->h->pmu);
 	if (rec_end(r))
 		return -1;
 	progress("%s: rep %u/%u: %.2f ticks/iter, %.4f exits/iter%s%s", b->e->name, b->rep + 1,
@@ -263,8 +386,16 @@ static int doorbell(struct rec *r, struct bench_run *b, uint64_t what)
 		if (vm_stats_read(&b->vm, b->before))
 			return write_problem(r, "error", b->e->name, "stats",
 					     "reading the vcpu statistics failed"), b->failed = 1;
+		/* the last things before the guest runs the repetition: marker, counters */
+		marker(b->h, "begin", b->e->name, b->rep);
+		if (b->h->pmu_on)
+			pmu_start(&b->h->pmu, pmu_mode_for_rep(&b->h->pmu, b->rep));
 		return 0;
 	case EB_DB_REP_END:
+		/* and the first after it */
+		if (b->h->pmu_on)
+			pmu_stop(&b->h->pmu);
+		marker(b->h, "end", b->e->name, b->rep);
 		if (vm_stats_read(&b->vm, b->after))
 			return write_problem(r, "error", b->e->name, "stats",
 					     "reading the vcpu statistics failed"), b->failed = 1;
@@ -330,9 +461,10 @@ static int serve_exit(struct rec *r, struct bench_run *b)
 }
 
 /* run one benchmark; 0 when it ran, 1 when skipped for a stated reason, -1 on failure */
-static int run_bench(struct rec *r, const struct options *o, const struct suite_entry *e)
+static int run_bench(struct rec *r, const struct options *o, struct host *h,
+		     const struct suite_entry *e)
 {
-	struct bench_run b = { .e = e };
+	struct bench_run b = { .e = e, .h = h };
 	char err[512];
 	char *image = NULL;
 	size_t size;
@@ -390,6 +522,8 @@ static int run_bench(struct rec *r, const struct options *o, const struct suite_
 	char pvrs[16];
 	snprintf(pvrs, sizeof(pvrs), "0x%08x", pvr);
 	rec_str(r, "vcpu_pvr", pvrs);
+	if (h->pmu_on)
+		write_pmu_events(r, &h->pmu);
 	rec_end(r);
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
 		 e->repetitions, b.info.what);
@@ -417,6 +551,8 @@ static int run_bench(struct rec *r, const struct options *o, const struct suite_
 		done = serve_exit(r, &b) > 0;
 	}
 	alarm(0);
+	if (h->pmu_on)
+		pmu_stop(&h->pmu);	/* a repetition cut short leaves them running */
 	vm_destroy(&b.vm);
 	return b.failed ? -1 : b.skipped;
 
@@ -436,10 +572,15 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "variant", required_argument, NULL, 'V' },
 		{ "round", required_argument, NULL, 'R' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "pmu", required_argument, NULL, 'P' },
+		{ "trace-markers", no_argument, NULL, 'M' },
+		{ "no-trace-markers", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { 0 };
+	struct options o = { .cpu = -1, .markers = MARKER_AUTO, .pmu = 2 };
+	static struct host h;
 	struct sigaction sa = { .sa_handler = on_alarm };
 	char names[MAX_BENCH][SUITE_NAME_LEN];
 	const char *known[MAX_BENCH];
@@ -448,9 +589,10 @@ int main(int argc, char **argv)
 	char err[1024];
 	FILE *out = stdout;
 	size_t nknown, ran = 0, failed = 0, skipped = 0;
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:i:o:n:t:V:R:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:i:o:n:t:V:R:c:P:MNh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.suite = optarg; break;
 		case 'i': o.images = optarg; break;
@@ -459,6 +601,23 @@ int main(int argc, char **argv)
 		case 't': o.timeout_s = strtoul(optarg, NULL, 10); break;
 		case 'V': o.variant = optarg; break;
 		case 'R': o.round = strtoull(optarg, NULL, 10); break;
+		case 'c':
+			o.cpu = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o.cpu < 0 || o.cpu >= CPU_SETSIZE) {
+				fprintf(stderr, "exitbench-run: --cpu %s: not a CPU number\n", optarg);
+				return 2;
+			}
+			break;
+		case 'P':
+			for (o.pmu = 0; o.pmu < 3 && strcmp(optarg, pmu_choice[o.pmu]); o.pmu++)
+				;
+			if (o.pmu == 3) {
+				fprintf(stderr, "exitbench-run: --pmu %s: off, total or split\n", optarg);
+				return 2;
+			}
+			break;
+		case 'M': o.markers = MARKER_ON; break;
+		case 'N': o.markers = MARKER_OFF; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -483,10 +642,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: the alarm must interrupt KVM_RUN */
+	if (pin(o.cpu, &h.cpu)) {
+		if (o.cpu >= 0) {
+			fprintf(stderr, "exitbench-run: --cpu %d: cannot run there: %s\n", o.cpu,
+				strerror(errno));
+			return 2;
+		}
+		progress("not pinned to a CPU: %s (trace events of other threads may interleave)",
+			 strerror(errno));
+	}
+	if (marker_open(&h.marker, o.markers))
+		progress("trace markers off: %s", h.marker.state + strlen("off: "));
+	h.pmu_on = o.pmu > 0;
+	if (h.pmu_on) {
+		pmu_open(&h.pmu, o.pmu == 2);
+		progress("PMU: %zu of %zu events count (%s)", pmu_usable(&h.pmu), h.pmu.n,
+			 h.pmu.library);
+	}
 	rec_open(&r, out);
 	r.variant = o.variant;
 	r.round = o.round;
-	if (write_env(&r, o.suite)) {
+	if (write_env(&r, o.suite, &h)) {
 		fprintf(stderr, "exitbench-run: writing records failed: %s\n", strerror(errno));
 		return 1;
 	}
@@ -496,7 +672,7 @@ int main(int argc, char **argv)
 		if (o.only && strcmp(o.only, s.entries[i].name))
 			continue;
 		ran++;
-		switch (run_bench(&r, &o, &s.entries[i])) {
+		switch (run_bench(&r, &o, &h, &s.entries[i])) {
 		case 0: break;
 		case 1: skipped++; break;
 		default: failed++; break;
@@ -508,6 +684,9 @@ int main(int argc, char **argv)
 	rec_u64(&r, "skipped", skipped);
 	rec_end(&r);
 	progress("done: %zu benchmarks, %zu failed, %zu not measurable", ran, failed, skipped);
+	if (h.pmu_on)
+		pmu_close(&h.pmu);
+	marker_close(&h.marker);
 	suite_free(&s);
 	if (out != stdout)
 		fclose(out);

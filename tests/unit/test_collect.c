@@ -165,6 +165,102 @@ static void damaged_lines_are_skipped(void **state)
 	res_free(&r);
 }
 
+/* the PMU: declared events (one said no), per-repetition counts, multiplexing, a read error */
+#define PMU_DECL ",\"pmu\":[{\"event\":\"PM_INST_CMPL\",\"mode\":\"all\",\"status\":\"ok\"," \
+	"\"encoding\":\"power8::PM_INST_CMPL, type 4 config 0x2\"}," \
+	"{\"event\":\"PM_CYC\",\"mode\":\"all\",\"status\":\"ok\"}," \
+	"{\"event\":\"PM_RUN_CYC:k\",\"mode\":\"k\",\"status\":\"unsupported: perf_event_open: " \
+	"No such file or directory\"}]"
+#define BENCH_PMU(n, kind, claimed) "{\"type\":\"bench\",\"bench\":\"" n "\",\"exit_kind\":\"" kind \
+	"\",\"claimed_exits_per_iteration\":" #claimed ",\"iterations\":200,\"batches\":2," \
+	"\"repetitions\":2" PMU_DECL "}\n"
+#define COUNT(ev, c, en, run) "{\"event\":\"" ev "\",\"count\":" #c ",\"enabled_ns\":" #en \
+	",\"running_ns\":" #run "}"
+#define REP_PMU(n, r, ex, counts) "{\"type\":\"rep\",\"bench\":\"" n "\",\"rep\":" #r \
+	",\"iterations\":200,\"batches\":2,\"rep_ticks\":1,\"batch_ticks\":[60000,60000]," ex \
+	",\"pmu\":{\"mode\":\"all\",\"counts\":[" counts "]}}\n"
+
+static void pmu_counts(void **state)
+{
+	static const char text[] = ENV
+		BENCH_PMU("null", "none", 0)
+		REP_PMU("null", 0, EXITS(1, 0, 1), COUNT("PM_INST_CMPL", 800, 10, 10) "," COUNT("PM_CYC", 900, 10, 10))
+		REP_PMU("null", 1, EXITS(1, 0, 1), COUNT("PM_INST_CMPL", 802, 10, 10) "," COUNT("PM_CYC", 900, 10, 10))
+		BENCH_PMU("pvr", "emulated-instruction", 1)
+		/* PM_CYC multiplexed: ran a quarter of the time, scaled by 4 */
+		REP_PMU("pvr", 0, EXITS(201, 200, 1), COUNT("PM_INST_CMPL", 152000, 100, 100) ","
+			COUNT("PM_CYC", 57500, 100, 25))
+		/* PM_INST_CMPL never on the PMU; PM_CYC's read failed */
+		REP_PMU("pvr", 1, EXITS(201, 200, 1), COUNT("PM_INST_CMPL", 0, 100, 0) ","
+			"{\"event\":\"PM_CYC\",\"error\":\"read: Input/output error\"}")
+		"{\"type\":\"end\"}\n";
+	struct collect_report rep;
+	struct results r;
+	struct res_bench *b;
+	struct res_pmu *p;
+	char status[512];
+
+	(void)state;
+	assert_int_equal(collect(text, &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 0);
+	b = res_find(&r, "pvr");
+	assert_int_equal(b->npmu, 3);
+	p = res_pmu_get(b, "PM_INST_CMPL");
+	assert_string_equal(p->encoding, "power8::PM_INST_CMPL, type 4 config 0x2");
+	assert_int_equal(p->n, 1);		/* the second repetition never counted it */
+	assert_float_equal(p->per_iter[0], 760, 1e-12);
+	assert_float_equal(p->per_exit[0], 760, 1e-12);	/* 200 exits: the doorbell is not one */
+	assert_float_equal(p->running_min, 1, 0);
+	assert_non_null(strstr(p->problem, "repetition 1: never on the PMU"));
+	p = res_pmu_get(b, "PM_CYC");
+	assert_int_equal(p->n, 1);
+	assert_float_equal(p->per_iter[0], 57500 * 4 / 200.0, 1e-9);
+	assert_float_equal(p->running_min, 0.25, 1e-12);
+	p = res_pmu_get(b, "PM_RUN_CYC:k");
+	res_pmu_status(p, status, sizeof(status));
+	assert_string_equal(status, "unsupported: perf_event_open: No such file or directory");
+
+	/* null: no exits, so no per-exit figure; the median of its two repetitions */
+	b = res_find(&r, "null");
+	p = res_pmu_get(b, "PM_INST_CMPL");
+	assert_int_equal(p->n, 2);
+	assert_true(isnan(p->per_exit[0]));
+	assert_float_equal(res_pmu_median(p, 0), 4.005, 1e-12);
+	assert_true(isnan(res_pmu_median(p, 1)));
+	res_free(&r);
+}
+
+/* a repetition whose counts are malformed is refused whole; records without pmu have none */
+static void pmu_malformed_and_absent(void **state)
+{
+	static const char text[] = ENV
+		BENCH_PMU("pvr", "emulated-instruction", 1)
+		REP_PMU("pvr", 0, EXITS(201, 200, 1), "{\"event\":\"PM_CYC\",\"count\":5}")
+		REP_PMU("pvr", 0, EXITS(201, 200, 1), COUNT("PM_CYC", 5, 1, 2))
+		"{\"type\":\"rep\",\"bench\":\"pvr\",\"rep\":0,\"iterations\":200,\"batches\":2,"
+		"\"rep_ticks\":1,\"batch_ticks\":[1,1]," EXITS(201, 200, 1) ",\"pmu\":[]}\n"
+		"{\"type\":\"bench\",\"bench\":\"x\",\"exit_kind\":\"none\",\"claimed_exits_per_iteration\":0,"
+		"\"iterations\":200,\"batches\":2,\"repetitions\":2,\"pmu\":[{\"mode\":\"all\"}]}\n"
+		"{\"type\":\"end\"}\n";
+	struct collect_report rep;
+	struct results r;
+	struct res_bench *b;
+
+	(void)state;
+	assert_int_equal(collect(text, &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 4);
+	assert_non_null(strstr(rep.first_problem, "pmu count lacks event, count"));
+	assert_null(res_find(&r, "x"));		/* a refused bench record adds nothing */
+	b = res_find(&r, "pvr");
+	assert_int_equal(b->nruns, 0);		/* nothing taken from the refused repetitions */
+	assert_int_equal(res_pmu_get(b, "PM_CYC")->n, 0);
+	res_free(&r);
+
+	assert_int_equal(collect(good, &r, &rep), 0);	/* a runner without PMU counts */
+	assert_int_equal(res_find(&r, "pvr")->npmu, 0);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +268,8 @@ int main(void)
 		cmocka_unit_test(cut_short_keeps_what_was_taken),
 		cmocka_unit_test(damaged_lines_are_skipped),
 		cmocka_unit_test(sides_and_rounds),
+		cmocka_unit_test(pmu_counts),
+		cmocka_unit_test(pmu_malformed_and_absent),
 	};
 	return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
 }

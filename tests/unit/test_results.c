@@ -68,6 +68,16 @@ static void round_trip(void **state)
 	res_push_run(b, 601.75);
 	for (int i = 0; i < 30; i++)
 		res_push_batch(b, 599 + i * 0.1);
+	/* pvr's PMU: counted twice (once multiplexed), one event that said no */
+	struct res_pmu *p = res_pmu_get(b, "PM_INST_CMPL");
+	snprintf(p->encoding, sizeof(p->encoding), "power8::PM_INST_CMPL, type 4 config 0x2");
+	res_pmu_push(p, 1200, 1200, 1);
+	res_pmu_push(p, 1210, 1210, 0.5);
+	p = res_pmu_get(b, "PM_CYC:k");
+	snprintf(p->status, sizeof(p->status), "unsupported: libpfm4: event not found");
+	p = res_pmu_get(b, "PM_RUN_CYC");
+	snprintf(p->problem, sizeof(p->problem), "repetition 0: never on the PMU (time_running 0)");
+	res_pmu_push(res_pmu_get(&r.b[0], "PM_INST_CMPL"), 8, NAN, 1);	/* null: no exits */
 	b = res_add(&r, "papr-hcall");
 	b->iterations = 100; b->batches = 10; b->repetitions = 3;
 	b->status = RES_SKIPPED;
@@ -95,6 +105,26 @@ static void round_trip(void **state)
 	assert_string_equal(b->reason, "not measurable on this host");
 	assert_ptr_equal(res_baseline(&back), res_find(&back, "null"));
 
+	/* the PMU figures come back, and old readers' fields are untouched by them */
+	b = res_find(&back, "pvr");
+	assert_int_equal(b->npmu, 3);
+	p = res_pmu_get(b, "PM_INST_CMPL");
+	assert_int_equal(p->n, 2);
+	assert_float_equal(p->per_iter[1], 1210, 0);
+	assert_float_equal(p->running_min, 0.5, 0);
+	assert_float_equal(res_pmu_median(p, 0), 1205, 1e-12);
+	assert_string_equal(p->encoding, "power8::PM_INST_CMPL, type 4 config 0x2");
+	double pmu_net;
+	assert_int_equal(res_pmu_net_per_exit(b, res_baseline(&back), p, &pmu_net), 0);
+	assert_float_equal(pmu_net, 1205 - 8, 1e-12);
+	char status[512];
+	res_pmu_status(res_pmu_get(b, "PM_CYC:k"), status, sizeof(status));
+	assert_string_equal(status, "unsupported: libpfm4: event not found");
+	res_pmu_status(res_pmu_get(b, "PM_RUN_CYC"), status, sizeof(status));
+	assert_string_equal(status, "not counted: repetition 0: never on the PMU (time_running 0)");
+	assert_int_equal(res_find(&back, "null")->pmu[0].n, 1);
+	assert_true(isnan(res_find(&back, "null")->pmu[0].per_exit[0]));
+
 	/* the file carries the summaries and the net exit cost too */
 	json_t *root = json_load_file(path, 0, NULL);
 	json_t *net = json_array_get(json_object_get(root, "net_exit_cost"), 0);
@@ -102,6 +132,14 @@ static void round_trip(void **state)
 	assert_float_equal(json_real_value(json_object_get(net, "ticks")), (600.25 + 600.5 + 601.75) / 3 - 1.6, 1e-9);
 	json_t *sum = json_object_get(json_array_get(json_object_get(root, "benchmarks"), 1), "summary_ns");
 	assert_float_equal(json_real_value(json_object_get(sum, "median")), 600.5 / 0.512, 1e-6);
+	assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), 3);
+	json_t *pe = json_array_get(json_object_get(json_array_get(json_object_get(root, "benchmarks"), 1), "pmu"), 0);
+	assert_string_equal(json_string_value(json_object_get(pe, "event")), "PM_INST_CMPL");
+	assert_string_equal(json_string_value(json_object_get(pe, "status")), "ok");
+	assert_float_equal(json_real_value(json_object_get(pe, "per_iteration")), 1205, 1e-9);
+	assert_float_equal(json_real_value(json_object_get(pe, "per_exit")), 1205, 1e-9);
+	assert_float_equal(json_real_value(json_object_get(pe, "net_per_exit")), 1197, 1e-9);
+	assert_null(json_object_get(json_array_get(json_object_get(root, "benchmarks"), 2), "pmu"));
 	json_decref(root);
 	res_free(&back);
 	res_free(&r);
@@ -113,10 +151,22 @@ static void refusals(void **state)
 		{ "", "not valid JSON" },
 		{ "{\"schema_version\": 1, \"environment\": {}", "not valid JSON" },
 		{ "[1,2]", "no schema_version" },
-		{ "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": []}",
-		  "schema_version 3 is not supported (this exitbench reads 1 to 2)" },
+		{ "{\"schema_version\": 4, \"environment\": {}, \"benchmarks\": []}",
+		  "schema_version 4 is not supported (this exitbench reads 1 to 3)" },
 		{ "{\"schema_version\": 0, \"environment\": {}, \"benchmarks\": []}",
-		  "schema_version 0 is not supported (this exitbench reads 1 to 2)" },
+		  "schema_version 0 is not supported (this exitbench reads 1 to 3)" },
+		{ "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		  "\"status\": \"ok\", \"iterations\": 1, \"repetitions\": 1, \"runs\": [1], "
+		  "\"pmu\": [{\"event\": \"PM_CYC\", \"runs_per_iteration\": [1, 2], "
+		  "\"runs_per_exit\": [1]}]}]}", "'pmu' is not a list of events" },
+		{ "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		  "\"status\": \"ok\", \"iterations\": 1, \"repetitions\": 1, \"runs\": [1], "
+		  "\"pmu\": [{\"event\": \"PM_CYC\", \"runs_per_iteration\": [null]}]}]}",
+		  "'pmu' is not a list of events" },
+		{ "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		  "\"status\": \"ok\", \"iterations\": 1, \"repetitions\": 1, \"runs\": [1], "
+		  "\"pmu\": [{\"event\": \"PM_CYC\"}, {\"event\": \"PM_CYC\"}]}]}",
+		  "'pmu' is not a list of events" },
 		{ "{\"schema_version\": 2, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
 		  "\"status\": \"ok\", \"iterations\": 1, \"repetitions\": 1, \"runs\": [1, 2], "
 		  "\"run_rounds\": [1]}]}", "'run_rounds' is not one round a run" },
@@ -168,12 +218,27 @@ static void minimal_schema_1(void **state)
 	res_free(&r);
 }
 
+/* a schema-2 file (before the PMU counts) still loads: no pmu */
+static void schema_2_without_pmu(void **state)
+{
+	struct results r;
+	char err[512];
+
+	(void)state;
+	write_text("{\"schema_version\": 2, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		   "\"status\": \"ok\", \"iterations\": 10, \"repetitions\": 2, \"runs\": [600, 601]}]}");
+	assert_int_equal(res_read(path, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.b[0].npmu, 0);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(minimal_schema_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(schema_2_without_pmu, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
