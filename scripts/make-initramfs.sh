@@ -5,6 +5,11 @@
 # env (make compare): SIDES="A=KDIR_A B=KDIR_B" puts each side's modules in
 #   /lib/modules/SIDE/, and PLAN (a file of "ROUND SIDE" lines) says what the host runs;
 #   by default KERNEL_DIR's modules are the one side 'default', run once untagged.
+# env (make bench TRACE=1 / PERF=1): RECORD="trace perf" (either or both): the host records
+#   TRACE_EVENTS with trace-cmd (-b TRACE_BUFFER_KB per CPU), PERF_EVENTS with perf
+#   (-m PERF_MMAP) onto its output disk (boot-host.sh OUT_DISK_MB); adds Debian's ppc64el
+#   trace-cmd and perf with their libraries (scripts/host-tools.sh) and /exitbench/record.conf,
+#   which host-init.sh reads. Without RECORD the initramfs stays small.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -45,6 +50,18 @@ for g in "${gdirs[@]}"; do
 	cp "$g"/*.bin "$root/exitbench/guests/"
 done
 cp "$suite" "$root/exitbench/suite"
+if [ -n "${RECORD:-}" ]; then
+	tools=$("$here/host-tools.sh") || exit 1
+	cp -a "$tools/." "$root/"
+	cat >"$root/exitbench/record.conf" <<EOT
+TRACE=$(case " $RECORD " in *" trace "*) echo 1 ;; *) echo 0 ;; esac)
+PERF=$(case " $RECORD " in *" perf "*) echo 1 ;; *) echo 0 ;; esac)
+TRACE_EVENTS='${TRACE_EVENTS:-kvm_pr kvm:kvm_userspace_exit}'
+TRACE_BUFFER_KB='${TRACE_BUFFER_KB:-65536}'
+PERF_EVENTS='${PERF_EVENTS:-kvm_pr:*}'
+PERF_MMAP='${PERF_MMAP:-64M}'
+EOT
+fi
 cp "$here/host-init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
