@@ -4,12 +4,18 @@
 #   make check   unit tests, then the integration test on the emulated host (ICOUNT=1)
 # and, to judge a patch:
 #   make compare BASE=... PATCHED=... [ROUNDS=10] [ICOUNT=1]   (see README.md, "Comparing")
+# and, per phase of the round trip (the instrumented kvm-pr, module/patches):
+#   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
+#   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
 SHELL := /bin/bash
 O ?= build
 CROSS_COMPILE ?= powerpc64le-linux-gnu-
 SUITE ?= configs/suites/default
 ICOUNT ?= 0
 KSRC ?=
+INSTRUMENT ?= 0
+TRACE ?= 0
+PERF ?= 0
 ROUNDS ?= 10
 MODE ?= auto
 THRESHOLD ?= 1
@@ -17,9 +23,12 @@ export CROSS_COMPILE
 
 HOST_CC ?= gcc
 WERROR ?= -Werror
+# exitbench trace: libtracecmd/libtraceevent/libtracefs read trace.dat and tracefs, liburcu's
+# lock-free hash table aggregates (analysis/trace*.c)
+TRACE_PKGS := libtracecmd libtraceevent libtracefs liburcu-memb liburcu-cds
 HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) -Wno-format-truncation \
-	-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl 2>/dev/null) $(EXTRA_CFLAGS)
-HOST_LIBS := $(shell pkg-config --libs jansson gsl 2>/dev/null) -lm
+	-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+HOST_LIBS := $(shell pkg-config --libs jansson gsl $(TRACE_PKGS) 2>/dev/null) -pthread -lm
 TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/runner
 
 SHARED_SRC := bench/runner/suite.c bench/runner/exits.c bench/runner/mailbox.c
@@ -28,7 +37,7 @@ RUNNER_SRC := $(wildcard bench/runner/*.c)
 RUNNER_HDR := $(wildcard bench/runner/*.h) guest-kernels/include/exitbench/mailbox.h
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help asan-check compare
+	deps-target check-cross kernel results clean help asan-check compare bench-collector
 all: tools
 
 help:
@@ -50,9 +59,13 @@ $(O)/exitbench: analysis/exitbench.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard an
 tools: $(O)/exitbench
 
 # --- the POWER side: runner and guest kernels ---
+# libpfm4 names the POWER PMU events; its static libpfm.a comes with libpfm4-dev:ppc64el
+# (scripts/install-deps.sh target). Without it the runner counts the generic events only.
+RUNNER_PFM = $(if $(filter /%,$(shell $(CROSS_COMPILE)gcc -print-file-name=libpfm.a 2>/dev/null)),yes)
+RUNNER_ARGS = $(if $(RUNNER_PFM),-DHAVE_LIBPFM $(RUNNER_SRC) -lpfm,$(RUNNER_SRC))
 $(O)/ppc64/exitbench-run: $(RUNNER_SRC) $(RUNNER_HDR) | check-cross
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $(RUNNER_SRC)
+	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $(RUNNER_ARGS)
 runner: $(O)/ppc64/exitbench-run
 include guest-kernels/ppc64/guest.mk
 
@@ -63,7 +76,17 @@ kernel: | check-cross
 # --- the main job ---
 bench: deps
 	@$(MAKE) --no-print-directory tools runner guests
-	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) scripts/bench.sh
+	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) INSTRUMENT=$(INSTRUMENT) TRACE=$(TRACE) \
+		PERF=$(PERF) scripts/bench.sh
+
+# --- the collector's speed: exitbench trace vs trace-cmd report vs perf script on one
+# recorded workload of > 10M events (configs/suites/collector, ~6 min of emulation), or on
+# the trace.dat/perf.data of an earlier run: make bench-collector RUN=results/<id>
+bench-collector: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@run="$(RUN)"; if [ -z "$$run" ]; then id=$$(date -u +%Y%m%d-%H%M%S)-collector; \
+		SUITE=configs/suites/collector O=$(O) INSTRUMENT=1 TRACE=1 PERF=1 TRACE_MODE=stream TRACE_EVENTS="kvm_pr kvm:kvm_userspace_exit" RUN_ID=$$id \
+		scripts/bench.sh || exit 1; run=results/$$id; fi; O=$(O) scripts/collector-bench.sh "$$run"
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps

@@ -6,12 +6,17 @@
 set -u
 what=${1:-all}
 
-host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq clang libclang-rt-14-dev"
+host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq clang libclang-rt-14-dev
+ trace-cmd libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
- flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod"
+ flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod e2fsprogs
+ libpfm4-dev:ppc64el"
+# libpfm4-dev:ppc64el is installed (multiarch: /usr/include/perfmon, the static
+# /usr/lib/powerpc64le-linux-gnu/libpfm.a), for the cross compiler to link into the runner
 # ppc64el packages are downloaded for the emulated host's initramfs, never installed here
-# (busybox-static:ppc64el would replace this machine's /bin/busybox)
-foreign_pkgs="busybox-static:ppc64el"
+# (busybox-static:ppc64el would replace this machine's /bin/busybox); trace-cmd and
+# linux-perf (make bench TRACE=1 / PERF=1) with their libraries: scripts/host-tools.sh
+foreign_pkgs="busybox-static:ppc64el trace-cmd:ppc64el linux-perf:ppc64el"
 
 case "$what" in
 host) want="$host_pkgs"; foreign="" ;;

@@ -13,7 +13,7 @@ unit-check: unit-tests
 
 integration-check: tools runner test-guests
 	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
-		[ $$a = 0 ] && [ $$b = 0 ]
+		O=$(O) tests/integration/instrumented.sh; c=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ]
 
 # Fuzz targets (libFuzzer, clang): the parsers of every input a user hands exitbench.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
@@ -23,7 +23,7 @@ FUZZ_CC ?= clang
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl 2>/dev/null) \
+		-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) \
 		-o $@ $< $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
