@@ -27,6 +27,14 @@ bench_dir=${BENCH_DIR:-bench/ppc64}
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 "$eb" suite "$SUITE" --benchmarks "$bench_dir" >/dev/null || exit 2
 
+# the events recorded by default: the round trip's own event on the instrumented kernel
+# (another tracepoint per exit would be counted inside its handle_exit phase), the stock
+# exit/re-entry pair otherwise
+if [ "$INSTRUMENT" = 1 ]; then
+	export TRACE_EVENTS=${TRACE_EVENTS:-kvm_pr:kvm_pr_exit_timing kvm:kvm_userspace_exit}
+else
+	export TRACE_EVENTS=${TRACE_EVENTS:-kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit}
+fi
 if [ "$INSTRUMENT" = 1 ]; then
 	variant=instrumented
 	step "host kernel (instrumented: module/patches)"

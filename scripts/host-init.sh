@@ -12,11 +12,12 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 echo 1 >/proc/sys/kernel/printk 2>/dev/null
 
 # Recording (make bench TRACE=1 / PERF=1): /exitbench/record.conf sets TRACE, PERF,
-# TRACE_EVENTS, TRACE_BUFFER_KB, PERF_EVENTS, PERF_MMAP. The files go to /out, the output
+# TRACE_EVENTS, TRACE_BUFFER_KB, TRACE_MODE (buffer: trace-cmd start, extract after the
+# runner; stream: trace-cmd record beside it), PERF_EVENTS, PERF_MMAP. The files go to /out, the output
 # disk (/dev/vda, ext2) that boot-host.sh reads back after poweroff.
-TRACE=0 PERF=0
+TRACE=0 PERF=0 TRACE_MODE=buffer
 [ -f /exitbench/record.conf ] && . /exitbench/record.conf
-tc_pid= pf_pid=
+tc_pid= pf_pid= tc_buffered=
 
 # stop the recorders, keep what they wrote, unmount the output disk; out_io_error is set
 # when writing to it failed (the files look whole but are not: a full disk on the x86 side)
@@ -24,7 +25,9 @@ out_io_error=
 out_close() {
 	[ -n "$tc_pid" ] && kill -INT "$tc_pid" 2>/dev/null && wait "$tc_pid"
 	[ -n "$pf_pid" ] && kill -INT "$pf_pid" 2>/dev/null && wait "$pf_pid"
-	tc_pid= pf_pid=
+	# events still in the ring buffer (TRACE_MODE=buffer) are kept too
+	[ -n "$tc_buffered" ] && trace-cmd stop && trace-cmd extract -o /out/trace-partial.dat >/dev/null 2>&1
+	tc_pid= pf_pid= tc_buffered=
 	sync
 	grep -q ' /out ' /proc/mounts || return 0
 	umount /out
@@ -86,9 +89,18 @@ record_start() {
 		set -f
 		ev=
 		for e in $TRACE_EVENTS; do ev="$ev -e $e"; done
-		trace-cmd record -o /out/trace$1.dat -b "$TRACE_BUFFER_KB" $ev >/out/trace-cmd$1.log 2>&1 &
-		tc_pid=$!
-		wait_for $tc_pid events_on || start_failed trace-cmd $tc_pid /out/trace-cmd$1.log
+		if [ "$TRACE_MODE" = stream ]; then
+			trace-cmd record -o /out/trace$1.dat -b "$TRACE_BUFFER_KB" $ev >/out/trace-cmd$1.log 2>&1 &
+			tc_pid=$!
+			wait_for $tc_pid events_on || start_failed trace-cmd $tc_pid /out/trace-cmd$1.log
+		else
+			# buffer: events stay in the kernel's ring buffer until the runner is done, so no
+			# recorder runs beside the guest (under -icount its work would be counted in the
+			# guest's time); when the buffer is full, newer events are dropped, and counted
+			trace-cmd start -b "$TRACE_BUFFER_KB" -O nooverwrite $ev >/out/trace-cmd$1.log 2>&1 ||
+				fatal "trace-cmd start failed: $(log_error /out/trace-cmd$1.log)"
+			tc_buffered=1
+		fi
 	fi
 	if [ "$PERF" = 1 ]; then
 		# perf.data names kernel addresses only: their symbols, kvm-pr.ko's too, are these
@@ -117,6 +129,14 @@ record_stop() {
 		wait $tc_pid
 		recorder_done trace-cmd $? /out/trace$1.dat /out/trace-cmd$1.log
 		tc_pid=
+	fi
+	if [ -n "$tc_buffered" ]; then
+		trace-cmd stop >>/out/trace-cmd$1.log 2>&1
+		trace-cmd extract -o /out/trace$1.dat >>/out/trace-cmd$1.log 2>&1
+		rc=$?
+		trace-cmd reset >>/out/trace-cmd$1.log 2>&1
+		recorder_done trace-cmd $rc /out/trace$1.dat /out/trace-cmd$1.log
+		tc_buffered=
 	fi
 	if [ -n "$pf_pid" ]; then
 		# (a perf that died has no reader on the fifo: do not block on it)

@@ -58,6 +58,7 @@ TRACE=$(case " $RECORD " in *" trace "*) echo 1 ;; *) echo 0 ;; esac)
 PERF=$(case " $RECORD " in *" perf "*) echo 1 ;; *) echo 0 ;; esac)
 TRACE_EVENTS='${TRACE_EVENTS:-kvm_pr kvm:kvm_userspace_exit}'
 TRACE_BUFFER_KB='${TRACE_BUFFER_KB:-65536}'
+TRACE_MODE='${TRACE_MODE:-buffer}'
 PERF_EVENTS='${PERF_EVENTS:-kvm_pr:*}'
 PERF_MMAP='${PERF_MMAP:-64M}'
 EOT

@@ -16,7 +16,8 @@ read -r up uf <<<"$(sum unit)"
 read -r fp ff <<<"$(sum fuzz)"
 read -r ip if_ <<<"$(sum integration)"
 read -r cp cf <<<"$(sum compare)"
-ip=$((${ip:-0} + ${cp:-0})) if_=$((${if_:-0} + ${cf:-0}))
+read -r np nf <<<"$(sum instrumented)"
+ip=$((${ip:-0} + ${cp:-0} + ${np:-0})) if_=$((${if_:-0} + ${cf:-0} + ${nf:-0}))
 up=${up:-0} uf=${uf:-0} fp=${fp:-0} ff=${ff:-0} ip=${ip:-0} if_=${if_:-0}
 # a part that failed without reaching its count line is one failure more
 [ "$unit_rc" != 0 ] && [ "$uf" = 0 ] && uf=1

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Integration test: the instrumented kvm-pr (module/patches) on the emulated POWER8 host in
+# instruction-count mode: its cost while off, its phases while on, and the stock
+# tracepoints' exit-reason table. Three boots of tests/suites/instrumented:
+#   stock        make bench ICOUNT=1 TRACE=1            (kvm_exit -> kvm_book3s_reenter)
+#   disabled     make bench ICOUNT=1 INSTRUMENT=1       (the patched kernel, event off)
+#   enabled      make bench ICOUNT=1 INSTRUMENT=1 TRACE=1
+# Each check prints "ok" or "FAIL"; last line "instrumented: N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+O=${O:-build}
+tmp=$(mktemp -d /tmp/exitbench-instr.XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+pass=0 fail=0
+suite=tests/suites/instrumented
+
+check() {	# check "what" command...
+	local what=$1; shift
+	if "$@"; then
+		echo "ok   - $what"; pass=$((pass + 1))
+	else
+		echo "FAIL - $what"; fail=$((fail + 1))
+	fi
+}
+jqr() { jq -e "$@" >/dev/null 2>&1; }
+within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d <= f * b) }'; }
+
+for v in stock-off stock disabled enabled; do
+	case $v in
+	stock-off) env=() ;;
+	stock) env=(TRACE=1) ;;
+	disabled) env=(INSTRUMENT=1) ;;
+	enabled) env=(INSTRUMENT=1 TRACE=1) ;;
+	esac
+	echo "# boot: $v (${env[*]} ICOUNT=1)"
+	env ${env[@]+"${env[@]}"} ICOUNT=1 SUITE=$suite RESULTS=$tmp/results RUN_ID=$v O=$O scripts/bench.sh \
+		>"$tmp/$v.out" 2>"$tmp/$v.err"
+	echo $? >"$tmp/$v.rc"
+	check "$v: make bench exits 0" [ "$(cat "$tmp/$v.rc")" = 0 ] ||
+		tail -5 "$tmp/$v.err" | sed 's/^/#   /'
+done
+r=$tmp/results
+S0=$r/stock-off/results.json S=$r/stock/results.json D=$r/disabled/results.json E=$r/enabled/results.json
+
+check "the instrumented boots ran the instrumented kernel, the others the stock one" \
+	[ "$(cat $r/{stock-off,stock,disabled,enabled}/kernel-variant 2>/dev/null | tr '\n' ' ')" = \
+	  "stock stock instrumented instrumented " ]
+check "trace.dat came back from both traced boots, nothing lost" \
+	bash -c "grep -q 'trace.dat: .* 0 lost' $tmp/stock.err && grep -q 'trace.dat: .* 0 lost' $tmp/enabled.err"
+
+# while off, the instrumented kernel runs the stock instructions: under -icount shift=0 the
+# same ticks per iteration (a single added instruction is 0.512 ticks, 0.09% of pvr)
+ps=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$S0" 2>/dev/null)
+pd=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$D" 2>/dev/null)
+pe=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$E" 2>/dev/null)
+echo "# pvr ticks/iteration: stock ${ps:-none}, instrumented-disabled ${pd:-none}, enabled ${pe:-none}"
+check "instrumentation off costs less than one instruction per pvr exit (stock vs disabled)" \
+	awk -v a="${pd:-0}" -v b="${ps:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d < 0.5) }'
+
+# the phases: all of them, in path order, for every exiting benchmark
+order='["vcpu_run","trace","loop_entry","copy_to_svcpu","trampoline_enter","guest","realmode_exit","copy_from_svcpu","store_nvgprs","handle_exit"]'
+check "pvr, hcall, mmio have the ten phases in path order" \
+	jqr --argjson o "$order" '[.benchmarks[] | select(.name=="pvr" or .name=="hcall" or .name=="mmio") |
+		([.phases[].name] | map(select(. != "round_trip" and . != "exit_to_reenter"))) == $o] |
+		length == 3 and all' "$E"
+check "every phase of pvr has a positive median and ordered percentiles" \
+	jqr '.benchmarks[] | select(.name=="pvr") | [.phases[] | .median > 0 and .p5 <= .median and
+		.median <= .p95 and .p95 <= .p99] | all' "$E"
+check "no round trip had its stamps out of order" \
+	jqr '[.benchmarks[] | select(.exit_reasons) | .exit_reasons[] | (.out_of_order // 0) == 0] | all' "$E"
+# per exit, the phases add up to the guest's own measurement of the same run (vcpu_run is
+# once per KVM_RUN, not per exit)
+sum=$(jq '.benchmarks[] | select(.name=="pvr") | [.phases[] |
+	select(.name != "vcpu_run" and .name != "round_trip" and .name != "exit_to_reenter") | .median] | add' "$E" 2>/dev/null)
+echo "# pvr: sum of per-exit phase medians ${sum:-none} ticks, guest's round trip ${pe:-none} ticks"
+check "pvr's phases account for 95-105% of the guest's round trip" within "${sum:-0}" "${pe:-0}" 0.05
+check "the markers attribute every repetition (3 per benchmark)" \
+	jqr '[.benchmarks[] | select(.name=="pvr" or .name=="hcall" or .name=="mmio") | .trace.repetitions_marked == 3] | all' "$E"
+
+# exit reasons: each benchmark's own exit, exactly once per iteration, from both kernels
+# (and one DATA_STORAGE a repetition, the mailbox doorbell, which null shows alone)
+for f in "$E" "$S"; do
+	which=$(basename "$(dirname "$f")")
+	check "$which: pvr has 15000 PROGRAM exits, hcall 15000 SYSCALL, mmio 3000 DATA_STORAGE + null's" \
+		jqr '(.benchmarks[] | select(.name=="null") | .exit_reasons[] | select(.reason=="DATA_STORAGE") | .count) as $bell |
+		     [(.benchmarks[] | select(.name=="pvr") | .exit_reasons[] | select(.reason=="PROGRAM") | .count == 15000),
+		      (.benchmarks[] | select(.name=="hcall") | .exit_reasons[] | select(.reason=="SYSCALL") | .count == 15000),
+		      (.benchmarks[] | select(.name=="mmio") | .exit_reasons[] | select(.reason=="DATA_STORAGE") | .count == 3000 + $bell)] |
+		     length == 3 and all' "$f"
+done
+check "stock: the exit reasons come from kvm_exit -> kvm_book3s_reenter" \
+	jqr '.benchmarks[] | select(.name=="pvr") | .trace.source | test("kvm_exit")' "$S"
+check "report.md shows the phases and the exit reasons" \
+	bash -c "grep -qi 'phase' $r/enabled/report.md && grep -qi 'reason' $r/stock/report.md"
+
+# bad input: a trace that is not one, a truncated one: one line, exit 2, results.json kept
+cp "$E" "$tmp/keep.json"
+head -c 100000 "$r/enabled/trace.dat" >"$tmp/trunc.dat"
+"$O/exitbench" trace "$tmp/trunc.dat" --results "$tmp/keep.json" >/dev/null 2>"$tmp/trunc.err"
+rc=$?
+check "a truncated trace.dat: exit 2 and one 'exitbench:' line" \
+	bash -c "[ $rc = 2 ] && [ \$(grep -c '^exitbench:' $tmp/trunc.err) -ge 1 ] && [ \$(wc -l <$tmp/trunc.err) -le 2 ]"
+check "... and results.json untouched" cmp -s "$E" "$tmp/keep.json"
+
+echo "instrumented: $pass passed, $fail failed"
+[ $fail = 0 ]
