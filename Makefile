@@ -106,6 +106,7 @@ results: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@O=$(O) scripts/make-results.sh
 	@O=$(O) scripts/results-compare.sh
+	@O=$(O) scripts/results-trace.sh $(COLLECTOR_RUN)
 
 clean:
 	rm -rf $(O)

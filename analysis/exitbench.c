@@ -159,7 +159,7 @@ static int cmd_report(int argc, char **argv)
 		copy = strdup(argv[optind]);
 		dir = dirname(copy);
 	}
-	ret = report_write(&r, dir, &plot_problem);
+	ret = report_write_from(&r, argv[optind], dir, &plot_problem);
 	if (!ret && !quiet)
 		report_table(stdout, &r);
 	res_free(&r);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -466,8 +467,743 @@ static int plot(const struct results *r, const struct res_bench *b, const char *
 	return report_gnuplot(gp);
 }
 
+/* ---- the trace: what `exitbench trace --results` merged into results.json ---- */
+
+/* a phase counted in fewer of the round trips than this is not per exit (vcpu_run: per KVM_RUN) */
+#define TR_RARE 0.01
+#define TR_MAX_PHASES 32
+#define TR_TICKS "timebase ticks"
+/* instruction-count mode: the timebase advances 0.512 ticks per guest instruction */
+#define TR_TICKS_PER_INSN 0.512
+/* the phase colours, in path order (cycled past ten) */
+#define TR_COLOURS "#4e79a7 #f28e2b #e15759 #76b7b2 #59a14f #edc948 #b07aa1 #ff9da7 #9c755f #bab0ac"
+
+struct tr_stat {
+	char name[32];
+	char unit[32];
+	double count, median, p5, p95, p99, min, max, sum;	/* NaN when null or absent */
+};
+
+struct tr_reason {
+	struct tr_stat st;		/* name: the exit reason */
+	long long vector;		/* -1: none given */
+	double timed, share;		/* share of the benchmark's timed total, 0..1 */
+	char of[32];			/* what is timed: round_trip or exit_to_reenter */
+	double resume[4];		/* RESUME_GUEST, RESUME_GUEST_NV, RESUME_HOST(_NV), errors */
+};
+
+/* one benchmark's part of the trace, at the index of its struct res_bench */
+struct tr_bench {
+	int present;			/* phases, exit_reasons or trace given */
+	size_t nphase;
+	struct tr_stat phase[TR_MAX_PHASES];	/* the path's phases, in path order */
+	int has_rt, has_e2r;
+	struct tr_stat rt;		/* round_trip: the sum of the phases of each round trip */
+	struct tr_stat e2r;		/* exit_to_reenter: kvm_exit -> kvm_book3s_reenter */
+	size_t nreason;
+	struct tr_reason *reason;
+	int has_trace;
+	char source[64], file[512];
+	double reps, exits;
+};
+
+static const char *const tr_resume_names[4] = { "guest", "guest_nv", "host", "error" };
+
+static double jnum(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void jstr(char *buf, size_t len, const json_t *o, const char *key, const char *absent)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	snprintf(buf, len, "%s", s ? s : absent);
+}
+
+/* one {name (or reason), count, median, p5, p95, p99, min, max, sum, unit}; -1 if it is none */
+static int tr_stat_read(const json_t *o, const char *key, struct tr_stat *st)
+{
+	const char *name = json_string_value(json_object_get(o, key));
+
+	if (!name || !*name)
+		return -1;
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	jstr(st->unit, sizeof(st->unit), o, "unit", TR_TICKS);
+	st->count = jnum(o, "count");
+	if (!(st->count >= 0))
+		st->count = 0;
+	st->median = jnum(o, "median");
+	st->p5 = jnum(o, "p5");
+	st->p95 = jnum(o, "p95");
+	st->p99 = jnum(o, "p99");
+	st->min = jnum(o, "min");
+	st->max = jnum(o, "max");
+	st->sum = jnum(o, "sum");
+	return 0;
+}
+
+static void tr_bench_read(const json_t *o, struct tr_bench *t)
+{
+	const json_t *a = json_object_get(o, "phases"), *tr = json_object_get(o, "trace"), *v;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		struct tr_stat st;
+
+		if (tr_stat_read(v, "name", &st))
+			continue;
+		if (!strcmp(st.name, "round_trip")) {
+			t->rt = st;
+			t->has_rt = 1;
+		} else if (!strcmp(st.name, "exit_to_reenter")) {
+			t->e2r = st;
+			t->has_e2r = 1;
+		} else if (t->nphase < TR_MAX_PHASES) {
+			t->phase[t->nphase++] = st;
+		}
+	}
+	a = json_object_get(o, "exit_reasons");
+	if (json_array_size(a) && (t->reason = calloc(json_array_size(a), sizeof(*t->reason)))) {
+		json_array_foreach(a, i, v) {
+			struct tr_reason *x = &t->reason[t->nreason];
+			const json_t *res = json_object_get(v, "resume");
+			double vec = jnum(v, "vector");
+
+			if (tr_stat_read(v, "reason", &x->st))
+				continue;
+			x->vector = vec >= 0 && vec <= 0xffffffffu ? (long long)vec : -1;
+			x->timed = jnum(v, "timed");
+			x->share = jnum(v, "share");
+			jstr(x->of, sizeof(x->of), v, "of", "");
+			for (int k = 0; k < 4; k++)
+				x->resume[k] = jnum(res, tr_resume_names[k]);
+			t->nreason++;
+		}
+	}
+	if (json_is_object(tr)) {
+		t->has_trace = 1;
+		jstr(t->source, sizeof(t->source), tr, "source", "");
+		jstr(t->file, sizeof(t->file), tr, "file", "");
+		t->reps = jnum(tr, "repetitions_marked");
+		t->exits = jnum(tr, "exits");
+	}
+	t->present = t->nphase || t->has_rt || t->has_e2r || t->nreason || t->has_trace;
+}
+
+static void tr_free(struct tr_bench *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		free(t[i].reason);
+	free(t);
+}
+
+/* what the trace gave each benchmark of r (same index); NULL when nothing (or no file) */
+static struct tr_bench *tr_load(const struct results *r, const char *path)
+{
+	json_t *root, *benches, *o;
+	struct tr_bench *t;
+	size_t i;
+	int any = 0;
+
+	if (!path || !r->n || !(root = json_load_file(path, 0, NULL)))
+		return NULL;
+	t = calloc(r->n, sizeof(*t));
+	benches = t ? json_object_get(root, "benchmarks") : NULL;
+	json_array_foreach(benches, i, o) {
+		const char *name = json_string_value(json_object_get(o, "name"));
+		size_t k = 0;
+
+		while (name && k < r->n && strcmp(r->b[k].name, name))
+			k++;
+		if (!name || k == r->n || t[k].present)
+			continue;
+		tr_bench_read(o, &t[k]);
+		any |= t[k].present;
+	}
+	json_decref(root);
+	if (!any) {
+		tr_free(t, r->n);
+		return NULL;
+	}
+	return t;
+}
+
+/* a whole number as such, else two decimals; "-" for none */
+static const char *fmt_num(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (v == rint(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+	return buf;
+}
+
+/* "s" unless exactly one */
+static const char *plural(double n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static const char *short_unit(const char *unit)
+{
+	return !strcmp(unit, TR_TICKS) ? "ticks" : unit;
+}
+
+/* a name fit for a gnuplot data file and title: [A-Za-z0-9_.+-], the rest '_' */
+static void plot_name(char *buf, size_t len, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < len; i++)
+		buf[i] = isalnum((unsigned char)s[i]) || strchr("_.+-", s[i]) ? s[i] : '_';
+	buf[i] = '\0';
+}
+
+/* the round trips timed: round_trip's count, else the most any phase was counted */
+static double tr_round_trips(const struct tr_bench *t)
+{
+	double n = 0;
+
+	if (t->has_rt && t->rt.count > 0)
+		return t->rt.count;
+	for (size_t k = 0; k < t->nphase; k++)
+		n = fmax(n, t->phase[k].count);
+	return n;
+}
+
+/* counted in at least 1% of the round trips: once per exit, not once per KVM_RUN */
+static int tr_per_exit(const struct tr_bench *t, const struct tr_stat *p)
+{
+	return p->count > 0 && p->count >= TR_RARE * tr_round_trips(t);
+}
+
+/* the benchmark's exits resumed the VMM (KVM_EXIT_MMIO, ...): round trips through user space */
+static int tr_resumes_host(const struct tr_bench *t)
+{
+	for (size_t j = 0; j < t->nreason; j++)
+		if (t->reason[j].resume[2] > 0)
+			return 1;
+	return 0;
+}
+
+static void tr_phase_row(FILE *f, const struct tr_stat *p, const char *note, int bold, int ic,
+			 const char *share)
+{
+	const char *bo = bold ? "**" : "";
+	char c[6][32];
+
+	fprintf(f, "| %s%s%s%s | %s | %s%s%s | %s | %s | %s |", bo, p->name, bo, note,
+		fmt_num(c[0], 32, p->count), bo, fmt_num(c[1], 32, p->median), bo,
+		fmt_num(c[2], 32, p->p5), fmt_num(c[3], 32, p->p95), fmt_num(c[4], 32, p->p99));
+	if (ic && isfinite(p->median) && !strcmp(p->unit, TR_TICKS))
+		fprintf(f, " %.0f |", p->median / TR_TICKS_PER_INSN);
+	else if (ic)
+		fprintf(f, " - |");
+	fprintf(f, " %s |\n", share);
+}
+
+/* one benchmark's phases: the table and what they account for */
+static void tr_phase_table(FILE *f, const struct results *r, const struct res_bench *b,
+			   const struct tr_bench *t)
+{
+	int ic = icount_mode(r);
+	double n = tr_round_trips(t), total = 0, medsum = 0, guest = NAN, trace_med = 0;
+	char rare[512] = "", share[32], c[2][32];
+	size_t nrare = 0, nsum = 0;
+
+	for (size_t k = 0; k < t->nphase; k++)
+		if (t->phase[k].count > 0 && isfinite(t->phase[k].sum))
+			total += t->phase[k].sum;
+	fprintf(f, "\n### %s\n\n", b->name);
+	fprintf(f, "| phase | count | median | p5 | p95 | p99 |%s share of time |\n",
+		ic ? " median (instructions) |" : "");
+	fprintf(f, "|---|---:|---:|---:|---:|---:|%s---:|\n", ic ? "---:|" : "");
+	for (size_t k = 0; k < t->nphase; k++) {
+		const struct tr_stat *p = &t->phase[k];
+		int per_exit = tr_per_exit(t, p);
+
+		if (p->count > 0 && isfinite(p->sum) && total > 0)
+			snprintf(share, sizeof(share), "%.1f%%", 100 * p->sum / total);
+		else
+			snprintf(share, sizeof(share), "-");
+		tr_phase_row(f, p, per_exit || !p->count ? "" : " (not per exit)", 0, ic, share);
+		if (per_exit && isfinite(p->median)) {
+			medsum += p->median;
+			nsum++;
+			if (!strcmp(p->name, "trace"))
+				trace_med = p->median;
+		} else if (p->count > 0) {
+			size_t used = strlen(rare);
+
+			snprintf(rare + used, sizeof(rare) - used, "%s`%s` (%s of %s round trips)",
+				 nrare++ ? ", " : "", p->name, fmt_num(c[0], 32, p->count),
+				 fmt_num(c[1], 32, n));
+		}
+	}
+	if (t->has_rt)
+		tr_phase_row(f, &t->rt, " (total)", 1, ic, total > 0 ? "100%" : "-");
+	if (!nsum)
+		return;
+	if (b->status == RES_OK && b->claimed_exits_per_iteration > 0 && b->nruns)
+		guest = b->runs_sum.median / b->claimed_exits_per_iteration;
+	fprintf(f, "| sum of the per-exit phase medians | | %s | | | |", fmt_num(c[0], 32, medsum));
+	if (ic)
+		fprintf(f, " %.0f |", medsum / TR_TICKS_PER_INSN);
+	if (t->has_rt && t->rt.median > 0)
+		fprintf(f, " %.1f%% of round_trip's median", 100 * medsum / t->rt.median);
+	if (isfinite(guest) && guest > 0)
+		fprintf(f, "%s%.1f%% of the guest's", t->has_rt && t->rt.median > 0 ? "; " : " ",
+			100 * medsum / guest);
+	fprintf(f, " |\n");
+
+	fprintf(f, "\nThe per-exit phases' medians add up to %s ticks", fmt_num(c[0], 32, medsum));
+	if (t->has_rt && t->rt.median > 0)
+		fprintf(f, ", %.1f%% of the round trip's median (%s ticks)", 100 * medsum / t->rt.median,
+			fmt_num(c[1], 32, t->rt.median));
+	if (nrare)
+		fprintf(f, "; left out, as counted in fewer than 1%% of the round trips: %s", rare);
+	fprintf(f, ".");
+	if (trace_med > 0 && nsum > 1)
+		fprintf(f, " Without `trace` (the instrumentation's own cost) they add up to %s ticks.",
+			fmt_num(c[0], 32, medsum - trace_med));
+	if (isfinite(guest) && guest > 0) {
+		double pct = 100 * medsum / guest;
+
+		fprintf(f, " The guest's own measurement of the same run: %.2f ticks per iteration "
+			"(median over runs", b->runs_sum.median);
+		if (b->claimed_exits_per_iteration > 1)
+			fprintf(f, "; %.2f per exit, at %u exits per iteration", guest,
+				b->claimed_exits_per_iteration);
+		fprintf(f, "): **phases account for %.1f%% of the guest's round trip**.", pct);
+		if (pct < 90 && tr_resumes_host(t))
+			fprintf(f, " The rest is not stamped: these exits go out to the VMM, and the "
+				"return from KVM_RUN, the VMM's handling of the exit and the next KVM_RUN "
+				"up to kvmppc_vcpu_run_pr lie between one round trip and the next.");
+		else if (pct < 90)
+			fprintf(f, " The rest is time the stamps do not cover.");
+	} else if (b->status != RES_OK) {
+		fprintf(f, " No comparison with the guest's own figure: the benchmark was not measured "
+			"(%s).", res_status_name(b->status));
+	} else if (b->claimed_exits_per_iteration == 0) {
+		fprintf(f, " No comparison with the guest's own figure: its loop makes no exits (these "
+			"round trips are the exits outside the loop, such as the end of each repetition).");
+	}
+	fputc('\n', f);
+	if (t->has_e2r && t->e2r.count > 0)
+		fprintf(f, "\n`kvm_exit` → `kvm_book3s_reenter` in the same trace (kvmppc_handle_exit_pr "
+			"alone; not a phase, not in the sum): median %s %s over %s exit%s.\n",
+			fmt_num(c[0], 32, t->e2r.median), short_unit(t->e2r.unit),
+			fmt_num(c[1], 32, t->e2r.count), plural(t->e2r.count));
+}
+
+/* the stock kernel's only figure, kvm_exit -> kvm_book3s_reenter, in a line */
+static void tr_stock_line(FILE *f, const struct res_bench *b, const struct tr_bench *t)
+{
+	char c[2][32];
+
+	fprintf(f, "- **%s**: no phase stamps (stock kernel); `kvm_exit` → `kvm_book3s_reenter` "
+		"times kvmppc_handle_exit_pr alone: median %s %s over %s exit%s.\n", b->name,
+		fmt_num(c[0], 32, t->e2r.median), short_unit(t->e2r.unit), fmt_num(c[1], 32, t->e2r.count),
+		plural(t->e2r.count));
+}
+
+struct plot_state {
+	int missing;			/* no gnuplot: nothing more is tried */
+	const char **problem;		/* why a plot is missing (the first reason) */
+};
+
+/* a plot's outcome, kept in ps; returns ret */
+static int plot_done(struct plot_state *ps, int ret)
+{
+	if (ret == -ENOENT) {
+		ps->missing = 1;
+		*ps->problem = "gnuplot not found (apt-get install gnuplot-nox)";
+	} else if (ret && !*ps->problem) {
+		*ps->problem = "gnuplot failed";
+	}
+	return ret;
+}
+
+/* the benchmarks in the stacked chart: measured, with phases and exits in their loop (all with
+ * phases, if none is) */
+static int tr_in_stack(const struct results *r, const struct tr_bench *t, size_t i)
+{
+	int any = 0;
+
+	if (!t[i].nphase || !(tr_round_trips(&t[i]) > 0))
+		return 0;
+	if (r->b[i].status == RES_OK && r->b[i].claimed_exits_per_iteration > 0)
+		return 1;
+	for (size_t k = 0; k < r->n; k++)
+		any |= t[k].nphase && tr_round_trips(&t[k]) > 0 && r->b[k].status == RES_OK &&
+		       r->b[k].claimed_exits_per_iteration > 0;
+	return !any;
+}
+
+/*
+ * dir/phases.png: one bar per benchmark, its phases stacked in path order, each the phase's
+ * total time / the round trips (its mean per round trip): the bar is the mean round trip.
+ * 0, -ENOENT (no gnuplot), -EIO; *bars: how many were drawn (0: no chart, nothing run).
+ */
+static int tr_stack_plot(const struct results *r, const struct tr_bench *t, const char *dir,
+			 size_t *bars)
+{
+	char names[TR_MAX_PHASES][32], dat[4096], gp[4096], png[4096], pn[64];
+	double top = 0;
+	size_t nn = 0;
+	FILE *f;
+
+	*bars = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (!tr_in_stack(r, t, i))
+			continue;
+		(*bars)++;
+		for (size_t k = 0; k < t[i].nphase; k++) {
+			size_t j = 0;
+
+			while (j < nn && strcmp(names[j], t[i].phase[k].name))
+				j++;
+			if (j == nn && nn < TR_MAX_PHASES)
+				snprintf(names[nn++], sizeof(names[0]), "%s", t[i].phase[k].name);
+		}
+	}
+	if (!*bars || !nn)
+		return *bars = 0;
+	snprintf(dat, sizeof(dat), "%s/plots/phases.dat", dir);
+	snprintf(gp, sizeof(gp), "%s/plots/phases.gp", dir);
+	snprintf(png, sizeof(png), "%s/phases.png", dir);
+	if (!(f = fopen(dat, "w")))
+		return -EIO;
+	fprintf(f, "benchmark");
+	for (size_t j = 0; j < nn; j++) {
+		plot_name(pn, sizeof(pn), names[j]);
+		fprintf(f, " %s", pn);
+	}
+	fprintf(f, " total\n");
+	for (size_t i = 0; i < r->n; i++) {
+		double n = tr_round_trips(&t[i]), total = 0;
+
+		if (!tr_in_stack(r, t, i))
+			continue;
+		plot_name(pn, sizeof(pn), r->b[i].name);
+		fprintf(f, "%s", pn);
+		for (size_t j = 0; j < nn; j++) {
+			double v = 0;
+
+			for (size_t k = 0; k < t[i].nphase; k++)
+				if (!strcmp(t[i].phase[k].name, names[j]) && t[i].phase[k].count > 0 &&
+				    isfinite(t[i].phase[k].sum))
+					v = t[i].phase[k].sum / n;
+			fprintf(f, " %.6g", v);
+			total += v;
+		}
+		fprintf(f, " %.6g\n", total);
+		top = fmax(top, total);
+	}
+	if (fclose(f))
+		return -EIO;
+	if (!(f = fopen(gp, "w")))
+		return -EIO;
+	fprintf(f,
+		"set terminal pngcairo size 960,540 font ',10'\n"
+		"set output '%s'\n"
+		"set title \"Round trip by phase (%s%s): each phase's total time / the round trips "
+		"timed\" noenhanced\n"
+		"set style data histograms\n"
+		"set style histogram rowstacked\n"
+		"set style fill solid 0.9 border -1\n"
+		"set boxwidth 0.6 relative\n"
+		"set key autotitle columnheader\n"
+		"set key outside right top vertical invert noenhanced title 'phase (path order, bottom up)'\n"
+		"set ylabel 'timebase ticks per round trip (mean)'\n"
+		"set yrange [0:*]\n"
+		"set offsets 0, 0, graph 0.08, 0\n"
+		"set grid ytics\n"
+		"set xtics noenhanced\n",
+		png, emulated(r) ? "emulated" : strcmp(env_str(r, "mode"), "native") ? "mode unknown" : "native",
+		icount_mode(r) ? ", instruction-count mode" : "");
+	if (icount_mode(r) && top > 0) {
+		/* about five round steps of instructions (the y axis's own would fall on odd ones) */
+		double raw = top / TR_TICKS_PER_INSN / 5, mag = pow(10, floor(log10(raw))), q = raw / mag;
+
+		fprintf(f, "set y2label 'guest instructions (ticks / 0.512)'\n"
+			"set y2tics %g\nset ytics nomirror\nset format y2 '%%.0f'\n"
+			"set link y2 via y/0.512 inverse y*0.512\n",
+			(q < 1.5 ? 1 : q < 3.5 ? 2 : q < 7.5 ? 5 : 10) * mag);
+	}
+	fprintf(f, "colours = \"%s\"\n"
+		"plot for [i=2:%zu] '%s' using i:xtic(1) title columnheader(i) "
+		"lc rgb word(colours, (i-2)%%10+1), \\\n"
+		"     '' using 0:(column(%zu)):(sprintf('%%.0f', column(%zu))) with labels "
+		"offset 0,0.7 notitle\n",
+		TR_COLOURS, nn + 1, dat, nn + 2, nn + 2);
+	if (fclose(f))
+		return -EIO;
+	return report_gnuplot(gp);
+}
+
+/* the benchmark whose phases get their own chart: pvr, else the first with exits and phases */
+static size_t tr_box_pick(const struct results *r, const struct tr_bench *t)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->b[i].name, "pvr") && t[i].nphase)
+			return i;
+	for (size_t i = 0; i < r->n; i++)
+		if (t[i].nphase && r->b[i].claimed_exits_per_iteration > 0)
+			return i;
+	return r->n;
+}
+
+/*
+ * dir/<b>-phases.png: b's phases (and the round trip), each as a box p5..p95, its median,
+ * whiskers min..max and p99, log scale: results.json has no histogram per phase.
+ * *rare: some phase shown is not per exit (marked '*').
+ */
+static int tr_box_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
+		       const char *dir, int *rare)
+{
+	char dat[4096], gp[4096], png[4096], pn[64], bn[64];
+	size_t x = 0;
+	FILE *f;
+
+	plot_name(bn, sizeof(bn), b->name);
+	snprintf(dat, sizeof(dat), "%s/plots/%s-phases.dat", dir, bn);
+	snprintf(gp, sizeof(gp), "%s/plots/%s-phases.gp", dir, bn);
+	snprintf(png, sizeof(png), "%s/%s-phases.png", dir, bn);
+	*rare = 0;
+	if (!(f = fopen(dat, "w")))
+		return -EIO;
+	fprintf(f, "# x phase p5 min max p95 median p99 (timebase ticks; values < 0.5 drawn at 0.5)\n");
+	for (size_t k = 0; k <= t->nphase; k++) {
+		const struct tr_stat *p = k < t->nphase ? &t->phase[k] : t->has_rt ? &t->rt : NULL;
+		double v[6];
+
+		if (!p || !(p->count > 0) || !isfinite(p->median))
+			continue;
+		v[0] = p->p5, v[1] = p->min, v[2] = p->max, v[3] = p->p95, v[4] = p->median, v[5] = p->p99;
+		plot_name(pn, sizeof(pn) - 1, p->name);
+		if (k < t->nphase && !tr_per_exit(t, p)) {
+			strcat(pn, "*");
+			*rare = 1;
+		}
+		fprintf(f, "%zu %s", x++, pn);
+		for (int i = 0; i < 6; i++)
+			fprintf(f, " %.6g", isfinite(v[i]) ? fmax(v[i], 0.5) : v[4]);
+		fputc('\n', f);
+	}
+	if (fclose(f))
+		return -EIO;
+	if (!x)
+		return -EIO;
+	if (!(f = fopen(gp, "w")))
+		return -EIO;
+	fprintf(f,
+		"set terminal pngcairo size 960,540 font ',10'\n"
+		"set output '%s'\n"
+		"set title \"%s: each phase over its round trips (%.0f timed%s)\" noenhanced\n"
+		"set logscale y\n"
+		"set style fill solid 0.35 border -1\n"
+		"set boxwidth 0.5\n"
+		"set xrange [-0.7:%zu.3]\n"
+		"set xtics rotate by -30 noenhanced\n"
+		"set ylabel 'timebase ticks (log scale)'\n"
+		"set grid ytics\n"
+		"set key top left noenhanced\n",
+		png, bn, tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "", x - 1);
+	fprintf(f,
+		"plot '%s' using 1:3:4:5:6:xtic(2) with candlesticks whiskerbars 0.6 lc rgb '#3060a0' "
+		"title 'box p5-p95, whiskers min-max', \\\n"
+		"     '' using 1:7:7:7:7 with candlesticks lw 2 lc rgb 'black' title 'median', \\\n"
+		"     '' using 1:8 with points pt 2 ps 1.3 lc rgb '#c03030' title 'p99'\n", dat);
+	if (fclose(f))
+		return -EIO;
+	return report_gnuplot(gp);
+}
+
+static void tr_phase_section(FILE *f, const struct results *r, const struct tr_bench *t,
+			     const char *dir, struct plot_state *ps)
+{
+	int any_path = 0, any_stock = 0, ret, rare;
+	size_t bars = 0, box;
+
+	for (size_t i = 0; i < r->n; i++) {
+		any_path |= t[i].nphase > 0;
+		any_stock |= !t[i].nphase && t[i].has_e2r;
+	}
+	if (!any_path && !any_stock)
+		return;
+	fprintf(f, "\n## Round trip by phase\n\n");
+	if (!any_path) {
+		fprintf(f, "The trace of this run has no phase stamps: the kernel is stock, its "
+			"`kvm_exit` → `kvm_book3s_reenter` pair times kvmppc_handle_exit_pr alone, not "
+			"the round trip (the instrumented kvm-pr does: `make bench INSTRUMENT=1 TRACE=1`).\n\n");
+		for (size_t i = 0; i < r->n; i++)
+			if (t[i].has_e2r)
+				tr_stock_line(f, &r->b[i], &t[i]);
+		return;
+	}
+	fprintf(f, "From the trace of this run (`exitbench trace --results`): the instrumented kvm-pr's "
+		"`kvm_pr:kvm_pr_exit_timing` stamps the timebase at each transition of a guest round "
+		"trip (the whole time from the end of the previous round trip, its exit handled, to the "
+		"end of this one); one row per phase, in path order, in timebase ticks "
+		"(count: the round trips that passed through it%s); `round_trip` is their total. Share "
+		"of time: the phase's total over all round trips ÷ the total of all phases.\n\n",
+		icount_mode(r) ? "; median (instructions): ticks / 0.512 = ticks × 1.953125, the "
+		"guest instructions they stand for in instruction-count mode" : "");
+	fprintf(f, "- `trace` is the previous exit's own `kvm_pr_exit_timing` event: the "
+		"instrumentation's cost, inside the measured path (a kernel without the event has no "
+		"such phase).\n");
+	fprintf(f, "- `vcpu_run` (from the ioctl to the guest loop) happens once per KVM_RUN, not "
+		"per exit: a phase counted in fewer than 1%% of the round trips is marked *not per "
+		"exit* and left out of the per-exit sum of medians.\n");
+	fprintf(f, "- A sum of medians is not the median of the sum, but with these narrow "
+		"distributions it comes close.\n");
+	for (size_t i = 0; i < r->n; i++) {
+		if (t[i].nphase)
+			tr_phase_table(f, r, &r->b[i], &t[i]);
+		else if (t[i].has_e2r)
+			tr_stock_line(f, &r->b[i], &t[i]);
+	}
+
+	ret = ps->missing ? -ENOENT : plot_done(ps, tr_stack_plot(r, t, dir, &bars));
+	if (!ret && bars) {
+		fprintf(f, "\n![Round trip by phase](phases.png)\n\nEach bar is one benchmark's mean "
+			"round trip, its phases stacked in path order from the bottom; a segment is the "
+			"phase's **mean** per round trip (its total time ÷ the round trips timed, so a "
+			"once-per-run phase such as `vcpu_run` is spread over all of them), so the stack "
+			"adds up to the mean round trip (the label), not to the sum of medians above.");
+		size_t left = 0;
+
+		for (size_t i = 0; i < r->n; i++)
+			if (t[i].nphase && !tr_in_stack(r, t, i))
+				fprintf(f, "%s%s", left++ ? ", " : " Left out, as not measured or making no "
+					"exits in their loop (their round trips are not the loop's): ", r->b[i].name);
+		fprintf(f, "%s\n", left ? "." : "");
+	} else if (bars || ret) {
+		fprintf(f, "\nChart of the phases not drawn: %s.\n", *ps->problem);
+	}
+
+	box = tr_box_pick(r, t);
+	if (box == r->n)
+		return;
+	ret = ps->missing ? -ENOENT : plot_done(ps, tr_box_plot(r, &r->b[box], &t[box], dir, &rare));
+	if (ret) {
+		fprintf(f, "\nChart of %s's phases not drawn: %s.\n", r->b[box].name, *ps->problem);
+		return;
+	}
+	{
+		char bn[64];
+
+		plot_name(bn, sizeof(bn), r->b[box].name);
+		fprintf(f, "\n![%s by phase](%s-phases.png)\n\n%s's phases, each over its round trips: "
+			"the box spans p5 to p95, the bar is the median, the whiskers reach the minimum "
+			"and maximum, × marks p99; log scale%s. Not a histogram: results.json keeps only "
+			"these figures per phase (`exitbench trace` does not write out its per-phase "
+			"histograms).\n", r->b[box].name, bn, r->b[box].name,
+			rare ? "; * not per exit (fewer than 1% of the round trips)" : "");
+	}
+}
+
+static void tr_reason_table(FILE *f, const struct tr_bench *t)
+{
+	const char *unit = t->nreason ? short_unit(t->reason[0].st.unit) : "ticks";
+
+	fprintf(f, "| reason | vector | count | share of time | median (%s) | p5 | p95 | p99 | "
+		"resumed |\n", unit);
+	fprintf(f, "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+	for (size_t j = 0; j < t->nreason; j++) {
+		const struct tr_reason *x = &t->reason[j];
+		char c[6][32], vec[24], share[32], resumed[160] = "";
+		size_t used = 0;
+
+		if (x->vector >= 0)
+			snprintf(vec, sizeof(vec), "0x%llx", x->vector);
+		else
+			snprintf(vec, sizeof(vec), "-");
+		if (!isfinite(x->share))
+			snprintf(share, sizeof(share), "-");
+		else if (x->share > 0 && x->share < 0.0001)
+			snprintf(share, sizeof(share), "< 0.01%%");
+		else
+			snprintf(share, sizeof(share), "%.2f%%", 100 * x->share);
+		for (int k = 0; k < 4; k++)
+			if (x->resume[k] > 0 && used < sizeof(resumed))
+				used += snprintf(resumed + used, sizeof(resumed) - used, "%s%s %.0f",
+						 used ? ", " : "", tr_resume_names[k], x->resume[k]);
+		fmt_num(c[0], 32, x->st.count);
+		if (isfinite(x->timed) && x->timed < x->st.count) {
+			size_t l = strlen(c[0]);
+
+			snprintf(c[0] + l, 32 - l, " (%.0f timed)", x->timed);
+		}
+		fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", x->st.name, vec, c[0],
+			share, fmt_num(c[1], 32, x->st.median), fmt_num(c[2], 32, x->st.p5),
+			fmt_num(c[3], 32, x->st.p95), fmt_num(c[4], 32, x->st.p99),
+			used ? resumed : "-");
+	}
+}
+
+static void tr_reason_section(FILE *f, const struct results *r, const struct tr_bench *t)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		any |= t[i].nreason || t[i].has_trace;
+	if (!any)
+		return;
+	fprintf(f, "\n## Exits by reason\n\n");
+	fprintf(f, "From the trace of this run: each benchmark's exits by exit vector (the kernel's "
+		"name for it), largest share of time first. count: the exits seen (fewer may be timed); "
+		"share of time: the reason's part of the benchmark's timed total; percentiles over the "
+		"reason's exits; resumed: how the handler went on (guest: RESUME_GUEST; guest_nv: "
+		"RESUME_GUEST_NV, the heavyweight return through the non-volatile registers; host: out "
+		"to the VMM).\n");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct tr_bench *x = &t[i];
+		const char *of = x->nreason ? x->reason[0].of : "";
+		char c[2][32];
+
+		if (!x->nreason && !x->has_trace)
+			continue;
+		fprintf(f, "\n### %s\n\n", r->b[i].name);
+		if (!strcmp(of, "round_trip") || (!*of && strstr(x->source, "exit_timing")))
+			fprintf(f, "Timed by `kvm_pr:kvm_pr_exit_timing` (the instrumented kernel): each "
+				"exit's **whole round trip** (from the end of the previous one through the entry, "
+				"the guest, this exit and its handling), in timebase ticks.");
+		else if (!strcmp(of, "exit_to_reenter") || (!*of && strstr(x->source, "reenter")))
+			fprintf(f, "Timed by `kvm_pr:kvm_exit` → `kvm_pr:kvm_book3s_reenter` (the stock "
+				"tracepoints): **only kvmppc_handle_exit_pr**, the host's handling of the exit, "
+				"in %s; not the round trip (the entry, the guest and the real-mode exit path are "
+				"outside it).", x->nreason ? x->reason[0].st.unit : "trace clock units");
+		else
+			fprintf(f, "Timed by %s.", *x->source ? x->source : "an unnamed source");
+		if (x->has_trace)
+			fprintf(f, " %s repetition%s marked, %s exit%s%s%s%s.", fmt_num(c[0], 32, x->reps),
+				plural(x->reps), fmt_num(c[1], 32, x->exits), plural(x->exits),
+				*x->file ? " (`" : "", x->file, *x->file ? "`)" : "");
+		fprintf(f, "\n\n");
+		if (x->nreason)
+			tr_reason_table(f, x);
+		else
+			fprintf(f, "No exit of this benchmark in the trace.\n");
+	}
+}
+
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
+	return report_write_from(r, NULL, dir, plot_problem);
+}
+
+int report_write_from(const struct results *r, const char *results_json, const char *dir,
+		      const char **plot_problem)
+{
+	struct plot_state ps = { .problem = plot_problem };
+	struct tr_bench *t;
 	char path[4096];
 	FILE *f;
 	int plots_ok = 1;
@@ -479,6 +1215,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
+	t = tr_load(r, results_json);
 
 	fprintf(f, "# exitbench report: %s\n\n", r->run_id[0] ? r->run_id : "(unnamed run)");
 	if (emulated(r)) {
@@ -514,6 +1251,11 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 				b->name, b->exits_note, b->claimed_exits_per_iteration, b->exit_kind);
 	}
 	net_costs(f, r);
+	if (t) {
+		tr_phase_section(f, r, t, dir, &ps);
+		tr_reason_section(f, r, t);
+		tr_free(t, r->n);
+	}
 	pmu_section(f, r);
 
 	fprintf(f, "\n## What each benchmark does\n\n");
@@ -529,7 +1271,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 
 		if (b->status != RES_OK || b->nbatch == 0)
 			continue;
-		ret = plots_ok ? plot(r, b, dir) : -ENOENT;
+		ret = plots_ok && !ps.missing ? plot(r, b, dir) : -ENOENT;
 		if (ret) {
 			plots_ok = 0;
 			*plot_problem = ret == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)"

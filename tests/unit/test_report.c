@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* report.md's PMU section: the counts, and what it says when events said no or none were taken. */
+/*
+ * report.md's PMU section: the counts, and what it says when events said no or none were taken;
+ * the trace's sections (Round trip by phase, Exits by reason) from results.json files that
+ * `exitbench trace --results` merged them into (tests/data/report-*.json: cut from real runs,
+ * instrumented and stock kernel, -icount shift=0), and their absence from older files.
+ */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,30 +15,61 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <libgen.h>
+#include <sys/stat.h>
 
 #include "../../analysis/report.h"
 
 static char dir[64];
 static char text[65536];
+static char datadir[1024];
 
 static int setup(void **state)
 {
+	char self[1024];
+
 	(void)state;
+	snprintf(self, sizeof(self), "%s", __FILE__);
+	snprintf(datadir, sizeof(datadir), "%s/../data", dirname(self));
 	snprintf(dir, sizeof(dir), "/tmp/exitbench-report-XXXXXX");
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+/* every file of d (no subdirectories but plots/), then d */
+static void remove_dir(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	char path[512];
+
+	while (dp && (e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", d, e->d_name);
+		if (!strcmp(e->d_name, "plots"))
+			remove_dir(path);
+		else
+			unlink(path);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(d);
+}
+
 static int teardown(void **state)
 {
-	char path[128];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/plots", dir);
-	rmdir(path);
-	rmdir(dir);
+	remove_dir(dir);
 	return 0;
+}
+
+static const char *data(const char *name)
+{
+	static char path[2048];
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, name);
+	return path;
 }
 
 /* a measured benchmark without batch values (so no plot is drawn) */
@@ -51,23 +87,31 @@ static struct res_bench *bench(struct results *r, const char *name, uint32_t exi
 	return b;
 }
 
-/* the report of r, its PMU section in text */
-static const char *pmu_section(struct results *r)
+/* dir/report.md into text */
+static const char *read_report(void)
 {
 	char path[128];
-	const char *plot_problem, *s;
 	FILE *f;
 	size_t n;
 
-	res_derive(r);
-	assert_int_equal(report_write(r, dir, &plot_problem), 0);
 	snprintf(path, sizeof(path), "%s/report.md", dir);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(text, 1, sizeof(text) - 1, f);
+	assert_true(n < sizeof(text) - 1);
 	text[n] = '\0';
 	fclose(f);
-	s = strstr(text, "## PMU counts per iteration");
+	return text;
+}
+
+/* the report of r, its PMU section in text */
+static const char *pmu_section(struct results *r)
+{
+	const char *plot_problem, *s;
+
+	res_derive(r);
+	assert_int_equal(report_write(r, dir, &plot_problem), 0);
+	s = strstr(read_report(), "## PMU counts per iteration");
 	assert_non_null(s);
 	return s;
 }
@@ -203,12 +247,269 @@ static void void_split(void **state)
 	res_free(&r);
 }
 
+/* the report of the results.json at path (read as `exitbench report` does), in text */
+static const char *report_of(const char *path, const char **plot_problem)
+{
+	struct results r;
+	char err[512];
+
+	if (res_read(path, &r, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(report_write_from(&r, path, dir, plot_problem), 0);
+	res_free(&r);
+	return read_report();
+}
+
+/* the text from s's heading "### name" up to the next heading, NUL-terminated in place */
+static char *subsection(char *s, const char *name)
+{
+	char head[64], *p, *end;
+
+	snprintf(head, sizeof(head), "\n### %s\n", name);
+	p = strstr(s, head);
+	assert_non_null(p);
+	end = strstr(p + 1, "\n#");
+	if (end)
+		*end = '\0';
+	return p;
+}
+
+/* each of the strings occurs in s, in this order */
+static void in_order(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *at = strstr(s, v[i]);
+
+		if (!at)
+			fail_msg("'%s' missing or out of order", v[i]);
+		s = at + strlen(v[i]);
+	}
+}
+
+static int exists(const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st) && st.st_size > 0;
+}
+
+/* the instrumented kernel: phases in path order, what they account for, the exit reasons */
+static void phases_instrumented(void **state)
+{
+	static const char *const pvr_rows[] = {
+		"| phase | count | median | p5 | p95 | p99 | median (instructions) | share of time |",
+		"| vcpu_run (not per exit) | 5 | 262 | 261 | 262 | 262 | 512 | 0.0% |",
+		"| trace | 50014 | 472 | 472 | 473 | 473 | 922 | 43.2% |",
+		"| loop_entry | 50019 | 20 | 20 | 21 | 21 | 39 | 1.9% |",
+		"| copy_to_svcpu | 50019 | 38 |",
+		"| trampoline_enter | 50019 | 45 |",
+		"| guest | 50019 | 52 |",
+		"| realmode_exit | 50019 | 197 | 197 | 198 | 198 | 385 | 18.1% |",
+		"| copy_from_svcpu | 50019 | 51 |",
+		"| store_nvgprs | 50019 | 22 |",
+		"| handle_exit | 50019 | 194 | 194 | 194 | 195 | 379 | 17.8% |",
+		"| **round_trip** (total) | 50019 | **1091** | 1091 | 1092 | 1102 | 2131 | 100% |",
+		"| sum of the per-exit phase medians | | 1091 | | | | 2131 | 100.0% of round_trip's "
+		"median; 99.9% of the guest's |",
+		"left out, as counted in fewer than 1% of the round trips: `vcpu_run` (5 of 50019 "
+		"round trips)",
+		"Without `trace` (the instrumentation's own cost) they add up to 619 ticks.",
+		"The guest's own measurement of the same run: 1092.39 ticks per iteration",
+		"**phases account for 99.9% of the guest's round trip**",
+	};
+	const char *plot_problem, *s, *phases, *reasons;
+	char *copy;
+
+	(void)state;
+	s = report_of(data("report-instrumented.json"), &plot_problem);
+	phases = strstr(s, "\n## Round trip by phase\n");
+	reasons = strstr(s, "\n## Exits by reason\n");
+	assert_non_null(phases);
+	assert_non_null(reasons);
+	/* after the net cost, before the PMU section */
+	assert_true(strstr(s, "## Net cost of one exit") < phases);
+	assert_true(phases < reasons);
+	assert_true(reasons < strstr(s, "## PMU counts per iteration"));
+	assert_non_null(strstr(phases, "`trace` is the previous exit's own `kvm_pr_exit_timing` "
+				       "event: the instrumentation's cost"));
+	assert_non_null(strstr(phases, "`vcpu_run` (from the ioctl to the guest loop) happens once "
+				       "per KVM_RUN, not per exit"));
+
+	copy = strdup(phases);
+	in_order(subsection(copy, "pvr"), pvr_rows, sizeof(pvr_rows) / sizeof(pvr_rows[0]));
+	free(copy);
+	/* mmio: vcpu_run once per exit (each goes out to the VMM), the one trace is not */
+	copy = strdup(phases);
+	s = subsection(copy, "mmio");
+	assert_non_null(strstr(s, "| vcpu_run | 10005 | 105 | 104 | 262 | 262 | 205 | 12.7% |"));
+	assert_non_null(strstr(s, "| trace (not per exit) | 1 | 475 |"));
+	assert_non_null(strstr(s, "add up to 956 ticks, 100.1% of the round trip's median (955 ticks)"));
+	assert_non_null(strstr(s, "**phases account for 27.9% of the guest's round trip**. The rest "
+				  "is not stamped: these exits go out to the VMM"));
+	free(copy);
+	/* null: no exits in the loop, nothing to compare */
+	copy = strdup(phases);
+	s = subsection(copy, "null");
+	assert_non_null(strstr(s, "| trace | 0 | - | - | - | - | - | - |"));
+	assert_non_null(strstr(s, "No comparison with the guest's own figure: its loop makes no exits"));
+	assert_null(strstr(s, "phases account for"));
+	free(copy);
+
+	/* the exit reasons, timed by the instrumented event */
+	copy = strdup(reasons);
+	s = subsection(copy, "pvr");
+	assert_non_null(strstr(s, "Timed by `kvm_pr:kvm_pr_exit_timing` (the instrumented kernel): "
+				  "each exit's **whole round trip**"));
+	assert_non_null(strstr(s, "5 repetitions marked, 50019 exits (`trace.dat`)."));
+	in_order(s, (const char *const[]){
+		"| reason | vector | count | share of time | median (ticks) | p5 | p95 | p99 | resumed |",
+		"| PROGRAM | 0x700 | 50000 | 99.89% | 1091 | 1091 | 1092 | 1101 | guest_nv 50000 |",
+		"| DECREMENTER | 0x900 | 14 | 0.10% | 2645 | 2641 | 10663 | 10713 | guest 14 |",
+		"| DATA_STORAGE | 0x300 | 5 | 0.01% | 1329 | 1328 | 1329 | 1329 | host 5 |" }, 4);
+	free(copy);
+
+	/* the charts, where gnuplot is */
+	if (!plot_problem) {
+		assert_non_null(strstr(phases, "![Round trip by phase](phases.png)"));
+		assert_non_null(strstr(phases, "a segment is the phase's **mean** per round trip"));
+		assert_non_null(strstr(phases, "Left out, as not measured or making no exits in their "
+					       "loop (their round trips are not the loop's): null."));
+		assert_non_null(strstr(phases, "![pvr by phase](pvr-phases.png)"));
+		assert_true(exists("phases.png"));
+		assert_true(exists("pvr-phases.png"));
+	} else {
+		assert_non_null(strstr(phases, "Chart of the phases not drawn: "));
+	}
+}
+
+/* the stock kernel: no phases, exit reasons timed by kvm_exit -> kvm_book3s_reenter */
+static void phases_stock(void **state)
+{
+	const char *plot_problem, *s;
+	char *copy;
+
+	(void)state;
+	s = report_of(data("report-stock.json"), &plot_problem);
+	assert_non_null(strstr(s, "## Round trip by phase\n\nThe trace of this run has no phase "
+				  "stamps: the kernel is stock"));
+	assert_non_null(strstr(s, "- **pvr**: no phase stamps (stock kernel); `kvm_exit` → "
+				  "`kvm_book3s_reenter` times kvmppc_handle_exit_pr alone: median 1188 ns "
+				  "over 100025 exits."));
+	assert_null(strstr(s, "| phase |"));
+	assert_null(strstr(s, "phases.png"));
+	copy = strdup(strstr(s, "\n## Exits by reason\n"));
+	s = subsection(copy, "pvr");
+	assert_non_null(strstr(s, "Timed by `kvm_pr:kvm_exit` → `kvm_pr:kvm_book3s_reenter` (the "
+				  "stock tracepoints): **only kvmppc_handle_exit_pr**"));
+	in_order(s, (const char *const[]){
+		"| reason | vector | count | share of time | median (ns) | p5 | p95 | p99 | resumed |",
+		"| PROGRAM | 0x700 | 100000 | 99.96% | 1188 | 1184 | 1188 | 1188 | guest_nv 100000 |",
+		"| DECREMENTER | 0x900 | 15 | 0.02% | 1052 | 1050 | 1054 | 14632 | guest 15 |" }, 3);
+	free(copy);
+}
+
+/* results.json without a trace: the report of before, no empty sections */
+static void phases_absent(void **state)
+{
+	char path[128], *before;
+	const char *plot_problem, *s;
+	struct results r;
+
+	(void)state;
+	res_init(&r);
+	env(&r, NULL);
+	bench(&r, "null", 0);
+	bench(&r, "pvr", 1);
+	res_derive(&r);
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	assert_int_equal(res_write(&r, path), 0);
+	assert_int_equal(report_write(&r, dir, &plot_problem), 0);
+	before = strdup(read_report());
+	s = report_of(path, &plot_problem);
+	assert_string_equal(s, before);
+	assert_null(strstr(s, "Round trip by phase"));
+	assert_null(strstr(s, "Exits by reason"));
+	assert_null(strstr(s, "phases.png"));
+	assert_false(exists("phases.png"));
+	/* no file, or one that is gone: the same */
+	assert_int_equal(report_write_from(&r, NULL, dir, &plot_problem), 0);
+	assert_string_equal(read_report(), before);
+	assert_int_equal(report_write_from(&r, "/nonexistent/results.json", dir, &plot_problem), 0);
+	assert_string_equal(read_report(), before);
+	free(before);
+	res_free(&r);
+}
+
+/* what the trace merged, malformed: skipped where it makes no sense, never a failure */
+static void phases_malformed(void **state)
+{
+	static const char junk[] =
+		"{\"schema_version\": 3, \"environment\": {\"tb_hz\": 512000000}, \"benchmarks\": ["
+		"{\"name\": \"pvr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, "
+		" \"claimed_exits_per_iteration\": 1, \"runs\": [1000],"
+		" \"phases\": [7, {\"count\": 3}, {\"name\": \"guest\", \"count\": \"many\", \"median\": null},"
+		"  {\"name\": \"handle_exit\", \"count\": 10, \"median\": 200, \"sum\": 2000},"
+		"  {\"name\": \"round_trip\", \"count\": 10, \"median\": 0, \"sum\": 2000}],"
+		" \"exit_reasons\": [\"PROGRAM\", {\"reason\": \"PROGRAM\", \"vector\": -4, \"share\": \"all\"}],"
+		" \"trace\": [1]},"
+		"{\"name\": \"spr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
+		" \"phases\": {\"guest\": 1}, \"exit_reasons\": 3, \"trace\": {\"exits\": \"x\"}},"
+		"{\"name\": \"hcall\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
+		" \"phases\": [], \"exit_reasons\": []}]}";
+	char path[128];
+	const char *plot_problem, *s;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(junk, f);
+	fclose(f);
+	s = report_of(path, &plot_problem);
+	assert_non_null(strstr(s, "| guest | 0 | - | - | - | - | - |"));
+	assert_non_null(strstr(s, "| handle_exit | 10 | 200 |"));
+	assert_non_null(strstr(s, "**phases account for 20.0% of the guest's round trip**"));
+	assert_non_null(strstr(s, "| PROGRAM | - | 0 | - | - | - | - | - | - |"));
+	assert_non_null(strstr(s, "### spr\n\nTimed by an unnamed source. - repetitions marked, - "
+				  "exits."));
+	assert_non_null(strstr(s, "No exit of this benchmark in the trace."));
+	assert_null(strstr(s, "### hcall"));
+}
+
+/* no gnuplot: the tables, and why the charts are missing */
+static void phases_without_gnuplot(void **state)
+{
+	const char *plot_problem, *s;
+	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+
+	(void)state;
+	setenv("PATH", "/nonexistent", 1);
+	s = report_of(data("report-instrumented.json"), &plot_problem);
+	if (path)
+		setenv("PATH", path, 1);
+	free(path);
+	assert_non_null(plot_problem);
+	assert_string_equal(plot_problem, "gnuplot not found (apt-get install gnuplot-nox)");
+	assert_non_null(strstr(s, "**phases account for 99.9% of the guest's round trip**"));
+	assert_non_null(strstr(s, "Chart of the phases not drawn: gnuplot not found"));
+	assert_non_null(strstr(s, "Chart of pvr's phases not drawn: gnuplot not found"));
+	assert_false(exists("phases.png"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(counts_and_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(void_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_instrumented, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_stock, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_without_gnuplot, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
