@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -736,6 +737,51 @@ static int scan_cpus(struct tracecmd_input *h, int declared, int *cpus, int *n)
 	return -1;
 }
 
+/*
+ * libtracecmd's header parsers crash (NULL writes, wild reads) or loop on some corrupt
+ * files that trace_check_file() lets through (the fuzzer keeps finding new ones). Their
+ * first parse therefore runs in a child process: a child that dies, or does not finish in
+ * 30 s, makes the file "corrupt" with one clear line, and the parse is only done here once
+ * it is known to survive. Exit codes: 0 opened, 3 refused by the library; anything else
+ * (a signal, or a sanitizer's exit) is a crash. The cost is one fork per file.
+ */
+static int probe_in_child(const char *path, char *err, size_t len)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;	/* no child: the guarded parse below is all there is */
+	if (pid == 0) {
+		struct tracecmd_input *h;
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0) {
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
+		signal(SIGBUS, SIG_DFL);
+		alarm(30);
+		h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+		_exit(h && tracecmd_init_data(h) >= 0 ? 0 : 3);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3))
+		return 0;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		set_err(err, len, "%s: corrupt: libtracecmd did not finish reading its headers in 30 s", path);
+	else if (WIFSIGNALED(status))
+		set_err(err, len, "%s: corrupt: libtracecmd crashed reading its headers (signal %d)", path,
+			WTERMSIG(status));
+	else
+		set_err(err, len, "%s: corrupt: libtracecmd crashed reading its headers", path);
+	return -EINVAL;
+}
+
 int trace_read_file(const char *path, const struct trace_read_opts *o, struct trace_summary *s,
 		    struct trace_source *src, char *err, size_t len)
 {
@@ -758,6 +804,9 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 	if (ret)
 		return ret;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	ret = probe_in_child(path, err, len);
+	if (ret)
+		return ret;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &old_sa);
 	h0 = open_guarded(path, !(o && o->library_noise), &why);

@@ -206,6 +206,7 @@ static void fuzz_regressions(void **state)
 		{ "regress-printk", "printk format line" },	/* strdup past the line */
 		{ "regress-clock", "trace clock of nothing" },	/* sscanf of NULL */
 		{ "regress-loop", "corrupt data" },	/* the same record, forever */
+		{ "regress-open-head-null-write", "libtracecmd crashed reading its headers" },	/* in a child */
 	};
 	char path[2048];
 
