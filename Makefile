@@ -70,8 +70,10 @@ runner: $(O)/ppc64/exitbench-run
 include guest-kernels/ppc64/guest.mk
 
 # --- the host kernel (cached outside the clone) ---
+# both host kernels: stock, and instrumented (module/patches: CONFIG_KVM_BOOK3S_PR_EXIT_TIMING)
 kernel: | check-cross
 	@scripts/build-kernel.sh $(KSRC) >/dev/null
+	@scripts/build-kernel.sh --patch module/patches $(KSRC) >/dev/null
 
 # --- the main job ---
 bench: deps
