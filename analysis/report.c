@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hist.h"
 #include "report.h"
 
 #define HIST_BINS 40
@@ -391,26 +392,52 @@ static void environment(FILE *f, const struct results *r)
 	}
 }
 
+/*
+ * The values v in [lo, hi] (each n[i] times, once when n is NULL) binned into f as lines
+ * "centre count width": HIST_BINS bins of equal width, of equal ratio when logx (lo > 0), or
+ * one a whole number when whole and they fit. Returns the (first) bin's width.
+ */
+static double write_bins(FILE *f, const double *v, const double *n, size_t len, double lo,
+			 double hi, int logx, int whole)
+{
+	double counts[HIST_BINS] = { 0 }, w, r = 0;
+	size_t nb = HIST_BINS;
+
+	if (whole && hi - lo + 1 <= HIST_BINS) {
+		nb = (size_t)(hi - lo + 1);
+		lo -= 0.5;
+		hi += 0.5;
+		logx = 0;
+	}
+	logx = logx && lo > 0 && hi > lo;
+	if (logx)
+		r = log(hi / lo) / (double)nb;
+	w = hi > lo ? (hi - lo) / (double)nb : fmax(fabs(lo) * 1e-3, 1e-3);
+	for (size_t i = 0; i < len; i++) {
+		double x = logx ? log(v[i] / lo) / r : (v[i] - lo) / w;
+		size_t k = x > 0 ? (size_t)x : 0;
+
+		counts[k >= nb ? nb - 1 : k] += n ? n[i] : 1;
+	}
+	for (size_t k = 0; k < nb; k++) {
+		double a = logx ? lo * exp(r * (double)k) : lo + (double)k * w;
+		double b = logx ? lo * exp(r * (double)(k + 1)) : a + w;
+
+		if (counts[k] || hi > lo)
+			fprintf(f, "%.6f %.0f %.6g\n", logx ? sqrt(a * b) : (a + b) / 2, counts[k], b - a);
+	}
+	return logx ? lo * (exp(r) - 1) : w;
+}
+
 /* histogram of the per-batch ticks/iteration into dir/name.dat; 0 or -errno */
 static int write_hist(const struct res_bench *b, const char *path, double *width)
 {
-	double lo = b->batch_sum.min, hi = b->batch_sum.max, w;
-	size_t counts[HIST_BINS] = { 0 };
 	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -errno;
-	w = hi > lo ? (hi - lo) / HIST_BINS : fmax(fabs(lo) * 1e-3, 1e-3);
-	for (size_t i = 0; i < b->nbatch; i++) {
-		size_t k = (size_t)((b->batch[i] - lo) / w);
-
-		counts[k >= HIST_BINS ? HIST_BINS - 1 : k]++;
-	}
-	fprintf(f, "# bin_center_ticks_per_iteration batches\n");
-	for (size_t k = 0; k < HIST_BINS; k++)
-		if (counts[k] || hi > lo)
-			fprintf(f, "%.6f %zu\n", lo + (k + 0.5) * w, counts[k]);
-	*width = w;
+	fprintf(f, "# bin_center_ticks_per_iteration batches bin_width\n");
+	*width = write_bins(f, b->batch, NULL, b->nbatch, b->batch_sum.min, b->batch_sum.max, 0, 0);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -482,6 +509,7 @@ struct tr_stat {
 	char name[32];
 	char unit[32];
 	double count, median, p5, p95, p99, min, max, sum;	/* NaN when null or absent */
+	json_t *hist;		/* its "histogram" (a reference; the benchmark's phases only) */
 };
 
 struct tr_reason {
@@ -531,6 +559,7 @@ static int tr_stat_read(const json_t *o, const char *key, struct tr_stat *st)
 	if (!name || !*name)
 		return -1;
 	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->hist = NULL;
 	jstr(st->unit, sizeof(st->unit), o, "unit", TR_TICKS);
 	st->count = jnum(o, "count");
 	if (!(st->count >= 0))
@@ -555,14 +584,20 @@ static void tr_bench_read(const json_t *o, struct tr_bench *t)
 
 		if (tr_stat_read(v, "name", &st))
 			continue;
+		if (json_is_object(json_object_get(v, "histogram")))
+			st.hist = json_incref(json_object_get(v, "histogram"));
 		if (!strcmp(st.name, "round_trip")) {
+			json_decref(t->rt.hist);
 			t->rt = st;
 			t->has_rt = 1;
 		} else if (!strcmp(st.name, "exit_to_reenter")) {
+			json_decref(t->e2r.hist);
 			t->e2r = st;
 			t->has_e2r = 1;
 		} else if (t->nphase < TR_MAX_PHASES) {
 			t->phase[t->nphase++] = st;
+		} else {
+			json_decref(st.hist);
 		}
 	}
 	a = json_object_get(o, "exit_reasons");
@@ -595,8 +630,13 @@ static void tr_bench_read(const json_t *o, struct tr_bench *t)
 
 static void tr_free(struct tr_bench *t, size_t n)
 {
-	for (size_t i = 0; t && i < n; i++)
+	for (size_t i = 0; t && i < n; i++) {
 		free(t[i].reason);
+		for (size_t k = 0; k < t[i].nphase; k++)
+			json_decref(t[i].phase[k].hist);
+		json_decref(t[i].rt.hist);
+		json_decref(t[i].e2r.hist);
+	}
 	free(t);
 }
 
@@ -960,8 +1000,143 @@ static size_t tr_box_pick(const struct results *r, const struct tr_bench *t)
 }
 
 /*
+ * dir/<b>-phases.png from the phases' "histogram"s (trace_out.c): one panel per phase (and the
+ * round trip), binned as the benchmarks' own histograms (write_bins), x log scale where the
+ * values span more than a decade. 1 (nothing drawn): some phase shown has no usable histogram.
+ * *rare: some phase shown is not per exit (marked '*').
+ */
+static int tr_hist_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
+			const char *dir, int *rare)
+{
+	char dat[4096], gp[4096], png[4096], pn[TR_MAX_PHASES + 1][64], bn[64], c[2][32];
+	struct hist *hs[TR_MAX_PHASES + 1] = { 0 };
+	const struct tr_stat *ps[TR_MAX_PHASES + 1];
+	double scale[TR_MAX_PHASES + 1];
+	double xr[TR_MAX_PHASES + 1][2];
+	int logx[TR_MAX_PHASES + 1], ret = 1;
+	size_t n = 0, cols, rows;
+	FILE *f = NULL;
+
+	*rare = 0;
+	for (size_t k = 0; k <= t->nphase; k++) {
+		const struct tr_stat *p = k < t->nphase ? &t->phase[k] : t->has_rt ? &t->rt : NULL;
+		char err[256];
+
+		if (!p || !(p->count > 0) || !isfinite(p->median))
+			continue;
+		scale[n] = jnum(p->hist, "value_scale");
+		if (!p->hist || !(scale[n] >= 1) || hist_from_json(p->hist, &hs[n], err, sizeof(err)) ||
+		    hist_total_count(hs[n]) <= 0)
+			goto out;
+		plot_name(pn[n], sizeof(pn[n]) - 1, p->name);
+		if (k < t->nphase && !tr_per_exit(t, p)) {
+			strcat(pn[n], "*");
+			*rare = 1;
+		}
+		ps[n++] = p;
+	}
+	if (!n)
+		goto out;
+	plot_name(bn, sizeof(bn), b->name);
+	snprintf(dat, sizeof(dat), "%s/plots/%s-phases.dat", dir, bn);
+	snprintf(gp, sizeof(gp), "%s/plots/%s-phases.gp", dir, bn);
+	snprintf(png, sizeof(png), "%s/%s-phases.png", dir, bn);
+	ret = -EIO;
+	if (!(f = fopen(dat, "w")))
+		goto out;
+	/* one gnuplot index per phase, in path order */
+	for (size_t i = 0; i < n; i++) {
+		size_t nv = 0, cap = 64;
+		double *v = malloc(cap * sizeof(*v)), *cnt = malloc(cap * sizeof(*cnt));
+		double lo = (double)hist_min(hs[i]) / scale[i], hi = (double)hist_max(hs[i]) / scale[i];
+		struct hist_iter it;
+
+		hist_iter_init(&it, hs[i]);
+		while (v && cnt && hist_iter_next(&it)) {
+			if (nv == cap) {
+				double *nv1 = realloc(v, 2 * cap * sizeof(*v));
+				double *nc1 = nv1 ? realloc(cnt, 2 * cap * sizeof(*cnt)) : NULL;
+
+				v = nv1 ? nv1 : v;
+				cnt = nc1 ? nc1 : cnt;
+				if (!nv1 || !nc1) {
+					free(v);
+					v = NULL;
+					break;
+				}
+				cap *= 2;
+			}
+			/* the sub-bucket's middle, within [min, max] */
+			v[nv] = fmin(fmax((double)(it.from + it.to) / 2 / scale[i], lo), hi);
+			cnt[nv++] = (double)it.count;
+		}
+		if (!v || !cnt) {
+			free(v);
+			free(cnt);
+			goto out;
+		}
+		logx[i] = lo > 0 && hi / lo > 10;
+		/* the panel's x range: the values and a margin, not gnuplot's round tics */
+		xr[i][0] = logx[i] ? lo / 1.2 : lo - fmax((hi - lo) / 20, 1);
+		xr[i][1] = logx[i] ? hi * 1.2 : hi + fmax((hi - lo) / 20, 1);
+		fprintf(f, "%s# %s: bin_centre_%s count bin_width\n", i ? "\n\n" : "", pn[i],
+			short_unit(ps[i]->unit));
+		write_bins(f, v, cnt, nv, lo, hi, logx[i], scale[i] == 1);
+		free(v);
+		free(cnt);
+	}
+	if (fclose(f)) {
+		f = NULL;
+		goto out;
+	}
+	f = NULL;
+	cols = n <= 4 ? n : n <= 9 ? 3 : 4;
+	rows = (n + cols - 1) / cols;
+	if (!(f = fopen(gp, "w")))
+		goto out;
+	fprintf(f,
+		"set terminal pngcairo size %zu,%zu font ',9'\n"
+		"set output '%s'\n"
+		"set multiplot layout %zu,%zu title \"%s: each phase's histogram over its round trips "
+		"(%.0f timed%s)\" noenhanced\n"
+		"set style fill solid 0.6 border -1\n"
+		"set logscale y\n"
+		"set yrange [0.7:*]\n"
+		"set ylabel 'round trips (log scale)'\n"
+		"set xtics rotate by -30\n",
+		320 * cols, 250 * rows + 40, png, rows, cols, bn, tr_round_trips(t),
+		icount_mode(r) ? ", instruction-count mode" : "");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "set title \"%s: median %s, %s value%s\" noenhanced\n", pn[i],
+			fmt_num(c[0], sizeof(c[0]), ps[i]->median), fmt_num(c[1], sizeof(c[1]), ps[i]->count),
+			plural(ps[i]->count));
+		fprintf(f, "%s\nset xlabel '%s%s'\nset xrange [%.6g:%.6g]\n",
+			logx[i] ? "set logscale x" : "unset logscale x", ps[i]->unit,
+			logx[i] ? " (log scale)" : "", xr[i][0], xr[i][1]);
+		/* a few whole values: a tic each */
+		fprintf(f, "set xtics %s\n", !logx[i] && scale[i] == 1 && xr[i][1] - xr[i][0] <= 12 ?
+			"1" : "autofreq");
+		fprintf(f, "plot '%s' index %zu using 1:2:($3*0.9) with boxes notitle lc rgb '#3060a0'\n",
+			dat, i);
+	}
+	fprintf(f, "unset multiplot\n");
+	if (fclose(f)) {
+		f = NULL;
+		goto out;
+	}
+	f = NULL;
+	ret = report_gnuplot(gp);
+out:
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i <= TR_MAX_PHASES; i++)
+		hist_free(hs[i]);
+	return ret;
+}
+
+/*
  * dir/<b>-phases.png: b's phases (and the round trip), each as a box p5..p95, its median,
- * whiskers min..max and p99, log scale: results.json has no histogram per phase.
+ * whiskers min..max and p99, log scale: when results.json has no histogram per phase.
  * *rare: some phase shown is not per exit (marked '*').
  */
 static int tr_box_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
@@ -1028,7 +1203,7 @@ static int tr_box_plot(const struct results *r, const struct res_bench *b, const
 static void tr_phase_section(FILE *f, const struct results *r, const struct tr_bench *t,
 			     const char *dir, struct plot_state *ps)
 {
-	int any_path = 0, any_stock = 0, ret, rare;
+	int any_path = 0, any_stock = 0, ret, rare, hist = 0;
 	size_t bars = 0, box;
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -1091,7 +1266,14 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 	box = tr_box_pick(r, t);
 	if (box == r->n)
 		return;
-	ret = ps->missing ? -ENOENT : plot_done(ps, tr_box_plot(r, &r->b[box], &t[box], dir, &rare));
+	/* real histograms when the phases carry them, else the box chart from their figures */
+	if (ps->missing)
+		ret = -ENOENT;
+	else if ((ret = tr_hist_plot(r, &r->b[box], &t[box], dir, &rare)) == 1)
+		ret = tr_box_plot(r, &r->b[box], &t[box], dir, &rare);
+	else
+		hist = 1;
+	ret = plot_done(ps, ret);
 	if (ret) {
 		fprintf(f, "\nChart of %s's phases not drawn: %s.\n", r->b[box].name, *ps->problem);
 		return;
@@ -1100,11 +1282,22 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 		char bn[64];
 
 		plot_name(bn, sizeof(bn), r->b[box].name);
+		if (hist) {
+			fprintf(f, "\n![%s by phase](%s-phases.png)\n\n%s's phases, one panel each: "
+				"the histogram of the phase's values over its round trips, from the "
+				"`histogram` results.json keeps for each phase (the one the median, "
+				"percentiles and count above come from); x in %s (log scale in a panel whose "
+				"values span more than a decade, one bar a value where they are few), y the "
+				"round trips (log scale); each panel's title gives its median and count%s.\n",
+				r->b[box].name, bn, r->b[box].name, TR_TICKS,
+				rare ? "; * not per exit (fewer than 1% of the round trips)" : "");
+			return;
+		}
 		fprintf(f, "\n![%s by phase](%s-phases.png)\n\n%s's phases, each over its round trips: "
 			"the box spans p5 to p95, the bar is the median, the whiskers reach the minimum "
-			"and maximum, × marks p99; log scale%s. Not a histogram: results.json keeps only "
-			"these figures per phase (`exitbench trace` does not write out its per-phase "
-			"histograms).\n", r->b[box].name, bn, r->b[box].name,
+			"and maximum, × marks p99; log scale%s. Not a histogram: this results.json keeps "
+			"only these figures per phase (merged by an `exitbench trace` that did not yet "
+			"write each phase's `histogram`; merging the trace again adds them).\n", r->b[box].name, bn, r->b[box].name,
 			rare ? "; * not per exit (fewer than 1% of the round trips)" : "");
 	}
 }

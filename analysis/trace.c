@@ -903,8 +903,15 @@ static int summarize(struct trace_agg *a, struct trace_summary *s, int top_only)
 				}
 				tb->reasons[tb->nreasons++] = r;
 			}
-			for (int k = 0; k < TRACE_NKINDS; k++)
+			for (int k = 0; k < TRACE_NKINDS; k++) {
 				stat_of(bh[k], bsum[k], &tb->phase[k]);
+				/* a copy for the phases' "histogram" (only the pages it uses) */
+				if (!top_only && bh[k]->total > 0) {
+					if (!(tb->hist[k] = hist_new_lazy(a->tmpl)))
+						goto out;
+					hist_add(tb->hist[k], bh[k]);
+				}
+			}
 			for (size_t j = 0; j < tb->nreasons; j++)
 				tb->reasons[j].share = bsum[tb->kind] ?
 					(double)tb->reasons[j].stat.sum / (double)bsum[tb->kind] : 0;
@@ -912,6 +919,8 @@ static int summarize(struct trace_agg *a, struct trace_summary *s, int top_only)
 				qsort(tb->reasons, tb->nreasons, sizeof(*tb->reasons), reason_cmp);
 			if (!tb->events && !tb->reps) {
 				free(tb->reasons);
+				for (int k = 0; k < TRACE_NKINDS; k++)
+					hist_free(tb->hist[k]);
 				s->n--;
 			}
 		}
@@ -939,8 +948,11 @@ int trace_summarize_top(struct trace_agg *a, struct trace_summary *s)
 
 void trace_summary_free(struct trace_summary *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->b[i].reasons);
+		for (int k = 0; k < TRACE_NKINDS; k++)
+			hist_free(s->b[i].hist[k]);
+	}
 	free(s->b);
 	memset(s, 0, sizeof(*s));
 }

@@ -170,6 +170,8 @@ struct trace_bench {
 	uint64_t events;	/* its exits: kvm_pr_exit_timing events if any, else kvm_exit */
 	int kind;		/* the exit reasons' kind: ROUND_TRIP when instrumented */
 	struct trace_stat phase[TRACE_NKINDS];	/* over all exit reasons */
+	/* their histograms (trace_summarize only; NULL when not counted or from _top) */
+	struct hist *hist[TRACE_NKINDS];
 	size_t nreasons;
 	struct trace_reason *reasons;	/* by share of time, largest first */
 };
@@ -209,7 +211,10 @@ void trace_print(FILE *f, const struct trace_summary *s, const struct trace_sour
 /* A kvm_stat-like frame of the busiest (benchmark, exit) rows; prev/now for the rate. */
 void trace_print_top(FILE *f, const struct trace_summary *s, const struct trace_summary *prev,
 		     double dt, double elapsed, int rows);
-/* A benchmark's "phases" and "exit_reasons" arrays, as in trace.json and results.json. */
+/*
+ * A benchmark's "phases" and "exit_reasons" arrays, as in trace.json and results.json; each of
+ * the phases (not the exit reasons') has its "histogram" when the summary kept one.
+ */
 json_t *trace_bench_phases_json(const struct trace_bench *b, const struct trace_source *src);
 json_t *trace_bench_reasons_json(const struct trace_bench *b, const struct trace_source *src);
 /* The whole of trace.json. NULL on ENOMEM. */

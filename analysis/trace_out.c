@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hist.h"
 #include "results.h"
 #include "trace.h"
 
@@ -188,9 +189,38 @@ static json_t *phases_of(const struct trace_bench *b, const struct trace_stat *p
 	return a;
 }
 
+/*
+ * A phase's histogram in the form of a benchmark's "histogram" (hist_to_json, with "of" and
+ * "value_scale"): its values are whole units already, so value_scale 1.
+ */
+static json_t *phase_hist_json(const struct hist *h, const char *name, const char *unit)
+{
+	json_t *o = hist_to_json(h);
+	char of[128];
+
+	if (!o)
+		return NULL;
+	snprintf(of, sizeof(of), "%s: %s x value_scale", name, unit);
+	json_object_set_new(o, "of", json_string(of));
+	json_object_set_new(o, "value_scale", json_integer(1));
+	return o;
+}
+
 json_t *trace_bench_phases_json(const struct trace_bench *b, const struct trace_source *src)
 {
-	return phases_of(b, b->phase, src);
+	json_t *a = phases_of(b, b->phase, src), *o;
+	size_t i = 0;
+
+	/* the benchmark's phases only: the exit reasons' would make the file large */
+	for (int k = 0; a && k < TRACE_NKINDS; k++) {
+		if (!shows_kind(b, k))
+			continue;
+		o = json_array_get(a, i++);
+		if (o && b->hist[k] && b->phase[k].count)
+			json_object_set_new(o, "histogram",
+					    phase_hist_json(b->hist[k], trace_kind_name(k), unit_of(k, src)));
+	}
+	return a;
 }
 
 json_t *trace_bench_reasons_json(const struct trace_bench *b, const struct trace_source *src)

@@ -19,6 +19,7 @@
 #include <libgen.h>
 #include <sys/stat.h>
 
+#include "../../analysis/hist.h"
 #include "../../analysis/report.h"
 
 static char dir[64];
@@ -377,6 +378,9 @@ static void phases_instrumented(void **state)
 		assert_non_null(strstr(phases, "Left out, as not measured or making no exits in their "
 					       "loop (their round trips are not the loop's): null."));
 		assert_non_null(strstr(phases, "![pvr by phase](pvr-phases.png)"));
+		/* no histogram per phase in this file: the box chart from the percentiles */
+		assert_non_null(strstr(phases, "the box spans p5 to p95"));
+		assert_null(strstr(phases, "one panel each"));
 		assert_true(exists("phases.png"));
 		assert_true(exists("pvr-phases.png"));
 	} else {
@@ -499,6 +503,61 @@ static void phases_without_gnuplot(void **state)
 	assert_false(exists("phases.png"));
 }
 
+/*
+ * phases with their "histogram" (report-instrumented-hist.json: pvr and null of a real run,
+ * merged by exitbench trace --results): it reads back with hist_from_json to the phase's own
+ * count and median, and pvr-phases.png draws them, one panel a phase
+ */
+static void phases_histograms(void **state)
+{
+	const char *plot_problem, *s;
+	json_t *root, *b, *p;
+	size_t i, hists = 0;
+	char err[256];
+
+	(void)state;
+	root = json_load_file(data("report-instrumented-hist.json"), 0, NULL);
+	assert_non_null(root);
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		size_t k;
+
+		json_array_foreach(json_object_get(b, "phases"), k, p) {
+			json_t *hj = json_object_get(p, "histogram");
+			json_int_t count = json_integer_value(json_object_get(p, "count"));
+			struct hist *h;
+
+			if (!count) {
+				assert_null(hj);
+				continue;
+			}
+			assert_int_equal(json_integer_value(json_object_get(hj, "value_scale")), 1);
+			assert_int_equal(hist_from_json(hj, &h, err, sizeof(err)), 0);
+			assert_int_equal(hist_total_count(h), count);
+			assert_int_equal(hist_value_at_percentile(h, 50),
+					 json_integer_value(json_object_get(p, "median")));
+			assert_int_equal(hist_min(h), json_integer_value(json_object_get(p, "min")));
+			assert_int_equal(hist_max(h), json_integer_value(json_object_get(p, "max")));
+			hist_free(h);
+			hists++;
+		}
+	}
+	json_decref(root);
+	assert_true(hists >= 20);
+
+	s = report_of(data("report-instrumented-hist.json"), &plot_problem);
+	s = strstr(s, "\n## Round trip by phase\n");
+	assert_non_null(s);
+	if (plot_problem) {
+		assert_non_null(strstr(s, "Chart of pvr's phases not drawn: "));
+		return;
+	}
+	assert_non_null(strstr(s, "![pvr by phase](pvr-phases.png)\n\npvr's phases, one panel each: "
+				  "the histogram of the phase's values over its round trips"));
+	assert_null(strstr(s, "the box spans p5 to p95"));
+	assert_true(exists("pvr-phases.png"));
+	assert_true(exists("plots/pvr-phases.dat"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_without_gnuplot, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_histograms, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

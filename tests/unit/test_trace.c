@@ -615,6 +615,37 @@ static void merge_into_results(void **state)
 	assert_int_equal(json_array_size(json_object_get(b, "phases")), TRACE_NPHASES + 1);
 	assert_int_equal(json_array_size(json_object_get(b, "exit_reasons")), 1);
 	assert_non_null(json_object_get(b, "runs"));	/* the rest kept */
+	/* each counted phase has its histogram, in the form of the benchmark's, back to its figures */
+	{
+		json_t *p, *rp;
+		size_t i, hists = 0;
+		char herr[256];
+
+		json_array_foreach(json_object_get(b, "phases"), i, p) {
+			json_t *hj = json_object_get(p, "histogram");
+			json_int_t count = json_integer_value(json_object_get(p, "count"));
+			struct hist *h;
+
+			if (!count) {
+				assert_null(hj);
+				continue;
+			}
+			assert_int_equal(json_integer_value(json_object_get(hj, "value_scale")), 1);
+			assert_int_equal(hist_from_json(hj, &h, herr, sizeof(herr)), 0);
+			assert_int_equal(hist_total_count(h), count);
+			assert_int_equal(hist_value_at_percentile(h, 50),
+					 json_integer_value(json_object_get(p, "median")));
+			assert_int_equal(hist_value_at_percentile(h, 99),
+					 json_integer_value(json_object_get(p, "p99")));
+			hist_free(h);
+			hists++;
+		}
+		assert_true(hists > 0);
+		/* not the exit reasons' phases: they would make the file large */
+		json_array_foreach(json_object_get(b, "exit_reasons"), i, p)
+			json_array_foreach(json_object_get(p, "phases"), hists, rp)
+				assert_null(json_object_get(rp, "histogram"));
+	}
 	b = json_array_get(json_object_get(root, "benchmarks"), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(b, "exit_reasons"), 0), "reason")),
 			    "DATA_STORAGE");
