@@ -361,19 +361,24 @@ static void drop_behind(struct dropper *dr, struct tep_record *rec, const struct
 
 /* ---- file readers ---- */
 
-struct reader {
+/* the part of a reader thread run_readers() knows: first in each kind of reader */
+struct reader_thread {
 	pthread_t th;
 	int started;
+	int ret;		/* 0, or what went wrong (msg says it) */
+	char msg[512];
+};
+
+struct reader {
+	struct reader_thread t;
 	const char *path;
 	struct trace_worker *w;
 	struct tracecmd_input *h;
 	int *cpus;
 	int ncpus;
-	int ret;
 	int faulted;		/* the handle is not to be touched again */
 	unsigned long long page_size;	/* of the file's data pages */
 	unsigned long long window;	/* bytes read since the handle was opened */
-	char msg[512];
 };
 
 /*
@@ -491,14 +496,14 @@ static int reopen_at(struct reader *r, struct decoder *d, int cpu, struct tep_re
 	tracecmd_close(r->h);
 	r->h = open_guarded(r->path, 0, &why);
 	if (!r->h) {
-		snprintf(r->msg, sizeof(r->msg), "libtracecmd could not open it again: %s", why);
+		snprintf(r->t.msg, sizeof(r->t.msg), "libtracecmd could not open it again: %s", why);
 		return -EINVAL;
 	}
-	if (decoder_init(d, tracecmd_get_tep(r->h), r->msg, sizeof(r->msg)))
+	if (decoder_init(d, tracecmd_get_tep(r->h), r->t.msg, sizeof(r->t.msg)))
 		return -EINVAL;
 	*rec = tracecmd_read_at(r->h, off, &at);
 	if (!*rec || at != cpu || (*rec)->offset != off) {
-		snprintf(r->msg, sizeof(r->msg), "CPU %d: cannot find the record at offset %llu again",
+		snprintf(r->t.msg, sizeof(r->t.msg), "CPU %d: cannot find the record at offset %llu again",
 			 cpu, off);
 		return -EINVAL;
 	}
@@ -519,13 +524,13 @@ static void *reader_main(void *arg)
 	if (!r->h) {
 		r->h = open_guarded(r->path, 0, &why);
 		if (!r->h) {
-			r->ret = -EINVAL;
-			snprintf(r->msg, sizeof(r->msg), "libtracecmd could not open it again: %s", why);
+			r->t.ret = -EINVAL;
+			snprintf(r->t.msg, sizeof(r->t.msg), "libtracecmd could not open it again: %s", why);
 			goto out;
 		}
 	}
-	if (decoder_init(&d, tracecmd_get_tep(r->h), r->msg, sizeof(r->msg))) {
-		r->ret = -EINVAL;
+	if (decoder_init(&d, tracecmd_get_tep(r->h), r->t.msg, sizeof(r->t.msg))) {
+		r->t.ret = -EINVAL;
 		goto out;
 	}
 	r->page_size = (unsigned long long)tep_get_page_size(tracecmd_get_tep(r->h));
@@ -533,8 +538,8 @@ static void *reader_main(void *arg)
 		r->page_size = 4096;
 	if (sigsetjmp(jb, 1)) {
 		bus_jmp = NULL;
-		r->ret = -EINVAL;
-		snprintf(r->msg, sizeof(r->msg), "truncated: CPU %d's data runs past the end of the file",
+		r->t.ret = -EINVAL;
+		snprintf(r->t.msg, sizeof(r->t.msg), "truncated: CPU %d's data runs past the end of the file",
 			 r->cpus[cpu_i]);
 		r->faulted = 1;
 		goto out;
@@ -554,9 +559,9 @@ static void *reader_main(void *arg)
 			next = tracecmd_read_data(r->h, cpu);
 			if (next && next->offset <= rec->offset) {
 				/* a corrupt page can make the library return the same record forever */
-				snprintf(r->msg, sizeof(r->msg), "CPU %d: corrupt data: the record at offset "
+				snprintf(r->t.msg, sizeof(r->t.msg), "CPU %d: corrupt data: the record at offset "
 					 "%llu is followed by one at %llu", cpu, rec->offset, next->offset);
-				r->ret = -EINVAL;
+				r->t.ret = -EINVAL;
 				tracecmd_free_record(next);
 				drop_behind(&dr, rec, NULL);
 				rec = NULL;
@@ -568,7 +573,7 @@ static void *reader_main(void *arg)
 			rec = next;
 			if (rec && dr.state < 0 && r->window >= REOPEN_BYTES) {
 				r->window = 0;
-				if ((r->ret = reopen_at(r, &d, cpu, &rec)))
+				if ((r->t.ret = reopen_at(r, &d, cpu, &rec)))
 					goto fail;
 			}
 		}
@@ -662,6 +667,39 @@ static void live_stop(struct live *l)
 	pthread_join(l->th, NULL);
 	pthread_mutex_destroy(&l->m);
 	pthread_cond_destroy(&l->cv);
+}
+
+/*
+ * Run fn on each of n readers (an array of structs of size bytes, each starting with its
+ * struct reader_thread), a thread each, or in this thread when none can be made; then stop
+ * the live view, if any. The first reader's failure goes into err, after what.
+ */
+static int run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *),
+		       struct live *live, const char *what, char *err, size_t len)
+{
+	struct reader_thread *t;
+
+	for (unsigned i = 0; i < n; i++) {
+		t = (struct reader_thread *)((char *)readers + i * size);
+		t->started = !pthread_create(&t->th, NULL, fn, t);
+		if (!t->started)
+			fn(t);	/* run it here instead */
+	}
+	for (unsigned i = 0; i < n; i++) {
+		t = (struct reader_thread *)((char *)readers + i * size);
+		if (t->started)
+			pthread_join(t->th, NULL);
+	}
+	if (live)
+		live_stop(live);
+	for (unsigned i = 0; i < n; i++) {
+		t = (struct reader_thread *)((char *)readers + i * size);
+		if (t->ret) {
+			set_err(err, len, "%s: %s", what, t->msg);
+			return t->ret;
+		}
+	}
+	return 0;
 }
 
 /* ---- the source's description ---- */
@@ -894,22 +932,10 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 	h0 = NULL;
 	if (o && o->live)
 		live_on = live_start(&live, agg, o, t0) == 0;
-	for (unsigned i = 0; i < nthreads; i++) {
-		readers[i].started = !pthread_create(&readers[i].th, NULL, reader_main, &readers[i]);
-		if (!readers[i].started)
-			reader_main(&readers[i]);	/* run it here instead */
-	}
-	for (unsigned i = 0; i < nthreads; i++)
-		if (readers[i].started)
-			pthread_join(readers[i].th, NULL);
-	if (live_on)
-		live_stop(&live);
-	for (unsigned i = 0; i < nthreads; i++)
-		if (readers[i].ret) {
-			set_err(err, len, "%s: %s", path, readers[i].msg);
-			ret = readers[i].ret;
-			goto out;
-		}
+	ret = run_readers(readers, sizeof(*readers), nthreads, reader_main, live_on ? &live : NULL,
+			  path, err, len);
+	if (ret)
+		goto out;
 	ret = trace_summarize(agg, s);
 	if (ret) {
 		set_err(err, len, "%s: out of memory", path);
@@ -943,15 +969,12 @@ out:
 /* ---- the running system's tracefs ---- */
 
 struct tf_reader {
-	pthread_t th;
-	int started;
+	struct reader_thread t;
 	const struct decoder *d;
 	struct trace_worker *w;
 	const volatile sig_atomic_t *stop;
 	int *cpus;
 	int ncpus;
-	int ret;
-	char msg[256];
 };
 
 static void tf_page(const struct tf_reader *r, struct kbuffer *kbuf, struct trace_cpu *c, void *page)
@@ -985,17 +1008,17 @@ static void *tf_main(void *arg)
 
 	trace_thread_enter();
 	if (!tc || !cs || !kbuf) {
-		r->ret = -ENOMEM;
-		snprintf(r->msg, sizeof(r->msg), "out of memory");
+		r->t.ret = -ENOMEM;
+		snprintf(r->t.msg, sizeof(r->t.msg), "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < r->ncpus; i++) {
 		trace_cpu_init(&cs[i], r->cpus[i]);
 		tc[i] = tracefs_cpu_open(NULL, r->cpus[i], true);
 		if (!tc[i]) {
-			r->ret = errno ? -errno : -EIO;
-			snprintf(r->msg, sizeof(r->msg), "per_cpu/cpu%d/trace_pipe_raw: %s", r->cpus[i],
-				 strerror(-r->ret));
+			r->t.ret = errno ? -errno : -EIO;
+			snprintf(r->t.msg, sizeof(r->t.msg), "per_cpu/cpu%d/trace_pipe_raw: %s", r->cpus[i],
+				 strerror(-r->t.ret));
 			goto out;
 		}
 		if (tracefs_cpu_read_size(tc[i]) > size)
@@ -1003,7 +1026,7 @@ static void *tf_main(void *arg)
 	}
 	page = malloc(size > 0 ? (size_t)size : 65536);
 	if (!page) {
-		r->ret = -ENOMEM;
+		r->t.ret = -ENOMEM;
 		goto out;
 	}
 	while (!*r->stop) {
@@ -1129,22 +1152,10 @@ int trace_read_tracefs(const struct trace_read_opts *o, struct trace_summary *s,
 		readers[(unsigned)i % nthreads].cpus[readers[(unsigned)i % nthreads].ncpus++] = i;
 	if (o->live)
 		live_on = live_start(&live, agg, o, t0) == 0;
-	for (unsigned i = 0; i < nthreads; i++) {
-		readers[i].started = !pthread_create(&readers[i].th, NULL, tf_main, &readers[i]);
-		if (!readers[i].started)
-			tf_main(&readers[i]);
-	}
-	for (unsigned i = 0; i < nthreads; i++)
-		if (readers[i].started)
-			pthread_join(readers[i].th, NULL);
-	if (live_on)
-		live_stop(&live);
-	for (unsigned i = 0; i < nthreads; i++)
-		if (readers[i].ret) {
-			set_err(err, len, "%s: %s", dir, readers[i].msg);
-			ret = readers[i].ret;
-			goto out;
-		}
+	ret = run_readers(readers, sizeof(*readers), nthreads, tf_main, live_on ? &live : NULL, dir,
+			  err, len);
+	if (ret)
+		goto out;
 	ret = trace_summarize(agg, s);
 	if (ret)
 		set_err(err, len, "out of memory");
