@@ -27,14 +27,14 @@ WERROR ?= -Werror
 # lock-free hash table aggregates (analysis/trace*.c)
 TRACE_PKGS := libtracecmd libtraceevent libtracefs liburcu-memb liburcu-cds
 HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) -Wno-format-truncation \
-	-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+	-Iguest-kernels/include -Ibench/lib $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 HOST_LIBS := $(shell pkg-config --libs jansson gsl $(TRACE_PKGS) 2>/dev/null) -pthread -lm
-TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/runner
+TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/lib -Ibench/runner
 
-SHARED_SRC := bench/runner/suite.c bench/runner/exits.c bench/runner/mailbox.c
+SHARED_SRC := bench/lib/suite.c bench/lib/exits.c bench/runner/mailbox.c
 ANALYSIS_SRC := $(filter-out analysis/exitbench.c,$(wildcard analysis/*.c))
-RUNNER_SRC := $(wildcard bench/runner/*.c)
-RUNNER_HDR := $(wildcard bench/runner/*.h) guest-kernels/include/exitbench/mailbox.h
+RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
+RUNNER_HDR := $(wildcard bench/runner/*.h bench/lib/*.h) guest-kernels/include/exitbench/mailbox.h
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
 	deps-target check-cross kernel results clean help asan-check compare bench-collector

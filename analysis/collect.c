@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include <exitbench/mailbox.h>
-#include "../bench/runner/exits.h"
+#include "exits.h"
 #include "collect.h"
 
 static void problem(struct collect_report *rep, const char *fname, size_t line, const char *what)

@@ -15,7 +15,7 @@
 #include "results.h"
 
 struct compare_row {
-	char name[32];
+	char name[EB_NAME_LEN];
 	int compared;			/* 1: r holds the comparison; 0: note says why not */
 	int failed_b;			/* measured on A, failed or skipped on B */
 	char note[512];

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../bench/runner/suite.h"
+#include "suite.h"
 #include "collect.h"
 #include "compare.h"
 #include "report.h"
@@ -182,7 +182,7 @@ static int cmd_suite(int argc, char **argv)
 		{ "benchmarks", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 },
 	};
 	const char *dir = "bench/ppc64";
-	char names[64][SUITE_NAME_LEN], err[2048];
+	char names[64][EB_NAME_LEN], err[2048];
 	const char *known[64];
 	struct suite s;
 	size_t n;

@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include <exitbench/mailbox.h>	/* EB_NAME_LEN */
+
 #include "hist.h"
 #include "stats.h"
 
@@ -40,7 +42,7 @@ struct res_pmu {
 };
 
 struct res_bench {
-	char name[32];
+	char name[EB_NAME_LEN];
 	char what[160];
 	char exit_kind[32];
 	enum res_status status;

@@ -103,7 +103,7 @@ struct trace_agg {
 	unsigned long npairs;	/* (benchmark, exit) pairs given nodes, atomic */
 	pthread_mutex_t names_lock;	/* only to add a name */
 	unsigned nnames;	/* published with release after the name is written */
-	char names[TRACE_MAX_BENCH][TRACE_NAME_LEN];
+	char names[TRACE_MAX_BENCH][EB_NAME_LEN];
 	pthread_mutex_t workers_lock;
 	struct trace_worker *workers[TRACE_MAX_THREADS];
 };
@@ -197,8 +197,8 @@ int trace_agg_new(unsigned nworkers, struct trace_agg **out)
 	}
 	pthread_mutex_init(&a->names_lock, NULL);
 	pthread_mutex_init(&a->workers_lock, NULL);
-	snprintf(a->names[0], TRACE_NAME_LEN, "%s", TRACE_NONE);
-	snprintf(a->names[TRACE_MAX_BENCH - 1], TRACE_NAME_LEN, "(other)");
+	snprintf(a->names[0], EB_NAME_LEN, "%s", TRACE_NONE);
+	snprintf(a->names[TRACE_MAX_BENCH - 1], EB_NAME_LEN, "(other)");
 	a->nnames = 1;
 	*out = a;
 	return 0;
@@ -306,7 +306,7 @@ static int bench_id(struct trace_agg *a, const char *name, int lookup_only)
 		pthread_mutex_unlock(&a->names_lock);
 		return TRACE_MAX_BENCH - 1;
 	}
-	snprintf(a->names[n], TRACE_NAME_LEN, "%s", name);
+	snprintf(a->names[n], EB_NAME_LEN, "%s", name);
 	__atomic_store_n(&a->nnames, n + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&a->names_lock);
 	return (int)n;
@@ -536,7 +536,7 @@ void trace_on_marker(struct trace_worker *w, struct trace_cpu *c, const char *te
 {
 	static const char prefix[] = "exitbench:";
 	const char *p = text, *end = text + len;
-	char what[16], bench[TRACE_NAME_LEN + 1], rep[32];
+	char what[16], bench[EB_NAME_LEN + 1], rep[32];
 	size_t nb;
 	int begin, id;
 
@@ -550,7 +550,7 @@ void trace_on_marker(struct trace_worker *w, struct trace_cpu *c, const char *te
 	next_word(&p, end, rep, sizeof(rep));
 	begin = !strcmp(what, "begin");
 	if ((!begin && strcmp(what, "end")) || strncmp(bench, "bench=", 6) || nb <= 6 ||
-	    nb - 6 >= TRACE_NAME_LEN || !printable(bench + 6) || strncmp(rep, "rep=", 4)) {
+	    nb - 6 >= EB_NAME_LEN || !printable(bench + 6) || strncmp(rep, "rep=", 4)) {
 		BUMP(w->c.bad_markers, 1);
 		return;
 	}

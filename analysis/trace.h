@@ -36,6 +36,8 @@
 
 #include <jansson.h>
 
+#include <exitbench/mailbox.h>	/* EB_NAME_LEN */
+
 #include "hist.h"
 
 /* the phases of kvm_pr_exit_timing in path order, then two derived kinds */
@@ -56,7 +58,6 @@ enum trace_kind {
 };
 #define TRACE_NPHASES 10
 
-#define TRACE_NAME_LEN 64	/* a benchmark's name, with its NUL */
 #define TRACE_MAX_BENCH 256	/* distinct benchmark names; more are "(other)" */
 #define TRACE_MAX_KEYS 2048	/* (benchmark, exit) pairs; more fold into vector TRACE_OTHER */
 #define TRACE_MAX_CPUS 4096
@@ -165,7 +166,7 @@ struct trace_reason {
 };
 
 struct trace_bench {
-	char name[TRACE_NAME_LEN];
+	char name[EB_NAME_LEN];
 	uint64_t reps;		/* begin markers seen */
 	uint64_t events;	/* its exits: kvm_pr_exit_timing events if any, else kvm_exit */
 	int kind;		/* the exit reasons' kind: ROUND_TRIP when instrumented */

@@ -45,6 +45,16 @@ command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 command -v ccache >/dev/null && cc="ccache ${CROSS_COMPILE}gcc" || cc="${CROSS_COMPILE}gcc"
 export CCACHE_DIR=${CCACHE_DIR:-$EXITBENCH_CACHE/ccache}
 mkdir -p "$EXITBENCH_CACHE"
+# one build at a time in the cache (two make bench, a nightly and a compare share its trees);
+# the lock is the outermost call's: a patched copy builds its base with the lock held
+if [ -z "${EXITBENCH_KERNEL_LOCKED:-}" ]; then
+	exec 9>"$EXITBENCH_CACHE/kernel.lock"
+	if ! flock -n 9; then
+		step "waiting for another kernel build in $EXITBENCH_CACHE to finish"
+		flock 9
+	fi
+	export EXITBENCH_KERNEL_LOCKED=1
+fi
 
 # --- a patched copy of a tree: build the tree, copy it, patch the copy, build the copy ---
 if [ ${#patches[@]} -gt 0 ]; then

@@ -23,7 +23,7 @@ FUZZ_CC ?= clang
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Iguest-kernels/include $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) \
+		-Iguest-kernels/include -Ibench/lib $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) \
 		-o $@ $< $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 	struct options o = { .cpu = -1, .markers = MARKER_AUTO, .pmu = 2 };
 	static struct host h;
 	struct sigaction sa = { .sa_handler = on_alarm };
-	char names[MAX_BENCH][SUITE_NAME_LEN];
+	char names[MAX_BENCH][EB_NAME_LEN];
 	const char *known[MAX_BENCH];
 	struct suite s;
 	struct rec r;

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include <exitbench/mailbox.h>
-#include "../../bench/runner/exits.h"
+#include "exits.h"
 
 static void pvr_exits_once_per_iteration(void **state)
 {

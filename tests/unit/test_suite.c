@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../bench/runner/suite.h"
+#include "suite.h"
 
 static int parse(const char *text, struct suite *s, char *err, size_t len)
 {
@@ -109,7 +109,7 @@ static void missing_file(void **state)
 
 static void names_in_a_directory(void **state)
 {
-	char dir[] = "/tmp/exitbench-names-XXXXXX", path[128], names[8][SUITE_NAME_LEN];
+	char dir[] = "/tmp/exitbench-names-XXXXXX", path[128], names[8][EB_NAME_LEN];
 	static const char *const files[] = { "pvr.bin", "null.bin", "notes.txt", ".bin", "hcall.S" };
 	size_t n;
 

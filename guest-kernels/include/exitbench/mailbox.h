@@ -72,7 +72,7 @@
 #define EB_NEED_OSI		0x1	/* KVM_CAP_PPC_OSI */
 #define EB_NEED_PAPR		0x2	/* KVM_CAP_PPC_PAPR */
 
-#define EB_NAME_LEN		24
+#define EB_NAME_LEN		24	/* a benchmark's name, with its NUL: the one limit everywhere */
 #define EB_WHAT_LEN		128
 
 #ifndef __ASSEMBLER__

@@ -12,10 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SUITE_NAME_LEN 24
+#include <exitbench/mailbox.h>	/* EB_NAME_LEN: a benchmark name's length, with its NUL */
+
 
 struct suite_entry {
-	char name[SUITE_NAME_LEN];
+	char name[EB_NAME_LEN];
 	uint64_t iterations;		/* per repetition */
 	uint32_t repetitions;
 	uint32_t batches;		/* per repetition; divides iterations */
@@ -41,7 +42,7 @@ int suite_check_names(const struct suite *s, const char *fname, const char *cons
  * names[max]: the benchmarks a directory holds. Returns how many (0 if DIR cannot be read).
  */
 size_t suite_dir_names(const char *dir, const char *const *suffixes,
-		       char (*names)[SUITE_NAME_LEN], size_t max);
+		       char (*names)[EB_NAME_LEN], size_t max);
 void suite_free(struct suite *s);
 
 #endif

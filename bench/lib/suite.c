@@ -46,7 +46,7 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 static int valid_name(const char *s)
 {
-	if (!*s || strlen(s) >= SUITE_NAME_LEN)
+	if (!*s || strlen(s) >= EB_NAME_LEN)
 		return 0;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
@@ -220,7 +220,7 @@ int suite_check_names(const struct suite *s, const char *fname, const char *cons
 }
 
 size_t suite_dir_names(const char *dir, const char *const *suffixes,
-		       char (*names)[SUITE_NAME_LEN], size_t max)
+		       char (*names)[EB_NAME_LEN], size_t max)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -234,7 +234,7 @@ size_t suite_dir_names(const char *dir, const char *const *suffixes,
 		for (const char *const *suf = suffixes; *suf; suf++) {
 			size_t sl = strlen(*suf), nl = len - sl;
 
-			if (len > sl && nl < SUITE_NAME_LEN && !strcmp(de->d_name + nl, *suf)) {
+			if (len > sl && nl < EB_NAME_LEN && !strcmp(de->d_name + nl, *suf)) {
 				memcpy(names[n], de->d_name, nl);
 				names[n++][nl] = '\0';
 				break;
