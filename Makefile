@@ -22,22 +22,36 @@ THRESHOLD ?= 1
 export CROSS_COMPILE
 
 HOST_CC ?= gcc
+# the sanitizer build (unit tests and fuzz targets): clang, for libFuzzer
+SAN_CC ?= clang
 WERROR ?= -Werror
 # exitbench trace: libtracecmd/libtraceevent/libtracefs read trace.dat and tracefs, liburcu's
 # lock-free hash table aggregates (analysis/trace*.c)
 TRACE_PKGS := libtracecmd libtraceevent libtracefs liburcu-memb liburcu-cds
+PKG_CFLAGS := $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null)
+HOST_INCLUDES := -Iguest-kernels/include -Ibench/lib
 HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) -Wno-format-truncation \
-	-Iguest-kernels/include -Ibench/lib $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+	$(HOST_INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 HOST_LIBS := $(shell pkg-config --libs jansson gsl $(TRACE_PKGS) 2>/dev/null) -pthread -lm
+# ASan/UBSan, and the coverage hooks libFuzzer needs: one build serves both
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra $(WERROR) $(SAN_FLAGS) -fsanitize=fuzzer-no-link \
+	$(HOST_INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/lib -Ibench/runner
+DEPFLAGS = -MMD -MP
 
-SHARED_SRC := bench/lib/suite.c bench/lib/exits.c bench/runner/mailbox.c
-ANALYSIS_SRC := $(filter-out analysis/exitbench.c,$(wildcard analysis/*.c))
+# libexitbench: everything but the command line, built once (and once more with the
+# sanitizers); the CLI, the unit tests and the fuzz targets link it
+LIB_SRC := $(filter-out analysis/exitbench.c,$(wildcard analysis/*.c)) $(wildcard bench/lib/*.c)
+LIB := $(O)/libexitbench.a
+SAN_LIB := $(O)/san/libexitbench.a
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(O)/san/%.o)
 RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
-RUNNER_HDR := $(wildcard bench/runner/*.h bench/lib/*.h) guest-kernels/include/exitbench/mailbox.h
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help asan-check compare bench-collector
+	deps-target check-cross kernel results clean help compare bench-collector lib
 all: tools
 
 help:
@@ -52,20 +66,33 @@ deps: deps-host deps-target
 check-cross:
 	@command -v $(CROSS_COMPILE)gcc >/dev/null || { echo "exitbench: no $(CROSS_COMPILE)gcc; run: make deps (or scripts/install-deps.sh target)" >&2; exit 1; }
 
-# --- the x86 side: exitbench ---
-$(O)/exitbench: analysis/exitbench.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
+# --- the x86 side: libexitbench and exitbench ---
+$(O)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ analysis/exitbench.c $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(O)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(SAN_CC) $(SAN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(SAN_LIB): $(SAN_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(O)/exitbench: $(O)/obj/analysis/exitbench.o $(LIB)
+	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
+lib: $(LIB)
 tools: $(O)/exitbench
 
 # --- the POWER side: runner and guest kernels ---
 # libpfm4 names the POWER PMU events; its static libpfm.a comes with libpfm4-dev:ppc64el
 # (scripts/install-deps.sh target). Without it the runner counts the generic events only.
 RUNNER_PFM = $(if $(filter /%,$(shell $(CROSS_COMPILE)gcc -print-file-name=libpfm.a 2>/dev/null)),yes)
-RUNNER_ARGS = $(if $(RUNNER_PFM),-DHAVE_LIBPFM $(RUNNER_SRC) -lpfm,$(RUNNER_SRC))
-$(O)/ppc64/exitbench-run: $(RUNNER_SRC) $(RUNNER_HDR) | check-cross
+$(O)/ppc64/obj/%.o: %.c | check-cross
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $(RUNNER_ARGS)
+	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) $(if $(RUNNER_PFM),-DHAVE_LIBPFM) $(DEPFLAGS) -c -o $@ $<
+$(O)/ppc64/exitbench-run: $(RUNNER_OBJ) | check-cross
+	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $^ $(if $(RUNNER_PFM),-lpfm)
 runner: $(O)/ppc64/exitbench-run
 include guest-kernels/ppc64/guest.mk
 
@@ -112,3 +139,7 @@ results: deps
 
 clean:
 	rm -rf $(O)
+
+# the compilers' dependency files: a header change rebuilds what includes it
+-include $(wildcard $(LIB_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(RUNNER_OBJ:.o=.d) \
+	$(O)/obj/analysis/exitbench.d $(O)/san/tests/*/*.d)

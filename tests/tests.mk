@@ -1,11 +1,13 @@
-# Unit tests (cmocka, built with ASan/UBSan) and the integration test on the emulated host.
+# Unit tests (cmocka) and fuzz targets (libFuzzer), both built with ASan/UBSan against the
+# sanitizer build of libexitbench; the integration tests on the emulated host.
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 UNIT_DIR := $(O)/tests
-SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# what a test needs beyond the library: the runner's own code it tests
+$(UNIT_DIR)/test_mailbox: $(O)/san/bench/runner/mailbox.o
 
-$(UNIT_DIR)/%: tests/unit/%.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
+$(UNIT_DIR)/%: $(O)/san/tests/unit/%.o $(SAN_LIB)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $< $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS) -lcmocka
+	$(SAN_CC) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(HOST_LIBS) -lcmocka
 
 unit-tests: $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 unit-check: unit-tests
@@ -15,17 +17,16 @@ integration-check: tools runner test-guests
 	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
 		O=$(O) tests/integration/instrumented.sh; c=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ]
 
-# Fuzz targets (libFuzzer, clang): the parsers of every input a user hands exitbench.
+# Fuzz targets: the parsers of every input a user hands exitbench. A bounded run in make
+# check (FUZZ_SECONDS per target, at most FUZZ_RUNS inputs); make fuzz-long for longer ones.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_DIR := $(O)/fuzz
 FUZZ_RUNS ?= 20000
-FUZZ_CC ?= clang
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(ANALYSIS_SRC) $(SHARED_SRC) $(wildcard analysis/*.h) $(RUNNER_HDR)
+FUZZ_SECONDS ?= 20
+$(FUZZ_DIR)/%: $(O)/san/tests/fuzz/%.o $(SAN_LIB)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Iguest-kernels/include -Ibench/lib $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null) \
-		-o $@ $< $(ANALYSIS_SRC) $(SHARED_SRC) $(HOST_LIBS)
+	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $< $(SAN_LIB) $(HOST_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz-check: fuzz-targets
-	@tests/fuzz/run.sh $(FUZZ_RUNS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+	@tests/fuzz/run.sh $(FUZZ_RUNS) $(FUZZ_SECONDS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
