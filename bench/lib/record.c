@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,4 +133,130 @@ int rec_end(struct rec *r)
 	if (r->sync && fsync(fileno(r->f)) && errno != EINVAL)
 		return -errno;
 	return ferror(r->f) ? -EIO : 0;
+}
+
+static void str_if(struct rec *r, const char *k, const char *val)
+{
+	if (val)
+		rec_str(r, k, val);
+}
+
+int rec_write_env(struct rec *r, const struct rec_env *e)
+{
+	rec_begin(r, "env");
+	rec_u64(r, "record_format", EB_RECORD_FORMAT);
+	rec_str(r, "runner", e->runner);
+	rec_str(r, "suite", e->suite);
+	str_if(r, "kernel_release", e->kernel_release);
+	str_if(r, "kernel_version", e->kernel_version);
+	str_if(r, "machine", e->machine);
+	rec_str(r, "cpu", e->cpu ? e->cpu : "");
+	rec_str(r, "cpu_revision", e->cpu_revision ? e->cpu_revision : "");
+	rec_u64(r, "tb_hz", e->tb_hz);
+	rec_str(r, "platform", e->platform ? e->platform : "");
+	rec_str(r, "model", e->model ? e->model : "");
+	rec_str(r, "mmu", e->mmu ? e->mmu : "");
+	rec_u64(r, "online_cpus", e->online_cpus);
+	if (e->kvm_api_version >= 0)
+		rec_u64(r, "kvm_api_version", e->kvm_api_version);
+	if (e->pinned_cpu >= 0)
+		rec_u64(r, "pinned_cpu", e->pinned_cpu);
+	else
+		rec_str(r, "pinned_cpu", "none");
+	rec_str(r, "trace_markers", e->trace_markers);
+	rec_str(r, "pmu_library", e->pmu_library);
+	str_if(r, "pmu_rotation", e->pmu_rotation);
+	return rec_end(r);
+}
+
+int rec_write_bench(struct rec *r, const struct rec_bench *b)
+{
+	char pvr[16];
+
+	rec_begin(r, "bench");
+	rec_str(r, "bench", b->name);
+	rec_str(r, "what", b->what);
+	rec_str(r, "exit_kind", b->exit_kind);
+	rec_u64(r, "claimed_exits_per_iteration", b->claimed_exits_per_iteration);
+	rec_u64(r, "iterations", b->iterations);
+	rec_u64(r, "batches", b->batches);
+	rec_u64(r, "repetitions", b->repetitions);
+	rec_u64(r, "warmup", b->warmup);
+	rec_u64(r, "timeout_s", b->timeout_s);
+	snprintf(pvr, sizeof(pvr), "0x%08" PRIx32, b->vcpu_pvr);
+	rec_str(r, "vcpu_pvr", pvr);
+	if (b->npmu) {
+		rec_arr_begin(r, "pmu");
+		for (size_t i = 0; i < b->npmu; i++) {
+			const struct rec_pmu_event *e = &b->pmu[i];
+
+			rec_item_begin(r);
+			rec_str(r, "event", e->event);
+			rec_str(r, "mode", e->mode);
+			rec_str(r, "status", e->status);
+			if (e->encoding && e->encoding[0])
+				rec_str(r, "encoding", e->encoding);
+			rec_obj_end(r);
+		}
+		rec_arr_end(r);
+	}
+	return rec_end(r);
+}
+
+int rec_write_rep(struct rec *r, const struct rec_rep *p)
+{
+	rec_begin(r, "rep");
+	rec_str(r, "bench", p->bench);
+	rec_u64(r, "rep", p->rep);
+	rec_u64(r, "iterations", p->iterations);
+	rec_u64(r, "batches", p->batches);
+	rec_u64(r, "rep_ticks", p->rep_ticks);
+	rec_u64_array(r, "batch_ticks", p->batch_ticks, p->batches);
+	rec_obj_begin(r, "exits");
+	for (int i = 0; i < EBC_N; i++)
+		rec_u64(r, eb_counter_names[i], p->exits.c[i]);
+	rec_u64(r, "user", p->exits.user);
+	rec_u64(r, "doorbells", p->exits.doorbells);
+	rec_obj_end(r);
+	if (p->pmu_mode) {
+		rec_obj_begin(r, "pmu");
+		rec_str(r, "mode", p->pmu_mode);
+		rec_arr_begin(r, "counts");
+		for (size_t i = 0; i < p->ncounts; i++) {
+			const struct rec_pmu_count *c = &p->counts[i];
+
+			rec_item_begin(r);
+			rec_str(r, "event", c->event);
+			if (c->error) {
+				rec_str(r, "error", c->error);
+			} else {
+				rec_u64(r, "count", c->count);
+				rec_u64(r, "enabled_ns", c->enabled_ns);
+				rec_u64(r, "running_ns", c->running_ns);
+			}
+			rec_obj_end(r);
+		}
+		rec_arr_end(r);
+		rec_obj_end(r);
+	}
+	return rec_end(r);
+}
+
+int rec_write_problem(struct rec *r, const char *type, const char *bench, const char *what,
+		      const char *reason)
+{
+	rec_begin(r, type);
+	rec_str(r, "bench", bench);
+	rec_str(r, "what", what);
+	rec_str(r, "reason", reason);
+	return rec_end(r);
+}
+
+int rec_write_end(struct rec *r, uint64_t benchmarks, uint64_t failed, uint64_t skipped)
+{
+	rec_begin(r, "end");
+	rec_u64(r, "benchmarks", benchmarks);
+	rec_u64(r, "failed", failed);
+	rec_u64(r, "skipped", skipped);
+	return rec_end(r);
 }

@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Raw run records (DESIGN.md, contract 2): one JSON object per line, each line complete
- * and flushed before the next is started, so a truncated file loses only its last line.
+ * Raw run records (docs/design.md, "Raw records"): one JSON object per line, each line
+ * complete and flushed before the next is started, so a truncated file loses only its last
+ * line. The writer of the format: the runner composes its records with rec_write_*, the
+ * unit tests with the same calls; analysis/collect.c is the reader. Portable C.
  */
 #ifndef EB_RECORD_H
 #define EB_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* 2 added the PMU counts (bench: pmu events, rep: pmu), pinned_cpu and trace_markers; a
- * reader of 1 reads 2 (only fields were added) */
+#include "exits.h"
+
+/*
+ * The format the env record declares (record_format), which a reader must know: 2 added the
+ * PMU counts (bench: pmu events, rep: pmu), pinned_cpu and trace_markers; a reader of 2
+ * reads 1 (2 only added fields). Raise it when a record changes in a way a reader of the
+ * previous format would misread, and teach collect.c the new one.
+ */
 #define EB_RECORD_FORMAT 2
+#define EB_RECORD_FORMAT_OLDEST 1
 
 struct rec {
 	FILE *f;
@@ -40,5 +50,62 @@ void rec_arr_end(struct rec *r);
 void rec_item_begin(struct rec *r);
 /* end the record: newline, flush (and fsync); -errno if the write failed */
 int rec_end(struct rec *r);
+
+/*
+ * The records of a run, in the order a runner writes them: "env" first (it declares the
+ * format), then per benchmark "bench", its "rep"s and maybe a "skip" or "error", and "end".
+ * Each returns rec_end()'s result. A NULL string is a field left out.
+ */
+struct rec_env {
+	const char *runner;		/* "exitbench-run 0.1" */
+	const char *suite;		/* the suite file's path */
+	const char *kernel_release, *kernel_version, *machine;	/* uname; NULL: unknown */
+	const char *cpu, *cpu_revision, *platform, *model, *mmu;	/* /proc/cpuinfo */
+	uint64_t tb_hz;
+	uint64_t online_cpus;
+	int kvm_api_version;		/* < 0: unknown */
+	int pinned_cpu;			/* < 0: not pinned ("none") */
+	const char *trace_markers;	/* "on: path" or "off: why" */
+	const char *pmu_library;	/* what names the events, or "off: why" */
+	const char *pmu_rotation;	/* how repetitions share the PMU; NULL without one */
+};
+int rec_write_env(struct rec *r, const struct rec_env *e);
+
+/* a hardware event as the bench record declares it */
+struct rec_pmu_event {
+	const char *event, *mode, *status, *encoding;	/* encoding NULL or "": not said */
+};
+struct rec_bench {
+	const char *name, *what, *exit_kind;	/* exit_kind: eb_exit_kind_name() */
+	uint32_t claimed_exits_per_iteration;
+	uint64_t iterations, warmup;
+	uint32_t batches, repetitions, timeout_s;
+	uint32_t vcpu_pvr;
+	size_t npmu;			/* 0: no PMU counts this run */
+	const struct rec_pmu_event *pmu;
+};
+int rec_write_bench(struct rec *r, const struct rec_bench *b);
+
+/* one event's count over a repetition; error set (and the rest ignored) when it failed */
+struct rec_pmu_count {
+	const char *event, *error;
+	uint64_t count, enabled_ns, running_ns;
+};
+struct rec_rep {
+	const char *bench;
+	uint32_t rep;			/* 0-based */
+	uint64_t iterations, rep_ticks;
+	uint32_t batches;
+	const uint64_t *batch_ticks;	/* batches of them */
+	struct eb_exits exits;		/* counter deltas over the repetition */
+	const char *pmu_mode;		/* NULL: no PMU counts in this record */
+	size_t ncounts;
+	const struct rec_pmu_count *counts;
+};
+int rec_write_rep(struct rec *r, const struct rec_rep *p);
+/* type "skip" (not measurable here) or "error"; what: a one-word class ("hang", "kvm") */
+int rec_write_problem(struct rec *r, const char *type, const char *bench, const char *what,
+		      const char *reason);
+int rec_write_end(struct rec *r, uint64_t benchmarks, uint64_t failed, uint64_t skipped);
 
 #endif

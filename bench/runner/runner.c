@@ -141,50 +141,40 @@ static void cpuinfo(const char *key, char *buf, size_t len)
 
 static int write_env(struct rec *r, const char *suite, const struct host *h)
 {
+	struct rec_env e = {
+		.runner = "exitbench-run " RUNNER_VERSION, .suite = suite,
+		.online_cpus = sysconf(_SC_NPROCESSORS_ONLN), .kvm_api_version = vm_api_version(),
+		.pinned_cpu = h->cpu, .trace_markers = h->marker.state,
+		.pmu_library = h->pmu_on ? h->pmu.library : "off: --pmu off",
+	};
+	char cpu[256], rev[256], tb[64], platform[256], model[256], mmu[256], rot[320];
 	struct utsname u;
-	char buf[256];
-	int api = vm_api_version();
 
-	rec_begin(r, "env");
-	rec_u64(r, "record_format", EB_RECORD_FORMAT);
-	rec_str(r, "runner", "exitbench-run " RUNNER_VERSION);
-	rec_str(r, "suite", suite);
 	if (!uname(&u)) {
-		rec_str(r, "kernel_release", u.release);
-		rec_str(r, "kernel_version", u.version);
-		rec_str(r, "machine", u.machine);
+		e.kernel_release = u.release;
+		e.kernel_version = u.version;
+		e.machine = u.machine;
 	}
-	cpuinfo("cpu", buf, sizeof(buf));
-	rec_str(r, "cpu", buf);
-	cpuinfo("revision", buf, sizeof(buf));
-	rec_str(r, "cpu_revision", buf);
-	cpuinfo("timebase", buf, sizeof(buf));
-	rec_u64(r, "tb_hz", strtoull(buf, NULL, 10));
-	cpuinfo("platform", buf, sizeof(buf));
-	rec_str(r, "platform", buf);
-	cpuinfo("model", buf, sizeof(buf));
-	rec_str(r, "model", buf);
-	cpuinfo("MMU", buf, sizeof(buf));
-	rec_str(r, "mmu", buf);
-	rec_u64(r, "online_cpus", sysconf(_SC_NPROCESSORS_ONLN));
-	if (api >= 0)
-		rec_u64(r, "kvm_api_version", api);
-	if (h->cpu >= 0)
-		rec_u64(r, "pinned_cpu", h->cpu);
-	else
-		rec_str(r, "pinned_cpu", "none");
-	rec_str(r, "trace_markers", h->marker.state);
-	rec_str(r, "pmu_library", h->pmu_on ? h->pmu.library : "off: --pmu off");
+	cpuinfo("cpu", cpu, sizeof(cpu));
+	cpuinfo("revision", rev, sizeof(rev));
+	cpuinfo("timebase", tb, sizeof(tb));
+	cpuinfo("platform", platform, sizeof(platform));
+	cpuinfo("model", model, sizeof(model));
+	cpuinfo("MMU", mmu, sizeof(mmu));
+	e.cpu = cpu;
+	e.cpu_revision = rev;
+	e.tb_hz = strtoull(tb, NULL, 10);
+	e.platform = platform;
+	e.model = model;
+	e.mmu = mmu;
 	if (h->pmu_on) {
-		char rot[320];
-
 		snprintf(rot, sizeof(rot), "%s%s%s%s", h->pmu.nmodes > 1 ?
 			 "repetitions rotate through unfiltered, :u and :k counts" :
 			 "unfiltered counts only", h->pmu.split_check[0] ? " (filter check: " : "",
 			 h->pmu.split_check, h->pmu.split_check[0] ? ")" : "");
-		rec_str(r, "pmu_rotation", rot);
+		e.pmu_rotation = rot;
 	}
-	return rec_end(r);
+	return rec_write_env(r, &e);
 }
 
 static int write_problem(struct rec *r, const char *type, const char *bench, const char *what,
@@ -197,11 +187,7 @@ static int write_problem(struct rec *r, const char *type, const char *bench, con
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	progress("%s: %s: %s", bench, type, reason);
-	rec_begin(r, type);
-	rec_str(r, "bench", bench);
-	rec_str(r, "what", what);
-	rec_str(r, "reason", reason);
-	return rec_end(r);
+	return rec_write_problem(r, type, bench, what, reason);
 }
 
 /* load DIR/name.bin and check its info block names the same benchmark */
@@ -267,51 +253,40 @@ struct bench_run {
 	int skipped;
 };
 
-/* the counts of the mode this repetition counted (scaling is left to the reader) */
-static void write_pmu_counts(struct rec *r, const struct pmu *p)
+/*
+ * The counts of the mode this repetition counted (scaling is left to the reader), into
+ * c[PMU_MAX_EVENTS] with their error texts in why[]; the count of them.
+ */
+static size_t pmu_counts(const struct pmu *p, struct rec_pmu_count *c, char (*why)[160])
 {
-	char why[160];
+	size_t n = 0;
 
-	rec_obj_begin(r, "pmu");
-	rec_str(r, "mode", pmu_mode_name(p->active));
-	rec_arr_begin(r, "counts");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pmu_event *e = &p->ev[i];
 
 		if ((int)e->mode != p->active || e->fd < 0)
 			continue;
-		rec_item_begin(r);
-		rec_str(r, "event", e->name);
+		c[n] = (struct rec_pmu_count){ .event = e->name, .count = e->count,
+					       .enabled_ns = e->enabled_ns,
+					       .running_ns = e->running_ns };
 		if (e->read_error) {
-			snprintf(why, sizeof(why), "read: %s", strerror(e->read_error));
-			rec_str(r, "error", why);
-		} else {
-			rec_u64(r, "count", e->count);
-			rec_u64(r, "enabled_ns", e->enabled_ns);
-			rec_u64(r, "running_ns", e->running_ns);
+			snprintf(why[n], sizeof(why[n]), "read: %s", strerror(e->read_error));
+			c[n].error = why[n];
 		}
-		rec_obj_end(r);
+		n++;
 	}
-	rec_arr_end(r);
-	rec_obj_end(r);
+	return n;
 }
 
 /* the events, as the bench record declares them: what each is and whether it counts */
-static void write_pmu_events(struct rec *r, const struct pmu *p)
+static size_t pmu_events(const struct pmu *p, struct rec_pmu_event *ev)
 {
-	rec_arr_begin(r, "pmu");
-	for (size_t i = 0; i < p->n; i++) {
-		const struct pmu_event *e = &p->ev[i];
-
-		rec_item_begin(r);
-		rec_str(r, "event", e->name);
-		rec_str(r, "mode", pmu_mode_name(e->mode));
-		rec_str(r, "status", e->status);
-		if (e->encoding[0])
-			rec_str(r, "encoding", e->encoding);
-		rec_obj_end(r);
-	}
-	rec_arr_end(r);
+	for (size_t i = 0; i < p->n; i++)
+		ev[i] = (struct rec_pmu_event){ .event = p->ev[i].name,
+						.mode = pmu_mode_name(p->ev[i].mode),
+						.status = p->ev[i].status,
+						.encoding = p->ev[i].encoding };
+	return p->n;
 }
 
 static void marker(struct host *h, const char *what, const char *bench, uint32_t rep)
@@ -341,22 +316,20 @@ static int write_rep(struct rec *r, struct bench_run *b)
 	for (uint32_t i = 0; i < b->req.batches; i++)
 		sum += d[i];
 
-	rec_begin(r, "rep");
-	rec_str(r, "bench", b->e->name);
-	rec_u64(r, "rep", b->rep);
-	rec_u64(r, "iterations", b->req.iterations);
-	rec_u64(r, "batches", b->req.batches);
-	rec_u64(r, "rep_ticks", b->mb->rep_ticks);
-	rec_u64_array(r, "batch_ticks", d, b->req.batches);
-	rec_obj_begin(r, "exits");
-	for (int i = 0; i < EBC_N; i++)
-		rec_u64(r, eb_counter_names[i], x.c[i]);
-	rec_u64(r, "user", x.user);
-	rec_u64(r, "doorbells", x.doorbells);
-	rec_obj_end(r);
-	if (b->h->pmu_on && b->h->pmu.active >= 0)
-		write_pmu_counts(r, &b->h->pmu);
-	if (rec_end(r))
+	struct rec_pmu_count counts[PMU_MAX_EVENTS];
+	char why[PMU_MAX_EVENTS][160];
+	struct rec_rep p = {
+		.bench = b->e->name, .rep = b->rep, .iterations = b->req.iterations,
+		.batches = b->req.batches, .rep_ticks = b->mb->rep_ticks, .batch_ticks = d,
+		.exits = x,
+	};
+
+	if (b->h->pmu_on && b->h->pmu.active >= 0) {
+		p.pmu_mode = pmu_mode_name(b->h->pmu.active);
+		p.ncounts = pmu_counts(&b->h->pmu, counts, why);
+		p.counts = counts;
+	}
+	if (rec_write_rep(r, &p))
 		return -1;
 	progress("%s: rep %u/%u: %.2f ticks/iter, %.4f exits/iter%s%s", b->e->name, b->rep + 1,
 		 b->req.repetitions, (double)sum / (double)b->req.iterations, j.per_iteration,
@@ -509,22 +482,15 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		return -1;
 	}
 
-	rec_begin(r, "bench");
-	rec_str(r, "bench", e->name);
-	rec_str(r, "what", b.info.what);
-	rec_str(r, "exit_kind", eb_exit_kind_name(b.info.exit_kind));
-	rec_u64(r, "claimed_exits_per_iteration", b.info.exits_per_iter);
-	rec_u64(r, "iterations", e->iterations);
-	rec_u64(r, "batches", e->batches);
-	rec_u64(r, "repetitions", e->repetitions);
-	rec_u64(r, "warmup", e->warmup);
-	rec_u64(r, "timeout_s", timeout);
-	char pvrs[16];
-	snprintf(pvrs, sizeof(pvrs), "0x%08x", pvr);
-	rec_str(r, "vcpu_pvr", pvrs);
-	if (h->pmu_on)
-		write_pmu_events(r, &h->pmu);
-	rec_end(r);
+	struct rec_pmu_event events[PMU_MAX_EVENTS];
+	struct rec_bench rb = {
+		.name = e->name, .what = b.info.what, .exit_kind = eb_exit_kind_name(b.info.exit_kind),
+		.claimed_exits_per_iteration = b.info.exits_per_iter, .iterations = e->iterations,
+		.batches = e->batches, .repetitions = e->repetitions, .warmup = e->warmup,
+		.timeout_s = timeout, .vcpu_pvr = pvr,
+		.npmu = h->pmu_on ? pmu_events(&h->pmu, events) : 0, .pmu = events,
+	};
+	rec_write_bench(r, &rb);
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
 		 e->repetitions, b.info.what);
 
@@ -678,11 +644,7 @@ int main(int argc, char **argv)
 		default: failed++; break;
 		}
 	}
-	rec_begin(&r, "end");
-	rec_u64(&r, "benchmarks", ran);
-	rec_u64(&r, "failed", failed);
-	rec_u64(&r, "skipped", skipped);
-	rec_end(&r);
+	rec_write_end(&r, ran, failed, skipped);
 	progress("done: %zu benchmarks, %zu failed, %zu not measurable", ran, failed, skipped);
 	if (h.pmu_on)
 		pmu_close(&h.pmu);
