@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include <exitbench/mailbox.h>
-#include "exits.h"
 #include "collect.h"
+#include "exits.h"
+#include "record.h"
 
 static void problem(struct collect_report *rep, const char *fname, size_t line, const char *what)
 {
@@ -228,6 +229,35 @@ static int take_problem(struct results *r, json_t *rec, const char *name, enum r
 	return 0;
 }
 
+/*
+ * The format an env record declares: 0 when this reader knows it, else -EPROTO with the
+ * reason in rep (the caller stops: records of a format it does not know are not read).
+ */
+static int check_format(struct collect_report *rep, const char *fname, size_t line, json_t *rec)
+{
+	json_t *v = json_object_get(rec, "record_format");
+	char what[48];
+
+	if (json_is_integer(v) && json_integer_value(v) >= EB_RECORD_FORMAT_OLDEST &&
+	    json_integer_value(v) <= EB_RECORD_FORMAT)
+		return 0;
+	if (!v) {
+		snprintf(rep->first_problem, sizeof(rep->first_problem),
+			 "%s:%zu: the env record declares no record_format: not records of exitbench-run",
+			 fname, line);
+		return -EPROTO;
+	}
+	if (json_is_integer(v))
+		snprintf(what, sizeof(what), "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(what, sizeof(what), "(not a whole number)");
+	snprintf(rep->first_problem, sizeof(rep->first_problem),
+		 "%s:%zu: record_format %s is not one this exitbench reads (%d to %d): records of "
+		 "another runner version? collect them with the exitbench of the same tree", fname,
+		 line, what, EB_RECORD_FORMAT_OLDEST, EB_RECORD_FORMAT);
+	return -EPROTO;
+}
+
 /* note a variant seen in the records (for the caller: several and no filter is a mix-up) */
 static void seen_variant(struct collect_report *rep, const char *v)
 {
@@ -244,7 +274,7 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
-	int ret = 0;
+	int ret = 0, format_seen = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	while ((len = getline(&line, &cap, f)) > 0) {
@@ -266,6 +296,17 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 			json_decref(rec);
 			continue;
 		}
+		/* every runner's records start with an env record that declares their format */
+		if (!strcmp(type, "env") ? check_format(rep, fname, lineno, rec) : !format_seen) {
+			if (strcmp(type, "env"))
+				snprintf(rep->first_problem, sizeof(rep->first_problem),
+					 "%s:%zu: a '%s' record before any env record: no record_format "
+					 "declared", fname, lineno, type);
+			json_decref(rec);
+			ret = -EPROTO;
+			break;
+		}
+		format_seen = 1;
 		name = json_string_value(json_object_get(rec, "bench"));
 		rec_variant = json_string_value(json_object_get(rec, "variant"));
 		if (rec_variant)
@@ -306,7 +347,7 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 		}
 		rep->records++;
 	}
-	if (ferror(f))
+	if (ferror(f) && ret != -EPROTO)
 		ret = -EIO;
 	if (variant)
 		snprintf(r->variant, sizeof(r->variant), "%s", variant);

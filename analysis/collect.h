@@ -21,8 +21,10 @@ struct collect_report {
 /*
  * Read records from f into r (which the caller has res_init'ed), keeping every valid
  * record: a bad line is counted and skipped, never fatal. With variant set, only records
- * tagged with that variant (a comparison's side) are taken. Returns -errno only on a read
- * error or allocation failure.
+ * tagged with that variant (a comparison's side) are taken. Returns -EPROTO (the reason in
+ * rep->first_problem) for records of a format this reader does not know (record_format of
+ * the env record, which must come first), else -errno only on a read error or allocation
+ * failure.
  */
 int collect_records(FILE *f, const char *fname, const char *variant, struct results *r,
 		    struct collect_report *rep);

@@ -70,6 +70,8 @@ static int cmd_collect(int argc, char **argv)
 	fclose(f);
 	if (ret) {
 		res_free(&r);
+		if (ret == -EPROTO)
+			die2("%s", rep.first_problem);
 		die2("%s: %s", argv[optind], strerror(-ret));
 	}
 	if (!variant && rep.nvariants > 1) {

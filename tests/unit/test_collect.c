@@ -12,7 +12,7 @@
 
 #include "../../analysis/collect.h"
 
-#define ENV "{\"type\":\"env\",\"tb_hz\":512000000,\"kernel_release\":\"6.1.192\"}\n"
+#define ENV "{\"type\":\"env\",\"record_format\":2,\"tb_hz\":512000000,\"kernel_release\":\"6.1.192\"}\n"
 #define BENCH(n, kind, claimed) "{\"type\":\"bench\",\"bench\":\"" n "\",\"exit_kind\":\"" kind \
 	"\",\"claimed_exits_per_iteration\":" #claimed ",\"iterations\":200,\"batches\":2,\"repetitions\":2}\n"
 #define EXITS(sum, emul, mmio) "\"exits\":{\"sum_exits\":" #sum ",\"emulated_inst_exits\":" #emul \
@@ -99,7 +99,7 @@ static void cut_short_keeps_what_was_taken(void **state)
 
 /* a comparison's records: sides A and B interleaved, rounds tagged, one runner per round */
 #define TAG(v, r) "\"variant\":\"" v "\",\"round\":" #r ","
-#define ROUND(v, r, t0, t1) "{\"type\":\"env\"," TAG(v, r) "\"tb_hz\":512000000}\n" \
+#define ROUND(v, r, t0, t1) "{\"type\":\"env\"," TAG(v, r) "\"record_format\":2,\"tb_hz\":512000000}\n" \
 	"{\"type\":\"bench\"," TAG(v, r) "\"bench\":\"pvr\",\"exit_kind\":\"emulated-instruction\"," \
 	"\"claimed_exits_per_iteration\":1,\"iterations\":200,\"batches\":2,\"repetitions\":1}\n" \
 	"{\"type\":\"rep\"," TAG(v, r) "\"bench\":\"pvr\",\"rep\":0,\"iterations\":200,\"batches\":2," \
@@ -110,7 +110,7 @@ static void sides_and_rounds(void **state)
 {
 	static const char text[] = ROUND("A", 1, 60000, 60000) ROUND("B", 1, 61000, 61000)
 		ROUND("B", 2, 61200, 61200) ROUND("A", 2, 60200, 60200);
-	static const char cut[] = ROUND("A", 1, 60000, 60000) "{\"type\":\"env\"," TAG("A", 2) "\"x\":1}\n";
+	static const char cut[] = ROUND("A", 1, 60000, 60000) "{\"type\":\"env\"," TAG("A", 2) "\"record_format\":2,\"x\":1}\n";
 	struct collect_report rep;
 	struct results r;
 	struct res_bench *b;
