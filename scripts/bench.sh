@@ -6,7 +6,9 @@
 #   output disk those come back on (default 8192, sparse); TRACE_EVENTS, TRACE_BUFFER_KB,
 #   PERF_EVENTS, PERF_MMAP: see make-initramfs.sh
 # Prints the run directory on the last line of stdout.
-set -u
+# Exit status: 0 every benchmark ran, 1 one failed or the host did (the results taken are
+# kept), 2 bad input (a suite naming an unknown benchmark, a KSRC that is no kernel tree ...).
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -38,11 +40,11 @@ fi
 if [ "$INSTRUMENT" = 1 ]; then
 	variant=instrumented
 	step "host kernel (instrumented: module/patches)"
-	kdir=$(scripts/build-kernel.sh --patch module/patches ${KSRC:-}) || exit 1
+	kdir=$(scripts/build-kernel.sh --patch module/patches ${KSRC:+"$KSRC"}) || exit 1
 else
 	variant=stock
 	step "host kernel"
-	kdir=$(scripts/build-kernel.sh ${KSRC:-}) || exit 1
+	kdir=$(scripts/build-kernel.sh ${KSRC:+"$KSRC"}) || exit 1
 fi
 
 # events recorded and lost, read here (natively: fast) from trace.dat's buffer statistics
@@ -54,7 +56,7 @@ recorded_summary() {
 		# after), overrun (overwritten), commit overrun and dropped events (buffer full)
 		n=$(trace-cmd report --stat -i "$f" 2>/dev/null | awk '/^read events:/ {r += $3}
 			/^entries:/ {r += $2} /^overrun:|^dropped events:/ {l += $NF}
-			/^commit overrun:/ {l += $3} END {print r + 0, l + 0}')
+			/^commit overrun:/ {l += $3} END {print r + 0, l + 0}') || n="? ?"
 		step "trace.dat: $(du -h "$f" | cut -f1), ${n% *} events, ${n#* } lost"
 		[ "${n#* }" = 0 ] || echo "exitbench: trace.dat lost ${n#* } events: raise TRACE_BUFFER_KB (${TRACE_BUFFER_KB:-65536} KiB per CPU)" >&2
 	fi
@@ -62,7 +64,7 @@ recorded_summary() {
 		# LOST records: one each time perf's buffer overflowed ("chunks"; perf report -D
 		# | grep PERF_RECORD_LOST gives the events each one lost)
 		n=$(perf report --stats -i "$p" 2>/dev/null | awk '/^ *SAMPLE events:/ && !s {s = $3}
-			/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ {l += $3} END {print s + 0, l + 0}')
+			/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ {l += $3} END {print s + 0, l + 0}') || n="? ?"
 		step "perf.data: $(du -h "$p" | cut -f1), ${n% *} samples, ${n#* } lost chunks"
 		[ "${n#* }" = 0 ] || echo "exitbench: perf.data lost ${n#* } chunks of samples: raise PERF_MMAP (${PERF_MMAP:-64M})" >&2
 	fi
@@ -83,34 +85,36 @@ step "booting the emulated POWER8 host ($mode emulation); progress follows"
 start=$(date +%s)
 out_mb=0
 [ -n "$record" ] && out_mb=${OUT_DISK_MB:-8192}
-ICOUNT=$ICOUNT OUT_DISK_MB=$out_mb scripts/boot-host.sh "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$run"
-boot_rc=$?
+boot_rc=0
+ICOUNT=$ICOUNT OUT_DISK_MB=$out_mb scripts/boot-host.sh "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$run" ||
+	boot_rc=$?
 boot_s=$(( $(date +%s) - start ))
 rm -f "$run/initramfs.cpio.gz"
 [ -n "$record" ] && recorded_summary "$run"
 
 scripts/write-env.sh "$kdir" "$run" "$SUITE" "$boot_s" >"$run/env.json"
 step "collecting results"
-"$eb" collect "$run/records.jsonl" --env "$run/env.json" --suite "$SUITE" --run-id "$run_id" -o "$run/results.json"
-collect_rc=$?
+collect_rc=0
+"$eb" collect "$run/records.jsonl" --env "$run/env.json" --suite "$SUITE" --run-id "$run_id" -o "$run/results.json" ||
+	collect_rc=$?
 [ $collect_rc -ge 2 ] && die "collecting $run/records.jsonl failed; raw records kept there"
 # the recorded trace: phases (instrumented kernel) and exit reasons per benchmark, into
 # results.json for the report; a trace that cannot be read costs the phases, not the run
 trace_rc=0
 if [ -f "$run/trace.dat" ]; then
 	step "aggregating trace.dat (phases, exit reasons)"
-	"$eb" trace "$run/trace.dat" --results "$run/results.json" -o "$run/trace.json" >"$run/trace.txt"
-	trace_rc=$?
+	"$eb" trace "$run/trace.dat" --results "$run/results.json" -o "$run/trace.json" >"$run/trace.txt" ||
+		trace_rc=$?
 	[ $trace_rc = 0 ] || echo "exitbench: trace.dat could not be aggregated; results.json has no phases (trace.dat kept)" >&2
 fi
-"$eb" report "$run/results.json" -o "$run"
-report_rc=$?
+report_rc=0
+"$eb" report "$run/results.json" -o "$run" || report_rc=$?
 ln -sfn "$run_id" "$results/latest"
 [ "$TRACE" = 1 ] && [ -f "$run/trace.dat" ] && echo "trace: $run/trace.dat (trace-cmd report -i $run/trace.dat)"
 [ "$PERF" = 1 ] && [ -f "$run/perf.data" ] && echo "perf: $run/perf.data (perf script -i $run/perf.data --kallsyms $run/kallsyms)"
 echo "results: $run/report.md"
-[ $boot_rc = 0 ] && [ $collect_rc = 0 ] && [ $trace_rc = 0 ] && [ $report_rc = 0 ] || {
+if [ $boot_rc != 0 ] || [ $collect_rc != 0 ] || [ $trace_rc != 0 ] || [ $report_rc != 0 ]; then
 	echo "exitbench: the run had failures (see the report's 'Not measured, failed' section and $run/console.log)" >&2
 	exit 1
-}
+fi
 exit 0

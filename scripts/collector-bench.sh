@@ -5,7 +5,7 @@
 # env: O (build dir)
 # Prints a markdown table (also written to RUNDIR/collector-bench.md): events, wall time,
 # events per second, peak RSS of each tool, and exitbench's speed-up over each.
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -25,8 +25,8 @@ trap 'rm -rf "$tmp"' EXIT
 measure() {
 	local name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" >/dev/null 2>"$tmp/$name.err"
-	local rc=$?
+	local rc=0 secs rss
+	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" >/dev/null 2>"$tmp/$name.err" || rc=$?
 	[ $rc = 0 ] || { echo "exitbench: $name failed (exit $rc): $(tail -1 "$tmp/$name.err")" >&2; return 1; }
 	read -r secs rss <"$tmp/$name.time"
 	echo "$secs $rss"
@@ -50,7 +50,7 @@ rows+=("trace-cmd report (trace.dat)|$events|$r")
 if [ -f "$run/perf.data" ]; then
 	command -v perf >/dev/null || die "no perf on this machine to read $run/perf.data (Debian: linux-perf)"
 	pevents=$(perf report --stats -i "$run/perf.data" 2>/dev/null |
-		awk '/^ *SAMPLE events:/ {print $3; exit}')
+		awk '/^ *SAMPLE events:/ && !n {n = $3} END {print n}') || true
 	step "perf script ($pevents samples)"
 	r=$(measure perf-script perf script -i "$run/perf.data") || exit 1
 	rows+=("perf script (perf.data)|${pevents:-?}|$r")

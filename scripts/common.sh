@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared settings of exitbench's shell scripts (sourced, not run).
 EXITBENCH_CACHE=${EXITBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/exitbench}
 CROSS_COMPILE=${CROSS_COMPILE:-powerpc64le-linux-gnu-}

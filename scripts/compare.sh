@@ -13,7 +13,7 @@
 #      COMPARE_ARGS     more options for exitbench compare (e.g. --stat median)
 # Exit status: that of exitbench compare (0 no regression, 1 a regression or a failure,
 # 2 bad input: a patch that does not apply, a tree that does not build ...).
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -100,8 +100,9 @@ else
 			scripts/make-initramfs.sh "$k" "$O/ppc64/exitbench-run" "$guest_dir" "$SUITE" "$b/initramfs.cpio.gz" || exit 1
 		scripts/boot-host.sh "$k/vmlinux" "$b/initramfs.cpio.gz" "$b" || status=1
 		rm -f "$b/initramfs.cpio.gz"
-		cat "$b/records.jsonl" >>"$run/records.jsonl"
-		cp "$b/qemu-version" "$run/qemu-version"
+		# (a host that failed early may have written neither)
+		[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
+		[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
 		[ $status = 0 ] || break
 	done <"$run/plan"
 fi
@@ -115,15 +116,16 @@ for side in base patched; do
 	scripts/write-env.sh "$k" "$run" "$SUITE" "$boot_s" ",
  \"comparison\": {\"side\": \"$side\", \"spec\": \"${spec:-default tree}\", \"mode\": \"$MODE\", \"rounds\": $ROUNDS}" \
 		>"$run/$side/env.json"
+	rc=0
 	"$eb" collect "$run/records.jsonl" --variant $side --env "$run/$side/env.json" --suite "$SUITE" \
-		--run-id "$run_id-$side" -o "$run/$side/results.json"
-	[ $? -ge 2 ] && die "collecting $side from $run/records.jsonl failed; raw records kept there"
+		--run-id "$run_id-$side" -o "$run/$side/results.json" || rc=$?
+	[ $rc -lt 2 ] || die "collecting $side from $run/records.jsonl failed; raw records kept there"
 done
 step "comparing"
+rc=0
 # shellcheck disable=SC2086
 "$eb" compare "$run/base/results.json" "$run/patched/results.json" --threshold "$THRESHOLD" \
-	--json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" ${COMPARE_ARGS:-}
-rc=$?
+	--json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" ${COMPARE_ARGS:-} || rc=$?
 ln -sfn "$run_id" "$results/latest-compare"
 echo "results: $run/compare.md"
 [ $rc = 0 ] && [ $status != 0 ] && rc=1

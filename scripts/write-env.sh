@@ -2,7 +2,7 @@
 # The environment the x86 side knows about a run, as JSON on stdout (env.json).
 # usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_MEMBERS]
 # env: ICOUNT
-set -u
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1 run=$2 suite=$3 boot_s=$4 extra=${5:-}
 icount_json=false; [ "${ICOUNT:-0}" = 1 ] && icount_json=true
