@@ -113,9 +113,9 @@ for side in base patched; do
 	k=$kA; spec=${BASE:-}
 	[ $side = patched ] && k=$kB spec=${PATCHED:-}
 	mkdir -p "$run/$side"
-	scripts/write-env.sh "$k" "$run" "$SUITE" "$boot_s" ",
- \"comparison\": {\"side\": \"$side\", \"spec\": \"${spec:-default tree}\", \"mode\": \"$MODE\", \"rounds\": $ROUNDS}" \
-		>"$run/$side/env.json"
+	comparison=$(jq -n --arg side "$side" --arg spec "${spec:-default tree}" --arg mode "$MODE" \
+		--argjson rounds "$ROUNDS" '{comparison: {side: $side, spec: $spec, mode: $mode, rounds: $rounds}}')
+	scripts/write-env.sh "$k" "$run" "$SUITE" "$boot_s" "$comparison" >"$run/$side/env.json"
 	rc=0
 	"$eb" collect "$run/records.jsonl" --variant $side --env "$run/$side/env.json" --suite "$SUITE" \
 		--run-id "$run_id-$side" -o "$run/$side/results.json" || rc=$?

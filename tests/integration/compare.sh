@@ -55,10 +55,9 @@ check "usage: exit 2" bad 2 "usage: exitbench compare" "$eb" compare "$tmp/ok2"
 
 # --- results.json: other schema, mixed modes, nothing shared
 res() {	# res FILE SCHEMA ICOUNT NAME
-	cat >"$1" <<EOT
-{"schema_version": $2, "environment": {"instruction_count_mode": $3},
- "benchmarks": [{"name": "$4", "status": "ok", "iterations": 10, "repetitions": 3, "runs": [600, 601, 602]}]}
-EOT
+	jq -n --argjson schema "$2" --argjson icount "$3" --arg name "$4" '{schema_version: $schema,
+		environment: {instruction_count_mode: $icount}, benchmarks: [{name: $name, status: "ok",
+		iterations: 10, repetitions: 3, runs: [600, 601, 602]}]}' >"$1"
 }
 res "$tmp/r1.json" 2 true pvr
 res "$tmp/r9.json" 9 true pvr
