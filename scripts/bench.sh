@@ -60,7 +60,6 @@ boot_rc=0
 run_boot "$run" "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" "$out_mb" ||
 	boot_rc=$?
 boot_s=$(( $(date +%s) - start ))
-[ -z "$record" ] || run_recorded "$run"
 
 run_env "$run/env.json" "$kdir" "$run" "$SUITE" "$boot_s" "$ICOUNT"
 step "collecting results"
@@ -74,6 +73,8 @@ if [ -f "$run/trace.dat" ]; then
 	step "aggregating trace.dat (phases, exit reasons)"
 	run_trace "$eb" "$run" || trace_rc=$?
 fi
+# events recorded and lost (a loss is a warning)
+[ -z "$record" ] || run_recorded "$run"
 report_rc=0
 run_report "$eb" "$run" || report_rc=$?
 run_latest "$results" "$run_id" latest

@@ -32,12 +32,12 @@ measure() {
 	echo "$secs $rss"
 }
 
-# the events in trace.dat, as exitbench counts them (its stderr: "N events in S s ...")
+# the events in trace.dat, as exitbench counts them (its trace.json: events_read)
 step "exitbench trace (warm-up, and the event count)"
 "$eb" trace "$run/trace.dat" -o "$tmp/warm.json" --quiet >/dev/null 2>"$tmp/warm.err" ||
 	die "exitbench trace failed on $run/trace.dat: $(tail -1 "$tmp/warm.err")"
-events=$(sed -n 's/^exitbench: \([0-9]*\) events in .*/\1/p' "$tmp/warm.err" | tail -1)
-[ -n "$events" ] || die "exitbench trace printed no event count: $(tail -1 "$tmp/warm.err")"
+events=$(jq -er '.events_read' "$tmp/warm.json" 2>/dev/null) ||
+	die "exitbench trace wrote no event count (events_read) into its trace.json"
 
 rows=()
 step "exitbench trace ($events events)"
@@ -49,6 +49,7 @@ r=$(measure trace-cmd trace-cmd report -i "$run/trace.dat") || exit 1
 rows+=("trace-cmd report (trace.dat)|$events|$r")
 if [ -f "$run/perf.data" ]; then
 	command -v perf >/dev/null || die "no perf on this machine to read $run/perf.data (Debian: linux-perf)"
+	# perf has no machine-readable form of its record counts: its --stats text is read
 	pevents=$(perf report --stats -i "$run/perf.data" 2>/dev/null |
 		awk '/^ *SAMPLE events:/ && !n {n = $3} END {print n}') || true
 	step "perf script ($pevents samples)"
