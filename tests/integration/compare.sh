@@ -6,16 +6,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-cmp.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {
-	local what=$1; shift
-	if "$@"; then echo "ok   - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 # "exit N, one line on stderr, containing TEXT": cmd...
 bad() {
 	local want=$1 text=$2; shift 2
@@ -94,8 +89,4 @@ check "K=8 nops: compare.md, overlay plot, both sides' results" \
 check "per-side results.json carry rounds, variant and a histogram" \
 	jqr '.variant == "patched" and (.benchmarks[] | select(.name == "pvr") | (.run_rounds | unique) == [1, 2, 3] and .histogram.total_count > 0)' "$k8/patched/results.json"
 
-if [ $fail != 0 ]; then
-	for f in "$tmp"/*.err; do echo "--- $f"; tail -5 "$f"; done
-fi
-echo "compare: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done compare "$tmp"/*.err

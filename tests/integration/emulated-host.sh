@@ -4,20 +4,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 tmp=$(mktemp -d /tmp/exitbench-it.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() {	# check "what" command...
-	local what=$1; shift
-	if "$@"; then
-		echo "ok   - $what"; pass=$((pass + 1))
-	else
-		echo "FAIL - $what"; fail=$((fail + 1))
-	fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 bench() { RESULTS=$tmp/results O=$O scripts/bench.sh; }
 
 # 1. the default suite, instruction-count mode, two boots
@@ -103,8 +93,4 @@ rc=0
 check "a malformed results.json: exit 2, one line" \
 	bash -c "[ $rc = 2 ] && [ \$(wc -l <$tmp/bad.err) = 1 ] && grep -q 'not valid JSON' $tmp/bad.err"
 
-if [ $fail != 0 ]; then
-	for f in "$tmp"/*.err; do echo "--- $f"; tail -5 "$f"; done
-fi
-echo "integration: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done integration "$tmp"/*.err

@@ -9,21 +9,12 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 tmp=$(mktemp -d /tmp/exitbench-instr.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0 fail=0
 suite=tests/suites/instrumented
 
-check() {	# check "what" command...
-	local what=$1; shift
-	if "$@"; then
-		echo "ok   - $what"; pass=$((pass + 1))
-	else
-		echo "FAIL - $what"; fail=$((fail + 1))
-	fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d <= f * b) }'; }
 
 for v in stock-off stock disabled enabled; do
@@ -37,9 +28,8 @@ for v in stock-off stock disabled enabled; do
 	rc=0
 	env ${env[@]+"${env[@]}"} ICOUNT=1 SUITE="$suite" RESULTS="$tmp/results" RUN_ID="$v" O="$O" scripts/bench.sh \
 		>"$tmp/$v.out" 2>"$tmp/$v.err" || rc=$?
-	echo $rc >"$tmp/$v.rc"
-	check "$v: make bench exits 0" [ "$(cat "$tmp/$v.rc")" = 0 ] ||
-		tail -5 "$tmp/$v.err" | sed 's/^/#   /'
+	check "$v: make bench exits 0" [ $rc = 0 ]
+	[ $rc = 0 ] || tail -5 "$tmp/$v.err" | sed 's/^/#   /'
 done
 r=$tmp/results
 S0=$r/stock-off/results.json S=$r/stock/results.json D=$r/disabled/results.json E=$r/enabled/results.json
@@ -109,5 +99,4 @@ check "a truncated trace.dat: exit 2 and one 'exitbench:' line" \
 	bash -c "[ $rc = 2 ] && [ \$(grep -c '^exitbench:' $tmp/trunc.err) -ge 1 ] && [ \$(wc -l <$tmp/trunc.err) -le 2 ]"
 check "... and results.json untouched" cmp -s "$E" "$tmp/keep.json"
 
-echo "instrumented: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done instrumented
