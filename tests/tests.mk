@@ -13,7 +13,7 @@ unit-check: unit-tests
 
 integration-check: tools runner test-guests
 	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
-		O=$(O) tests/integration/instrumented.sh; c=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ]
+		O=$(O) tests/integration/instrumented.sh; c=$$?; tests/integration/odd-path.sh; d=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ] && [ $$d = 0 ]
 
 # Fuzz targets (libFuzzer, clang): the parsers of every input a user hands exitbench.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
