@@ -42,8 +42,9 @@ if [ "${OUT_DISK_MB:-0}" != 0 ]; then
 fi
 
 # copy the output disk's files into RUNDIR, whole (each one's size checked against the
-# image's directory); prints what went wrong, if anything. debugfs splits its request at
-# blanks, so it runs in RUNDIR and is given names without any (.out, out.img).
+# image's directory); prints what went wrong, if anything (it runs in $(...), where set -e
+# does not stop it: each step is checked). debugfs splits its request at blanks, so it
+# runs in RUNDIR and is given names without any (.out, out.img).
 out_extract() {
 	local tmp=$run/.out name size f got
 	rm -rf "$tmp"
@@ -59,7 +60,10 @@ out_extract() {
 			echo "copying $name ($size bytes) out of the output disk $img failed (got $got bytes; $(df -h --output=avail "$run" | sed -n '$s/ //gp') free there; debugfs said: $(tail -1 "$run/debugfs.log" 2>/dev/null)); the image is kept"
 			return 1
 		fi
-		mv -f "$f" "$run/$name"
+		if ! mv -f "$f" "$run/$name"; then
+			echo "moving $name out of $tmp failed; the output disk $img is kept"
+			return 1
+		fi
 	done < <(cd "$run" && debugfs -R "ls -p /" out.img 2>/dev/null)
 	rm -rf "$tmp" "$img" "$run/debugfs.log"
 }

@@ -47,13 +47,12 @@ run_kernel() {
 }
 
 # run_new RESULTS RUN_ID SUITE: make the run directory RESULTS/RUN_ID with a copy of the
-# suite in it, and print its path
+# suite in it, and print its path. (The functions here chain their steps with && where a
+# failure must stop them: in $(...) or before ||, set -e does not.)
 run_new() {
 	local dir=$1/$2
 
-	mkdir -p "$dir"
-	cp "$3" "$dir/suite"
-	echo "$dir"
+	mkdir -p "$dir" && cp "$3" "$dir/suite" && echo "$dir"
 }
 
 # run_pack OUT KDIR RUNNER GUEST_DIRS SUITE RECORD SIDES PLAN: pack the host's initramfs
@@ -85,8 +84,8 @@ run_boot() {
 run_env() {
 	local out=$1 kdir=$2 run=$3 suite=$4 boot_s=$5 icount=$6 extra=${7:-'{}'}
 
-	ICOUNT=$icount "$run_lib_dir/write-env.sh" "$kdir" "$run" "$suite" "$boot_s" "$extra" >"$out.tmp"
-	mv "$out.tmp" "$out"
+	ICOUNT=$icount "$run_lib_dir/write-env.sh" "$kdir" "$run" "$suite" "$boot_s" "$extra" >"$out.tmp" &&
+		mv "$out.tmp" "$out"
 }
 
 # run_collect EXITBENCH RUN RUN_ID SUITE ENV OUT [VARIANT]: RUN/records.jsonl (VARIANT's
