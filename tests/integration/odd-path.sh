@@ -4,7 +4,8 @@
 # the scripts, the initramfs, the boot, env.json, the report. The checkout's files are
 # copied as they are in the work tree (tracked, and untracked but not ignored), so
 # uncommitted work is tested too. Then boot-host.sh's QEMU arguments with a run directory
-# under that path (QEMU's -chardev path= and -drive file= are comma-separated lists).
+# under that path (QEMU's -chardev path= and -drive file= are comma-separated lists), and
+# a traced run into a results directory holding blanks and a comma (the output disk).
 # Each check prints "ok" or "FAIL"; last line "odd-path: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,17 +45,30 @@ reported() { [ -s "$run/report.md" ] && [ -s "$run/pvr.png" ]; }
 check "report.md and pvr's histogram" reported
 check "the last line names the report" grep -q '^results: results/.*/report.md$' "$tmp/bench.out"
 
-# boot-host.sh with its initramfs and run directory under the odd path, with an output disk:
-# QEMU must take the paths (a misread one fails at once); the host, given no init, is
-# stopped by the timeout
+# boot-host.sh with its initramfs and run directory under the odd path: QEMU must take the
+# paths (a misread one fails at once); the host, given no init, is stopped by the timeout
 kdir=$("$odd/scripts/build-kernel.sh" 2>"$tmp/kernel.err") || kdir=
 boot="$odd/boot, here"
 mkdir -p "$boot"
 printf 'none\n' | gzip >"$boot/no init.gz"
-BOOT_TIMEOUT=5 OUT_DISK_MB=16 "$odd/scripts/boot-host.sh" "$kdir/vmlinux" "$boot/no init.gz" "$boot" \
+BOOT_TIMEOUT=5 "$odd/scripts/boot-host.sh" "$kdir/vmlinux" "$boot/no init.gz" "$boot" \
 	>/dev/null 2>"$tmp/boot.err" || true
 check "QEMU takes paths holding a blank, a quote and a comma" \
 	grep -q 'did not power off within 5s' "$tmp/boot.err"
-check "... and the output disk there was read back and deleted" [ ! -e "$boot/out.img" ]
+
+# a traced run into a results directory holding blanks and a comma (not a quote: gnuplot's
+# scripts quote the plots' paths with it): the output disk's image there, QEMU's -drive
+# file=, trace.dat read back from it (debugfs) and aggregated
+echo "# TRACE=1 into '$tmp/runs, kept here'"
+rc=0
+(cd "$odd" && RESULTS="$tmp/runs, kept here" RUN_ID=traced TRACE=1 ICOUNT=1 SUITE="$suite" \
+	scripts/bench.sh) >"$tmp/traced.out" 2>"$tmp/traced.err" || rc=$?
+check "TRACE=1 into it: exit 0" [ $rc = 0 ]
+traced="$tmp/runs, kept here/traced"
+read_back() { grep -q 'trace.dat: .* 0 lost' "$tmp/traced.err" && [ ! -e "$traced/out.img" ]; }
+check "trace.dat came back whole, nothing lost, the disk image deleted" read_back
+check "pvr's exits by reason from the trace in results.json" \
+	jqr '.benchmarks[] | select(.name=="pvr") | [.exit_reasons[] | select(.reason=="PROGRAM") | .count] == [40000]' \
+	"$traced/results.json"
 
 it_done odd-path "$tmp"/*.err
