@@ -6,7 +6,9 @@
 #   image of N MiB on virtio-blk (/dev/vda in the host, which mounts it at /out); after
 #   poweroff its files are copied into RUNDIR (debugfs rdump, no loop mount) and the image
 #   is deleted (kept, and named, when that fails)
-set -u
+# Exit status: the runner's (0, or 1 when a benchmark failed); 1 when the host did not run
+# to its end (a timeout, QEMU failed, a fatal error in the host, the output disk).
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 [ $# = 3 ] || die "usage: boot-host.sh VMLINUX INITRAMFS RUNDIR"
@@ -15,13 +17,18 @@ timeout_s=${BOOT_TIMEOUT:-1800}
 command -v qemu-system-ppc64 >/dev/null ||
 	die "no qemu-system-ppc64; run: scripts/install-deps.sh target"
 
+# a value in QEMU's comma-separated options (-chardev path=, -drive file=): a comma is
+# written twice; blanks and quotes need nothing (each option is one argument)
+qemu_opt() { printf '%s' "${1//,/,,}"; }
+
 icount=()
 [ "${ICOUNT:-0}" = 1 ] && icount=(-icount shift=0)
 mkdir -p "$run"
 disk=() img=
 if [ "${OUT_DISK_MB:-0}" != 0 ]; then
-	command -v mke2fs >/dev/null && command -v debugfs >/dev/null ||
+	if ! command -v mke2fs >/dev/null || ! command -v debugfs >/dev/null; then
 		die "no mke2fs/debugfs for the output disk; run: scripts/install-deps.sh target (e2fsprogs)"
+	fi
 	img=$run/out.img
 	rm -f "$img"
 	truncate -s "${OUT_DISK_MB}M" "$img" || die "cannot create the output disk $img"
@@ -29,17 +36,20 @@ if [ "${OUT_DISK_MB:-0}" != 0 ]; then
 	msg=$(mke2fs -t ext2 -b 4096 -N 64 -m 0 -q -F -L exitbench-out "$img" 2>&1) ||
 		die "mke2fs of the output disk $img failed: $msg"
 	# werror=report: a full disk on this side is an I/O error in the host, not a paused VM
-	disk=(-drive "file=$img,format=raw,if=none,id=out,werror=report,rerror=report"
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	disk=(-drive "file=$(qemu_opt "$img"),format=raw,if=none,id=out,werror=report,rerror=report"
 		-device virtio-blk-pci,drive=out)
 fi
 
 # copy the output disk's files into RUNDIR, whole (each one's size checked against the
-# image's directory); prints what went wrong, if anything
+# image's directory); prints what went wrong, if anything (it runs in $(...), where set -e
+# does not stop it: each step is checked). debugfs splits its request at blanks, so it
+# runs in RUNDIR and is given names without any (.out, out.img).
 out_extract() {
 	local tmp=$run/.out name size f got
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	debugfs -R "rdump / $tmp" "$img" >/dev/null 2>"$run/debugfs.log"
+	(cd "$run" && debugfs -R "rdump / .out" out.img) >/dev/null 2>"$run/debugfs.log" || true
 	# ls -p: /inode/mode/uid/gid/name/size/
 	while IFS=/ read -r _ _ mode _ _ name size _; do
 		case $mode in 10*) ;; *) continue ;; esac
@@ -47,34 +57,40 @@ out_extract() {
 		got=$(stat -c %s "$f" 2>/dev/null || echo none)
 		if [ "$got" != "$size" ]; then
 			rm -rf "$tmp"
-			echo "copying $name ($size bytes) out of the output disk $img failed (got $got bytes; $(df -h --output=avail "$run" | tail -1 | tr -d ' ') free there; debugfs said: $(tail -1 "$run/debugfs.log" 2>/dev/null)); the image is kept"
+			echo "copying $name ($size bytes) out of the output disk $img failed (got $got bytes; $(df -h --output=avail "$run" | sed -n '$s/ //gp') free there; debugfs said: $(tail -1 "$run/debugfs.log" 2>/dev/null)); the image is kept"
 			return 1
 		fi
-		mv -f "$f" "$run/$name"
-	done < <(debugfs -R "ls -p /" "$img" 2>/dev/null)
+		if ! mv -f "$f" "$run/$name"; then
+			echo "moving $name out of $tmp failed; the output disk $img is kept"
+			return 1
+		fi
+	done < <(cd "$run" && debugfs -R "ls -p /" out.img 2>/dev/null)
 	rm -rf "$tmp" "$img" "$run/debugfs.log"
 }
 : >"$run/records.jsonl"
 : >"$run/console.log"
-qemu-system-ppc64 --version | head -1 >"$run/qemu-version"
+qemu-system-ppc64 --version | sed -n 1p >"$run/qemu-version"
 echo "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G ${icount[*]}" >"$run/qemu-cmdline"
 
-# progress: the runner's and init's lines from the console, as they come
-tail -n +1 -F "$run/console.log" 2>/dev/null | grep --line-buffered -o 'exitbench-.*' >&2 &
+# progress: the runner's and init's lines from the console, as they come (tail ends with
+# this script at the latest, grep when it is killed below)
+tail -n +1 -F --pid=$$ "$run/console.log" 2>/dev/null | grep --line-buffered -o 'exitbench-.*' >&2 &
 tailer=$!
 
+rc=0
 timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G -smp 1 \
 	-nodefaults -nographic -no-reboot "${icount[@]}" \
 	-kernel "$vmlinux" -initrd "$initrd" -append 'console=hvc0 quiet' \
-	-chardev file,id=con,path="$run/console.log" -device spapr-vty,chardev=con \
-	-chardev file,id=rec,path="$run/records.jsonl" -device spapr-vty,chardev=rec \
-	"${disk[@]}" </dev/null >"$run/qemu.log" 2>&1
-rc=$?
+	-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -device spapr-vty,chardev=con \
+	-chardev "file,id=rec,path=$(qemu_opt "$run/records.jsonl")" -device spapr-vty,chardev=rec \
+	"${disk[@]}" </dev/null >"$run/qemu.log" 2>&1 || rc=$?
 sleep 0.5
-kill "$tailer" 2>/dev/null
-wait "$tailer" 2>/dev/null
+kill "$tailer" 2>/dev/null || true
+wait "$tailer" 2>/dev/null || true
 out_err=
-[ -n "$img" ] && out_err=$(out_extract)
+if [ -n "$img" ]; then
+	out_err=$(out_extract) || true
+fi
 
 if [ $rc = 124 ] || [ $rc = 137 ]; then
 	die "the emulated host did not power off within ${timeout_s}s (console: $run/console.log); records taken so far are kept in $run/records.jsonl"
@@ -85,7 +101,7 @@ status=$(sed -n 's/.*exitbench-status: \([0-9]*\).*/\1/p' "$run/console.log" | t
 if [ -z "$status" ]; then
 	die "the emulated host stopped before the runner finished (console: $run/console.log)"
 fi
-fatal=$(grep -o -m1 'exitbench-fatal:.*' "$run/console.log")
+fatal=$(grep -o -m1 'exitbench-fatal:.*' "$run/console.log") || true
 [ -n "$fatal" ] && die "emulated host: ${fatal#exitbench-fatal: }"
 [ -n "$out_err" ] && die "$out_err"
 exit "$status"

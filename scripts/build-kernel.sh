@@ -9,7 +9,7 @@
 # Prints the directory holding vmlinux, kvm.ko, kvm-pr.ko, config, release on stdout.
 # Exit status: 0 built, 1 missing tools, 2 bad input (a tree that is not one, a patch that
 # does not apply, a tree that does not build).
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -84,7 +84,8 @@ if [ ${#patches[@]} -gt 0 ]; then
 	if [ "$base_obj" = "$base_src/eb-build" ]; then
 		cp -a "$base_obj" "$vsrc/eb-build"
 		# a few kbuild commands name the tree by its absolute path (lib/vdso): as if built here
-		grep -rlF --include='.*.cmd' "$base_src/" "$vsrc/eb-build" | while read -r f; do
+		# (both in the cache: paths without '|'; grep finds none: nothing to do)
+		{ grep -rlF --include='.*.cmd' "$base_src/" "$vsrc/eb-build" || true; } | while read -r f; do
 			sed -i "s|$base_src/|$vsrc/|g" "$f"
 		done
 	fi
@@ -142,7 +143,7 @@ else
 fi
 
 out=$EXITBENCH_CACHE/kernel/$name
-[ -n "$key" ] || key=$( (echo layout-2; cat "$fragment"; echo "$ksrc"; ${CROSS_COMPILE}gcc --version | head -1) | sha256sum | cut -c1-16)
+[ -n "$key" ] || key=$( (echo layout-2; cat "$fragment"; echo "$ksrc"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) | sha256sum | cut -c1-16)
 # the Debian tree (and a patched copy) never changes under us: skip kbuild when built
 if [ "$pristine" = 1 ] && [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
 	echo "$out"
@@ -156,7 +157,9 @@ kmake() {
 		-j"$(nproc)" "$@"
 }
 step "configuring $name ($ksrc)"
-kmake -s KCONFIG_ALLCONFIG="$fragment" allnoconfig >"$obj/exitbench-config.log" 2>&1 ||
+# the fragment from the cache: the checkout's path may hold blanks or quotes, kbuild's not
+cp "$fragment" "$obj/exitbench-fragment.config"
+kmake -s KCONFIG_ALLCONFIG="$obj/exitbench-fragment.config" allnoconfig >"$obj/exitbench-config.log" 2>&1 ||
 	die2 "kernel config failed for $ksrc; see $obj/exitbench-config.log"
 grep -q '^CONFIG_KVM_BOOK3S_64_PR=m' "$obj/.config" ||
 	die2 "KSRC=$ksrc: its Kconfig would not enable CONFIG_KVM_BOOK3S_64_PR=m with $fragment (check its dependencies: hash MMU, !CONTEXT_TRACKING_USER)"

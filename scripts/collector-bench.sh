@@ -5,7 +5,7 @@
 # env: O (build dir)
 # Prints a markdown table (also written to RUNDIR/collector-bench.md): events, wall time,
 # events per second, peak RSS of each tool, and exitbench's speed-up over each.
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -25,19 +25,19 @@ trap 'rm -rf "$tmp"' EXIT
 measure() {
 	local name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" >/dev/null 2>"$tmp/$name.err"
-	local rc=$?
+	local rc=0 secs rss
+	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" >/dev/null 2>"$tmp/$name.err" || rc=$?
 	[ $rc = 0 ] || { echo "exitbench: $name failed (exit $rc): $(tail -1 "$tmp/$name.err")" >&2; return 1; }
 	read -r secs rss <"$tmp/$name.time"
 	echo "$secs $rss"
 }
 
-# the events in trace.dat, as exitbench counts them (its stderr: "N events in S s ...")
+# the events in trace.dat, as exitbench counts them (its trace.json: events_read)
 step "exitbench trace (warm-up, and the event count)"
 "$eb" trace "$run/trace.dat" -o "$tmp/warm.json" --quiet >/dev/null 2>"$tmp/warm.err" ||
 	die "exitbench trace failed on $run/trace.dat: $(tail -1 "$tmp/warm.err")"
-events=$(sed -n 's/^exitbench: \([0-9]*\) events in .*/\1/p' "$tmp/warm.err" | tail -1)
-[ -n "$events" ] || die "exitbench trace printed no event count: $(tail -1 "$tmp/warm.err")"
+events=$(jq -er '.events_read' "$tmp/warm.json" 2>/dev/null) ||
+	die "exitbench trace wrote no event count (events_read) into its trace.json"
 
 rows=()
 step "exitbench trace ($events events)"
@@ -49,8 +49,9 @@ r=$(measure trace-cmd trace-cmd report -i "$run/trace.dat") || exit 1
 rows+=("trace-cmd report (trace.dat)|$events|$r")
 if [ -f "$run/perf.data" ]; then
 	command -v perf >/dev/null || die "no perf on this machine to read $run/perf.data (Debian: linux-perf)"
+	# perf has no machine-readable form of its record counts: its --stats text is read
 	pevents=$(perf report --stats -i "$run/perf.data" 2>/dev/null |
-		awk '/^ *SAMPLE events:/ {print $3; exit}')
+		awk '/^ *SAMPLE events:/ && !n {n = $3} END {print n}') || true
 	step "perf script ($pevents samples)"
 	r=$(measure perf-script perf script -i "$run/perf.data") || exit 1
 	rows+=("perf script (perf.data)|${pevents:-?}|$r")

@@ -1,7 +1,16 @@
+# shellcheck shell=bash
 # Shared settings of exitbench's shell scripts (sourced, not run).
 EXITBENCH_CACHE=${EXITBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/exitbench}
 CROSS_COMPILE=${CROSS_COMPILE:-powerpc64le-linux-gnu-}
 export EXITBENCH_CACHE CROSS_COMPILE
+# recording in the host (make bench TRACE=1 / PERF=1): trace-cmd's buffer per CPU and its
+# mode, perf's events and buffer (make-initramfs.sh, host-init.sh); TRACE_EVENTS' default
+# depends on the kernel (bench.sh)
+TRACE_BUFFER_KB=${TRACE_BUFFER_KB:-65536}
+TRACE_MODE=${TRACE_MODE:-buffer}
+PERF_EVENTS=${PERF_EVENTS:-kvm_pr:*}
+PERF_MMAP=${PERF_MMAP:-64M}
+export TRACE_BUFFER_KB TRACE_MODE PERF_EVENTS PERF_MMAP
 
 die() { echo "exitbench: $*" >&2; exit 1; }
 # bad input (a tree, a patch, a file): exit 2, as exitbench itself does

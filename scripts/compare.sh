@@ -11,11 +11,13 @@
 #      SUITE ICOUNT KSRC O RESULTS RUN_ID BOOT_TIMEOUT  as for make bench
 #      THRESHOLD (1)    percent: what counts as a change that matters
 #      COMPARE_ARGS     more options for exitbench compare (e.g. --stat median)
+# The steps are run-lib.sh's, as make bench's.
 # Exit status: that of exitbench compare (0 no regression, 1 a regression or a failure,
 # 2 bad input: a patch that does not apply, a tree that does not build ...).
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
+. "$here/run-lib.sh"
 top=$(dirname "$here")
 cd "$top"
 O=${O:-build}
@@ -26,36 +28,17 @@ MODE=${MODE:-auto}
 THRESHOLD=${THRESHOLD:-1}
 results=${RESULTS:-results}
 eb=$O/exitbench
-export ICOUNT
+guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
-[ -f "$SUITE" ] || die2 "SUITE=$SUITE: no such file (suites are in configs/suites/)"
+run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die2 "ROUNDS=$ROUNDS: give a whole number of rounds >= 1"
 [ "$ROUNDS" -ge 2 ] || step "ROUNDS=1: one load of each side, no spread to judge a difference against"
 case $MODE in auto|modules|boots) ;; *) die2 "MODE=$MODE: auto, modules or boots" ;; esac
-"$eb" suite "$SUITE" --benchmarks "${BENCH_DIR:-bench/ppc64}" >/dev/null || exit 2
 
-# a side's spec -> build-kernel.sh arguments
-side_args() {
-	local spec=$1
-	if [ -z "$spec" ]; then
-		echo ${KSRC:-}
-	elif [ -d "$spec" ] && [ -f "$spec/Makefile" ] && [ ! -f "$spec/series" ]; then
-		echo "$spec"
-	elif [ -e "$spec" ]; then
-		echo --patch "$spec" ${KSRC:-}
-	else
-		die2 "'$spec' is neither a kernel tree, a patch nor a directory with a 'series' file"
-	fi
-}
-build_side() {
-	local label=$1 spec=$2 args
-	args=$(side_args "$spec") || exit 2
-	step "$label: ${spec:-the default tree}"
-	# shellcheck disable=SC2086
-	scripts/build-kernel.sh $args
-}
-kA=$(build_side BASE "${BASE:-}") || exit $?
-kB=$(build_side PATCHED "${PATCHED:-}") || exit $?
+step "BASE: ${BASE:-the default tree}"
+kA=$(run_kernel "${BASE:-}" "${KSRC:-}") || exit $?
+step "PATCHED: ${PATCHED:-the default tree}"
+kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}") || exit $?
 
 if [ "$MODE" = auto ]; then
 	if cmp -s "$kA/vmlinux" "$kB/vmlinux"; then MODE=modules; else MODE=boots; fi
@@ -63,11 +46,9 @@ elif [ "$MODE" = modules ] && ! cmp -s "$kA/vmlinux" "$kB/vmlinux"; then
 	die2 "MODE=modules: BASE and PATCHED differ in vmlinux, not only in kvm.ko/kvm-pr.ko; use MODE=boots"
 fi
 
-mode=plain; [ "$ICOUNT" = 1 ] && mode=icount
+mode=$(run_mode "$ICOUNT")
 run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-compare-$mode}
-run=$results/$run_id
-mkdir -p "$run"
-cp "$SUITE" "$run/suite"
+run=$(run_new "$results" "$run_id" "$SUITE")
 : >"$run/records.jsonl"
 
 # A B, B A, A B ...: drift over the session falls on both sides alike
@@ -79,29 +60,29 @@ plan() {
 	done
 }
 plan >"$run/plan"
-guest_dir=${GUEST_DIR:-$O/ppc64/guest}
+runner=$O/ppc64/exitbench-run
 start=$(date +%s)
 status=0
 if [ "$MODE" = modules ]; then
 	step "one boot, modules swapped between runs: $ROUNDS rounds ($mode emulation)"
-	SIDES="base=$kA patched=$kB" PLAN=$run/plan \
-		scripts/make-initramfs.sh "$kA" "$O/ppc64/exitbench-run" "$guest_dir" "$SUITE" "$run/initramfs.cpio.gz" || exit 1
-	BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))} \
-		scripts/boot-host.sh "$kA/vmlinux" "$run/initramfs.cpio.gz" "$run" || status=1
-	rm -f "$run/initramfs.cpio.gz"
+	run_pack "$run/initramfs.cpio.gz" "$kA" "$runner" "$guest_dir" "$SUITE" "" \
+		"base=$kA patched=$kB" "$run/plan" || exit 1
+	run_boot "$run" "$kA/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" \
+		"${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))}" 0 || status=1
 else
 	step "boots alternate: $ROUNDS rounds, $((2 * ROUNDS)) boots ($mode emulation)"
 	while read -r r side; do
-		k=$kA; [ "$side" = patched ] && k=$kB
+		k=$kA
+		[ "$side" = base ] || k=$kB
 		b=$run/boot-$r-$side
 		mkdir -p "$b"
 		echo "$r $side" >"$b/plan"
-		SIDES="$side=$k" PLAN=$b/plan \
-			scripts/make-initramfs.sh "$k" "$O/ppc64/exitbench-run" "$guest_dir" "$SUITE" "$b/initramfs.cpio.gz" || exit 1
-		scripts/boot-host.sh "$k/vmlinux" "$b/initramfs.cpio.gz" "$b" || status=1
-		rm -f "$b/initramfs.cpio.gz"
-		cat "$b/records.jsonl" >>"$run/records.jsonl"
-		cp "$b/qemu-version" "$run/qemu-version"
+		run_pack "$b/initramfs.cpio.gz" "$k" "$runner" "$guest_dir" "$SUITE" "" "$side=$k" "$b/plan" ||
+			exit 1
+		run_boot "$b" "$k/vmlinux" "$b/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" 0 || status=1
+		# (a host that failed early may have written neither)
+		[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
+		[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
 		[ $status = 0 ] || break
 	done <"$run/plan"
 fi
@@ -109,22 +90,23 @@ boot_s=$(( $(date +%s) - start ))
 [ $status = 0 ] || echo "exitbench: the emulated host failed; comparing what was taken (records: $run/records.jsonl)" >&2
 
 for side in base patched; do
-	k=$kA; spec=${BASE:-}
-	[ $side = patched ] && k=$kB spec=${PATCHED:-}
+	k=$kA spec=${BASE:-}
+	[ $side = base ] || k=$kB spec=${PATCHED:-}
 	mkdir -p "$run/$side"
-	scripts/write-env.sh "$k" "$run" "$SUITE" "$boot_s" ",
- \"comparison\": {\"side\": \"$side\", \"spec\": \"${spec:-default tree}\", \"mode\": \"$MODE\", \"rounds\": $ROUNDS}" \
-		>"$run/$side/env.json"
-	"$eb" collect "$run/records.jsonl" --variant $side --env "$run/$side/env.json" --suite "$SUITE" \
-		--run-id "$run_id-$side" -o "$run/$side/results.json"
-	[ $? -ge 2 ] && die "collecting $side from $run/records.jsonl failed; raw records kept there"
+	comparison=$(jq -n --arg side "$side" --arg spec "${spec:-default tree}" --arg mode "$MODE" \
+		--argjson rounds "$ROUNDS" '{comparison: {side: $side, spec: $spec, mode: $mode, rounds: $rounds}}')
+	run_env "$run/$side/env.json" "$k" "$run" "$SUITE" "$boot_s" "$ICOUNT" "$comparison"
+	rc=0
+	run_collect "$eb" "$run" "$run_id-$side" "$SUITE" "$run/$side/env.json" "$run/$side/results.json" \
+		"$side" || rc=$?
+	[ $rc -lt 2 ] || exit 1
 done
 step "comparing"
+rc=0
 # shellcheck disable=SC2086
 "$eb" compare "$run/base/results.json" "$run/patched/results.json" --threshold "$THRESHOLD" \
-	--json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" ${COMPARE_ARGS:-}
-rc=$?
-ln -sfn "$run_id" "$results/latest-compare"
+	--json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" ${COMPARE_ARGS:-} || rc=$?
+run_latest "$results" "$run_id" latest-compare
 echo "results: $run/compare.md"
 [ $rc = 0 ] && [ $status != 0 ] && rc=1
 exit $rc

@@ -90,22 +90,22 @@ record_start() {
 		ev=
 		for e in $TRACE_EVENTS; do ev="$ev -e $e"; done
 		if [ "$TRACE_MODE" = stream ]; then
-			trace-cmd record -o /out/trace$1.dat -b "$TRACE_BUFFER_KB" $ev >/out/trace-cmd$1.log 2>&1 &
+			trace-cmd record -o "/out/trace$1.dat" -b "$TRACE_BUFFER_KB" $ev >"/out/trace-cmd$1.log" 2>&1 &
 			tc_pid=$!
-			wait_for $tc_pid events_on || start_failed trace-cmd $tc_pid /out/trace-cmd$1.log
+			wait_for "$tc_pid" events_on || start_failed trace-cmd "$tc_pid" "/out/trace-cmd$1.log"
 		else
 			# buffer: events stay in the kernel's ring buffer until the runner is done, so no
 			# recorder runs beside the guest (under -icount its work would be counted in the
 			# guest's time); when the buffer is full, newer events are dropped, and counted
-			trace-cmd start -b "$TRACE_BUFFER_KB" -O nooverwrite $ev >/out/trace-cmd$1.log 2>&1 ||
-				fatal "trace-cmd start failed: $(log_error /out/trace-cmd$1.log)"
+			trace-cmd start -b "$TRACE_BUFFER_KB" -O nooverwrite $ev >"/out/trace-cmd$1.log" 2>&1 ||
+				fatal "trace-cmd start failed: $(log_error "/out/trace-cmd$1.log")"
 			tc_buffered=1
 		fi
 	fi
 	if [ "$PERF" = 1 ]; then
 		# perf.data names kernel addresses only: their symbols, kvm-pr.ko's too, are these
 		# (perf script --kallsyms)
-		cp /proc/kallsyms /out/kallsyms$1
+		cp /proc/kallsyms "/out/kallsyms$1"
 		rm -f /tmp/perf.ctl /tmp/perf.ack /tmp/perf.on
 		mkfifo /tmp/perf.ctl /tmp/perf.ack
 		set -f
@@ -114,10 +114,10 @@ record_start() {
 		# -D -1: start disabled, enabled through the control fifo once set up (its ack says
 		# when); -B -N: no build-id pass over the data at the end (slow under emulation)
 		perf record -a -B -N -m "$PERF_MMAP" -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack \
-			$pev -o /out/perf$1.data >/out/perf$1.log 2>&1 &
+			$pev -o "/out/perf$1.data" >"/out/perf$1.log" 2>&1 &
 		pf_pid=$!
-		(echo enable >/tmp/perf.ctl && read -r a </tmp/perf.ack && touch /tmp/perf.on) &
-		wait_for $pf_pid test -f /tmp/perf.on || start_failed perf $pf_pid /out/perf$1.log
+		(echo enable >/tmp/perf.ctl && read -r _ </tmp/perf.ack && touch /tmp/perf.on) &
+		wait_for "$pf_pid" test -f /tmp/perf.on || start_failed perf "$pf_pid" "/out/perf$1.log"
 	fi
 	set +f
 }
@@ -125,24 +125,24 @@ record_start() {
 # stop them (what they recorded and lost is read on the x86 side); $1 as for record_start
 record_stop() {
 	if [ -n "$tc_pid" ]; then
-		kill -INT $tc_pid
-		wait $tc_pid
-		recorder_done trace-cmd $? /out/trace$1.dat /out/trace-cmd$1.log
+		kill -INT "$tc_pid"
+		wait "$tc_pid"
+		recorder_done trace-cmd $? "/out/trace$1.dat" "/out/trace-cmd$1.log"
 		tc_pid=
 	fi
 	if [ -n "$tc_buffered" ]; then
-		trace-cmd stop >>/out/trace-cmd$1.log 2>&1
-		trace-cmd extract -o /out/trace$1.dat >>/out/trace-cmd$1.log 2>&1
+		trace-cmd stop >>"/out/trace-cmd$1.log" 2>&1
+		trace-cmd extract -o "/out/trace$1.dat" >>"/out/trace-cmd$1.log" 2>&1
 		rc=$?
-		trace-cmd reset >>/out/trace-cmd$1.log 2>&1
-		recorder_done trace-cmd $rc /out/trace$1.dat /out/trace-cmd$1.log
+		trace-cmd reset >>"/out/trace-cmd$1.log" 2>&1
+		recorder_done trace-cmd $rc "/out/trace$1.dat" "/out/trace-cmd$1.log"
 		tc_buffered=
 	fi
 	if [ -n "$pf_pid" ]; then
 		# (a perf that died has no reader on the fifo: do not block on it)
-		timeout 10 sh -c 'echo stop >/tmp/perf.ctl' || kill -INT $pf_pid 2>/dev/null
-		wait $pf_pid
-		recorder_done perf $? /out/perf$1.data /out/perf$1.log
+		timeout 10 sh -c 'echo stop >/tmp/perf.ctl' || kill -INT "$pf_pid" 2>/dev/null
+		wait "$pf_pid"
+		recorder_done perf $? "/out/perf$1.data" "/out/perf$1.log"
 		pf_pid=
 	fi
 }
@@ -153,7 +153,7 @@ recorder_done() {
 		case $err in *"No space left"*) err="$err (the output disk is full: raise OUT_DISK_MB)" ;; esac
 		fatal "$1 record failed (exit $2): $err"
 	fi
-	[ -s "$3" ] || fatal "$1 record wrote no $3: $(log_error $4)"
+	[ -s "$3" ] || fatal "$1 record wrote no $3: $(log_error "$4")"
 	echo "exitbench-trace: ${3#/out/}: $(du -k "$3" | cut -f1) KiB"
 }
 
@@ -163,14 +163,14 @@ recorder_done() {
 worst=0
 while read -r round side; do
 	mods=/lib/modules/$side
-	insmod $mods/kvm.ko || fatal "insmod kvm.ko ($side) failed (host kernel and module do not match?)"
-	insmod $mods/kvm-pr.ko || fatal "insmod kvm-pr.ko ($side) failed: no PR KVM on this host (needs a hash-MMU POWER CPU)"
+	insmod "$mods/kvm.ko" || fatal "insmod kvm.ko ($side) failed (host kernel and module do not match?)"
+	insmod "$mods/kvm-pr.ko" || fatal "insmod kvm-pr.ko ($side) failed: no PR KVM on this host (needs a hash-MMU POWER CPU)"
 	[ -c /dev/kvm ] || fatal "no /dev/kvm after loading kvm-pr.ko"
 	tag= files=
 	[ "$round" = 0 ] || tag="--variant $side --round $round" files="-$side-$round"
 	echo "exitbench-host: $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo | sed 's/.*: //'), PR KVM loaded${tag:+ ($side, round $round)}"
 	record_start "$files"
-	/exitbench/exitbench-run --suite /exitbench/suite --images /exitbench/guests --output $out $tag 2>&1
+	/exitbench/exitbench-run --suite /exitbench/suite --images /exitbench/guests --output "$out" $tag 2>&1
 	rc=$?
 	[ $rc -gt $worst ] && worst=$rc
 	record_stop "$files"

@@ -6,7 +6,7 @@
 # packages (and what they depend on) are downloaded and extracted once, never installed.
 # The libraries are the DT_NEEDED closure of the two binaries, resolved with
 # ${CROSS_COMPILE}readelf against the extracted packages.
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 
@@ -25,7 +25,7 @@ fi
 
 readelf=${CROSS_COMPILE}readelf
 command -v "$readelf" >/dev/null || die "no $readelf; run: scripts/install-deps.sh target"
-dpkg --print-foreign-architectures | grep -qx $arch ||
+dpkg --print-foreign-architectures | grep -x $arch >/dev/null ||
 	die "$arch is not a dpkg architecture here; run: scripts/install-deps.sh target"
 
 # 1. the packages and everything they depend on (Depends and Pre-Depends, recursively): the
@@ -34,6 +34,7 @@ dpkg --print-foreign-architectures | grep -qx $arch ||
 step "downloading Debian $arch trace-cmd and perf for the emulated host (once)"
 pkgs=""
 for t in $tools; do pkgs="$pkgs ${t%%:*}:$arch"; done
+# shellcheck disable=SC2086 # $pkgs: package names, one a word
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
 	--no-breaks --no-replaces --no-enhances $pkgs 2>/dev/null |
 	grep -E "^[a-z0-9][a-z0-9.+-]*:$arch\$" | sort -u || true)
@@ -44,6 +45,7 @@ done
 rm -rf "$cache"
 mkdir -p "$cache/debs" "$cache/sysroot"
 # apt-get download fails as a whole when one package cannot be had: name it
+# shellcheck disable=SC2086 # $closure: package names, one a word
 if ! msg=$(cd "$cache/debs" && apt-get download -q $closure 2>&1 >/dev/null); then
 	die "cannot download $arch packages for trace-cmd and perf: $(grep -m1 '^E:' <<<"$msg" || tail -1 <<<"$msg"); run: scripts/install-deps.sh target"
 fi

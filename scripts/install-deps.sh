@@ -3,7 +3,7 @@
 # usage: scripts/install-deps.sh [host|target|all]
 #   host:   what the x86 side needs to build the analysis tools and run make check's unit tests
 #   target: cross compiler, kernel source, QEMU, ppc64el userland for the emulated host
-set -u
+set -euo pipefail
 what=${1:-all}
 
 host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev gnuplot-nox jq clang libclang-rt-14-dev
@@ -27,15 +27,17 @@ esac
 
 missing=""
 for p in $want; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+	# (grep reads all its input: with pipefail, grep -q could end the pipeline on SIGPIPE)
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null ||
+		missing="$missing $p"
 done
 need_foreign=""
 if [ -n "$foreign" ]; then
-	if ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+	if ! dpkg --print-foreign-architectures | grep -x ppc64el >/dev/null; then
 		need_foreign=1
 	else
 		for p in $foreign; do
-			apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || need_foreign=1
+			apt-cache policy "$p" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null || need_foreign=1
 		done
 	fi
 fi
@@ -48,7 +50,7 @@ fi
 [ -n "$missing" ] && echo "install-deps: installing$missing" >&2
 [ -n "$need_foreign" ] && echo "install-deps: making$foreign downloadable (dpkg architecture ppc64el)" >&2
 
-if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -x ppc64el >/dev/null; then
 	dpkg --add-architecture ppc64el
 fi
 
@@ -57,18 +59,19 @@ fi
 # installable, not by update's exit code, and retry once.
 installable() {
 	for p in $missing ${need_foreign:+$foreign}; do
-		apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || return 1
+		apt-cache policy "$p" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null || return 1
 	done
 }
 export DEBIAN_FRONTEND=noninteractive
 for try in 1 2; do
-	apt-get update -qq >/dev/null 2>&1
+	apt-get update -qq >/dev/null 2>&1 || true
 	installable && break
 	[ $try = 2 ] && { echo "install-deps: packages not installable after apt-get update:$missing; check /etc/apt/sources.list" >&2; exit 1; }
 	sleep 5
 done
 [ -z "$missing" ] && exit 0
 for try in 1 2; do
+	# shellcheck disable=SC2086 # package names, one a word
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null && exit 0
 	sleep 5
 done

@@ -10,7 +10,7 @@
 #   (-m PERF_MMAP) onto its output disk (boot-host.sh OUT_DISK_MB); adds Debian's ppc64el
 #   trace-cmd and perf with their libraries (scripts/host-tools.sh) and /exitbench/record.conf,
 #   which host-init.sh reads. Without RECORD the initramfs stays small.
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 [ $# = 5 ] || die "usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR SUITE OUT"
@@ -19,7 +19,7 @@ kdir=$1 runner=$2 guests=$3 suite=$4 out=$5
 # busybox for ppc64el, downloaded (not installed: it would replace the host's /bin/busybox)
 bb=$EXITBENCH_CACHE/busybox-ppc64el/bin/busybox
 if [ ! -x "$bb" ]; then
-	dpkg --print-foreign-architectures | grep -qx ppc64el ||
+	dpkg --print-foreign-architectures | grep -x ppc64el >/dev/null ||
 		die "ppc64el is not a dpkg architecture here; run: scripts/install-deps.sh target"
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -q busybox-static:ppc64el >/dev/null 2>&1) ||
@@ -50,18 +50,24 @@ for g in "${gdirs[@]}"; do
 	cp "$g"/*.bin "$root/exitbench/guests/"
 done
 cp "$suite" "$root/exitbench/suite"
+# a value for record.conf, which host-init.sh sources (busybox sh): single-quoted, a quote
+# inside written '\''
+shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 if [ -n "${RECORD:-}" ]; then
 	tools=$("$here/host-tools.sh") || exit 1
 	cp -a "$tools/." "$root/"
-	cat >"$root/exitbench/record.conf" <<EOT
-TRACE=$(case " $RECORD " in *" trace "*) echo 1 ;; *) echo 0 ;; esac)
-PERF=$(case " $RECORD " in *" perf "*) echo 1 ;; *) echo 0 ;; esac)
-TRACE_EVENTS='${TRACE_EVENTS:-kvm_pr kvm:kvm_userspace_exit}'
-TRACE_BUFFER_KB='${TRACE_BUFFER_KB:-65536}'
-TRACE_MODE='${TRACE_MODE:-buffer}'
-PERF_EVENTS='${PERF_EVENTS:-kvm_pr:*}'
-PERF_MMAP='${PERF_MMAP:-64M}'
-EOT
+	trace=0 perf=0
+	case " $RECORD " in *" trace "*) trace=1 ;; esac
+	case " $RECORD " in *" perf "*) perf=1 ;; esac
+	{
+		echo "TRACE=$trace"
+		echo "PERF=$perf"
+		echo "TRACE_EVENTS=$(shq "${TRACE_EVENTS:-kvm_pr kvm:kvm_userspace_exit}")"
+		echo "TRACE_BUFFER_KB=$(shq "$TRACE_BUFFER_KB")"
+		echo "TRACE_MODE=$(shq "$TRACE_MODE")"
+		echo "PERF_EVENTS=$(shq "$PERF_EVENTS")"
+		echo "PERF_MMAP=$(shq "$PERF_MMAP")"
+	} >"$root/exitbench/record.conf"
 fi
 cp "$here/host-init.sh" "$root/init"
 chmod +x "$root/init"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make results: run the default suite in instruction-count mode and in plain emulation,
 # and write RESULTS.md from what those runs printed (tables, net exit cost, environment).
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -37,5 +37,6 @@ done
 		sed -e '1,2d' -e '/^## Histograms/,/^## Environment/{/^## Environment/!d}' "$d/report.md" |
 			sed 's/^## /### /'
 	done
-} >RESULTS.md.tmp && mv RESULTS.md.tmp RESULTS.md
+} >RESULTS.md.tmp
+mv RESULTS.md.tmp RESULTS.md
 echo "RESULTS.md written from ${sections[*]}"

@@ -7,7 +7,7 @@
 #   instrumented, event off; instrumented, traced), and `make bench-collector` unless
 #   COLLECTOR_RUN names a run that has its collector-bench.md.
 # Replaces the section (up to "## Comparisons", or to the end) in RESULTS.md.
-set -u
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
@@ -26,7 +26,7 @@ for v in stock stock-traced disabled enabled; do
 	esac
 	step "default suite, instruction-count mode: $v"
 	id=$stamp-$v-results
-	env ${env[@]+"${env[@]}"} RUN_ID=$id ICOUNT=1 SUITE=$SUITE O=$O scripts/bench.sh >/dev/null ||
+	env ${env[@]+"${env[@]}"} RUN_ID="$id" ICOUNT=1 SUITE="$SUITE" O="$O" scripts/bench.sh >/dev/null ||
 		die "the $v run failed; RESULTS.md not changed (see results/$id)"
 	dir[$v]=results/$id
 done
@@ -34,7 +34,7 @@ crun=${1:-}
 if [ -z "$crun" ]; then
 	step "the collector benchmark (make bench-collector)"
 	make --no-print-directory bench-collector O="$O" >/dev/null || die "make bench-collector failed"
-	crun=$(ls -d results/*-collector | tail -1)
+	crun=$(ls -d results/*-collector 2>/dev/null | tail -1) || true
 fi
 [ -f "$crun/collector-bench.md" ] || die "$crun has no collector-bench.md"
 
@@ -81,6 +81,6 @@ awk -v sec="$sec" '
 	/^## The instrumented kvm-pr/ {skip = 1; next}
 	/^## Comparisons/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}; skip = 0}
 	!skip {print}
-	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp &&
-	mv RESULTS.md.tmp RESULTS.md
+	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp
+mv RESULTS.md.tmp RESULTS.md
 echo "RESULTS.md: the instrumented kvm-pr section from ${dir[*]} $crun"

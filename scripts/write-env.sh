@@ -1,29 +1,50 @@
 #!/usr/bin/env bash
 # The environment the x86 side knows about a run, as JSON on stdout (env.json).
-# usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_MEMBERS]
+# usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_OBJECT]
+#   EXTRA_JSON_OBJECT: members added at the end (make compare: {"comparison": {...}})
 # env: ICOUNT
-set -u
+# Built with jq: a path or a version string holding quotes or backslashes stays a string.
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$1 run=$2 suite=$3 boot_s=$4 extra=${5:-}
-icount_json=false; [ "${ICOUNT:-0}" = 1 ] && icount_json=true
-commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
+[ $# -ge 4 ] && [ $# -le 5 ] ||
+	{ echo "exitbench: usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_OBJECT]" >&2; exit 2; }
+kdir=$1 run=$2 suite=$3 boot_s=$4 extra=${5:-'{}'}
+
+icount=false
+[ "${ICOUNT:-0}" = 1 ] && icount=true
+if commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null); then
+	git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
+else
+	commit=unknown
+fi
+qemu_version=$(cat "$run/qemu-version" 2>/dev/null) || qemu_version=
 patches=
-[ -s "$kdir/patches" ] && patches=$(sed "s|^$top/||; s|^$HOME/|~/|" "$kdir/patches" | paste -sd, - | sed 's/"/\\"/g')
-cat <<EOT
-{
- "mode": "emulated",
- "emulator": "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G",
- "qemu_version": "$(sed 's/"/\\"/g' "$run/qemu-version" 2>/dev/null)",
- "icount": "$([ "${ICOUNT:-0}" = 1 ] && echo shift=0 || echo off)",
- "instruction_count_mode": $icount_json,
- "host_kernel_source": "$(sed "s|^$HOME/|~/|" "$kdir/source")",
- "host_kernel_patches": "$patches",
- "host_kernel_config_sha256": "$(sha256sum "$kdir/config" | cut -c1-64)",
- "build_host": "$(uname -m) $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores",
- "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "exitbench_commit": "$commit",
- "suite_file": "$suite",
- "boot_wall_s": $boot_s$extra
-}
-EOT
+[ ! -f "$kdir/patches" ] || patches=$(cat "$kdir/patches")
+config_sha=$(sha256sum <"$kdir/config")
+os=$(. /etc/os-release && echo "$PRETTY_NAME")
+
+# the kernel's source and patches: paths in the checkout relative to it, in $HOME as ~/
+jq -n --arg top "$top/" --arg home "$HOME/" \
+	--arg qemu_version "$qemu_version" --argjson icount "$icount" \
+	--arg source "$(cat "$kdir/source")" --arg patches "$patches" \
+	--arg config_sha "${config_sha:0:64}" \
+	--arg build_host "$(uname -m) $os, $(nproc) cores" \
+	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
+	--arg suite "$suite" --argjson boot_s "$boot_s" --argjson extra "$extra" '
+	def short: if startswith($top) then ltrimstr($top)
+		elif startswith($home) then "~/" + ltrimstr($home) else . end;
+	{
+		mode: "emulated",
+		emulator: "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G",
+		qemu_version: $qemu_version,
+		icount: (if $icount then "shift=0" else "off" end),
+		instruction_count_mode: $icount,
+		host_kernel_source: ($source | if startswith($home) then "~/" + ltrimstr($home) else . end),
+		host_kernel_patches: ($patches | split("\n") | map(select(. != "") | short) | join(",")),
+		host_kernel_config_sha256: $config_sha,
+		build_host: $build_host,
+		date: $date,
+		exitbench_commit: $commit,
+		suite_file: $suite,
+		boot_wall_s: $boot_s
+	} + $extra'

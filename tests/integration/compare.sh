@@ -3,24 +3,19 @@
 # (no boot), then make compare on the emulated host, instruction-count mode, a short suite:
 # the 8-nop test patch (a known +4.096 ticks an exit) and a patch that does not apply.
 # Each check prints "ok" or "FAIL"; last line "compare: N passed, N failed".
-set -u
+set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-cmp.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {
-	local what=$1; shift
-	if "$@"; then echo "ok   - $what"; pass=$((pass + 1)); else echo "FAIL - $what"; fail=$((fail + 1)); fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 # "exit N, one line on stderr, containing TEXT": cmd...
 bad() {
 	local want=$1 text=$2; shift 2
-	"$@" >/dev/null 2>"$tmp/err"
-	local rc=$?
+	local rc=0
+	"$@" >/dev/null 2>"$tmp/err" || rc=$?
 	[ $rc = "$want" ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -qF -- "$text" "$tmp/err" ||
 		{ echo "  got exit $rc: $(head -3 "$tmp/err")"; return 1; }
 }
@@ -28,14 +23,14 @@ bad() {
 # --- plain samples (ministat-style): the seed commit's runs, 6 a side, means 567.7/575.5
 printf '# ms\n555.2\n561.0\n570.9\n566.3\n582.4\n570.4\n' >"$tmp/before"
 printf '573.8\n560.8\n589.9\n572.1\n565.3\n591.2\n' >"$tmp/after"
-"$eb" compare "$tmp/before" "$tmp/after" --json >"$tmp/seed.json"
-rc=$?
+rc=0
+"$eb" compare "$tmp/before" "$tmp/after" --json >"$tmp/seed.json" || rc=$?
 check "plain samples: exit 0 (no regression proven)" [ $rc = 0 ]
 check "plain samples: change, interval, verdict in --json" \
 	jqr '.benchmarks[0] | (.change_pct > 1.3 and .change_pct < 1.45) and .ci_pct[0] < 0 and
 		.ci_pct[1] > 0 and .p_welch > 0.1 and .p_mannwhitney > 0.1 and .runs_needed > 10 and
 		(.verdict == "inconclusive")' "$tmp/seed.json"
-"$eb" compare "$tmp/before" "$tmp/after" >"$tmp/seed.txt"
+"$eb" compare "$tmp/before" "$tmp/after" >"$tmp/seed.txt" || true
 check "plain samples: ministat's verdict line" grep -q 'No difference proven at 95.0% confidence' "$tmp/seed.txt"
 awk '{ print $1 + 40 }' "$tmp/before" 2>/dev/null | grep -v '^40$' >"$tmp/slower"
 check "a +7% shift: exit 1, regression" bash -c "'$eb' compare '$tmp/before' '$tmp/slower' >'$tmp/slow.txt'; [ \$? = 1 ] && grep -q 'regression' '$tmp/slow.txt'"
@@ -55,10 +50,9 @@ check "usage: exit 2" bad 2 "usage: exitbench compare" "$eb" compare "$tmp/ok2"
 
 # --- results.json: other schema, mixed modes, nothing shared
 res() {	# res FILE SCHEMA ICOUNT NAME
-	cat >"$1" <<EOT
-{"schema_version": $2, "environment": {"instruction_count_mode": $3},
- "benchmarks": [{"name": "$4", "status": "ok", "iterations": 10, "repetitions": 3, "runs": [600, 601, 602]}]}
-EOT
+	jq -n --argjson schema "$2" --argjson icount "$3" --arg name "$4" '{schema_version: $schema,
+		environment: {instruction_count_mode: $icount}, benchmarks: [{name: $name, status: "ok",
+		iterations: 10, repetitions: 3, runs: [600, 601, 602]}]}' >"$1"
 }
 res "$tmp/r1.json" 2 true pvr
 res "$tmp/r9.json" 9 true pvr
@@ -73,14 +67,14 @@ check "a results.json against a plain sample: exit 2" bad 2 "give two results.js
 # medians: robust to the host timer interrupts that land in a few batches)
 printf 'garbage\n--- a/Makefile\n+++ b/Makefile\n@@ -1,1 +1,1 @@\n-no such line\n+x\n' >"$tmp/bad.patch"
 mc() { RESULTS=$tmp/results O=$O SUITE=tests/suites/compare ICOUNT=1 ROUNDS=3 COMPARE_ARGS="--stat median" scripts/compare.sh; }
-PATCHED=$tmp/bad.patch RUN_ID=bad mc >/dev/null 2>"$tmp/badpatch.err"
-rc=$?
+rc=0
+PATCHED=$tmp/bad.patch RUN_ID=bad mc >/dev/null 2>"$tmp/badpatch.err" || rc=$?
 check "a patch that does not apply: exit 2 and a clear line" \
 	bash -c "[ $rc = 2 ] && grep -q 'bad.patch does not apply to' '$tmp/badpatch.err'"
 
 echo "# make compare PATCHED=nop-8-lightweight.patch ICOUNT=1 ROUNDS=3 THRESHOLD=0.5 COMPARE_ARGS=--stat median"
-PATCHED=module/test-patches/nop-8-lightweight.patch THRESHOLD=0.5 RUN_ID=k8 mc >"$tmp/k8.out" 2>"$tmp/k8.err"
-rc=$?
+rc=0
+PATCHED=module/test-patches/nop-8-lightweight.patch THRESHOLD=0.5 RUN_ID=k8 mc >"$tmp/k8.out" 2>"$tmp/k8.err" || rc=$?
 k8=$tmp/results/k8
 check "K=8 nops: exit 1 (a regression beyond 0.5%)" [ $rc = 1 ]
 check "K=8 nops: modules swapped in one boot, A B, B A, A B" \
@@ -95,8 +89,4 @@ check "K=8 nops: compare.md, overlay plot, both sides' results" \
 check "per-side results.json carry rounds, variant and a histogram" \
 	jqr '.variant == "patched" and (.benchmarks[] | select(.name == "pvr") | (.run_rounds | unique) == [1, 2, 3] and .histogram.total_count > 0)' "$k8/patched/results.json"
 
-if [ $fail != 0 ]; then
-	for f in "$tmp"/*.err; do echo "--- $f"; tail -5 "$f"; done
-fi
-echo "compare: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done compare "$tmp"/*.err

@@ -1,30 +1,21 @@
 #!/usr/bin/env bash
 # Integration test: the main job on the emulated POWER8 host in instruction-count mode,
 # twice, and its fault paths. Each check prints "ok" or "FAIL"; last line "N passed, N failed".
-set -u
+set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 tmp=$(mktemp -d /tmp/exitbench-it.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() {	# check "what" command...
-	local what=$1; shift
-	if "$@"; then
-		echo "ok   - $what"; pass=$((pass + 1))
-	else
-		echo "FAIL - $what"; fail=$((fail + 1))
-	fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 bench() { RESULTS=$tmp/results O=$O scripts/bench.sh; }
 
 # 1. the default suite, instruction-count mode, two boots
 for n in 1 2; do
 	echo "# boot $n: default suite, ICOUNT=1"
-	RUN_ID=icount-$n ICOUNT=1 bench >"$tmp/bench-$n.out" 2>"$tmp/bench-$n.err"
-	echo $? >"$tmp/bench-$n.rc"
+	rc=0
+	RUN_ID=icount-$n ICOUNT=1 bench >"$tmp/bench-$n.out" 2>"$tmp/bench-$n.err" || rc=$?
+	echo $rc >"$tmp/bench-$n.rc"
 done
 r1=$tmp/results/icount-1/results.json r2=$tmp/results/icount-2/results.json
 check "make bench ICOUNT=1 exits 0" [ "$(cat "$tmp/bench-1.rc")" = 0 ]
@@ -50,17 +41,17 @@ check "report.md says the times are emulated, instruction-count mode" \
 check "a histogram per measured benchmark" \
 	bash -c "for b in \$(jq -r '.benchmarks[] | select(.status==\"ok\") | .name' $r1); do [ -s $tmp/results/icount-1/\$b.png ] || exit 1; done"
 check "results/latest points at the newest run" [ "$(readlink "$tmp/results/latest")" = icount-2 ]
-m1=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$r1" 2>/dev/null)
-m2=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$r2" 2>/dev/null)
+m1=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$r1" 2>/dev/null) || true
+m2=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$r2" 2>/dev/null) || true
 echo "# pvr median ticks/iteration: boot 1 ${m1:-none}, boot 2 ${m2:-none}"
 check "two boots give the same pvr ticks per iteration (within 0.1%)" \
 	awk -v a="${m1:-0}" -v b="${m2:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.001 * a) }'
 
 # 2. a guest that hangs: reported by name, the others' results kept
 echo "# boot 3: a hanging guest between two good ones"
+rc=0
 RUN_ID=hang ICOUNT=1 SUITE=tests/suites/hang BENCH_DIR=bench/ppc64:tests/guests/ppc64 \
-	GUEST_DIR=$O/ppc64/guest:$O/ppc64/test-guest bench >"$tmp/hang.out" 2>"$tmp/hang.err"
-rc=$?
+	GUEST_DIR=$O/ppc64/guest:$O/ppc64/test-guest bench >"$tmp/hang.out" 2>"$tmp/hang.err" || rc=$?
 rh=$tmp/results/hang/results.json
 check "a hanging guest makes make bench fail" [ $rc != 0 ]
 check "the hang is reported with the benchmark's name" \
@@ -70,36 +61,36 @@ check "the benchmarks around the hang keep their results" \
 
 # 3. a host that never powers off: one line, records kept
 echo "# boot 4: the host is stopped by the boot timeout"
-RUN_ID=timeout BOOT_TIMEOUT=4 bench >"$tmp/to.out" 2>"$tmp/to.err"
-rc=$?
+rc=0
+RUN_ID=timeout BOOT_TIMEOUT=4 bench >"$tmp/to.out" 2>"$tmp/to.err" || rc=$?
 check "QEMU that never powers off: non-zero exit, one clear line" \
 	bash -c "[ $rc != 0 ] && grep -q 'did not power off within 4s' $tmp/to.err"
 check "records taken before the timeout are kept" [ -f "$tmp/results/timeout/records.jsonl" ]
 
 # 4. bad input that must fail before booting
-SUITE=tests/suites/unknown bench >"$tmp/unk.out" 2>"$tmp/unk.err"
-rc=$?
+rc=0
+SUITE=tests/suites/unknown bench >"$tmp/unk.out" 2>"$tmp/unk.err" || rc=$?
 check "a suite naming an unknown benchmark: exit 2, one line naming it" \
 	bash -c "[ $rc = 2 ] && [ \$(wc -l <$tmp/unk.err) = 1 ] && grep -q \"unknown benchmark 'no-such'\" $tmp/unk.err"
-scripts/build-kernel.sh "$tmp" >/dev/null 2>"$tmp/ksrc.err"
+rc=0
+scripts/build-kernel.sh "$tmp" >/dev/null 2>"$tmp/ksrc.err" || rc=$?
 check "KSRC that is not a kernel tree: a clear error" \
-	bash -c "[ $? != 0 ] && grep -q 'is not a Linux kernel tree' $tmp/ksrc.err"
+	bash -c "[ $rc != 0 ] && grep -q 'is not a Linux kernel tree' $tmp/ksrc.err"
 mkdir -p "$tmp/nopr/arch/powerpc/kvm"
 printf 'VERSION = 6\nPATCHLEVEL = 1\n' >"$tmp/nopr/Makefile"
 printf 'config KVM_BOOK3S_64_HV\n\ttristate "HV"\n' >"$tmp/nopr/arch/powerpc/kvm/Kconfig"
-scripts/build-kernel.sh "$tmp/nopr" >/dev/null 2>"$tmp/nopr.err"
+rc=0
+scripts/build-kernel.sh "$tmp/nopr" >/dev/null 2>"$tmp/nopr.err" || rc=$?
 check "KSRC without PR KVM: a clear error" \
-	bash -c "[ $? != 0 ] && grep -q 'has no Book3S PR KVM' $tmp/nopr.err"
-make --no-print-directory O="$tmp/o" CROSS_COMPILE=no-such-cross- runner >/dev/null 2>"$tmp/cc.err"
+	bash -c "[ $rc != 0 ] && grep -q 'has no Book3S PR KVM' $tmp/nopr.err"
+rc=0
+make --no-print-directory O="$tmp/o" CROSS_COMPILE=no-such-cross- runner >/dev/null 2>"$tmp/cc.err" || rc=$?
 check "a missing cross compiler: a clear error" \
-	bash -c "[ $? != 0 ] && grep -q 'no no-such-cross-gcc' $tmp/cc.err"
+	bash -c "[ $rc != 0 ] && grep -q 'no no-such-cross-gcc' $tmp/cc.err"
 echo '{"schema_version": 1, "environment": {}, "benchmarks": [' >"$tmp/bad.json"
-"$O/exitbench" report "$tmp/bad.json" >/dev/null 2>"$tmp/bad.err"
+rc=0
+"$O/exitbench" report "$tmp/bad.json" >/dev/null 2>"$tmp/bad.err" || rc=$?
 check "a malformed results.json: exit 2, one line" \
-	bash -c "[ $? = 2 ] && [ \$(wc -l <$tmp/bad.err) = 1 ] && grep -q 'not valid JSON' $tmp/bad.err"
+	bash -c "[ $rc = 2 ] && [ \$(wc -l <$tmp/bad.err) = 1 ] && grep -q 'not valid JSON' $tmp/bad.err"
 
-if [ $fail != 0 ]; then
-	for f in "$tmp"/*.err; do echo "--- $f"; tail -5 "$f"; done
-fi
-echo "integration: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done integration "$tmp"/*.err

@@ -6,24 +6,15 @@
 #   disabled     make bench ICOUNT=1 INSTRUMENT=1       (the patched kernel, event off)
 #   enabled      make bench ICOUNT=1 INSTRUMENT=1 TRACE=1
 # Each check prints "ok" or "FAIL"; last line "instrumented: N passed, N failed".
-set -u
+set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tests/integration/lib.sh
 O=${O:-build}
 tmp=$(mktemp -d /tmp/exitbench-instr.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0 fail=0
 suite=tests/suites/instrumented
 
-check() {	# check "what" command...
-	local what=$1; shift
-	if "$@"; then
-		echo "ok   - $what"; pass=$((pass + 1))
-	else
-		echo "FAIL - $what"; fail=$((fail + 1))
-	fi
-}
-jqr() { jq -e "$@" >/dev/null 2>&1; }
 within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d <= f * b) }'; }
 
 for v in stock-off stock disabled enabled; do
@@ -34,17 +25,17 @@ for v in stock-off stock disabled enabled; do
 	enabled) env=(INSTRUMENT=1 TRACE=1) ;;
 	esac
 	echo "# boot: $v (${env[*]} ICOUNT=1)"
-	env ${env[@]+"${env[@]}"} ICOUNT=1 SUITE=$suite RESULTS=$tmp/results RUN_ID=$v O=$O scripts/bench.sh \
-		>"$tmp/$v.out" 2>"$tmp/$v.err"
-	echo $? >"$tmp/$v.rc"
-	check "$v: make bench exits 0" [ "$(cat "$tmp/$v.rc")" = 0 ] ||
-		tail -5 "$tmp/$v.err" | sed 's/^/#   /'
+	rc=0
+	env ${env[@]+"${env[@]}"} ICOUNT=1 SUITE="$suite" RESULTS="$tmp/results" RUN_ID="$v" O="$O" scripts/bench.sh \
+		>"$tmp/$v.out" 2>"$tmp/$v.err" || rc=$?
+	check "$v: make bench exits 0" [ $rc = 0 ]
+	[ $rc = 0 ] || tail -5 "$tmp/$v.err" | sed 's/^/#   /'
 done
 r=$tmp/results
 S0=$r/stock-off/results.json S=$r/stock/results.json D=$r/disabled/results.json E=$r/enabled/results.json
 
 check "the instrumented boots ran the instrumented kernel, the others the stock one" \
-	[ "$(cat $r/{stock-off,stock,disabled,enabled}/kernel-variant 2>/dev/null | tr '\n' ' ')" = \
+	[ "$(cat "$r"/{stock-off,stock,disabled,enabled}/kernel-variant 2>/dev/null | tr '\n' ' ')" = \
 	  "stock stock instrumented instrumented " ]
 check "trace.dat came back from both traced boots, nothing lost" \
 	bash -c "grep -q 'trace.dat: .* 0 lost' $tmp/stock.err && grep -q 'trace.dat: .* 0 lost' $tmp/enabled.err"
@@ -53,14 +44,14 @@ check "trace.dat came back from both traced boots, nothing lost" \
 # same ticks per iteration (a single added instruction is 0.512 ticks, 0.09% of pvr). Judged
 # on the median batch (50 iterations): a run's mean moves by 0.5 tick per timer interrupt
 # that lands in its 5000 iterations, a median batch has none.
-p50() { jq ".benchmarks[] | select(.name==\"$2\") | .summary_ticks.p50" "$1" 2>/dev/null; }
+p50() { jq --arg n "$2" '.benchmarks[] | select(.name==$n) | .summary_ticks.p50' "$1" 2>/dev/null || true; }
 for b in pvr hcall; do
 	s0=$(p50 "$S0" $b) d0=$(p50 "$D" $b)
 	echo "# $b median batch, ticks/iteration: stock ${s0:-none}, instrumented-disabled ${d0:-none}"
 	check "instrumentation off costs less than one instruction per $b exit (stock vs disabled)" \
 		awk -v a="${d0:-0}" -v b="${s0:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d < 0.5) }'
 done
-pe=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$E" 2>/dev/null)
+pe=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$E" 2>/dev/null) || true
 
 # the phases: all of them, in path order, for every exiting benchmark
 order='["vcpu_run","trace","loop_entry","copy_to_svcpu","trampoline_enter","guest","realmode_exit","copy_from_svcpu","store_nvgprs","handle_exit"]'
@@ -76,7 +67,7 @@ check "no round trip had its stamps out of order" \
 # per exit, the phases add up to the guest's own measurement of the same run (vcpu_run is
 # once per KVM_RUN, not per exit)
 sum=$(jq '.benchmarks[] | select(.name=="pvr") | [.phases[] |
-	select(.name != "vcpu_run" and .name != "round_trip" and .name != "exit_to_reenter") | .median] | add' "$E" 2>/dev/null)
+	select(.name != "vcpu_run" and .name != "round_trip" and .name != "exit_to_reenter") | .median] | add' "$E" 2>/dev/null) || true
 echo "# pvr: sum of per-exit phase medians ${sum:-none} ticks, guest's round trip ${pe:-none} ticks"
 check "pvr's phases account for 95-105% of the guest's round trip" within "${sum:-0}" "${pe:-0}" 0.05
 check "the markers attribute every repetition (3 per benchmark)" \
@@ -99,13 +90,13 @@ check "report.md shows the phases and the exit reasons" \
 	bash -c "grep -qi 'phase' $r/enabled/report.md && grep -qi 'reason' $r/stock/report.md"
 
 # bad input: a trace that is not one, a truncated one: one line, exit 2, results.json kept
-cp "$E" "$tmp/keep.json"
-head -c 100000 "$r/enabled/trace.dat" >"$tmp/trunc.dat"
-"$O/exitbench" trace "$tmp/trunc.dat" --results "$tmp/keep.json" >/dev/null 2>"$tmp/trunc.err"
-rc=$?
+# (a boot that failed above left none of these: the checks below fail, the script goes on)
+cp "$E" "$tmp/keep.json" 2>/dev/null || true
+head -c 100000 "$r/enabled/trace.dat" >"$tmp/trunc.dat" 2>/dev/null || true
+rc=0
+"$O/exitbench" trace "$tmp/trunc.dat" --results "$tmp/keep.json" >/dev/null 2>"$tmp/trunc.err" || rc=$?
 check "a truncated trace.dat: exit 2 and one 'exitbench:' line" \
 	bash -c "[ $rc = 2 ] && [ \$(grep -c '^exitbench:' $tmp/trunc.err) -ge 1 ] && [ \$(wc -l <$tmp/trunc.err) -le 2 ]"
 check "... and results.json untouched" cmp -s "$E" "$tmp/keep.json"
 
-echo "instrumented: $pass passed, $fail failed"
-[ $fail = 0 ]
+it_done instrumented

@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# One run of the emulated POWER8 host, step by step: check the suite, build the kernel, pack
+# the initramfs, boot, write env.json, collect, aggregate the trace, report. make bench
+# (bench.sh) and make compare (compare.sh) are made of these steps; a nightly run is too.
+# Sourced after common.sh. Each function takes what it needs as arguments and reads no
+# variable of its caller: only the settings common.sh exports, and the scripts it runs read
+# their own documented environment (make-initramfs.sh: TRACE_EVENTS, TRACE_BUFFER_KB,
+# TRACE_MODE, PERF_EVENTS, PERF_MMAP). Relative paths are the caller's.
+# Status: 0 done; 1 failed, with what was taken kept; 2 bad input. Each failure says so on
+# one "exitbench:" line (its own or the tool's it ran).
+
+run_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# run_check_suite EXITBENCH SUITE BENCH_DIRS: SUITE is a suite of benchmarks that exist
+run_check_suite() {
+	local eb=$1 suite=$2 benches=$3
+
+	if [ ! -f "$suite" ]; then
+		echo "exitbench: SUITE=$suite: no such file (suites are in configs/suites/)" >&2
+		return 2
+	fi
+	"$eb" suite "$suite" --benchmarks "$benches" >/dev/null || return 2
+}
+
+# run_mode ICOUNT: the run's mode as run ids name it (icount, plain)
+run_mode() {
+	if [ "$1" = 1 ]; then echo icount; else echo plain; fi
+}
+
+# run_kernel SPEC KSRC: build a host kernel and print its directory (vmlinux, kvm.ko,
+# kvm-pr.ko, config ...). SPEC: empty (the default tree: KSRC, or Debian's
+# linux-source-6.1 when KSRC is empty too), a kernel tree, or a patch (-p1) or directory
+# with a quilt 'series' file, applied to the default tree. Status: build-kernel.sh's.
+run_kernel() {
+	local spec=$1 ksrc=$2
+
+	if [ -z "$spec" ]; then
+		"$run_lib_dir/build-kernel.sh" ${ksrc:+"$ksrc"}
+	elif [ -d "$spec" ] && [ -f "$spec/Makefile" ] && [ ! -f "$spec/series" ]; then
+		"$run_lib_dir/build-kernel.sh" "$spec"
+	elif [ -e "$spec" ]; then
+		"$run_lib_dir/build-kernel.sh" --patch "$spec" ${ksrc:+"$ksrc"}
+	else
+		echo "exitbench: '$spec' is neither a kernel tree, a patch nor a directory with a 'series' file" >&2
+		return 2
+	fi
+}
+
+# run_new RESULTS RUN_ID SUITE: make the run directory RESULTS/RUN_ID with a copy of the
+# suite in it, and print its path. (The functions here chain their steps with && where a
+# failure must stop them: in $(...) or before ||, set -e does not.)
+run_new() {
+	local dir=$1/$2
+
+	mkdir -p "$dir" && cp "$3" "$dir/suite" && echo "$dir"
+}
+
+# run_pack OUT KDIR RUNNER GUEST_DIRS SUITE RECORD SIDES PLAN: pack the host's initramfs
+# into OUT (make-initramfs.sh). RECORD: "trace", "perf", both or empty; SIDES
+# ("base=KDIR patched=KDIR") and PLAN (a file of "ROUND SIDE" lines): make compare's, empty
+# for one run of KDIR's modules.
+run_pack() {
+	local out=$1 kdir=$2 runner=$3 guests=$4 suite=$5 record=$6 sides=$7 plan=$8
+
+	RECORD=$record SIDES=$sides PLAN=$plan \
+		"$run_lib_dir/make-initramfs.sh" "$kdir" "$runner" "$guests" "$suite" "$out"
+}
+
+# run_boot RUN VMLINUX INITRAMFS ICOUNT TIMEOUT_S OUT_DISK_MB: boot the emulated host on
+# INITRAMFS (deleted after), its records and files into RUN. ICOUNT 1: -icount shift=0;
+# TIMEOUT_S empty: boot-host.sh's default; OUT_DISK_MB 0: no output disk.
+# Status: boot-host.sh's (0; 1 a benchmark or the host failed).
+run_boot() {
+	local run=$1 vmlinux=$2 initrd=$3 icount=$4 timeout_s=$5 out_mb=$6 rc=0
+
+	ICOUNT=$icount BOOT_TIMEOUT=$timeout_s OUT_DISK_MB=$out_mb \
+		"$run_lib_dir/boot-host.sh" "$vmlinux" "$initrd" "$run" || rc=$?
+	rm -f "$initrd"
+	return $rc
+}
+
+# run_env OUT KDIR RUN SUITE BOOT_S ICOUNT [EXTRA_JSON_OBJECT]: write env.json, what this
+# side knows of the run (write-env.sh)
+run_env() {
+	local out=$1 kdir=$2 run=$3 suite=$4 boot_s=$5 icount=$6 extra=${7:-'{}'}
+
+	ICOUNT=$icount "$run_lib_dir/write-env.sh" "$kdir" "$run" "$suite" "$boot_s" "$extra" >"$out.tmp" &&
+		mv "$out.tmp" "$out"
+}
+
+# run_collect EXITBENCH RUN RUN_ID SUITE ENV OUT [VARIANT]: RUN/records.jsonl (VARIANT's
+# records only, when given) -> OUT, a results.json. Status: exitbench collect's (1: a
+# benchmark failed; 2: nothing written, the records are kept)
+run_collect() {
+	local eb=$1 run=$2 run_id=$3 suite=$4 env=$5 out=$6 variant=${7:-} rc=0
+
+	"$eb" collect "$run/records.jsonl" ${variant:+--variant "$variant"} --env "$env" \
+		--suite "$suite" --run-id "$run_id" -o "$out" || rc=$?
+	[ $rc -lt 2 ] ||
+		echo "exitbench: collecting ${variant:+$variant from }$run/records.jsonl failed; raw records kept there" >&2
+	return $rc
+}
+
+# run_trace EXITBENCH RUN: aggregate RUN/trace.dat into RUN/trace.json and trace.txt, and
+# its phases and exit reasons into RUN/results.json. Status: exitbench trace's (1: merged,
+# but events were lost or a benchmark was not in results.json; 2: nothing written)
+run_trace() {
+	local eb=$1 run=$2 rc=0
+
+	rm -f "$run/trace.json"
+	"$eb" trace "$run/trace.dat" --results "$run/results.json" -o "$run/trace.json" \
+		>"$run/trace.txt" || rc=$?
+	[ $rc -lt 2 ] ||
+		echo "exitbench: trace.dat could not be aggregated; results.json has no phases (trace.dat kept)" >&2
+	return $rc
+}
+
+# run_recorded RUN: the events recorded and lost in RUN's trace.dat and perf.data, one
+# line each; a loss is a warning (raise TRACE_BUFFER_KB / PERF_MMAP). trace.dat's counts
+# are those exitbench trace read (run_trace first): RUN/trace.json's events_read,
+# events_lost (the records' missed events and the file's per-CPU overrun and dropped
+# events) and lost_pages_uncounted (buffer pages lost without a count of their events).
+run_recorded() {
+	local f=$1/trace.dat j=$1/trace.json p=$1/perf.data n read lost pages
+
+	if [ -f "$f" ] && [ -f "$j" ] &&
+		n=$(jq -er '"\(.events_read) \(.events_lost) \(.lost_pages_uncounted)"' "$j" 2>/dev/null); then
+		read -r read lost pages <<<"$n"
+		if [ "$pages" = 0 ]; then
+			step "trace.dat: $(du -h "$f" | cut -f1), $read events, $lost lost"
+			[ "$lost" = 0 ] || echo "exitbench: trace.dat lost $lost events: raise TRACE_BUFFER_KB ($TRACE_BUFFER_KB KiB per CPU)" >&2
+		else
+			step "trace.dat: $(du -h "$f" | cut -f1), $read events, lost: $lost counted + $pages pages uncounted"
+			echo "exitbench: trace.dat lost $lost events and $pages pages of events (not counted): raise TRACE_BUFFER_KB ($TRACE_BUFFER_KB KiB per CPU)" >&2
+		fi
+	elif [ -f "$f" ]; then
+		step "trace.dat: $(du -h "$f" | cut -f1), events not counted (exitbench trace wrote no trace.json)"
+	fi
+	if [ -f "$p" ] && command -v perf >/dev/null; then
+		# LOST records: one each time perf's buffer overflowed ("chunks"; perf report -D
+		# | grep PERF_RECORD_LOST gives the events each one lost). perf has no
+		# machine-readable form of these counts: its --stats text is read.
+		n=$(perf report --stats -i "$p" 2>/dev/null | awk '/^ *SAMPLE events:/ && !s {s = $3}
+			/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ {l += $3} END {print s + 0, l + 0}') || n="? ?"
+		step "perf.data: $(du -h "$p" | cut -f1), ${n% *} samples, ${n#* } lost chunks"
+		[ "${n#* }" = 0 ] || echo "exitbench: perf.data lost ${n#* } chunks of samples: raise PERF_MMAP ($PERF_MMAP)" >&2
+	fi
+	return 0
+}
+
+# run_report EXITBENCH RUN: RUN/results.json -> RUN/report.md and its plots
+run_report() {
+	"$1" report "$2/results.json" -o "$2"
+}
+
+# run_latest RESULTS RUN_ID NAME: RESULTS/NAME points at the run RUN_ID
+run_latest() {
+	ln -sfn "$2" "$1/$3"
+}
