@@ -20,6 +20,9 @@ ROUNDS ?= 10
 MODE ?= auto
 THRESHOLD ?= 1
 export CROSS_COMPILE
+# the scripts read these from the environment: exported, never spliced into a command line,
+# so a path with a blank or a quote in it reaches them whole
+export O SUITE ICOUNT KSRC INSTRUMENT TRACE PERF ROUNDS MODE THRESHOLD BASE PATCHED
 
 HOST_CC ?= gcc
 # the sanitizer build (unit tests and fuzz targets): clang, for libFuzzer
@@ -99,14 +102,13 @@ include guest-kernels/ppc64/guest.mk
 # --- the host kernel (cached outside the clone) ---
 # both host kernels: stock, and instrumented (module/patches: CONFIG_KVM_BOOK3S_PR_EXIT_TIMING)
 kernel: | check-cross
-	@scripts/build-kernel.sh $(KSRC) >/dev/null
-	@scripts/build-kernel.sh --patch module/patches $(KSRC) >/dev/null
+	@scripts/build-kernel.sh $${KSRC:+"$$KSRC"} >/dev/null
+	@scripts/build-kernel.sh --patch module/patches $${KSRC:+"$$KSRC"} >/dev/null
 
 # --- the main job ---
 bench: deps
 	@$(MAKE) --no-print-directory tools runner guests
-	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) INSTRUMENT=$(INSTRUMENT) TRACE=$(TRACE) \
-		PERF=$(PERF) scripts/bench.sh
+	@scripts/bench.sh
 
 # --- the collector's speed: exitbench trace vs trace-cmd report vs perf script on one
 # recorded workload of > 10M events (configs/suites/collector, ~6 min of emulation), or on
@@ -114,14 +116,13 @@ bench: deps
 bench-collector: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@run="$(RUN)"; if [ -z "$$run" ]; then id=$$(date -u +%Y%m%d-%H%M%S)-collector; \
-		SUITE=configs/suites/collector O=$(O) INSTRUMENT=1 TRACE=1 PERF=1 TRACE_MODE=stream TRACE_EVENTS="kvm_pr kvm:kvm_userspace_exit" RUN_ID=$$id \
-		scripts/bench.sh || exit 1; run=results/$$id; fi; O=$(O) scripts/collector-bench.sh "$$run"
+		SUITE=configs/suites/collector INSTRUMENT=1 TRACE=1 PERF=1 TRACE_MODE=stream TRACE_EVENTS="kvm_pr kvm:kvm_userspace_exit" RUN_ID=$$id \
+		scripts/bench.sh || exit 1; run=results/$$id; fi; scripts/collector-bench.sh "$$run"
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps
 	@$(MAKE) --no-print-directory tools runner guests
-	@SUITE=$(SUITE) ICOUNT=$(ICOUNT) KSRC=$(KSRC) O=$(O) BASE="$(BASE)" PATCHED="$(PATCHED)" \
-		ROUNDS=$(ROUNDS) MODE=$(MODE) THRESHOLD=$(THRESHOLD) scripts/compare.sh
+	@scripts/compare.sh
 
 # --- tests ---
 include tests/tests.mk
@@ -133,9 +134,9 @@ check: deps
 # comparisons that validate make compare (A/A, the test patches)
 results: deps
 	@$(MAKE) --no-print-directory tools runner guests
-	@O=$(O) scripts/make-results.sh
-	@O=$(O) scripts/results-compare.sh
-	@O=$(O) scripts/results-trace.sh $(COLLECTOR_RUN)
+	@scripts/make-results.sh
+	@scripts/results-compare.sh
+	@scripts/results-trace.sh $(COLLECTOR_RUN)
 
 clean:
 	rm -rf $(O)

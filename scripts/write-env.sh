@@ -22,12 +22,23 @@ patches=
 [ ! -f "$kdir/patches" ] || patches=$(cat "$kdir/patches")
 config_sha=$(sha256sum <"$kdir/config")
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
+fragment_sha=$(sha256sum <"$top/configs/kernel/ppc64le-pr.config")
+variant=stock
+[ ! -f "$run/kernel-variant" ] || variant=$(cat "$run/kernel-variant")
+# the instrument: the runner and the guest images that ran (a change to either can move a
+# figure: the nightly history never compares across it)
+O=${O:-build}
+case $O in /*) obj=$O ;; *) obj=$top/$O ;; esac
+instrument=$(cat "$obj/ppc64/exitbench-run" "$obj"/ppc64/guest/*.bin 2>/dev/null | sha256sum) ||
+	instrument=unknown
 
 # the kernel's source and patches: paths in the checkout relative to it, in $HOME as ~/
 jq -n --arg top "$top/" --arg home "$HOME/" \
 	--arg qemu_version "$qemu_version" --argjson icount "$icount" \
 	--arg source "$(cat "$kdir/source")" --arg patches "$patches" \
-	--arg config_sha "${config_sha:0:64}" \
+	--arg config_sha "${config_sha:0:64}" --arg fragment_sha "${fragment_sha:0:64}" \
+	--arg variant "$variant" --arg instrument "${instrument:0:16}" \
+	--arg host "$(hostname 2>/dev/null || echo unknown)" \
 	--arg build_host "$(uname -m) $os, $(nproc) cores" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
 	--arg suite "$suite" --argjson boot_s "$boot_s" --argjson extra "$extra" '
@@ -42,7 +53,11 @@ jq -n --arg top "$top/" --arg home "$HOME/" \
 		host_kernel_source: ($source | if startswith($home) then "~/" + ltrimstr($home) else . end),
 		host_kernel_patches: ($patches | split("\n") | map(select(. != "") | short) | join(",")),
 		host_kernel_config_sha256: $config_sha,
+		host_kernel_fragment_sha256: $fragment_sha,
+		host_kernel_variant: $variant,
+		host: $host,
 		build_host: $build_host,
+		exitbench_instrument: $instrument,
 		date: $date,
 		exitbench_commit: $commit,
 		suite_file: $suite,
