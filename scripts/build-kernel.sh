@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Build the ppc64le host kernel (vmlinux) with kvm.ko and kvm-pr.ko, cached.
 # usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]
+#        build-kernel.sh --git TREE COMMIT [--patch FILE|DIR]...
 #   KSRC unset: Debian's linux-source-6.1 tarball, extracted once into the cache and built
 #     in its eb-build/ subdirectory (Kbuild then uses relative paths, so a patched copy of
 #     the tree rebuilds only what its patches touch).
 #   --patch: a patch (-p1) or a directory with a quilt-style 'series' file, applied in order
 #     to a copy of the tree (hard links; the tree itself is never modified).
+#   --git: COMMIT of the git repository TREE (the nightly, its comparisons and bisections).
+#     TREE is never written to: a clone in the cache shares its objects, is checked out at
+#     COMMIT and built in its eb-build/ (incrementally: one clone per tree, and one more for
+#     each set of patches, applied on top with a three-way merge where contexts meet). The
+#     result is kept per commit, so asking again for a commit built before costs nothing.
 # Prints the directory holding vmlinux, kvm.ko, kvm-pr.ko, config, release on stdout.
 # Exit status: 0 built, 1 missing tools, 2 bad input (a tree that is not one, a patch that
 # does not apply, a tree that does not build).
@@ -16,8 +22,13 @@ top=$(dirname "$here")
 fragment=$top/configs/kernel/ppc64le-pr.config
 
 patches=()
+git_tree= git_commit=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--git)
+		[ $# -ge 3 ] || die "usage: build-kernel.sh --git TREE COMMIT [--patch FILE|DIR]..."
+		git_tree=$2 git_commit=$3
+		shift 3 ;;
 	--patch)
 		[ $# -ge 2 ] || die "usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]"
 		p=$2
@@ -39,6 +50,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 ksrc=${1:-}
+[ -z "$git_tree" ] || [ -z "$ksrc" ] || die "usage: build-kernel.sh --git TREE COMMIT takes no KSRC"
 
 command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 	die "no cross compiler ${CROSS_COMPILE}gcc; run: scripts/install-deps.sh target"
@@ -54,6 +66,62 @@ if [ -z "${EXITBENCH_KERNEL_LOCKED:-}" ]; then
 		flock 9
 	fi
 	export EXITBENCH_KERNEL_LOCKED=1
+fi
+
+# --- a commit of a git tree, in a clone of the cache (with patches on top, if any) ---
+pristine=
+applied=()
+if [ -n "$git_tree" ]; then
+	git -C "$git_tree" rev-parse --git-dir >/dev/null 2>&1 || die2 "$git_tree: not a git repository"
+	git_tree=$(cd "$git_tree" && pwd)
+	commit=$(git -C "$git_tree" rev-parse --verify --quiet "$git_commit^{commit}") ||
+		die2 "$git_tree: '$git_commit' is not a commit there"
+	tkey=$(printf '%s' "$git_tree" | sha256sum | cut -c1-12)
+	pkey=
+	[ ${#patches[@]} = 0 ] || pkey=p$(for p in "${patches[@]}"; do sha256sum <"$p"; done | sha256sum | cut -c1-12)
+	name=git-$tkey-${commit:0:12}${pkey:+-$pkey}
+	out=$EXITBENCH_CACHE/kernel/$name
+	key=$( (echo git-1; cat "$fragment"; echo "$commit $pkey"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) |
+		sha256sum | cut -c1-16)
+	if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
+		echo "$out"
+		exit 0
+	fi
+	clone=$EXITBENCH_CACHE/git/$tkey/${pkey:-stock}
+	if [ ! -d "$clone/.git" ]; then
+		step "cloning $git_tree into the cache (shared objects: the tree is not written to)"
+		rm -rf "$clone"
+		mkdir -p "$(dirname "$clone")"
+		git clone -q --shared --no-checkout "$git_tree" "$clone" ||
+			die2 "cloning $git_tree into $clone failed"
+	fi
+	# the files the patches changed last time: kept, so that where they come out the same
+	# again their times are too, and kbuild does not rebuild what includes them
+	keep=$clone.keep
+	rm -rf "$keep"
+	mkdir -p "$keep"
+	git -C "$clone" diff HEAD --name-only -z 2>/dev/null | (cd "$clone" && xargs -0 -r cp -p --parents -t "$keep") ||
+		true
+	step "checking out ${commit:0:12} in $clone"
+	git -C "$clone" checkout -q --force --detach "$commit" ||
+		die2 "$git_tree: checking out $commit in $clone failed"
+	for p in "${patches[@]}"; do
+		if ! msg=$(git -C "$clone" apply --3way --whitespace=nowarn "$p" 2>&1); then
+			git -C "$clone" checkout -q --force --detach "$commit" || true
+			die2 "$p does not apply to ${commit:0:12} of $git_tree: $(grep -m1 -E 'error|conflict|Conflict' <<<"$msg" || head -1 <<<"$msg")"
+		fi
+	done
+	(cd "$keep" && find . -type f -print0) | while IFS= read -r -d '' f; do
+		! cmp -s "$keep/$f" "$clone/$f" || touch -r "$keep/$f" "$clone/$f"
+	done
+	rm -rf "$keep"
+	ksrc=$clone
+	obj=$clone/eb-build
+	pristine=0
+	[ -f "$ksrc/arch/powerpc/kvm/Kconfig" ] && grep -q 'config KVM_BOOK3S_64_PR' "$ksrc/arch/powerpc/kvm/Kconfig" ||
+		die2 "${commit:0:12} of $git_tree has no Book3S PR KVM (no KVM_BOOK3S_64_PR in arch/powerpc/kvm/Kconfig)"
+	applied=("${patches[@]}")
+	patches=()	# applied: not a copy to make
 fi
 
 # --- a patched copy of a tree: build the tree, copy it, patch the copy, build the copy ---
@@ -104,11 +172,13 @@ if [ ${#patches[@]} -gt 0 ]; then
 	ksrc=$vsrc
 	obj=$vsrc/eb-build
 	pristine=1
-else
+elif [ -z "$git_tree" ]; then
 	key=
 fi
 
-if [ -n "$key" ]; then
+if [ -n "$git_tree" ]; then
+	:	# a commit of a git tree: name, out, key, obj set above
+elif [ -n "$key" ]; then
 	:	# a patched copy: name, out, key set above
 elif [ -z "$ksrc" ]; then
 	tarball=/usr/src/linux-source-6.1.tar.xz
@@ -154,7 +224,30 @@ mkdir -p "$obj" "$out"
 kmake() {
 	make -C "$ksrc" O="$obj" ARCH=powerpc CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" \
 		KBUILD_BUILD_TIMESTAMP=exitbench KBUILD_BUILD_USER=exitbench KBUILD_BUILD_HOST=exitbench \
-		-j"$(nproc)" "$@"
+		KBUILD_BUILD_VERSION=1 -j"$(nproc)" "$@"
+}
+# kmake, its output into LOG, with a line of progress every 20 s (a build of minutes is
+# not a silent screen)
+kmake_logged() {
+	local log=$1 pid rc=0 n
+	shift
+	kmake "$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 20; do
+		n=$(grep -c '^  [A-Z]' "$log" || true)
+		step "  ... $n steps so far ($(tail -1 "$log" | sed 's/^ *//' | cut -c1-60))"
+	done
+	wait "$pid" || rc=$?
+	return $rc
+}
+# wait_for PID SECONDS: 0 once PID has ended, 1 when it still runs after SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	! kill -0 "$1" 2>/dev/null
 }
 step "configuring $name ($ksrc)"
 # the fragment from the cache: the checkout's path may hold blanks or quotes, kbuild's not
@@ -164,7 +257,7 @@ kmake -s KCONFIG_ALLCONFIG="$obj/exitbench-fragment.config" allnoconfig >"$obj/e
 grep -q '^CONFIG_KVM_BOOK3S_64_PR=m' "$obj/.config" ||
 	die2 "KSRC=$ksrc: its Kconfig would not enable CONFIG_KVM_BOOK3S_64_PR=m with $fragment (check its dependencies: hash MMU, !CONTEXT_TRACKING_USER)"
 step "building vmlinux and modules of $name (minutes the first time, seconds after)"
-if ! kmake vmlinux modules >"$obj/exitbench-build.log" 2>&1; then
+if ! kmake_logged "$obj/exitbench-build.log" vmlinux modules; then
 	tail -20 "$obj/exitbench-build.log" >&2
 	die2 "kernel build failed in $obj; full log: $obj/exitbench-build.log"
 fi
@@ -172,8 +265,13 @@ cp "$obj/vmlinux" "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
 cp "$obj/arch/powerpc/kvm/kvm.ko" "$obj/arch/powerpc/kvm/kvm-pr.ko" "$out/"
 cp "$obj/.config" "$out/config"
 kmake -s kernelrelease >"$out/release" 2>/dev/null
-echo "$ksrc" >"$out/source"
+if [ -n "$git_tree" ]; then
+	echo "$git_tree at $commit" >"$out/source"
+	echo "$commit" >"$out/commit"
+else
+	echo "$ksrc" >"$out/source"
+fi
 echo "$obj" >"$out/objtree"
-printf '%s\n' "${patches[@]}" | sed '/^$/d' >"$out/patches"
+printf '%s\n' "${patches[@]}" "${applied[@]}" | sed '/^$/d' >"$out/patches"
 echo "$key" >"$out/stamp"
 echo "$out"
