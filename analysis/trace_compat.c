@@ -12,6 +12,8 @@
  *   SIGBUS guards        it maps the file's data without checking the file's size
  *   a first parse in a child   its header parsers crash or hang on some corrupt files
  *   the page dropper     every page read of its mapping of the file stays resident
+ *   reopened handles     compressed data: its chunk cache is never freed, and scanned
+ *   records going back   a corrupt page can make it return the same record forever
  *
  * The other half is trace_check.c: what the library does not check in a file's container is
  * refused before the library sees it.
@@ -336,4 +338,112 @@ void trace_drop_behind(struct trace_dropper *dr, struct tep_record *rec, const s
 	dr->held[dr->n++] = rec;
 	if (dr->n == TRACE_DROP_BATCH || !next)
 		trace_drop_flush(dr);
+}
+
+/* ---- a reader's handle: reopened, and checked for going back ---- */
+
+/*
+ * Compressed files: libtracecmd 3.1.6 decompresses them chunk by chunk into a cache that it
+ * never frees until the handle is closed (free_zpage() cannot find a chunk again: its test
+ * "map <= cache->map && map > cache->map + size" is never true) and scans linearly for every
+ * page, so memory grows with the file and time with its square (fixed upstream by an rbtree,
+ * trace-cmd commit 5274db32, in libtracecmd 1.5.0, and commit 1571b67c "Fix free_zpage()
+ * offset", 1.5.1). Where records are not in a mapping of the file (that is, compressed, or
+ * read without mmap), the handle is closed and opened again every REOPEN_BYTES of data, and
+ * reading resumes at the next record's offset (tracecmd_read_at).
+ */
+#define REOPEN_BYTES (32ull << 20)
+
+int trace_handle_open(struct trace_handle *th, char *msg, size_t len)
+{
+	const char *why;
+
+	th->dr.mask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+	if (!th->h) {
+		th->h = trace_compat_open(th->path, 0, &why);
+		if (!th->h) {
+			snprintf(msg, len, "libtracecmd could not open it again: %s", why);
+			return -EINVAL;
+		}
+	}
+	if (trace_decoder_init(&th->d, tracecmd_get_tep(th->h), msg, len))
+		return -EINVAL;
+	th->page_size = (unsigned long long)tep_get_page_size(tracecmd_get_tep(th->h));
+	if (!th->page_size)
+		th->page_size = 4096;
+	return 0;
+}
+
+struct tep_record *trace_handle_first(struct trace_handle *th, int cpu)
+{
+	th->window = 0;
+	return tracecmd_read_cpu_first(th->h, cpu);
+}
+
+static int reopen_at(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
+		     size_t len)
+{
+	unsigned long long off = (*rec)->offset;
+	const char *why;
+	int at;
+
+	tracecmd_free_record(*rec);
+	*rec = NULL;
+	trace_drop_flush(&th->dr);	/* the records held go before their handle */
+	tracecmd_close(th->h);
+	th->h = trace_compat_open(th->path, 0, &why);
+	if (!th->h) {
+		snprintf(msg, len, "libtracecmd could not open it again: %s", why);
+		return -EINVAL;
+	}
+	if (trace_decoder_init(&th->d, tracecmd_get_tep(th->h), msg, len))
+		return -EINVAL;
+	*rec = tracecmd_read_at(th->h, off, &at);
+	if (!*rec || at != cpu || (*rec)->offset != off) {
+		snprintf(msg, len, "CPU %d: cannot find the record at offset %llu again", cpu, off);
+		if (*rec)
+			tracecmd_free_record(*rec);
+		*rec = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
+		      size_t len)
+{
+	struct tep_record *next = tracecmd_read_data(th->h, cpu);
+
+	if (next && next->offset <= (*rec)->offset) {
+		/*
+		 * a corrupt page can make libtracecmd 3.1.6 return the same record forever
+		 * (tests/fuzz/corpus/fuzz_trace/regress-loop)
+		 */
+		snprintf(msg, len, "CPU %d: corrupt data: the record at offset %llu is followed by one "
+			 "at %llu", cpu, (*rec)->offset, next->offset);
+		tracecmd_free_record(next);
+		trace_drop_behind(&th->dr, *rec, NULL);
+		*rec = NULL;
+		return -EINVAL;
+	}
+	if (next && next->offset / th->page_size != (*rec)->offset / th->page_size)
+		th->window += th->page_size;
+	trace_drop_behind(&th->dr, *rec, next);
+	*rec = next;
+	if (next && th->dr.state < 0 && th->window >= REOPEN_BYTES) {
+		th->window = 0;
+		return reopen_at(th, cpu, rec, msg, len);
+	}
+	return 0;
+}
+
+void trace_handle_close(struct trace_handle *th)
+{
+	if (th->faulted) {
+		trace_compat_abandon(th->h);
+	} else if (th->h) {
+		trace_drop_flush(&th->dr);
+		tracecmd_close(th->h);
+	}
+	th->h = NULL;
 }

@@ -19,129 +19,49 @@
 
 struct reader {
 	struct trace_reader_thread t;
-	const char *path;
 	struct trace_worker *w;
-	struct tracecmd_input *h;
 	int *cpus;
 	int ncpus;
-	int faulted;		/* the handle is not to be touched again */
-	unsigned long long page_size;	/* of the file's data pages */
-	unsigned long long window;	/* bytes read since the handle was opened */
+	struct trace_handle th;
 };
-
-/*
- * Compressed files: libtracecmd 3.1.6 decompresses them chunk by chunk into a cache that it
- * never frees until the handle is closed (free_zpage() cannot find a chunk again) and scans
- * linearly for every page, so memory grows with the file and time with its square (fixed
- * upstream in 2023 by an rbtree). Where records are not in a mapping of the file (that is,
- * compressed, or read without mmap), the handle is closed and opened again every
- * REOPEN_BYTES of data, and reading resumes at the next record's offset (tracecmd_read_at).
- */
-#define REOPEN_BYTES (32ull << 20)
-
-static int reopen_at(struct reader *r, struct trace_decoder *d, int cpu,
-		     struct tep_record *volatile *rec)
-{
-	unsigned long long off = (*rec)->offset;
-	const char *why;
-	int at;
-
-	tracecmd_free_record(*rec);
-	*rec = NULL;
-	tracecmd_close(r->h);
-	r->h = trace_compat_open(r->path, 0, &why);
-	if (!r->h) {
-		snprintf(r->t.msg, sizeof(r->t.msg), "libtracecmd could not open it again: %s", why);
-		return -EINVAL;
-	}
-	if (trace_decoder_init(d, tracecmd_get_tep(r->h), r->t.msg, sizeof(r->t.msg)))
-		return -EINVAL;
-	*rec = tracecmd_read_at(r->h, off, &at);
-	if (!*rec || at != cpu || (*rec)->offset != off) {
-		snprintf(r->t.msg, sizeof(r->t.msg), "CPU %d: cannot find the record at offset %llu again",
-			 cpu, off);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
-	struct tep_record *volatile rec = NULL;
-	struct trace_dropper dr = { .mask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1) };
 	volatile int cpu_i = 0;
-	struct trace_decoder d;
 	struct trace_guard g;
-	const char *why;
 
 	trace_thread_enter();
-	if (!r->h) {
-		r->h = trace_compat_open(r->path, 0, &why);
-		if (!r->h) {
-			r->t.ret = -EINVAL;
-			snprintf(r->t.msg, sizeof(r->t.msg), "libtracecmd could not open it again: %s", why);
-			goto out;
-		}
-	}
-	if (trace_decoder_init(&d, tracecmd_get_tep(r->h), r->t.msg, sizeof(r->t.msg))) {
+	if (trace_handle_open(&r->th, r->t.msg, sizeof(r->t.msg))) {
 		r->t.ret = -EINVAL;
 		goto out;
 	}
-	r->page_size = (unsigned long long)tep_get_page_size(tracecmd_get_tep(r->h));
-	if (!r->page_size)
-		r->page_size = 4096;
 	if (sigsetjmp(g.jb, 1)) {
 		trace_guard_end(&g);
 		r->t.ret = -EINVAL;
 		snprintf(r->t.msg, sizeof(r->t.msg), "truncated: CPU %d's data runs past the end of the file",
 			 r->cpus[cpu_i]);
-		r->faulted = 1;
+		r->th.faulted = 1;
 		goto out;
 	}
 	trace_guard_begin(&g);
 	for (; cpu_i < r->ncpus; cpu_i++) {
 		int cpu = r->cpus[cpu_i];
+		struct tep_record *rec = trace_handle_first(&r->th, cpu);
 		struct trace_cpu c;
 
 		trace_cpu_init(&c, cpu);
-		r->window = 0;
-		rec = tracecmd_read_cpu_first(r->h, cpu);
 		while (rec) {
-			struct tep_record *next;
-
-			trace_decode(&d, r->w, &c, rec);
-			next = tracecmd_read_data(r->h, cpu);
-			if (next && next->offset <= rec->offset) {
-				/* a corrupt page can make the library return the same record forever */
-				snprintf(r->t.msg, sizeof(r->t.msg), "CPU %d: corrupt data: the record at offset "
-					 "%llu is followed by one at %llu", cpu, rec->offset, next->offset);
-				r->t.ret = -EINVAL;
-				tracecmd_free_record(next);
-				trace_drop_behind(&dr, rec, NULL);
-				rec = NULL;
-				goto fail;
-			}
-			if (next && next->offset / r->page_size != rec->offset / r->page_size)
-				r->window += r->page_size;
-			trace_drop_behind(&dr, rec, next);
-			rec = next;
-			if (rec && dr.state < 0 && r->window >= REOPEN_BYTES) {
-				r->window = 0;
-				if ((r->t.ret = reopen_at(r, &d, cpu, &rec)))
-					goto fail;
-			}
+			trace_decode(&r->th.d, r->w, &c, rec);
+			r->t.ret = trace_handle_next(&r->th, cpu, &rec, r->t.msg, sizeof(r->t.msg));
+			if (r->t.ret)
+				break;
 		}
+		if (r->t.ret)
+			break;
 	}
 	trace_guard_end(&g);
-	goto out;
-fail:
-	trace_guard_end(&g);
-	if (rec)
-		tracecmd_free_record(rec);
 out:
-	if (!r->faulted)
-		trace_drop_flush(&dr);
 	trace_thread_leave();
 	return NULL;
 }
@@ -287,7 +207,7 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 		goto out;
 	}
 	for (unsigned i = 0; i < nthreads; i++) {
-		readers[i].path = path;
+		readers[i].th.path = path;
 		readers[i].cpus = calloc((size_t)ncpu / nthreads + 1, sizeof(int));
 		if (!readers[i].cpus || trace_worker_new(agg, i, &readers[i].w)) {
 			trace_set_err(err, len, "%s: out of memory", path);
@@ -300,7 +220,7 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 
 		r->cpus[r->ncpus++] = cpus_with[i];
 	}
-	readers[0].h = h0;
+	readers[0].th.h = h0;
 	h0 = NULL;
 	if (o && o->live)
 		live_on = trace_live_start(&live, agg, o, t0) == 0;
@@ -326,10 +246,7 @@ out:
 	if (h0)
 		tracecmd_close(h0);
 	for (unsigned i = 0; readers && i < nthreads; i++) {
-		if (readers[i].faulted)
-			trace_compat_abandon(readers[i].h);
-		else if (readers[i].h)
-			tracecmd_close(readers[i].h);
+		trace_handle_close(&readers[i].th);
 		free(readers[i].cpus);
 	}
 	free(readers);

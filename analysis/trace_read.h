@@ -134,4 +134,29 @@ void trace_drop_flush(struct trace_dropper *dr);
 /* rec is read; next is the record after it (or NULL). Frees rec, or holds it to drop its page. */
 void trace_drop_behind(struct trace_dropper *dr, struct tep_record *rec, const struct tep_record *next);
 
+/*
+ * A reader thread's libtracecmd handle and what reading through the library's bugs takes:
+ * the file to open it again from, its decoder (set up again for each new handle), the pages
+ * to drop, the bytes read since it was opened. Records come from trace_handle_first() and
+ * trace_handle_next(), under a guard.
+ */
+struct trace_handle {
+	const char *path;
+	struct tracecmd_input *h;	/* NULL until opened; another one after a reopen */
+	struct trace_decoder d;		/* h's */
+	int faulted;		/* a SIGBUS under h: not to be touched again */
+	unsigned long long page_size;	/* of the file's data pages */
+	unsigned long long window;	/* bytes read since h was opened */
+	struct trace_dropper dr;
+};
+/* Open th->path unless th->h is open, set up th->d; -EINVAL with one line in msg. */
+int trace_handle_open(struct trace_handle *th, char *msg, size_t len);
+/* The first record of cpu, or NULL. */
+struct tep_record *trace_handle_first(struct trace_handle *th, int cpu);
+/* *rec (freed or held) becomes the next record of cpu, or NULL; -EINVAL with msg (and NULL). */
+int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
+		      size_t len);
+/* Free what th holds and close its handle (or leave it, if it faulted). */
+void trace_handle_close(struct trace_handle *th);
+
 #endif
