@@ -371,6 +371,8 @@ int trace_handle_open(struct trace_handle *th, char *msg, size_t len)
 	th->page_size = (unsigned long long)tep_get_page_size(tracecmd_get_tep(th->h));
 	if (!th->page_size)
 		th->page_size = 4096;
+	th->reopen_bytes = trace_test_reopened ? th->page_size : REOPEN_BYTES;
+	th->reopen_mapped = trace_test_reopened != NULL;
 	return 0;
 }
 
@@ -406,6 +408,8 @@ static int reopen_at(struct trace_handle *th, int cpu, struct tep_record **rec, 
 		*rec = NULL;
 		return -EINVAL;
 	}
+	if (trace_test_reopened)
+		trace_test_reopened(th->path, off);
 	return 0;
 }
 
@@ -430,7 +434,7 @@ int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec,
 		th->window += th->page_size;
 	trace_drop_behind(&th->dr, *rec, next);
 	*rec = next;
-	if (next && th->dr.state < 0 && th->window >= REOPEN_BYTES) {
+	if (next && th->window >= th->reopen_bytes && (th->dr.state < 0 || th->reopen_mapped)) {
 		th->window = 0;
 		return reopen_at(th, cpu, rec, msg, len);
 	}

@@ -147,6 +147,8 @@ struct trace_handle {
 	int faulted;		/* a SIGBUS under h: not to be touched again */
 	unsigned long long page_size;	/* of the file's data pages */
 	unsigned long long window;	/* bytes read since h was opened */
+	unsigned long long reopen_bytes;	/* window that makes a reopen due */
+	int reopen_mapped;	/* reopen even where records are in a mapping of the file */
 	struct trace_dropper dr;
 };
 /* Open th->path unless th->h is open, set up th->d; -EINVAL with one line in msg. */
@@ -158,5 +160,12 @@ int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec,
 		      size_t len);
 /* Free what th holds and close its handle (or leave it, if it faulted). */
 void trace_handle_close(struct trace_handle *th);
+
+/*
+ * A test seam, not an option: a test program that defines it (exitbench does not, and the
+ * weak reference is then NULL) makes every reader reopen its handle after each page of data,
+ * whatever the file, and is called after each reopen with the offset reading resumes at.
+ */
+void trace_test_reopened(const char *path, unsigned long long offset) __attribute__((weak));
 
 #endif
