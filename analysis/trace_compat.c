@@ -69,8 +69,9 @@ int trace_compat_cpus(struct tracecmd_input *h)
  * whose tracecmd_init_data() failed part way (its per-CPU page_maps lists are zeroed, not
  * initialized: trace-cmd 3.1.6's init_cpu() sets them up one CPU at a time and stops at
  * the first failure, tracecmd_close() walks them all; seen on truncated version 6 files; so
- * still in trace-cmd 3.4), and after a fault inside the library its state is anybody's guess. Bad input ends the command, so the leak is
- * one handle; under the sanitizers it is marked as such.
+ * still in trace-cmd 3.4), and after a fault inside the library its state is anybody's guess
+ * (so are the records still held of it). Bad input ends the command, so the leak is one
+ * handle; under the sanitizers it is marked as such.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define EB_LSAN 1
@@ -83,48 +84,61 @@ int trace_compat_cpus(struct tracecmd_input *h)
 #include <sanitizer/lsan_interface.h>
 #endif
 
-void trace_compat_abandon(struct tracecmd_input *h)
+static void leave(const void *p)
 {
 #ifdef EB_LSAN
-	if (h)
-		__lsan_ignore_object(h);
+	if (p)
+		__lsan_ignore_object(p);
 #else
-	(void)h;
+	(void)p;
 #endif
+}
+
+void trace_compat_abandon(struct tracecmd_input *h)
+{
+	leave(h);
 }
 
 /* ---- SIGBUS guards ---- */
 
 /*
- * libtracecmd maps the CPU data where the file's header says it is (allocate_page_map(),
- * trace-cmd 3.1.6; so still in 3.4) and never compares that with the file's size: a page
- * the file does not have raises SIGBUS when the library (or kbuffer, or the decoder) reads
- * it. trace_check_file() refuses a file whose data runs past its end, but a file can shrink
- * while it is read (a copy still being written, a trace-cmd still recording): the library's
- * calls run under a guard, and a SIGBUS under one ends the read with a line that says so.
+ * libtracecmd reads the CPU data through mmap() (allocate_page_map(), trace-cmd 3.1.6; so
+ * still in 3.4) and compares the data's extent with the file's size only when it opens the
+ * file (read_cpu_data()): a file that shrinks afterwards (a copy still being written, a
+ * trace-cmd still recording), or a page that cannot be read, raises SIGBUS when the library
+ * (or kbuffer, or the decoder) touches the page. The library's calls run under a guard, and a
+ * SIGBUS under one ends the read with a line that says so; outside every guard it is fatal,
+ * as it would be without this handler.
+ *
+ * Guards nest: the reader's loop is guarded, and the reopen inside it (trace_compat_open())
+ * arms a guard of its own. Each saves the guard it was armed in and restores it when it ends,
+ * by trace_guard_end() or by the SIGBUS that ends it (the handler restores it before it jumps).
  */
-
-static __thread sigjmp_buf *bus_jmp;
+static __thread struct trace_guard *guard;	/* the innermost guard armed in this thread */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
+	struct trace_guard *g = guard;
+
 	(void)si;
 	(void)uc;
-	if (bus_jmp)
-		siglongjmp(*bus_jmp, 1);
+	if (g) {
+		guard = g->prev;
+		siglongjmp(g->jb, 1);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
 void trace_guard_begin(struct trace_guard *g)
 {
-	bus_jmp = &g->jb;
+	g->prev = guard;
+	guard = g;
 }
 
 void trace_guard_end(struct trace_guard *g)
 {
-	(void)g;
-	bus_jmp = NULL;
+	guard = g->prev;
 }
 
 void trace_sigbus_catch(struct sigaction *old)
@@ -191,7 +205,6 @@ struct tracecmd_input *trace_compat_open(const char *path, int hush, const char 
 	if (hush)
 		hush_begin(&hs);
 	if (sigsetjmp(g.jb, 1)) {
-		trace_guard_end(&g);
 		if (hush)
 			hush_end(&hs);
 		trace_compat_abandon(h);
@@ -379,18 +392,19 @@ int trace_handle_open(struct trace_handle *th, char *msg, size_t len)
 struct tep_record *trace_handle_first(struct trace_handle *th, int cpu)
 {
 	th->window = 0;
-	return tracecmd_read_cpu_first(th->h, cpu);
+	th->rec = tracecmd_read_cpu_first(th->h, cpu);
+	return th->rec;
 }
 
-static int reopen_at(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
-		     size_t len)
+/* th->rec, at off, again from a new handle */
+static int reopen_at(struct trace_handle *th, int cpu, char *msg, size_t len)
 {
-	unsigned long long off = (*rec)->offset;
+	unsigned long long off = th->rec->offset;
 	const char *why;
 	int at;
 
-	tracecmd_free_record(*rec);
-	*rec = NULL;
+	tracecmd_free_record(th->rec);
+	th->rec = NULL;
 	trace_drop_flush(&th->dr);	/* the records held go before their handle */
 	tracecmd_close(th->h);
 	th->h = trace_compat_open(th->path, 0, &why);
@@ -400,12 +414,12 @@ static int reopen_at(struct trace_handle *th, int cpu, struct tep_record **rec, 
 	}
 	if (trace_decoder_init(&th->d, tracecmd_get_tep(th->h), msg, len))
 		return -EINVAL;
-	*rec = tracecmd_read_at(th->h, off, &at);
-	if (!*rec || at != cpu || (*rec)->offset != off) {
+	th->rec = tracecmd_read_at(th->h, off, &at);
+	if (!th->rec || at != cpu || th->rec->offset != off) {
 		snprintf(msg, len, "CPU %d: cannot find the record at offset %llu again", cpu, off);
-		if (*rec)
-			tracecmd_free_record(*rec);
-		*rec = NULL;
+		if (th->rec)
+			tracecmd_free_record(th->rec);
+		th->rec = NULL;
 		return -EINVAL;
 	}
 	if (trace_test_reopened)
@@ -413,30 +427,29 @@ static int reopen_at(struct trace_handle *th, int cpu, struct tep_record **rec, 
 	return 0;
 }
 
-int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
-		      size_t len)
+int trace_handle_next(struct trace_handle *th, int cpu, char *msg, size_t len)
 {
-	struct tep_record *next = tracecmd_read_data(th->h, cpu);
+	struct tep_record *rec = th->rec, *next = tracecmd_read_data(th->h, cpu);
 
-	if (next && next->offset <= (*rec)->offset) {
+	if (next && next->offset <= rec->offset) {
 		/*
 		 * a corrupt page can make libtracecmd 3.1.6 return the same record forever
 		 * (tests/fuzz/corpus/fuzz_trace/regress-loop)
 		 */
 		snprintf(msg, len, "CPU %d: corrupt data: the record at offset %llu is followed by one "
-			 "at %llu", cpu, (*rec)->offset, next->offset);
+			 "at %llu", cpu, rec->offset, next->offset);
 		tracecmd_free_record(next);
-		trace_drop_behind(&th->dr, *rec, NULL);
-		*rec = NULL;
+		th->rec = NULL;
+		trace_drop_behind(&th->dr, rec, NULL);
 		return -EINVAL;
 	}
-	if (next && next->offset / th->page_size != (*rec)->offset / th->page_size)
+	if (next && next->offset / th->page_size != rec->offset / th->page_size)
 		th->window += th->page_size;
-	trace_drop_behind(&th->dr, *rec, next);
-	*rec = next;
+	th->rec = next;
+	trace_drop_behind(&th->dr, rec, next);
 	if (next && th->window >= th->reopen_bytes && (th->dr.state < 0 || th->reopen_mapped)) {
 		th->window = 0;
-		return reopen_at(th, cpu, rec, msg, len);
+		return reopen_at(th, cpu, msg, len);
 	}
 	return 0;
 }
@@ -445,6 +458,9 @@ void trace_handle_close(struct trace_handle *th)
 {
 	if (th->faulted) {
 		trace_compat_abandon(th->h);
+		leave(th->rec);
+		for (int i = 0; i < th->dr.n; i++)
+			leave(th->dr.held[i]);
 	} else if (th->h) {
 		trace_drop_flush(&th->dr);
 		tracecmd_close(th->h);

@@ -37,7 +37,6 @@ static void *reader_main(void *arg)
 		goto out;
 	}
 	if (sigsetjmp(g.jb, 1)) {
-		trace_guard_end(&g);
 		r->t.ret = -EINVAL;
 		snprintf(r->t.msg, sizeof(r->t.msg), "truncated: CPU %d's data runs past the end of the file",
 			 r->cpus[cpu_i]);
@@ -47,13 +46,13 @@ static void *reader_main(void *arg)
 	trace_guard_begin(&g);
 	for (; cpu_i < r->ncpus; cpu_i++) {
 		int cpu = r->cpus[cpu_i];
-		struct tep_record *rec = trace_handle_first(&r->th, cpu);
+		struct tep_record *rec;
 		struct trace_cpu c;
 
 		trace_cpu_init(&c, cpu);
-		while (rec) {
+		for (rec = trace_handle_first(&r->th, cpu); rec; rec = r->th.rec) {
 			trace_decode(&r->th.d, r->w, &c, rec);
-			r->t.ret = trace_handle_next(&r->th, cpu, &rec, r->t.msg, sizeof(r->t.msg));
+			r->t.ret = trace_handle_next(&r->th, cpu, r->t.msg, sizeof(r->t.msg));
 			if (r->t.ret)
 				break;
 		}
@@ -98,10 +97,8 @@ static int scan_cpus(struct tracecmd_input *h, int declared, int *cpus, int *n)
 	struct trace_guard g;
 
 	*n = 0;
-	if (sigsetjmp(g.jb, 1)) {
-		trace_guard_end(&g);
+	if (sigsetjmp(g.jb, 1))
 		return cpu;
-	}
 	trace_guard_begin(&g);
 	for (; cpu < declared; cpu++) {
 		unsigned long long off;

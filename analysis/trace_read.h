@@ -95,18 +95,19 @@ void trace_compat_abandon(struct tracecmd_input *h);
 /*
  * SIGBUS guards: a page of the file that the library mapped and the file no longer has.
  *	struct trace_guard g;
- *	if (sigsetjmp(g.jb, 1)) { the fault: g has ended }
+ *	if (sigsetjmp(g.jb, 1)) { the fault: g has ended, the guard it was armed in is back }
  *	trace_guard_begin(&g);
- *	... library calls ...
- *	trace_guard_end(&g);
+ *	... library calls, guarded calls ...
+ *	trace_guard_end(&g);	(on every way out but the fault's)
  * Locals the fault path reads, changed after sigsetjmp(), must be volatile.
  */
 struct trace_guard {
 	sigjmp_buf jb;
+	struct trace_guard *prev;	/* the guard this one was armed in */
 };
-/* Arm g in this thread. */
+/* Arm g in this thread, inside the guard armed now (if any). */
 void trace_guard_begin(struct trace_guard *g);
-/* Disarm g. */
+/* End g: the guard it was armed in is armed again. */
 void trace_guard_end(struct trace_guard *g);
 /* Install the guards' SIGBUS handler for the time of a read; the old one into *old. */
 void trace_sigbus_catch(struct sigaction *old);
@@ -149,16 +150,16 @@ struct trace_handle {
 	unsigned long long window;	/* bytes read since h was opened */
 	unsigned long long reopen_bytes;	/* window that makes a reopen due */
 	int reopen_mapped;	/* reopen even where records are in a mapping of the file */
+	struct tep_record *rec;	/* the record read now: NULL at the end */
 	struct trace_dropper dr;
 };
 /* Open th->path unless th->h is open, set up th->d; -EINVAL with one line in msg. */
 int trace_handle_open(struct trace_handle *th, char *msg, size_t len);
-/* The first record of cpu, or NULL. */
+/* th->rec becomes the first record of cpu (NULL: none); returns it. */
 struct tep_record *trace_handle_first(struct trace_handle *th, int cpu);
-/* *rec (freed or held) becomes the next record of cpu, or NULL; -EINVAL with msg (and NULL). */
-int trace_handle_next(struct trace_handle *th, int cpu, struct tep_record **rec, char *msg,
-		      size_t len);
-/* Free what th holds and close its handle (or leave it, if it faulted). */
+/* th->rec (freed or held) becomes the next record of cpu, or NULL; -EINVAL with msg (NULL). */
+int trace_handle_next(struct trace_handle *th, int cpu, char *msg, size_t len);
+/* Free what th holds and close its handle (or leave them, if it faulted). */
 void trace_handle_close(struct trace_handle *th);
 
 /*
