@@ -159,7 +159,9 @@ void trace_sigbus_restore(const struct sigaction *old)
 /*
  * libtracecmd prints some of its complaints with printf() whatever its log level
  * (tracecmd_init_data()'s "File possibly truncated", init_cpu()'s perror("mmap") and "Can not
- * mmap file": trace-cmd 3.1.6, so still in 3.4): kept off our stdout and stderr.
+ * mmap file": trace-cmd 3.1.6, so still in 3.4): kept off our stdout and stderr. Only the
+ * first open of a file is hushed: hushing swaps the process's file descriptors 1 and 2, which
+ * the reader threads' opens and reopens cannot do while other threads write.
  */
 struct hush {
 	int out, err;
@@ -243,7 +245,7 @@ int trace_compat_probe(const char *path, char *err, size_t len)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		return 0;	/* no child: the guarded parse below is all there is */
+		return 0;	/* no child: the guarded parse (trace_compat_open) is all there is */
 	if (pid == 0) {
 		struct tracecmd_input *h;
 		int devnull = open("/dev/null", O_WRONLY);
@@ -310,7 +312,7 @@ static int in_readonly_file_map(uintptr_t addr)
 	return found;
 }
 
-void trace_drop_flush(struct trace_dropper *dr)
+static void drop_flush(struct trace_dropper *dr)
 {
 	uintptr_t lo = 0, hi = 0, psz = ~dr->mask + 1;
 
@@ -333,7 +335,8 @@ void trace_drop_flush(struct trace_dropper *dr)
 	dr->n = 0;
 }
 
-void trace_drop_behind(struct trace_dropper *dr, struct tep_record *rec, const struct tep_record *next)
+/* rec is read; next is the record after it (or NULL). Frees rec, or holds it to drop its page. */
+static void drop_behind(struct trace_dropper *dr, struct tep_record *rec, const struct tep_record *next)
 {
 	uintptr_t page = (uintptr_t)rec->data & dr->mask;
 
@@ -350,7 +353,7 @@ void trace_drop_behind(struct trace_dropper *dr, struct tep_record *rec, const s
 	}
 	dr->held[dr->n++] = rec;
 	if (dr->n == TRACE_DROP_BATCH || !next)
-		trace_drop_flush(dr);
+		drop_flush(dr);
 }
 
 /* ---- a reader's handle: reopened, and checked for going back ---- */
@@ -405,7 +408,7 @@ static int reopen_at(struct trace_handle *th, int cpu, char *msg, size_t len)
 
 	tracecmd_free_record(th->rec);
 	th->rec = NULL;
-	trace_drop_flush(&th->dr);	/* the records held go before their handle */
+	drop_flush(&th->dr);	/* the records held go before their handle */
 	tracecmd_close(th->h);
 	th->h = trace_compat_open(th->path, 0, &why);
 	if (!th->h) {
@@ -440,13 +443,13 @@ int trace_handle_next(struct trace_handle *th, int cpu, char *msg, size_t len)
 			 "at %llu", cpu, rec->offset, next->offset);
 		tracecmd_free_record(next);
 		th->rec = NULL;
-		trace_drop_behind(&th->dr, rec, NULL);
+		drop_behind(&th->dr, rec, NULL);
 		return -EINVAL;
 	}
 	if (next && next->offset / th->page_size != rec->offset / th->page_size)
 		th->window += th->page_size;
 	th->rec = next;
-	trace_drop_behind(&th->dr, rec, next);
+	drop_behind(&th->dr, rec, next);
 	if (next && th->window >= th->reopen_bytes && (th->dr.state < 0 || th->reopen_mapped)) {
 		th->window = 0;
 		return reopen_at(th, cpu, msg, len);
@@ -462,7 +465,7 @@ void trace_handle_close(struct trace_handle *th)
 		for (int i = 0; i < th->dr.n; i++)
 			leave(th->dr.held[i]);
 	} else if (th->h) {
-		trace_drop_flush(&th->dr);
+		drop_flush(&th->dr);
 		tracecmd_close(th->h);
 	}
 	th->h = NULL;

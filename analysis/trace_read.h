@@ -119,21 +119,14 @@ int trace_compat_probe(const char *path, char *err, size_t len);
 /* tracecmd_open() in its two steps, under a guard, hushed if hush; NULL with *why. */
 struct tracecmd_input *trace_compat_open(const char *path, int hush, const char **why);
 
-/*
- * Dropping the pages a reader has moved past from the library's mapping of the file: the
- * last record of each page is held until DROP_BATCH of them are.
- */
+/* the pages a reader has moved past, to drop from the library's mapping of the file */
 #define TRACE_DROP_BATCH 64
 struct trace_dropper {
 	int state;		/* 0 unknown, 1 file mapping: drop, -1 never */
 	uintptr_t mask;		/* ~(page size - 1) */
 	int n;
-	struct tep_record *held[TRACE_DROP_BATCH];
+	struct tep_record *held[TRACE_DROP_BATCH];	/* the last record read of each */
 };
-/* Drop the pages of the records held and free them. */
-void trace_drop_flush(struct trace_dropper *dr);
-/* rec is read; next is the record after it (or NULL). Frees rec, or holds it to drop its page. */
-void trace_drop_behind(struct trace_dropper *dr, struct tep_record *rec, const struct tep_record *next);
 
 /*
  * A reader thread's libtracecmd handle and what reading through the library's bugs takes:
