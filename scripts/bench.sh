@@ -48,40 +48,15 @@ run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-$mode}
 run=$(run_new "$results" "$run_id" "$SUITE")
 echo "$variant" >"$run/kernel-variant"
 
-step "packing the initramfs"
-run_pack "$run/initramfs.cpio.gz" "$kdir" "$O/ppc64/exitbench-run" "$guest_dir" "$SUITE" "$record" "" "" ||
-	exit 1
-
-step "booting the emulated POWER8 host ($mode emulation); progress follows"
-start=$(date +%s)
-out_mb=0
-[ -z "$record" ] || out_mb=${OUT_DISK_MB:-8192}
-boot_rc=0
-run_boot "$run" "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" "$out_mb" ||
-	boot_rc=$?
-boot_s=$(( $(date +%s) - start ))
-
-run_env "$run/env.json" "$kdir" "$run" "$SUITE" "$boot_s" "$ICOUNT"
-step "collecting results"
-collect_rc=0
-run_collect "$eb" "$run" "$run_id" "$SUITE" "$run/env.json" "$run/results.json" || collect_rc=$?
-[ $collect_rc -lt 2 ] || exit 1
-# the recorded trace: phases (instrumented kernel) and exit reasons per benchmark, into
-# results.json for the report; a trace that cannot be read costs the phases, not the run
-trace_rc=0
-if [ -f "$run/trace.dat" ]; then
-	step "aggregating trace.dat (phases, exit reasons)"
-	run_trace "$eb" "$run" || trace_rc=$?
-fi
-# events recorded and lost (a loss is a warning)
-[ -z "$record" ] || run_recorded "$run"
-report_rc=0
-run_report "$eb" "$run" || report_rc=$?
+rc=0
+run_once "$eb" "$O/ppc64/exitbench-run" "$guest_dir" "$run" "$kdir" "$SUITE" "$ICOUNT" "$record" \
+	"$run_id" || rc=$?
+[ $rc -lt 2 ] || exit 1
 run_latest "$results" "$run_id" latest
 [ "$TRACE" = 1 ] && [ -f "$run/trace.dat" ] && echo "trace: $run/trace.dat (trace-cmd report -i $run/trace.dat)"
 [ "$PERF" = 1 ] && [ -f "$run/perf.data" ] && echo "perf: $run/perf.data (perf script -i $run/perf.data --kallsyms $run/kallsyms)"
 echo "results: $run/report.md"
-if [ $boot_rc != 0 ] || [ $collect_rc != 0 ] || [ $trace_rc != 0 ] || [ $report_rc != 0 ]; then
+if [ $rc != 0 ]; then
 	echo "exitbench: the run had failures (see the report's 'Not measured, failed' section and $run/console.log)" >&2
 	exit 1
 fi

@@ -30,12 +30,16 @@ run_mode() {
 # run_kernel SPEC KSRC: build a host kernel and print its directory (vmlinux, kvm.ko,
 # kvm-pr.ko, config ...). SPEC: empty (the default tree: KSRC, or Debian's
 # linux-source-6.1 when KSRC is empty too), a kernel tree, or a patch (-p1) or directory
-# with a quilt 'series' file, applied to the default tree. Status: build-kernel.sh's.
+# with a quilt 'series' file, applied to the default tree, or a kernel built already (a
+# directory of build-kernel.sh's: vmlinux, kvm-pr.ko, stamp), taken as it is.
+# Status: build-kernel.sh's.
 run_kernel() {
 	local spec=$1 ksrc=$2
 
 	if [ -z "$spec" ]; then
 		"$run_lib_dir/build-kernel.sh" ${ksrc:+"$ksrc"}
+	elif [ -f "$spec/vmlinux" ] && [ -f "$spec/kvm-pr.ko" ] && [ -f "$spec/stamp" ]; then
+		(cd "$spec" && pwd)
 	elif [ -d "$spec" ] && [ -f "$spec/Makefile" ] && [ ! -f "$spec/series" ]; then
 		"$run_lib_dir/build-kernel.sh" "$spec"
 	elif [ -e "$spec" ]; then
@@ -146,6 +150,40 @@ run_recorded() {
 		[ "${n#* }" = 0 ] || echo "exitbench: perf.data lost ${n#* } chunks of samples: raise PERF_MMAP ($PERF_MMAP)" >&2
 	fi
 	return 0
+}
+
+# run_once EXITBENCH RUNNER GUESTS RUN KDIR SUITE ICOUNT RECORD RUN_ID [EXTRA_JSON_OBJECT]:
+# one whole run of SUITE on KDIR's kernel into RUN (made by run_new): pack, boot, env.json
+# (with the extra members), collect, aggregate the trace when RECORD holds "trace", report.
+# TRACE_EVENTS is the caller's (exported). Status: 0 every benchmark ran; 1 something failed
+# (what was taken is kept, with RUN/results.json when it could be written); 2 nothing
+# could be collected.
+run_once() {
+	local eb=$1 runner=$2 guests=$3 run=$4 kdir=$5 suite=$6 icount=$7 record=$8 run_id=$9
+	local extra=${10:-'{}'} start boot_s out_mb=0 boot_rc=0 collect_rc=0 trace_rc=0 report_rc=0
+
+	step "packing the initramfs"
+	run_pack "$run/initramfs.cpio.gz" "$kdir" "$runner" "$guests" "$suite" "$record" "" "" || return 2
+	step "booting the emulated POWER8 host ($(run_mode "$icount") emulation); progress follows"
+	[ -z "$record" ] || out_mb=${OUT_DISK_MB:-8192}
+	start=$(date +%s)
+	run_boot "$run" "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$icount" "${BOOT_TIMEOUT:-}" "$out_mb" ||
+		boot_rc=$?
+	boot_s=$(( $(date +%s) - start ))
+	run_env "$run/env.json" "$kdir" "$run" "$suite" "$boot_s" "$icount" "$extra"
+	step "collecting results"
+	run_collect "$eb" "$run" "$run_id" "$suite" "$run/env.json" "$run/results.json" || collect_rc=$?
+	[ $collect_rc -lt 2 ] || return 2
+	# the recorded trace: phases (instrumented kernel) and exit reasons per benchmark, into
+	# results.json; a trace that cannot be read costs the phases, not the run
+	if [ -f "$run/trace.dat" ]; then
+		step "aggregating trace.dat (phases, exit reasons)"
+		run_trace "$eb" "$run" || trace_rc=$?
+	fi
+	# events recorded and lost (a loss is a warning)
+	[ -z "$record" ] || run_recorded "$run"
+	run_report "$eb" "$run" || report_rc=$?
+	[ $boot_rc = 0 ] && [ $collect_rc = 0 ] && [ $trace_rc = 0 ] && [ $report_rc = 0 ]
 }
 
 # run_report EXITBENCH RUN: RUN/results.json -> RUN/report.md and its plots

@@ -30,3 +30,6 @@ $(FUZZ_DIR)/%: $(O)/san/tests/fuzz/%.o $(SAN_LIB)
 fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz-check: fuzz-targets
 	@tests/fuzz/run.sh $(FUZZ_RUNS) $(FUZZ_SECONDS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+
+# the test programs' objects are kept: a second make relinks nothing
+.SECONDARY: $(UNIT_TESTS:%=$(O)/san/tests/unit/%.o) $(FUZZ_TARGETS:%=$(O)/san/tests/fuzz/%.o)
