@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ void res_free(struct results *r)
 			free(r->b[i].pmu[k].per_exit);
 		}
 		free(r->b[i].pmu);
+		res_trace_free(&r->b[i].trace);
 	}
 	free(r->b);
 	json_decref(r->env);
@@ -316,6 +318,50 @@ int res_net_cost(const struct res_bench *b, const struct res_bench *base, double
 	return 0;
 }
 
+static void free_phases(struct res_phase *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hist_free(p[i].hist);
+	free(p);
+}
+
+void res_trace_free(struct res_trace *t)
+{
+	free_phases(t->phase, t->nphase);
+	for (size_t i = 0; i < t->nreason; i++)
+		free_phases(t->reason[i].phase, t->reason[i].nphase);
+	free(t->reason);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *const timed_sources[] = {
+	[RES_TIMED_ROUND_TRIP] = "kvm_pr:kvm_pr_exit_timing",
+	[RES_TIMED_EXIT_REENTER] = "kvm_pr:kvm_exit -> kvm_pr:kvm_book3s_reenter",
+};
+static const char *const timed_kinds[] = {
+	[RES_TIMED_ROUND_TRIP] = "round_trip",
+	[RES_TIMED_EXIT_REENTER] = "exit_to_reenter",
+};
+
+const char *res_timed_source(enum res_timed t)
+{
+	return t == RES_TIMED_OTHER ? "" : timed_sources[t];
+}
+
+const char *res_timed_kind(enum res_timed t)
+{
+	return t == RES_TIMED_OTHER ? "" : timed_kinds[t];
+}
+
+/* the timing a file's name stands for (exact names: they are the format's) */
+static enum res_timed timed_of(const char *name, const char *const *names)
+{
+	for (int t = RES_TIMED_ROUND_TRIP; t <= RES_TIMED_EXIT_REENTER; t++)
+		if (!strcmp(name, names[t]))
+			return t;
+	return RES_TIMED_OTHER;
+}
+
 /* ---- writing ---- */
 
 
@@ -378,6 +424,100 @@ static json_t *pmu_json(const struct res_bench *b, const struct results *r)
 	return a;
 }
 
+/* a figure of the trace: whole numbers as such (ticks, ns), null for none */
+static json_t *fig_json(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	if (x == floor(x) && fabs(x) < 0x1p53)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+/* a histogram in results.json: hist_to_json's form, what it is of, and its value scale */
+static json_t *hist_doc(const struct hist *h, const char *of, int64_t scale)
+{
+	json_t *o = hist_to_json(h);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "of", json_string(of));
+	json_object_set_new(o, "value_scale", json_integer(scale));
+	return o;
+}
+
+static json_t *tstat_json(const char *key, const struct res_tstat *st)
+{
+	return json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s}", key, st->name,
+			 "count", (json_int_t)st->count, "median", fig_json(st->median),
+			 "p5", fig_json(st->p5), "p95", fig_json(st->p95), "p99", fig_json(st->p99),
+			 "min", fig_json(st->min), "max", fig_json(st->max),
+			 "sum", (json_int_t)st->sum, "unit", st->unit);
+}
+
+static json_t *phases_json(const struct res_phase *p, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *o = tstat_json("name", &p[i].st);
+		char of[128];
+
+		if (o && p[i].hist) {
+			/* values in whole units already: value_scale 1 */
+			snprintf(of, sizeof(of), "%s: %s x value_scale", p[i].st.name, p[i].st.unit);
+			json_object_set_new(o, "histogram", hist_doc(p[i].hist, of, p[i].hist_scale));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *reasons_json(const struct res_reason *x, size_t n)
+{
+	static const char *const resume[] = RES_RESUME_NAMES;
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++, x++) {
+		json_t *o = tstat_json("reason", &x->st);
+
+		if (!o)
+			continue;
+		json_object_set_new(o, "timed", json_integer((json_int_t)x->timed));
+		json_object_set_new(o, "vector", json_integer(x->vector));
+		json_object_set_new(o, "share", res_json_num(x->share));
+		json_object_set_new(o, "of", json_string(x->of == RES_TIMED_OTHER ? x->of_name :
+							 res_timed_kind(x->of)));
+		json_object_set_new(o, "resume", json_pack("{s:I,s:I,s:I,s:I}",
+			resume[0], (json_int_t)x->resume[0], resume[1], (json_int_t)x->resume[1],
+			resume[2], (json_int_t)x->resume[2], resume[3], (json_int_t)x->resume[3]));
+		if (x->has_out_of_order)
+			json_object_set_new(o, "out_of_order", json_integer((json_int_t)x->out_of_order));
+		if (x->has_phases)
+			json_object_set_new(o, "phases", phases_json(x->phase, x->nphase));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static const char *trace_source(const struct res_trace *t)
+{
+	return t->timed == RES_TIMED_OTHER ? t->source : res_timed_source(t->timed);
+}
+
+/* a benchmark's trace parts, each where present (after its other fields, as merged) */
+static void trace_json(json_t *o, const struct res_trace *t)
+{
+	if (t->has_phases)
+		json_object_set_new(o, "phases", phases_json(t->phase, t->nphase));
+	if (t->has_reasons)
+		json_object_set_new(o, "exit_reasons", reasons_json(t->reason, t->nreason));
+	if (t->has_source)
+		json_object_set_new(o, "trace", json_pack("{s:s,s:I,s:I,s:s}", "file", t->file,
+			"repetitions_marked", (json_int_t)t->repetitions_marked,
+			"exits", (json_int_t)t->exits, "source", trace_source(t)));
+}
+
 static json_t *bench_json(const struct res_bench *b, const struct results *r)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,s:s}",
@@ -407,17 +547,14 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 		break;
 	}
 	json_object_set_new(o, "batch_ticks_per_iteration", array_of(b->batch, b->nbatch));
-	if (b->hist) {
-		json_t *h = hist_to_json(b->hist);
-
-		json_object_set_new(h, "of", json_string("batches: ticks per iteration x value_scale"));
-		json_object_set_new(h, "value_scale", json_integer(RES_HIST_SCALE));
-		json_object_set_new(o, "histogram", h);
-	}
+	if (b->hist)
+		json_object_set_new(o, "histogram", hist_doc(b->hist, "batches: ticks per iteration "
+							     "x value_scale", RES_HIST_SCALE));
 	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
 	if (b->npmu)
 		json_object_set_new(o, "pmu", pmu_json(b, r));
+	trace_json(o, &b->trace);
 	return o;
 }
 
@@ -548,6 +685,224 @@ static int read_pmu(json_t *a, struct res_bench *b)
 	return 0;
 }
 
+/* ---- reading the trace parts ---- */
+
+/* where a reader is, for its one-line complaint */
+struct rctx {
+	const char *path, *bench;
+	char *err;
+	size_t len;
+	char at[96];			/* "phases[2] (guest)": the entry being read */
+};
+
+static int rfail(struct rctx *c, const char *fmt, ...)
+{
+	int n = snprintf(c->err, c->len, "%s: benchmark '%s': %s%s", c->path, c->bench, c->at,
+			 c->at[0] ? ": " : "");
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= c->len)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->len - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* a whole number >= 0 at key */
+static int get_count(struct rctx *c, json_t *o, const char *key, uint64_t *x)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return rfail(c, "'%s' is not a whole number >= 0", key);
+	*x = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* a string of fewer than len bytes at key */
+static int get_str(struct rctx *c, json_t *o, const char *key, char *buf, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s)
+		return rfail(c, "'%s' is not a string", key);
+	if (strlen(s) >= len)
+		return rfail(c, "'%s' is longer than %zu characters", key, len - 1);
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+/* a finite number, or null for none (NaN) */
+static int get_fig(struct rctx *c, json_t *o, const char *key, double *x)
+{
+	if (num_or_null(json_object_get(o, key), x))
+		return rfail(c, "'%s' is not a number or null", key);
+	return 0;
+}
+
+static int read_tstat(struct rctx *c, json_t *o, const char *key, struct res_tstat *st)
+{
+	static const char *const figs[] = { "median", "p5", "p95", "p99", "min", "max" };
+	double *v[] = { &st->median, &st->p5, &st->p95, &st->p99, &st->min, &st->max };
+	size_t used = strlen(c->at);
+	int ret;
+
+	if (!json_is_object(o))
+		return rfail(c, "not an object");
+	if ((ret = get_str(c, o, key, st->name, sizeof(st->name))))
+		return ret;
+	if (!st->name[0])
+		return rfail(c, "'%s' is empty", key);
+	snprintf(c->at + used, sizeof(c->at) - used, " (%s)", st->name);
+	if ((ret = get_count(c, o, "count", &st->count)) || (ret = get_count(c, o, "sum", &st->sum)) ||
+	    (ret = get_str(c, o, "unit", st->unit, sizeof(st->unit))))
+		return ret;
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		if ((ret = get_fig(c, o, figs[i], v[i])))
+			return ret;
+	return 0;
+}
+
+/* a phase's "histogram": hist_from_json's form with its value_scale */
+static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
+{
+	json_t *scale = json_object_get(h, "value_scale");
+	char herr[256];
+	int ret;
+
+	if (!json_is_object(h))
+		return rfail(c, "'histogram' is not an object");
+	if (!json_is_integer(scale) || json_integer_value(scale) < 1)
+		return rfail(c, "the histogram's 'value_scale' is not a whole number >= 1");
+	p->hist_scale = json_integer_value(scale);
+	ret = hist_from_json(h, &p->hist, herr, sizeof(herr));
+	if (ret == -ENOMEM)
+		return ret;
+	return ret ? rfail(c, "%s", herr) : 0;
+}
+
+/* "phases" (of a benchmark, or of an exit reason: what names it is in c->at) */
+static int read_phases(struct rctx *c, json_t *a, struct res_phase **out, size_t *nout)
+{
+	size_t used = strlen(c->at), i;
+	json_t *o;
+	int ret;
+
+	if (!json_is_array(a))
+		return rfail(c, "'phases' is not an array");
+	if (json_array_size(a) && !(*out = calloc(json_array_size(a), sizeof(**out))))
+		return -ENOMEM;
+	json_array_foreach(a, i, o) {
+		struct res_phase *p = &(*out)[i];
+		json_t *h = json_object_get(o, "histogram");
+
+		snprintf(c->at + used, sizeof(c->at) - used, "%sphases[%zu]", used ? " " : "", i);
+		(*nout)++;
+		if ((ret = read_tstat(c, o, "name", &p->st)) || (h && (ret = read_phase_hist(c, h, p))))
+			return ret;
+	}
+	c->at[used] = '\0';
+	return 0;
+}
+
+static int read_reason(struct rctx *c, json_t *o, struct res_reason *x)
+{
+	static const char *const resume[] = RES_RESUME_NAMES;
+	json_t *v, *res, *ph;
+	int ret;
+
+	if ((ret = read_tstat(c, o, "reason", &x->st)) || (ret = get_count(c, o, "timed", &x->timed)) ||
+	    (ret = get_str(c, o, "of", x->of_name, sizeof(x->of_name))))
+		return ret;
+	v = json_object_get(o, "vector");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
+		return rfail(c, "'vector' is not a whole number from 0 to 0xffffffff");
+	x->vector = (uint32_t)json_integer_value(v);
+	if ((ret = get_fig(c, o, "share", &x->share)))
+		return ret;
+	x->of = timed_of(x->of_name, timed_kinds);
+	res = json_object_get(o, "resume");
+	if (!json_is_object(res))
+		return rfail(c, "'resume' is not an object");
+	for (int k = 0; k < 4; k++)
+		if ((ret = get_count(c, res, resume[k], &x->resume[k])))
+			return rfail(c, "'resume' lacks the count '%s'", resume[k]);
+	if (json_object_get(o, "out_of_order")) {
+		x->has_out_of_order = 1;
+		if ((ret = get_count(c, o, "out_of_order", &x->out_of_order)))
+			return ret;
+	}
+	if ((ph = json_object_get(o, "phases"))) {
+		x->has_phases = 1;
+		return read_phases(c, ph, &x->phase, &x->nphase);
+	}
+	return 0;
+}
+
+static int read_reasons(struct rctx *c, json_t *a, struct res_trace *t)
+{
+	size_t i;
+	json_t *o;
+	int ret;
+
+	if (!json_is_array(a))
+		return rfail(c, "'exit_reasons' is not an array");
+	if (json_array_size(a) && !(t->reason = calloc(json_array_size(a), sizeof(*t->reason))))
+		return -ENOMEM;
+	json_array_foreach(a, i, o) {
+		snprintf(c->at, sizeof(c->at), "exit_reasons[%zu]", i);
+		t->nreason++;
+		if ((ret = read_reason(c, o, &t->reason[i])))
+			return ret;
+	}
+	c->at[0] = '\0';
+	return 0;
+}
+
+static int read_trace_src(struct rctx *c, json_t *o, struct res_trace *t)
+{
+	int ret;
+
+	snprintf(c->at, sizeof(c->at), "trace");
+	if (!json_is_object(o))
+		return rfail(c, "not an object");
+	if ((ret = get_str(c, o, "file", t->file, sizeof(t->file))) ||
+	    (ret = get_count(c, o, "repetitions_marked", &t->repetitions_marked)) ||
+	    (ret = get_count(c, o, "exits", &t->exits)) ||
+	    (ret = get_str(c, o, "source", t->source, sizeof(t->source))))
+		return ret;
+	t->timed = timed_of(t->source, timed_sources);
+	c->at[0] = '\0';
+	return 0;
+}
+
+/* what `exitbench trace --results` added to the benchmark o: each part optional */
+static int read_trace(json_t *o, struct res_bench *b, const char *path, char *err, size_t len)
+{
+	struct rctx c = { .path = path, .bench = b->name, .err = err, .len = len };
+	json_t *ph = json_object_get(o, "phases"), *rs = json_object_get(o, "exit_reasons");
+	json_t *tr = json_object_get(o, "trace");
+	struct res_trace *t = &b->trace;
+	int ret;
+
+	if (ph) {
+		t->has_phases = 1;
+		if ((ret = read_phases(&c, ph, &t->phase, &t->nphase)))
+			return ret;
+	}
+	if (rs) {
+		t->has_reasons = 1;
+		if ((ret = read_reasons(&c, rs, t)))
+			return ret;
+	}
+	if (tr) {
+		t->has_source = 1;
+		return read_trace_src(&c, tr, t);
+	}
+	return 0;
+}
+
 static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
@@ -629,7 +984,7 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 			return fail(err, len, path, "%s", msg);
 		}
 	}
-	return 0;
+	return read_trace(o, b, path, err, len);
 }
 
 int res_read(const char *path, struct results *r, char *err, size_t len)

@@ -3,7 +3,9 @@
  * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
  * Schema 3 (documented in README.md, "results.json"):
  *   schema_version, tool, run_id, environment{...}, benchmarks[...], net_exit_cost[...]
- * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu).
+ * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu), and
+ * what `exitbench trace --results` adds: trace{...}, phases[...], exit_reasons[...]
+ * (struct res_trace).
  */
 #ifndef EB_RESULTS_H
 #define EB_RESULTS_H
@@ -41,6 +43,65 @@ struct res_pmu {
 	double running_min;		/* least time_running / time_enabled of them (1: never multiplexed) */
 };
 
+/*
+ * One set of figures of the trace: a phase of the round trip (or the whole of it), or the
+ * time of an exit reason's exits, as `exitbench trace` summarized them.
+ */
+struct res_tstat {
+	char name[32];			/* the phase ("guest", "round_trip"), or the exit reason */
+	uint64_t count;			/* values timed (an exit reason: its exits, see timed) */
+	double median, p5, p95, p99, min, max;	/* NaN: none (count 0) */
+	uint64_t sum;			/* of the values timed, exact */
+	char unit[32];			/* "timebase ticks", "ns", ... */
+};
+
+struct res_phase {
+	struct res_tstat st;
+	struct hist *hist;		/* its values (NULL: not kept), in units of 1 / hist_scale */
+	int64_t hist_scale;
+};
+
+/* what a trace timed an exit with */
+enum res_timed {
+	RES_TIMED_OTHER,		/* a source this exitbench does not know */
+	RES_TIMED_ROUND_TRIP,		/* kvm_pr:kvm_pr_exit_timing: the whole round trip */
+	RES_TIMED_EXIT_REENTER,		/* kvm_pr:kvm_exit -> kvm_book3s_reenter: the handler only */
+};
+
+/* The exits of one exit reason (vector) of a benchmark. */
+struct res_reason {
+	struct res_tstat st;		/* name: the kernel's name of the reason; count: its exits */
+	uint64_t timed;			/* of them, timed (st's figures are over these) */
+	uint32_t vector;
+	double share;			/* of the benchmark's timed total, 0..1 */
+	enum res_timed of;		/* what st is the time of */
+	char of_name[32];		/* ... as the file says ("round_trip", "exit_to_reenter") */
+	uint64_t resume[4];		/* RESUME_GUEST, RESUME_GUEST_NV, RESUME_HOST(_NV), errors */
+	int has_out_of_order;		/* instrumented kernel: stamps out of order, and phases */
+	uint64_t out_of_order;
+	int has_phases;
+	size_t nphase;
+	struct res_phase *phase;	/* the phases of this reason's round trips (no histograms) */
+};
+
+#define RES_RESUME_NAMES { "guest", "guest_nv", "host", "error" }
+
+/* What `exitbench trace` found of a benchmark (each part absent from older files). */
+struct res_trace {
+	int has_source;			/* "trace": where from */
+	char file[1024];		/* the trace.dat */
+	uint64_t repetitions_marked;	/* begin markers seen */
+	uint64_t exits;
+	enum res_timed timed;		/* what the exits were timed by */
+	char source[64];		/* ... as the file says */
+	int has_phases;			/* "phases": in path order, then round_trip / exit_to_reenter */
+	size_t nphase;
+	struct res_phase *phase;
+	int has_reasons;		/* "exit_reasons": by share of time, largest first */
+	size_t nreason;
+	struct res_reason *reason;
+};
+
 struct res_bench {
 	char name[EB_NAME_LEN];
 	char what[160];
@@ -67,6 +128,7 @@ struct res_bench {
 	struct stats_summary batch_sum;
 	size_t npmu;
 	struct res_pmu *pmu;		/* hardware event counts, in the runner's order */
+	struct res_trace trace;		/* phases and exit reasons from a trace (exitbench trace) */
 };
 
 struct results {
@@ -129,6 +191,12 @@ void res_pmu_status(const struct res_pmu *p, char *buf, size_t len);
  */
 int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base,
 			 const struct res_pmu *p, double *net);
+
+/* The names of a timing source in the files ("kvm_pr:kvm_pr_exit_timing" ...; "round_trip" ...). */
+const char *res_timed_source(enum res_timed t);
+const char *res_timed_kind(enum res_timed t);
+/* Free what t holds and empty it. */
+void res_trace_free(struct res_trace *t);
 
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);

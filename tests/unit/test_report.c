@@ -446,20 +446,27 @@ static void phases_absent(void **state)
 	res_free(&r);
 }
 
-/* what the trace merged, malformed: skipped where it makes no sense, never a failure */
-static void phases_malformed(void **state)
+/* what the trace merged, sparse: figures of none, empty parts, an unknown source */
+static void phases_sparse(void **state)
 {
-	static const char junk[] =
+#define FIGS(median) "\"median\": " median ", \"p5\": " median ", \"p95\": " median ", \"p99\": " \
+	median ", \"min\": " median ", \"max\": " median
+	static const char sparse[] =
 		"{\"schema_version\": 3, \"environment\": {\"tb_hz\": 512000000}, \"benchmarks\": ["
 		"{\"name\": \"pvr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, "
 		" \"claimed_exits_per_iteration\": 1, \"runs\": [1000],"
-		" \"phases\": [7, {\"count\": 3}, {\"name\": \"guest\", \"count\": \"many\", \"median\": null},"
-		"  {\"name\": \"handle_exit\", \"count\": 10, \"median\": 200, \"sum\": 2000},"
-		"  {\"name\": \"round_trip\", \"count\": 10, \"median\": 0, \"sum\": 2000}],"
-		" \"exit_reasons\": [\"PROGRAM\", {\"reason\": \"PROGRAM\", \"vector\": -4, \"share\": \"all\"}],"
-		" \"trace\": [1]},"
+		" \"phases\": [{\"name\": \"guest\", \"count\": 0, " FIGS("null") ", \"sum\": 0, "
+		"  \"unit\": \"timebase ticks\"},"
+		"  {\"name\": \"handle_exit\", \"count\": 10, " FIGS("200") ", \"sum\": 2000, "
+		"  \"unit\": \"timebase ticks\"},"
+		"  {\"name\": \"round_trip\", \"count\": 10, " FIGS("0") ", \"sum\": 2000, "
+		"  \"unit\": \"timebase ticks\"}],"
+		" \"exit_reasons\": [{\"reason\": \"PROGRAM\", \"count\": 0, " FIGS("null") ", \"sum\": 0, "
+		"  \"unit\": \"timebase ticks\", \"timed\": 0, \"vector\": 1792, \"share\": null, "
+		"  \"of\": \"round_trip\", \"resume\": {\"guest\": 0, \"guest_nv\": 0, \"host\": 0, "
+		"  \"error\": 0}}]},"
 		"{\"name\": \"spr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
-		" \"phases\": {\"guest\": 1}, \"exit_reasons\": 3, \"trace\": {\"exits\": \"x\"}},"
+		" \"trace\": {\"file\": \"\", \"repetitions_marked\": 3, \"exits\": 0, \"source\": \"perf\"}},"
 		"{\"name\": \"hcall\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
 		" \"phases\": [], \"exit_reasons\": []}]}";
 	char path[128];
@@ -470,15 +477,14 @@ static void phases_malformed(void **state)
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(junk, f);
+	fputs(sparse, f);
 	fclose(f);
 	s = report_of(path, &plot_problem);
 	assert_non_null(strstr(s, "| guest | 0 | - | - | - | - | - |"));
 	assert_non_null(strstr(s, "| handle_exit | 10 | 200 |"));
 	assert_non_null(strstr(s, "**phases account for 20.0% of the guest's round trip**"));
-	assert_non_null(strstr(s, "| PROGRAM | - | 0 | - | - | - | - | - | - |"));
-	assert_non_null(strstr(s, "### spr\n\nTimed by an unnamed source. - repetitions marked, - "
-				  "exits."));
+	assert_non_null(strstr(s, "| PROGRAM | 0x700 | 0 | - | - | - | - | - | - |"));
+	assert_non_null(strstr(s, "### spr\n\nTimed by perf. 3 repetitions marked, 0 exits."));
 	assert_non_null(strstr(s, "No exit of this benchmark in the trace."));
 	assert_null(strstr(s, "### hcall"));
 }
@@ -567,7 +573,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phases_instrumented, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_stock, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(phases_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_sparse, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_without_gnuplot, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_histograms, setup, teardown),
 	};

@@ -11,15 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libgen.h>
 
 #include "../../analysis/results.h"
 
-static char path[64];
+static char path[64], path2[64], datadir[1024];
 
 static int setup(void **state)
 {
+	char self[1024];
+
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/exitbench-test-%d.json", (int)getpid());
+	snprintf(path2, sizeof(path2), "/tmp/exitbench-test-%d-2.json", (int)getpid());
+	snprintf(self, sizeof(self), "%s", __FILE__);
+	snprintf(datadir, sizeof(datadir), "%s/../data", dirname(self));
 	return 0;
 }
 
@@ -27,7 +33,53 @@ static int teardown(void **state)
 {
 	(void)state;
 	unlink(path);
+	unlink(path2);
 	return 0;
+}
+
+static const char *data(const char *name)
+{
+	static char p[2048];
+
+	snprintf(p, sizeof(p), "%s/%s", datadir, name);
+	return p;
+}
+
+/* the whole of a file, malloc'ed */
+static char *slurp(const char *p)
+{
+	FILE *f = fopen(p, "r");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, n + 1);
+	assert_int_equal(fread(buf, 1, n, f), n);
+	fclose(f);
+	return buf;
+}
+
+/* src read and written to dst, checked byte for byte against want (when given) */
+static void rewrite(const char *src, const char *dst, const char *want)
+{
+	struct results r;
+	char err[512];
+	char *a, *b;
+
+	if (res_read(src, &r, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(res_write(&r, dst), 0);
+	res_free(&r);
+	if (!want)
+		return;
+	a = slurp(want);
+	b = slurp(dst);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
 }
 
 static void write_text(const char *text)
@@ -232,6 +284,176 @@ static void schema_2_without_pmu(void **state)
 	res_free(&r);
 }
 
+static void tstat(struct res_tstat *st, const char *name, uint64_t count, double median,
+		  const char *unit)
+{
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	snprintf(st->unit, sizeof(st->unit), "%s", unit);
+	st->count = count;
+	st->sum = count * (uint64_t)(isfinite(median) ? median : 0);
+	st->median = st->p5 = st->p95 = st->min = median;
+	st->p99 = st->max = isfinite(median) ? median + 2 : NAN;
+}
+
+/* phases, exit reasons and trace: written, read back, written again byte for byte */
+static void trace_round_trip(void **state)
+{
+	struct results r, back;
+	struct res_trace *t;
+	struct res_bench *b;
+	char err[512];
+
+	(void)state;
+	res_init(&r);
+	b = res_add(&r, "pvr");
+	b->iterations = 100; b->batches = 1; b->repetitions = 2;
+	b->claimed_exits_per_iteration = 1;
+	res_push_run(b, 1092.5);
+	res_push_run(b, 1092.25);
+	t = &b->trace;
+	t->has_source = t->has_phases = t->has_reasons = 1;
+	snprintf(t->file, sizeof(t->file), "trace.dat");
+	t->repetitions_marked = 2;
+	t->exits = 200;
+	t->timed = RES_TIMED_ROUND_TRIP;
+	t->nphase = 3;
+	t->phase = calloc(3, sizeof(*t->phase));
+	tstat(&t->phase[0].st, "vcpu_run", 2, 262, "timebase ticks");
+	tstat(&t->phase[1].st, "trace", 0, NAN, "timebase ticks");
+	tstat(&t->phase[2].st, "round_trip", 200, 1091, "timebase ticks");
+	assert_int_equal(hist_init(1, INT64_C(1) << 40, 3, &t->phase[2].hist), 0);
+	t->phase[2].hist_scale = 1;
+	hist_record_n(t->phase[2].hist, 1091, 199);
+	hist_record(t->phase[2].hist, 1093);
+	t->nreason = 2;
+	t->reason = calloc(2, sizeof(*t->reason));
+	tstat(&t->reason[0].st, "PROGRAM", 199, 1091, "timebase ticks");
+	t->reason[0].timed = 199;
+	t->reason[0].vector = 0x700;
+	t->reason[0].share = 0.75;
+	t->reason[0].of = RES_TIMED_ROUND_TRIP;
+	t->reason[0].resume[1] = 199;
+	t->reason[0].has_out_of_order = t->reason[0].has_phases = 1;
+	t->reason[0].nphase = 1;
+	t->reason[0].phase = calloc(1, sizeof(*t->reason[0].phase));
+	tstat(&t->reason[0].phase[0].st, "guest", 199, 52, "timebase ticks");
+	tstat(&t->reason[1].st, "0xffffffff", 1, 2645, "timebase ticks");
+	t->reason[1].timed = 1;
+	t->reason[1].vector = 0xffffffff;
+	t->reason[1].share = 0.25;
+	t->reason[1].of = RES_TIMED_ROUND_TRIP;
+	t->reason[1].resume[2] = 1;
+	res_derive(&r);
+	assert_int_equal(res_write(&r, path), 0);
+	res_free(&r);
+
+	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
+	t = &back.b[0].trace;
+	assert_true(t->has_source && t->has_phases && t->has_reasons);
+	assert_string_equal(t->file, "trace.dat");
+	assert_int_equal(t->timed, RES_TIMED_ROUND_TRIP);
+	assert_string_equal(t->source, "kvm_pr:kvm_pr_exit_timing");
+	assert_int_equal(t->nphase, 3);
+	assert_string_equal(t->phase[1].st.name, "trace");
+	assert_true(isnan(t->phase[1].st.median));
+	assert_null(t->phase[0].hist);
+	assert_non_null(t->phase[2].hist);
+	assert_int_equal(hist_total_count(t->phase[2].hist), 200);
+	assert_int_equal(hist_max(t->phase[2].hist), 1093);
+	assert_int_equal(t->nreason, 2);
+	assert_int_equal(t->reason[0].vector, 0x700);
+	assert_int_equal(t->reason[0].of, RES_TIMED_ROUND_TRIP);
+	assert_int_equal(t->reason[0].resume[1], 199);
+	assert_true(t->reason[0].has_phases);
+	assert_float_equal(t->reason[0].phase[0].st.median, 52, 0);
+	assert_false(t->reason[1].has_phases || t->reason[1].has_out_of_order);
+	assert_int_equal(t->reason[1].vector, 0xffffffff);
+	res_free(&back);
+	rewrite(path, path2, path);
+
+	/* files `exitbench trace --results` wrote: the second write is the first's */
+	for (int i = 0; i < 3; i++) {
+		static const char *const f[] = { "report-instrumented.json", "report-stock.json",
+						 "report-instrumented-hist.json" };
+
+		rewrite(data(f[i]), path, NULL);
+		rewrite(path, path2, path);
+	}
+	assert_int_equal(res_read(data("report-stock.json"), &back, err, sizeof(err)), 0);
+	t = &res_find(&back, "pvr")->trace;
+	assert_int_equal(t->timed, RES_TIMED_EXIT_REENTER);
+	assert_int_equal(t->nphase, 1);
+	assert_string_equal(t->phase[0].st.unit, "ns");
+	assert_int_equal(t->reason[0].of, RES_TIMED_EXIT_REENTER);
+	assert_false(t->reason[0].has_out_of_order);
+	res_free(&back);
+	/* a file without a trace has none */
+	write_text("{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", "
+		   "\"status\": \"ok\", \"iterations\": 10, \"repetitions\": 2, \"runs\": [600, 601]}]}");
+	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
+	t = &back.b[0].trace;
+	assert_false(t->has_source || t->has_phases || t->has_reasons);
+	res_free(&back);
+}
+
+/* a malformed trace entry: refused, one line naming the file, the benchmark and what */
+static void trace_refusals(void **state)
+{
+#define PVR "{\"schema_version\": 3, \"environment\": {}, \"benchmarks\": [{\"name\": \"pvr\", " \
+	"\"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1000], "
+#define PHASE(name, count) "{\"name\": \"" name "\", \"count\": " count ", \"median\": 200, " \
+	"\"p5\": 1, \"p95\": 1, \"p99\": 1, \"min\": 1, \"max\": 1, \"sum\": 2000, \"unit\": \"ns\""
+#define REASON(vector, share) "{\"reason\": \"PROGRAM\", \"count\": 10, \"median\": 200, " \
+	"\"p5\": 1, \"p95\": 1, \"p99\": 1, \"min\": 1, \"max\": 1, \"sum\": 2000, \"unit\": \"ns\", " \
+	"\"timed\": 10, \"vector\": " vector ", \"share\": " share ", \"of\": \"round_trip\", " \
+	"\"resume\": {\"guest\": 10, \"guest_nv\": 0, \"host\": 0, \"error\": 0}"
+	static const struct { const char *text, *msg; } cases[] = {
+		{ PVR "\"phases\": [7]}]}", "benchmark 'pvr': phases[0]: not an object" },
+		{ PVR "\"phases\": {\"guest\": 1}}]}", "benchmark 'pvr': 'phases' is not an array" },
+		{ PVR "\"phases\": [{\"count\": 3}]}]}", "benchmark 'pvr': phases[0]: 'name' is not a string" },
+		{ PVR "\"phases\": [" PHASE("guest", "10") "}, " PHASE("handle_exit", "\"many\"") "}]}]}",
+		  "benchmark 'pvr': phases[1] (handle_exit): 'count' is not a whole number >= 0" },
+		{ PVR "\"phases\": [" PHASE("guest", "-1") "}]}]}", "phases[0] (guest): 'count' is not a whole number" },
+		{ PVR "\"phases\": [{\"name\": \"guest\", \"count\": 1, \"median\": 2, \"p5\": 1, "
+		  "\"p95\": 1, \"p99\": \"x\", \"min\": 1, \"max\": 1, \"sum\": 2, \"unit\": \"ns\"}]}]}",
+		  "phases[0] (guest): 'p99' is not a number or null" },
+		{ PVR "\"phases\": [" PHASE("guest", "10") ", \"histogram\": {\"value_scale\": 1}}]}]}",
+		  "phases[0] (guest): histogram: " },
+		{ PVR "\"phases\": [" PHASE("guest", "10") ", \"histogram\": {}}]}]}",
+		  "phases[0] (guest): the histogram's 'value_scale' is not a whole number >= 1" },
+		{ PVR "\"exit_reasons\": 3}]}", "benchmark 'pvr': 'exit_reasons' is not an array" },
+		{ PVR "\"exit_reasons\": [\"PROGRAM\"]}]}", "exit_reasons[0]: not an object" },
+		{ PVR "\"exit_reasons\": [" REASON("-4", "0.5") "}]}]}",
+		  "exit_reasons[0] (PROGRAM): 'vector' is not a whole number from 0 to 0xffffffff" },
+		{ PVR "\"exit_reasons\": [" REASON("1792", "\"all\"") "}]}]}",
+		  "exit_reasons[0] (PROGRAM): 'share' is not a number or null" },
+		{ PVR "\"exit_reasons\": [{\"reason\": \"PROGRAM\", \"count\": 1, \"median\": 2, "
+		  "\"p5\": 1, \"p95\": 1, \"p99\": 1, \"min\": 1, \"max\": 1, \"sum\": 2, \"unit\": \"ns\", "
+		  "\"timed\": 1, \"vector\": 1792, \"share\": 1.0, \"of\": \"round_trip\", "
+		  "\"resume\": {\"guest\": 1}}]}]}",
+		  "exit_reasons[0] (PROGRAM): 'resume' lacks the count 'guest_nv'" },
+		{ PVR "\"exit_reasons\": [" REASON("1792", "1.0") ", \"phases\": [" PHASE("guest", "1.5") "}]}]}]}",
+		  "exit_reasons[0] (PROGRAM) phases[0] (guest): 'count' is not a whole number >= 0" },
+		{ PVR "\"trace\": [1]}]}", "benchmark 'pvr': trace: not an object" },
+		{ PVR "\"trace\": {\"file\": \"t.dat\", \"repetitions_marked\": 1, \"exits\": \"x\", "
+		  "\"source\": \"kvm_pr:kvm_pr_exit_timing\"}}]}", "benchmark 'pvr': trace: 'exits' is not a whole number" },
+	};
+	struct results r;
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_text(cases[i].text);
+		err[0] = '\0';
+		if (res_read(path, &r, err, sizeof(err)) != -EINVAL)
+			fail_msg("case %zu accepted", i);
+		if (!strstr(err, cases[i].msg))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].msg);
+		assert_non_null(strstr(err, path));
+		assert_null(strchr(err, '\n'));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +461,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(minimal_schema_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(schema_2_without_pmu, setup, teardown),
+		cmocka_unit_test_setup_teardown(trace_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(trace_refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
