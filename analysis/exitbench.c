@@ -159,7 +159,7 @@ static int cmd_report(int argc, char **argv)
 		copy = strdup(argv[optind]);
 		dir = dirname(copy);
 	}
-	ret = report_write_from(&r, argv[optind], dir, &plot_problem);
+	ret = report_write(&r, dir, &plot_problem);
 	if (!ret && !quiet)
 		report_table(stdout, &r);
 	res_free(&r);
@@ -357,6 +357,8 @@ static int cmd_trace(int argc, char **argv)
 	const char *out = NULL, *resf = NULL;
 	struct trace_summary s;
 	struct trace_source src;
+	struct res_trace_run run = { 0 };
+	struct results r;
 	struct rusage ru;
 	char err[2048];
 	int c, quiet = 0, status = 0, ret;
@@ -398,22 +400,29 @@ static int cmd_trace(int argc, char **argv)
 		die2("%s", err);
 	if (!quiet)
 		trace_print(stdout, &s, &src);
-	if (out) {
-		json_t *j = trace_json(&s, &src);
-
-		if (!j || json_dump_file(j, out, JSON_INDENT(1) | JSON_REAL_PRECISION(10))) {
-			json_decref(j);
-			trace_summary_free(&s);
-			die2("writing %s failed", out);
-		}
-		json_decref(j);
+	/* a results.json to merge into is checked before anything is written */
+	if (resf && res_read(resf, &r, err, sizeof(err))) {
+		trace_summary_free(&s);
+		die2("%s", err);
 	}
+	if (out && (trace_run_result(&s, &src, &run) || res_write_trace(&run, out))) {
+		res_trace_run_free(&run);
+		if (resf)
+			res_free(&r);
+		trace_summary_free(&s);
+		die2("writing %s failed", out);
+	}
+	res_trace_run_free(&run);
 	if (resf) {
 		size_t unmatched;
 
-		if (trace_merge_results(resf, &s, &src, &unmatched, err, sizeof(err))) {
+		ret = trace_merge_results(&r, &s, &src, &unmatched);
+		if (!ret)
+			ret = res_write(&r, resf);
+		res_free(&r);
+		if (ret) {
 			trace_summary_free(&s);
-			die2("%s", err);
+			die2("%s: %s", resf, strerror(-ret));
 		}
 		if (unmatched) {
 			fprintf(stderr, "exitbench: %zu benchmark(s) of the trace are not in %s: not merged\n",

@@ -125,6 +125,19 @@ void hist_free(struct hist *h)
 	free(h);
 }
 
+int hist_dup(const struct hist *h, struct hist **out)
+{
+	int ret = hist_init(h->lowest, h->highest, h->sigfigs, out);
+
+	if (ret)
+		return ret;
+	hist_merge(*out, h);	/* same layout: every value fits */
+	/* merging keeps the lower (higher) of two extremes: the sub-bucket's edge here */
+	(*out)->min = h->min;
+	(*out)->max = h->max;
+	return 0;
+}
+
 void hist_reset(struct hist *h)
 {
 	memset(h->counts, 0, h->counts_len * sizeof(*h->counts));

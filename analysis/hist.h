@@ -35,6 +35,8 @@ struct hist {
 /* lowest >= 1, highest >= 2 * lowest, sigfigs 1..5; -EINVAL or -ENOMEM. */
 int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out);
 void hist_free(struct hist *h);
+/* A copy of h (same layout, counts, extremes); -ENOMEM. */
+int hist_dup(const struct hist *h, struct hist **out);
 /* Forget every value (the memory stays). */
 void hist_reset(struct hist *h);
 /* Record v (n times); -ERANGE (counted as out of range) when v < 0 or beyond the range. */

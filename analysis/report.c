@@ -508,15 +508,16 @@ static int plot(const struct results *r, const struct res_bench *b, const char *
 struct tr_stat {
 	char name[32];
 	char unit[32];
-	double count, median, p5, p95, p99, min, max, sum;	/* NaN when null or absent */
-	json_t *hist;		/* its "histogram" (a reference; the benchmark's phases only) */
+	double count, median, p5, p95, p99, min, max, sum;	/* NaN when none */
+	const struct hist *hist;	/* its values (the benchmark's phases only), or NULL */
+	double scale;			/* ... in units of 1 / scale */
 };
 
 struct tr_reason {
 	struct tr_stat st;		/* name: the exit reason */
-	long long vector;		/* -1: none given */
+	long long vector;
 	double timed, share;		/* share of the benchmark's timed total, 0..1 */
-	char of[32];			/* what is timed: round_trip or exit_to_reenter */
+	enum res_timed of;		/* what is timed: the round trip or exit to reenter */
 	double resume[4];		/* RESUME_GUEST, RESUME_GUEST_NV, RESUME_HOST(_NV), errors */
 };
 
@@ -531,139 +532,94 @@ struct tr_bench {
 	size_t nreason;
 	struct tr_reason *reason;
 	int has_trace;
-	char source[64], file[512];
+	enum res_timed timed;		/* what the trace timed the exits by */
+	const char *source, *file;
 	double reps, exits;
 };
 
-static const char *const tr_resume_names[4] = { "guest", "guest_nv", "host", "error" };
+static const char *const tr_resume_names[4] = RES_RESUME_NAMES;
 
-static double jnum(const json_t *o, const char *key)
+static void tr_stat_of(struct tr_stat *st, const struct res_tstat *x)
 {
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static void jstr(char *buf, size_t len, const json_t *o, const char *key, const char *absent)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	snprintf(buf, len, "%s", s ? s : absent);
-}
-
-/* one {name (or reason), count, median, p5, p95, p99, min, max, sum, unit}; -1 if it is none */
-static int tr_stat_read(const json_t *o, const char *key, struct tr_stat *st)
-{
-	const char *name = json_string_value(json_object_get(o, key));
-
-	if (!name || !*name)
-		return -1;
-	snprintf(st->name, sizeof(st->name), "%s", name);
+	snprintf(st->name, sizeof(st->name), "%s", x->name);
+	snprintf(st->unit, sizeof(st->unit), "%s", x->unit);
+	st->count = (double)x->count;
+	st->median = x->median;
+	st->p5 = x->p5;
+	st->p95 = x->p95;
+	st->p99 = x->p99;
+	st->min = x->min;
+	st->max = x->max;
+	st->sum = (double)x->sum;
 	st->hist = NULL;
-	jstr(st->unit, sizeof(st->unit), o, "unit", TR_TICKS);
-	st->count = jnum(o, "count");
-	if (!(st->count >= 0))
-		st->count = 0;
-	st->median = jnum(o, "median");
-	st->p5 = jnum(o, "p5");
-	st->p95 = jnum(o, "p95");
-	st->p99 = jnum(o, "p99");
-	st->min = jnum(o, "min");
-	st->max = jnum(o, "max");
-	st->sum = jnum(o, "sum");
-	return 0;
+	st->scale = NAN;
 }
 
-static void tr_bench_read(const json_t *o, struct tr_bench *t)
+/* b's trace (res_read checked it) as the report's tables take it */
+static void tr_bench_of(const struct res_bench *b, struct tr_bench *t)
 {
-	const json_t *a = json_object_get(o, "phases"), *tr = json_object_get(o, "trace"), *v;
-	size_t i;
+	const struct res_trace *x = &b->trace;
 
-	json_array_foreach(a, i, v) {
+	for (size_t i = 0; i < x->nphase; i++) {
 		struct tr_stat st;
 
-		if (tr_stat_read(v, "name", &st))
-			continue;
-		if (json_is_object(json_object_get(v, "histogram")))
-			st.hist = json_incref(json_object_get(v, "histogram"));
+		tr_stat_of(&st, &x->phase[i].st);
+		st.hist = x->phase[i].hist;
+		st.scale = (double)x->phase[i].hist_scale;
 		if (!strcmp(st.name, "round_trip")) {
-			json_decref(t->rt.hist);
 			t->rt = st;
 			t->has_rt = 1;
 		} else if (!strcmp(st.name, "exit_to_reenter")) {
-			json_decref(t->e2r.hist);
 			t->e2r = st;
 			t->has_e2r = 1;
 		} else if (t->nphase < TR_MAX_PHASES) {
 			t->phase[t->nphase++] = st;
-		} else {
-			json_decref(st.hist);
 		}
 	}
-	a = json_object_get(o, "exit_reasons");
-	if (json_array_size(a) && (t->reason = calloc(json_array_size(a), sizeof(*t->reason)))) {
-		json_array_foreach(a, i, v) {
-			struct tr_reason *x = &t->reason[t->nreason];
-			const json_t *res = json_object_get(v, "resume");
-			double vec = jnum(v, "vector");
+	if (x->nreason && (t->reason = calloc(x->nreason, sizeof(*t->reason)))) {
+		for (size_t i = 0; i < x->nreason; i++) {
+			const struct res_reason *from = &x->reason[i];
+			struct tr_reason *to = &t->reason[t->nreason++];
 
-			if (tr_stat_read(v, "reason", &x->st))
-				continue;
-			x->vector = vec >= 0 && vec <= 0xffffffffu ? (long long)vec : -1;
-			x->timed = jnum(v, "timed");
-			x->share = jnum(v, "share");
-			jstr(x->of, sizeof(x->of), v, "of", "");
+			tr_stat_of(&to->st, &from->st);
+			to->vector = from->vector;
+			to->timed = (double)from->timed;
+			to->share = from->share;
+			to->of = from->of;
 			for (int k = 0; k < 4; k++)
-				x->resume[k] = jnum(res, tr_resume_names[k]);
-			t->nreason++;
+				to->resume[k] = (double)from->resume[k];
 		}
 	}
-	if (json_is_object(tr)) {
+	if (x->has_source) {
 		t->has_trace = 1;
-		jstr(t->source, sizeof(t->source), tr, "source", "");
-		jstr(t->file, sizeof(t->file), tr, "file", "");
-		t->reps = jnum(tr, "repetitions_marked");
-		t->exits = jnum(tr, "exits");
+		t->timed = x->timed;
+		t->source = x->source;
+		t->file = x->file;
+		t->reps = (double)x->repetitions_marked;
+		t->exits = (double)x->exits;
 	}
 	t->present = t->nphase || t->has_rt || t->has_e2r || t->nreason || t->has_trace;
 }
 
 static void tr_free(struct tr_bench *t, size_t n)
 {
-	for (size_t i = 0; t && i < n; i++) {
+	for (size_t i = 0; t && i < n; i++)
 		free(t[i].reason);
-		for (size_t k = 0; k < t[i].nphase; k++)
-			json_decref(t[i].phase[k].hist);
-		json_decref(t[i].rt.hist);
-		json_decref(t[i].e2r.hist);
-	}
 	free(t);
 }
 
-/* what the trace gave each benchmark of r (same index); NULL when nothing (or no file) */
-static struct tr_bench *tr_load(const struct results *r, const char *path)
+/* what the trace gave each benchmark of r (same index); NULL when nothing */
+static struct tr_bench *tr_load(const struct results *r)
 {
-	json_t *root, *benches, *o;
 	struct tr_bench *t;
-	size_t i;
 	int any = 0;
 
-	if (!path || !r->n || !(root = json_load_file(path, 0, NULL)))
+	if (!r->n || !(t = calloc(r->n, sizeof(*t))))
 		return NULL;
-	t = calloc(r->n, sizeof(*t));
-	benches = t ? json_object_get(root, "benchmarks") : NULL;
-	json_array_foreach(benches, i, o) {
-		const char *name = json_string_value(json_object_get(o, "name"));
-		size_t k = 0;
-
-		while (name && k < r->n && strcmp(r->b[k].name, name))
-			k++;
-		if (!name || k == r->n || t[k].present)
-			continue;
-		tr_bench_read(o, &t[k]);
-		any |= t[k].present;
+	for (size_t i = 0; i < r->n; i++) {
+		tr_bench_of(&r->b[i], &t[i]);
+		any |= t[i].present;
 	}
-	json_decref(root);
 	if (!any) {
 		tr_free(t, r->n);
 		return NULL;
@@ -1009,7 +965,7 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 			const char *dir, int *rare)
 {
 	char dat[4096], gp[4096], png[4096], pn[TR_MAX_PHASES + 1][64], bn[64], c[2][32];
-	struct hist *hs[TR_MAX_PHASES + 1] = { 0 };
+	const struct hist *hs[TR_MAX_PHASES + 1] = { 0 };
 	const struct tr_stat *ps[TR_MAX_PHASES + 1];
 	double scale[TR_MAX_PHASES + 1];
 	double xr[TR_MAX_PHASES + 1][2];
@@ -1020,13 +976,12 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 	*rare = 0;
 	for (size_t k = 0; k <= t->nphase; k++) {
 		const struct tr_stat *p = k < t->nphase ? &t->phase[k] : t->has_rt ? &t->rt : NULL;
-		char err[256];
 
 		if (!p || !(p->count > 0) || !isfinite(p->median))
 			continue;
-		scale[n] = jnum(p->hist, "value_scale");
-		if (!p->hist || !(scale[n] >= 1) || hist_from_json(p->hist, &hs[n], err, sizeof(err)) ||
-		    hist_total_count(hs[n]) <= 0)
+		scale[n] = p->scale;
+		hs[n] = p->hist;
+		if (!hs[n] || !(scale[n] >= 1) || hist_total_count(hs[n]) <= 0)
 			goto out;
 		plot_name(pn[n], sizeof(pn[n]) - 1, p->name);
 		if (k < t->nphase && !tr_per_exit(t, p)) {
@@ -1129,8 +1084,6 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 out:
 	if (f)
 		fclose(f);
-	for (size_t i = 0; i <= TR_MAX_PHASES; i++)
-		hist_free(hs[i]);
 	return ret;
 }
 
@@ -1358,23 +1311,24 @@ static void tr_reason_section(FILE *f, const struct results *r, const struct tr_
 		"to the VMM).\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct tr_bench *x = &t[i];
-		const char *of = x->nreason ? x->reason[0].of : "";
+		/* the exit reasons say what they timed; a trace without them, its source */
+		enum res_timed of = x->nreason ? x->reason[0].of : x->timed;
 		char c[2][32];
 
 		if (!x->nreason && !x->has_trace)
 			continue;
 		fprintf(f, "\n### %s\n\n", r->b[i].name);
-		if (!strcmp(of, "round_trip") || (!*of && strstr(x->source, "exit_timing")))
+		if (of == RES_TIMED_ROUND_TRIP)
 			fprintf(f, "Timed by `kvm_pr:kvm_pr_exit_timing` (the instrumented kernel): each "
 				"exit's **whole round trip** (from the end of the previous one through the entry, "
 				"the guest, this exit and its handling), in timebase ticks.");
-		else if (!strcmp(of, "exit_to_reenter") || (!*of && strstr(x->source, "reenter")))
+		else if (of == RES_TIMED_EXIT_REENTER)
 			fprintf(f, "Timed by `kvm_pr:kvm_exit` → `kvm_pr:kvm_book3s_reenter` (the stock "
 				"tracepoints): **only kvmppc_handle_exit_pr**, the host's handling of the exit, "
 				"in %s; not the round trip (the entry, the guest and the real-mode exit path are "
 				"outside it).", x->nreason ? x->reason[0].st.unit : "trace clock units");
 		else
-			fprintf(f, "Timed by %s.", *x->source ? x->source : "an unnamed source");
+			fprintf(f, "Timed by %s.", x->source && *x->source ? x->source : "an unnamed source");
 		if (x->has_trace)
 			fprintf(f, " %s repetition%s marked, %s exit%s%s%s%s.", fmt_num(c[0], 32, x->reps),
 				plural(x->reps), fmt_num(c[1], 32, x->exits), plural(x->exits),
@@ -1389,12 +1343,6 @@ static void tr_reason_section(FILE *f, const struct results *r, const struct tr_
 
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
-	return report_write_from(r, NULL, dir, plot_problem);
-}
-
-int report_write_from(const struct results *r, const char *results_json, const char *dir,
-		      const char **plot_problem)
-{
 	struct plot_state ps = { .problem = plot_problem };
 	struct tr_bench *t;
 	char path[4096];
@@ -1408,7 +1356,7 @@ int report_write_from(const struct results *r, const char *results_json, const c
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	t = tr_load(r, results_json);
+	t = tr_load(r);
 
 	fprintf(f, "# exitbench report: %s\n\n", r->run_id[0] ? r->run_id : "(unnamed run)");
 	if (emulated(r)) {

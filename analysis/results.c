@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "results.h"
 
@@ -581,28 +582,83 @@ static json_t *net_json(const struct results *r)
 	return a;
 }
 
-int res_write(const struct results *r, const char *path)
+/* root into path through a temporary file renamed (a reader never sees half a file); root freed */
+static int dump_atomic(json_t *root, const char *path)
 {
 	char tmp[4096];
-	json_t *root, *benches = json_array();
 	int ret = 0;
+
+	if (!root)
+		return -ENOMEM;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		ret = -ENAMETOOLONG;
+	else if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
+		ret = -EIO;
+	else if (rename(tmp, path))
+		ret = -errno;
+	if (ret && ret != -ENAMETOOLONG)
+		unlink(tmp);
+	json_decref(root);
+	return ret;
+}
+
+void res_trace_run_free(struct res_trace_run *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		res_trace_free(&t->b[i].t);
+	free(t->b);
+	memset(t, 0, sizeof(*t));
+}
+
+int res_write_trace(const struct res_trace_run *t, const char *path)
+{
+	const struct res_trace_counts *c = &t->counts;
+	json_t *benches = json_array(), *root;
+
+	for (size_t i = 0; benches && i < t->n; i++) {
+		const struct res_trace *bt = &t->b[i].t;
+
+		json_array_append_new(benches, json_pack("{s:s,s:I,s:I,s:s,s:o,s:o}",
+			"name", t->b[i].name, "repetitions_marked", (json_int_t)bt->repetitions_marked,
+			"exits", (json_int_t)bt->exits, "source", trace_source(bt),
+			"phases", phases_json(bt->phase, bt->nphase),
+			"exit_reasons", reasons_json(bt->reason, bt->nreason)));
+	}
+	root = json_pack("{s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:I,s:I,s:I,s:f,s:o}",
+			 "tool", "exitbench 0.1", "trace_file", t->trace_file, "cpus", t->cpus,
+			 "cpus_with_data", t->cpus_with_data, "reader_threads", t->reader_threads,
+			 "trace_clock", t->trace_clock, "exit_to_reenter_unit", t->exit_to_reenter_unit,
+			 "events_read", (json_int_t)t->events_read,
+			 "events_lost", (json_int_t)t->events_lost,
+			 "lost_pages_uncounted", (json_int_t)t->lost_pages_uncounted,
+			 "elapsed_s", t->elapsed_s, "benchmarks", benches);
+	if (root)
+		json_object_set_new(root, "counts", json_pack(
+			"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			"kvm_pr_exit_timing", (json_int_t)c->kvm_pr_exit_timing,
+			"out_of_order", (json_int_t)c->out_of_order, "kvm_exit", (json_int_t)c->kvm_exit,
+			"kvm_book3s_reenter", (json_int_t)c->kvm_book3s_reenter,
+			"paired", (json_int_t)c->paired, "unpaired_exits", (json_int_t)c->unpaired_exits,
+			"unpaired_reenters", (json_int_t)c->unpaired_reenters,
+			"markers", (json_int_t)c->markers, "bad_markers", (json_int_t)c->bad_markers,
+			"unmatched_markers", (json_int_t)c->unmatched_markers,
+			"short_records", (json_int_t)c->short_records,
+			"out_of_range", (json_int_t)c->out_of_range));
+	return dump_atomic(root, path);
+}
+
+int res_write(const struct results *r, const char *path)
+{
+	json_t *root, *benches = json_array();
 
 	for (size_t i = 0; i < r->n; i++)
 		json_array_append_new(benches, bench_json(&r->b[i], r));
 	root = json_pack("{s:i,s:s,s:s,s:O,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
 			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", r->env,
 			 "benchmarks", benches, "net_exit_cost", net_json(r));
-	if (!root)
-		return -ENOMEM;
-	if (r->variant[0])
+	if (root && r->variant[0])
 		json_object_set_new(root, "variant", json_string(r->variant));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
-		ret = -EIO;
-	else if (rename(tmp, path))
-		ret = -errno;
-	json_decref(root);
-	return ret;
+	return dump_atomic(root, path);
 }
 
 /* ---- reading ---- */

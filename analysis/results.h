@@ -131,6 +131,30 @@ struct res_bench {
 	struct res_trace trace;		/* phases and exit reasons from a trace (exitbench trace) */
 };
 
+/* trace.json: what `exitbench trace -o` writes of a whole trace */
+struct res_trace_counts {
+	uint64_t kvm_pr_exit_timing, out_of_order, kvm_exit, kvm_book3s_reenter, paired;
+	uint64_t unpaired_exits, unpaired_reenters, markers, bad_markers, unmatched_markers;
+	uint64_t short_records, out_of_range;
+};
+
+struct res_trace_bench {
+	char name[EB_NAME_LEN];
+	struct res_trace t;		/* its source, phases and exit reasons (no file) */
+};
+
+struct res_trace_run {
+	char trace_file[1024];
+	int cpus, cpus_with_data, reader_threads;
+	char trace_clock[32];
+	char exit_to_reenter_unit[32];
+	uint64_t events_read, events_lost, lost_pages_uncounted;
+	double elapsed_s;
+	size_t n;
+	struct res_trace_bench *b;	/* in the trace's order */
+	struct res_trace_counts counts;
+};
+
 struct results {
 	char run_id[64];
 	char variant[64];		/* the comparison side these results are of ("" for none) */
@@ -197,6 +221,11 @@ const char *res_timed_source(enum res_timed t);
 const char *res_timed_kind(enum res_timed t);
 /* Free what t holds and empty it. */
 void res_trace_free(struct res_trace *t);
+
+/* Free what t holds and empty it. */
+void res_trace_run_free(struct res_trace_run *t);
+/* Write trace.json (atomically, as results.json). -errno on failure. */
+int res_write_trace(const struct res_trace_run *t, const char *path);
 
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);
