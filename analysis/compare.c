@@ -18,13 +18,13 @@ static const char *env_str(const struct results *r, const char *key)
 /* "instruction-count", "plain emulation", "native", or "" when the file does not say */
 static const char *mode_of(const struct results *r)
 {
-	json_t *ic = json_object_get(r->env, "instruction_count_mode");
+	int ic = res_env_bool(r, "instruction_count_mode");
 
 	if (!strcmp(env_str(r, "mode"), "native"))
 		return "native";
-	if (json_is_true(ic))
+	if (ic == 1)
 		return "instruction-count";
-	if (json_is_false(ic))
+	if (ic == 0)
 		return "plain emulation";
 	return "";
 }
@@ -469,17 +469,19 @@ json_t *compare_json(const struct compare *c)
 
 static void env_line(FILE *f, const char *label, const struct results *r)
 {
-	json_t *cmp = json_object_get(r->env, "comparison");
+	const struct res_val *cmp = res_env(r, "comparison");
 	const char *p = env_str(r, "host_kernel_patches");
+	double rounds = 0;
 
 	fprintf(f, "- **%s**: kernel %s %s%s%s, %s, run `%s`", label, env_str(r, "host_kernel_release"),
 		env_str(r, "host_kernel_source"), *p ? " + " : "", p, *mode_of(r) ? mode_of(r) : "mode unknown",
 		r->run_id);
+	/* the comparison scripts/compare.sh ran: {side, spec, mode, rounds} */
+	res_val_num(res_val_get(cmp, "rounds"), &rounds);
 	if (cmp)
 		fprintf(f, "; %s, %lld rounds",
-			!strcmp(json_string_value(json_object_get(cmp, "mode")) ?: "", "modules")
-				? "modules swapped in one boot" : "boots alternated",
-			(long long)json_integer_value(json_object_get(cmp, "rounds")));
+			!strcmp(res_val_str(res_val_get(cmp, "mode"), ""), "modules")
+				? "modules swapped in one boot" : "boots alternated", (long long)rounds);
 	fputc('\n', f);
 }
 

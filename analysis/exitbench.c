@@ -54,17 +54,10 @@ static int cmd_collect(int argc, char **argv)
 		die2("%s: %s", argv[optind], strerror(errno));
 	res_init(&r);
 	snprintf(r.run_id, sizeof(r.run_id), "%s", run_id);
-	if (envf) {
-		json_error_t je;
-		json_t *env = json_load_file(envf, 0, &je);
-
-		if (!json_is_object(env)) {
-			fclose(f);
-			res_free(&r);
-			die2("%s: not a JSON object: %s", envf, je.text);
-		}
-		json_object_update(r.env, env);
-		json_decref(env);
+	if (envf && res_env_load(&r, envf, err, sizeof(err))) {
+		fclose(f);
+		res_free(&r);
+		die2("%s", err);
 	}
 	ret = collect_records(f, argv[optind], variant, &r, &rep);
 	fclose(f);

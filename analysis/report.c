@@ -20,7 +20,7 @@ static const char *env_str(const struct results *r, const char *key)
 
 static int icount_mode(const struct results *r)
 {
-	return json_is_true(json_object_get(r->env, "instruction_count_mode"));
+	return res_env_bool(r, "instruction_count_mode") == 1;
 }
 
 static int emulated(const struct results *r)
@@ -380,14 +380,13 @@ static void pmu_section(FILE *f, const struct results *r)
 
 static void environment(FILE *f, const struct results *r)
 {
-	const char *key;
-	json_t *v;
-
 	fprintf(f, "\n## Environment\n\n| | |\n|---|---|\n");
-	json_object_foreach(r->env, key, v) {
-		char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	/* in the file's order; what is not a string as its JSON text */
+	for (size_t i = 0; i < r->env.n; i++) {
+		const struct res_val *v = &r->env.v[i];
+		char *s = v->type == RES_V_STR ? NULL : res_val_text(v);
 
-		fprintf(f, "| %s | %s |\n", key, s ? s : json_string_value(v));
+		fprintf(f, "| %s | %s |\n", r->env.k[i], s ? s : res_val_str(v, "(null)"));
 		free(s);
 	}
 }

@@ -16,10 +16,287 @@ const char *res_status_name(enum res_status s)
 	return status_names[s];
 }
 
+/* ---- the environment: plain values ---- */
+
+static void val_free(struct res_val *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		val_free(&v->v[i]);
+		if (v->k)
+			free(v->k[i]);
+	}
+	free(v->s);
+	free(v->v);
+	free(v->k);
+	memset(v, 0, sizeof(*v));
+}
+
+/* room for n members (keys too when an object); -ENOMEM */
+static int val_members(struct res_val *v, size_t n)
+{
+	if (!n)
+		return 0;
+	v->v = calloc(n, sizeof(*v->v));
+	if (v->type == RES_V_OBJECT)
+		v->k = calloc(n, sizeof(*v->k));
+	return !v->v || (v->type == RES_V_OBJECT && !v->k) ? -ENOMEM : 0;
+}
+
+static int val_copy(struct res_val *dst, const struct res_val *src)
+{
+	*dst = (struct res_val){ .type = src->type, .b = src->b, .i = src->i, .d = src->d };
+	if ((src->s && !(dst->s = strdup(src->s))) || val_members(dst, src->n))
+		goto nomem;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->n++;
+		if ((dst->k && !(dst->k[i] = strdup(src->k[i]))) || val_copy(&dst->v[i], &src->v[i]))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	val_free(dst);
+	return -ENOMEM;
+}
+
+static int val_from_json(struct res_val *v, json_t *j)
+{
+	const char *key;
+	json_t *x;
+	size_t i = 0;
+
+	memset(v, 0, sizeof(*v));
+	switch (json_typeof(j)) {
+	case JSON_TRUE:
+	case JSON_FALSE:
+		v->type = RES_V_BOOL;
+		v->b = json_is_true(j);
+		return 0;
+	case JSON_INTEGER:
+		v->type = RES_V_INT;
+		v->i = json_integer_value(j);
+		return 0;
+	case JSON_REAL:
+		v->type = RES_V_REAL;
+		v->d = json_real_value(j);
+		return 0;
+	case JSON_STRING:
+		v->type = RES_V_STR;
+		return (v->s = strdup(json_string_value(j))) ? 0 : -ENOMEM;
+	case JSON_ARRAY:
+		v->type = RES_V_ARRAY;
+		if (val_members(v, json_array_size(j)))
+			break;
+		json_array_foreach(j, i, x) {
+			v->n++;
+			if (val_from_json(&v->v[i], x))
+				goto nomem;
+		}
+		return 0;
+	case JSON_OBJECT:
+		v->type = RES_V_OBJECT;
+		if (val_members(v, json_object_size(j)))
+			break;
+		/* jansson keeps an object's members in the order they were read */
+		json_object_foreach(j, key, x) {
+			v->n++;
+			if (!(v->k[i] = strdup(key)) || val_from_json(&v->v[i], x))
+				goto nomem;
+			i++;
+		}
+		return 0;
+	default:
+		v->type = RES_V_NULL;
+		return 0;
+	}
+nomem:
+	val_free(v);
+	return -ENOMEM;
+}
+
+static json_t *val_json(const struct res_val *v)
+{
+	json_t *j;
+
+	switch (v->type) {
+	case RES_V_BOOL:
+		return json_boolean(v->b);
+	case RES_V_INT:
+		return json_integer(v->i);
+	case RES_V_REAL:
+		return res_json_num(v->d);
+	case RES_V_STR:
+		return json_string(v->s);
+	case RES_V_ARRAY:
+		j = json_array();
+		for (size_t i = 0; j && i < v->n; i++)
+			json_array_append_new(j, val_json(&v->v[i]));
+		return j;
+	case RES_V_OBJECT:
+		j = json_object();
+		for (size_t i = 0; j && i < v->n; i++)
+			json_object_set_new(j, v->k[i], val_json(&v->v[i]));
+		return j;
+	default:
+		return json_null();
+	}
+}
+
+const struct res_val *res_val_get(const struct res_val *obj, const char *key)
+{
+	for (size_t i = 0; obj && obj->type == RES_V_OBJECT && i < obj->n; i++)
+		if (!strcmp(obj->k[i], key))
+			return &obj->v[i];
+	return NULL;
+}
+
+const char *res_val_str(const struct res_val *v, const char *absent)
+{
+	return v && v->type == RES_V_STR ? v->s : absent;
+}
+
+int res_val_num(const struct res_val *v, double *x)
+{
+	if (!v || (v->type != RES_V_INT && v->type != RES_V_REAL))
+		return -EINVAL;
+	*x = v->type == RES_V_INT ? (double)v->i : v->d;
+	return 0;
+}
+
+int res_val_bool(const struct res_val *v)
+{
+	return v && v->type == RES_V_BOOL ? v->b : -1;
+}
+
+char *res_val_text(const struct res_val *v)
+{
+	json_t *j = val_json(v);
+	char *s = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
+const struct res_val *res_env(const struct results *r, const char *key)
+{
+	return res_val_get(&r->env, key);
+}
+
+const char *res_env_str(const struct results *r, const char *key, const char *absent)
+{
+	return res_val_str(res_env(r, key), absent);
+}
+
+int res_env_num(const struct results *r, const char *key, double *x)
+{
+	return res_val_num(res_env(r, key), x);
+}
+
+int res_env_bool(const struct results *r, const char *key)
+{
+	return res_val_bool(res_env(r, key));
+}
+
+int res_env_set(struct results *r, const char *key, const struct res_val *v)
+{
+	struct res_val *env = &r->env, copy, *nv;
+	char **nk;
+	size_t i;
+
+	if (val_copy(&copy, v))
+		return -ENOMEM;
+	for (i = 0; i < env->n && strcmp(env->k[i], key); i++)
+		;
+	if (i < env->n) {
+		val_free(&env->v[i]);
+		env->v[i] = copy;
+		return 0;
+	}
+	nv = realloc(env->v, (env->n + 1) * sizeof(*nv));
+	if (nv)
+		env->v = nv;
+	nk = nv ? realloc(env->k, (env->n + 1) * sizeof(*nk)) : NULL;
+	if (nk)
+		env->k = nk;
+	if (!nk || !(nk[env->n] = strdup(key))) {
+		val_free(&copy);
+		return -ENOMEM;
+	}
+	env->v[env->n++] = copy;
+	return 0;
+}
+
+int res_env_set_str(struct results *r, const char *key, const char *s)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_STR, .s = (char *)s });
+}
+
+int res_env_set_int(struct results *r, const char *key, int64_t i)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_INT, .i = i });
+}
+
+int res_env_set_real(struct results *r, const char *key, double d)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_REAL, .d = d });
+}
+
+int res_env_set_bool(struct results *r, const char *key, int b)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_BOOL, .b = !!b });
+}
+
+int res_env_set_json(struct results *r, const char *key, const char *text)
+{
+	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+	struct res_val v;
+	int ret;
+
+	if (!j)
+		return -EINVAL;
+	ret = val_from_json(&v, j);
+	json_decref(j);
+	if (!ret)
+		ret = res_env_set(r, key, &v);
+	val_free(&v);
+	return ret;
+}
+
+int res_env_load(struct results *r, const char *path, char *err, size_t len)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je), *x;
+	const char *key;
+	int ret = 0;
+
+	if (!root) {
+		snprintf(err, len, "%s: not a JSON object: %s", path, je.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, len, "%s: not a JSON object", path);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_object_foreach(root, key, x) {
+		struct res_val v;
+
+		if ((ret = val_from_json(&v, x)))
+			break;
+		ret = res_env_set(r, key, &v);
+		val_free(&v);
+		if (ret)
+			break;
+	}
+	json_decref(root);
+	if (ret)
+		snprintf(err, len, "%s: %s", path, strerror(-ret));
+	return ret;
+}
+
 void res_init(struct results *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->env = json_object();
+	r->env.type = RES_V_OBJECT;
 	r->tb_hz = NAN;
 }
 
@@ -38,7 +315,7 @@ void res_free(struct results *r)
 		res_trace_free(&r->b[i].trace);
 	}
 	free(r->b);
-	json_decref(r->env);
+	val_free(&r->env);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -264,9 +541,9 @@ int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base
 
 void res_derive(struct results *r)
 {
-	json_t *tb = json_object_get(r->env, "tb_hz");
+	double tb;
 
-	r->tb_hz = json_is_number(tb) && json_number_value(tb) > 0 ? json_number_value(tb) : NAN;
+	r->tb_hz = !res_env_num(r, "tb_hz", &tb) && tb > 0 ? tb : NAN;
 	for (size_t i = 0; i < r->n; i++) {
 		struct res_bench *b = &r->b[i];
 
@@ -278,13 +555,6 @@ void res_derive(struct results *r)
 		for (size_t k = 0; k < b->nbatch; k++)
 			hist_record(b->hist, llround(b->batch[k] * RES_HIST_SCALE));
 	}
-}
-
-const char *res_env_str(const struct results *r, const char *key, const char *absent)
-{
-	const char *s = json_string_value(json_object_get(r->env, key));
-
-	return s ? s : absent;
 }
 
 json_t *res_json_num(double x)
@@ -653,8 +923,8 @@ int res_write(const struct results *r, const char *path)
 
 	for (size_t i = 0; i < r->n; i++)
 		json_array_append_new(benches, bench_json(&r->b[i], r));
-	root = json_pack("{s:i,s:s,s:s,s:O,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
-			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", r->env,
+	root = json_pack("{s:i,s:s,s:s,s:o,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
+			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", val_json(&r->env),
 			 "benchmarks", benches, "net_exit_cost", net_json(r));
 	if (root && r->variant[0])
 		json_object_set_new(root, "variant", json_string(r->variant));
@@ -1076,8 +1346,11 @@ int res_read(const char *path, struct results *r, char *err, size_t len)
 	}
 	snprintf(r->run_id, sizeof(r->run_id), "%s", run_id);
 	snprintf(r->variant, sizeof(r->variant), "%s", variant);
-	json_decref(r->env);
-	r->env = json_deep_copy(v);
+	val_free(&r->env);
+	if ((ret = val_from_json(&r->env, v))) {
+		snprintf(err, len, "%s: %s", path, strerror(-ret));
+		goto out;
+	}
 	json_array_foreach(benches, i, b) {
 		ret = read_bench(b, r, path, err, len);
 		if (ret)

@@ -155,10 +155,24 @@ struct res_trace_run {
 	struct res_trace_counts counts;
 };
 
+/* A value of the environment as plain data: what a JSON value holds. */
+enum res_vtype { RES_V_NULL, RES_V_BOOL, RES_V_INT, RES_V_REAL, RES_V_STR, RES_V_ARRAY, RES_V_OBJECT };
+
+struct res_val {
+	enum res_vtype type;
+	int b;				/* RES_V_BOOL */
+	int64_t i;			/* RES_V_INT */
+	double d;			/* RES_V_REAL */
+	char *s;			/* RES_V_STR */
+	size_t n;			/* RES_V_ARRAY, RES_V_OBJECT: its members */
+	struct res_val *v;		/* ... their values */
+	char **k;			/* RES_V_OBJECT: their keys, in file order */
+};
+
 struct results {
 	char run_id[64];
 	char variant[64];		/* the comparison side these results are of ("" for none) */
-	json_t *env;			/* environment object (owned) */
+	struct res_val env;		/* the environment: an object, members in file order (owned) */
 	double tb_hz;			/* from env, for ns */
 	size_t n;
 	struct res_bench *b;
@@ -185,8 +199,38 @@ int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
 /* Recompute summaries from runs and batch values (and the histogram, if none was read). */
 void res_derive(struct results *r);
-/* The environment's string at key, or absent. */
+/* The member key of the object obj; NULL when absent (or obj is no object). */
+const struct res_val *res_val_get(const struct res_val *obj, const char *key);
+/* v's string, or absent when v is NULL or no string. */
+const char *res_val_str(const struct res_val *v, const char *absent);
+/* v's number (whole or not) into *x: 0, or -EINVAL when v is NULL or no number. */
+int res_val_num(const struct res_val *v, double *x);
+/* v's truth: 1 true, 0 false, -1 when v is NULL or no boolean. */
+int res_val_bool(const struct res_val *v);
+/* v as compact JSON text ("512000000", "{\"side\": \"base\", ...}"), malloc'ed; NULL on ENOMEM. */
+char *res_val_text(const struct res_val *v);
+
+/* The environment's member key (NULL when absent), and the same typed. */
+const struct res_val *res_env(const struct results *r, const char *key);
 const char *res_env_str(const struct results *r, const char *key, const char *absent);
+int res_env_num(const struct results *r, const char *key, double *x);
+int res_env_bool(const struct results *r, const char *key);
+/*
+ * Set the environment's member key to a copy of v: in its place when it is there, else
+ * last. -ENOMEM. The typed ones make v; _json parses v from JSON text (-EINVAL when it is not).
+ */
+int res_env_set(struct results *r, const char *key, const struct res_val *v);
+int res_env_set_str(struct results *r, const char *key, const char *s);
+int res_env_set_int(struct results *r, const char *key, int64_t i);
+int res_env_set_real(struct results *r, const char *key, double d);
+int res_env_set_bool(struct results *r, const char *key, int b);
+int res_env_set_json(struct results *r, const char *key, const char *text);
+/*
+ * Every member of the JSON object in the file at path into r's environment (as
+ * res_env_set, in the file's order). -EINVAL (unreadable, not JSON, not an object) or
+ * -ENOMEM, with one line in err.
+ */
+int res_env_load(struct results *r, const char *path, char *err, size_t errlen);
 /* A JSON number, or null for NaN/inf (JSON has neither). */
 json_t *res_json_num(double x);
 /* Ticks to ns with the run's timebase (NaN when unknown). */

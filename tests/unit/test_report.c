@@ -119,11 +119,11 @@ static const char *pmu_section(struct results *r)
 
 static void env(struct results *r, const char *pmu_library)
 {
-	json_object_set_new(r->env, "mode", json_string("emulated"));
-	json_object_set_new(r->env, "instruction_count_mode", json_true());
-	json_object_set_new(r->env, "tb_hz", json_integer(512000000));
+	res_env_set_str(r, "mode", "emulated");
+	res_env_set_bool(r, "instruction_count_mode", 1);
+	res_env_set_int(r, "tb_hz", 512000000);
 	if (pmu_library)
-		json_object_set_new(r->env, "pmu_library", json_string(pmu_library));
+		res_env_set_str(r, "pmu_library", pmu_library);
 }
 
 static void counts_and_refusals(void **state)
@@ -245,6 +245,26 @@ static void void_split(void **state)
 	assert_non_null(strstr(s, "User/kernel split: on pvr, PM_INST_CMPL:u + PM_INST_CMPL:k = "
 				  "1.0000 × PM_INST_CMPL"));
 	assert_non_null(strstr(s, "| PM_INST_CMPL:k | 600.0 |"));
+	res_free(&r);
+}
+
+/* the environment table: in order, strings as they are, the rest as JSON text */
+static void environment_table(void **state)
+{
+	const char *plot_problem, *s;
+	struct results r;
+
+	(void)state;
+	res_init(&r);
+	env(&r, NULL);
+	res_env_set_json(&r, "comparison", "{\"side\": \"base\", \"rounds\": 3}");
+	bench(&r, "pvr", 1);
+	res_derive(&r);
+	assert_int_equal(report_write(&r, dir, &plot_problem), 0);
+	s = strstr(read_report(), "## Environment");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "| mode | emulated |\n| instruction_count_mode | true |\n"
+				  "| tb_hz | 512000000 |\n| comparison | {\"side\": \"base\", \"rounds\": 3} |\n"));
 	res_free(&r);
 }
 
@@ -561,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counts_and_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(void_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(environment_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_instrumented, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_stock, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <libgen.h>
 
 #include "../../analysis/results.h"
@@ -99,8 +100,8 @@ static void round_trip(void **state)
 	(void)state;
 	res_init(&r);
 	snprintf(r.run_id, sizeof(r.run_id), "rt");
-	json_object_set_new(r.env, "tb_hz", json_integer(512000000));
-	json_object_set_new(r.env, "mode", json_string("emulated"));
+	res_env_set_int(&r, "tb_hz", 512000000);
+	res_env_set_str(&r, "mode", "emulated");
 	b = res_add(&r, "null");
 	b->iterations = 100; b->batches = 10; b->repetitions = 3;
 	b->exits_per_iteration = 0;
@@ -454,6 +455,95 @@ static void trace_refusals(void **state)
 	}
 }
 
+/* the environment: every kind of value, nested objects, in file order, unchanged */
+static void environment(void **state)
+{
+	static const char file[] =
+		"{\"schema_version\": 3, \"environment\": {\"mode\": \"emulated\", "
+		"\"instruction_count_mode\": false, \"tb_hz\": 512000000, \"ratio\": 0.125, "
+		"\"nothing\": null, \"list\": [1, \"two\", {\"x\": 3.5}], \"comparison\": {\"side\": "
+		"\"base\", \"spec\": \"default tree\", \"mode\": \"modules\", \"rounds\": 3}}, "
+		"\"benchmarks\": []}";
+	static const char *const keys[] = { "mode", "instruction_count_mode", "tb_hz", "ratio",
+					     "nothing", "list", "comparison" };
+	const struct res_val *cmp;
+	struct results r;
+	char err[512], *text;
+	double x;
+	FILE *f;
+
+	(void)state;
+	write_text(file);
+	assert_int_equal(res_read(path, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.env.type, RES_V_OBJECT);
+	assert_int_equal(r.env.n, 7);
+	for (size_t i = 0; i < r.env.n; i++)
+		assert_string_equal(r.env.k[i], keys[i]);
+	assert_string_equal(res_env_str(&r, "mode", NULL), "emulated");
+	assert_null(res_env_str(&r, "tb_hz", NULL));		/* not a string */
+	assert_string_equal(res_env_str(&r, "absent", "?"), "?");
+	assert_int_equal(res_env_bool(&r, "instruction_count_mode"), 0);
+	assert_int_equal(res_env_bool(&r, "mode"), -1);
+	assert_int_equal(res_env_num(&r, "tb_hz", &x), 0);
+	assert_float_equal(x, 512e6, 0);
+	assert_float_equal(r.tb_hz, 512e6, 0);
+	assert_int_equal(res_env_num(&r, "ratio", &x), 0);
+	assert_float_equal(x, 0.125, 0);
+	assert_int_equal(res_env_num(&r, "mode", &x), -EINVAL);
+	assert_int_equal(res_env(&r, "nothing")->type, RES_V_NULL);
+	cmp = res_env(&r, "comparison");
+	assert_string_equal(res_val_str(res_val_get(cmp, "side"), NULL), "base");
+	assert_string_equal(res_val_str(res_val_get(cmp, "mode"), NULL), "modules");
+	assert_int_equal(res_val_num(res_val_get(cmp, "rounds"), &x), 0);
+	assert_float_equal(x, 3, 0);
+	assert_null(res_val_get(res_env(&r, "mode"), "side"));
+	text = res_val_text(res_env(&r, "list"));
+	assert_string_equal(text, "[1, \"two\", {\"x\": 3.5}]");
+	free(text);
+	text = res_val_text(cmp);
+	assert_string_equal(text, "{\"side\": \"base\", \"spec\": \"default tree\", \"mode\": "
+			    "\"modules\", \"rounds\": 3}");
+	free(text);
+	/* written, read, written: the same bytes; the environment as it came */
+	assert_int_equal(res_write(&r, path2), 0);
+	res_free(&r);
+	rewrite(path2, path, path2);
+	json_t *a = json_loads(file, 0, NULL), *b = json_load_file(path, 0, NULL);
+	assert_true(json_equal(json_object_get(a, "environment"), json_object_get(b, "environment")));
+	json_decref(a);
+	json_decref(b);
+
+	/* setters: a key in its place, a new one last; env.json merged the same way */
+	res_init(&r);
+	assert_int_equal(res_env_set_str(&r, "cpu", "POWER8"), 0);
+	assert_int_equal(res_env_set_int(&r, "tb_hz", 1), 0);
+	assert_int_equal(res_env_set_bool(&r, "instruction_count_mode", 1), 0);
+	assert_int_equal(res_env_set_real(&r, "load", 0.5), 0);
+	assert_int_equal(res_env_set_json(&r, "comparison", "{\"rounds\": 2}"), 0);
+	assert_int_equal(res_env_set_json(&r, "bad", "{"), -EINVAL);
+	assert_int_equal(res_env_set_int(&r, "cpu", 8), 0);
+	assert_int_equal(r.env.n, 5);
+	assert_string_equal(r.env.k[0], "cpu");
+	assert_int_equal(r.env.v[0].type, RES_V_INT);
+	assert_int_equal(res_env_bool(&r, "instruction_count_mode"), 1);
+	f = fopen(path, "w");
+	fputs("{\"mode\": \"native\", \"tb_hz\": 512000000}", f);
+	fclose(f);
+	assert_int_equal(res_env_load(&r, path, err, sizeof(err)), 0);
+	assert_int_equal(r.env.n, 6);
+	assert_string_equal(r.env.k[1], "tb_hz");
+	assert_int_equal(r.env.v[1].i, 512000000);
+	assert_string_equal(r.env.k[5], "mode");
+	write_text("[1]");
+	assert_int_equal(res_env_load(&r, path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": not a JSON object"));
+	write_text("{\"a\": ");
+	assert_int_equal(res_env_load(&r, path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": not a JSON object: "));
+	assert_int_equal(r.env.n, 6);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(schema_2_without_pmu, setup, teardown),
 		cmocka_unit_test_setup_teardown(trace_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(trace_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(environment, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }

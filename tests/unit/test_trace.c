@@ -608,7 +608,7 @@ static void merge_into_results(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/exitbench-test-trace-%d.json", (int)getpid());
 	res_init(&r);
-	json_object_set_new(r.env, "tb_hz", json_integer(512000000));
+	res_env_set_int(&r, "tb_hz", 512000000);
 	for (int k = 0; k < 2; k++) {
 		struct res_bench *rb = res_add(&r, k ? "mmio" : "pvr");
 
