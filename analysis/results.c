@@ -633,6 +633,132 @@ static enum res_timed timed_of(const char *name, const char *const *names)
 	return RES_TIMED_OTHER;
 }
 
+/* ---- histograms: the form results.json holds them in ---- */
+
+/*
+ * {"lowest","highest","significant_digits","total_count","min","max",
+ *  "buckets":[[from,to,count],...]}: the non-empty sub-buckets only; NULL on ENOMEM.
+ */
+static json_t *hist_json(const struct hist *h)
+{
+	json_t *buckets = json_array();
+	struct hist_iter it;
+
+	if (!buckets)
+		return NULL;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it))
+		json_array_append_new(buckets, json_pack("[I,I,I]", (json_int_t)it.from,
+							 (json_int_t)it.to, (json_int_t)it.count));
+	return json_pack("{s:I,s:I,s:i,s:I,s:I,s:I,s:o}", "lowest", (json_int_t)h->lowest,
+			 "highest", (json_int_t)h->highest, "significant_digits", h->sigfigs,
+			 "total_count", (json_int_t)h->total, "min", (json_int_t)hist_min(h),
+			 "max", (json_int_t)hist_max(h), "buckets", buckets);
+}
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* the buckets of j into h (of j's layout); -EINVAL with a reason */
+static int hist_read_buckets(json_t *buckets, struct hist *h, int64_t total, char *err, size_t len)
+{
+	int64_t prev_to = -1, sum = 0;
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(buckets, i, b) {
+		json_int_t from, to, count;
+
+		if (json_unpack(b, "[III!]", &from, &to, &count))
+			return bad(err, len, "histogram: bucket %zu is not [from, to, count]", i);
+		if (from < 0 || from > h->highest || hist_lowest_equivalent(h, from) != from ||
+		    hist_highest_equivalent(h, from) != to)
+			return bad(err, len, "histogram: bucket %zu [%lld, %lld] is not a sub-bucket of "
+				   "this layout", i, (long long)from, (long long)to);
+		if (from <= prev_to)
+			return bad(err, len, "histogram: bucket %zu is not above the one before", i);
+		if (count <= 0 || count > INT64_MAX - sum)
+			return bad(err, len, "histogram: bucket %zu's count %lld is not a positive count",
+				   i, (long long)count);
+		sum += count;
+		prev_to = to;
+		if (hist_record_n(h, from, count))
+			return bad(err, len, "histogram: bucket %zu is out of range", i);
+	}
+	if (sum != total)
+		return bad(err, len, "histogram: buckets add up to %lld, total_count says %lld",
+			   (long long)sum, (long long)total);
+	return 0;
+}
+
+/* Back from hist_json's form, checking everything; -EINVAL with a reason in err, -ENOMEM. */
+static int hist_read(json_t *j, struct hist **out, char *err, size_t len)
+{
+	json_int_t lowest, highest, sigfigs, total, min, max;
+	json_t *buckets;
+	json_error_t je;
+	struct hist *h;
+	int ret;
+
+	if (!json_is_object(j))
+		return bad(err, len, "histogram: not an object");
+	if (json_unpack_ex(j, &je, 0, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+			   "lowest", &lowest, "highest", &highest, "significant_digits", &sigfigs,
+			   "total_count", &total, "min", &min, "max", &max, "buckets", &buckets))
+		return bad(err, len, "histogram: %s", je.text);
+	if (!json_is_array(buckets))
+		return bad(err, len, "histogram: 'buckets' is not an array");
+	if (sigfigs < 1 || sigfigs > 5)
+		return bad(err, len, "histogram: significant_digits %lld is not 1 to 5", (long long)sigfigs);
+	if (lowest < 1 || highest / 2 < lowest)
+		return bad(err, len, "histogram: lowest %lld, highest %lld: not a range", (long long)lowest,
+			   (long long)highest);
+	if (total < 0 || min < 0 || max < min)
+		return bad(err, len, "histogram: total_count, min or max out of range");
+	ret = hist_init(lowest, highest, (int)sigfigs, &h);
+	if (ret)
+		return ret == -ENOMEM ? ret : bad(err, len, "histogram: its range cannot be held");
+	ret = hist_read_buckets(buckets, h, total, err, len);
+	/* the buckets say where min and max lie; the file, exactly where */
+	if (!ret && total && hist_set_extremes(h, min, max))
+		ret = bad(err, len, "histogram: min or max is not in the first or last bucket");
+	if (ret) {
+		hist_free(h);
+		return ret;
+	}
+	*out = h;
+	return 0;
+}
+
+int res_hist_parse(const char *text, size_t n, struct hist **out, char *err, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+	int ret;
+
+	if (!j)
+		return bad(err, len, "histogram: not valid JSON: %s", je.text);
+	ret = hist_read(j, out, err, len);
+	json_decref(j);
+	return ret;
+}
+
+char *res_hist_text(const struct hist *h)
+{
+	json_t *j = hist_json(h);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
 /* ---- writing ---- */
 
 
@@ -705,10 +831,10 @@ static json_t *fig_json(double x)
 	return json_real(x);
 }
 
-/* a histogram in results.json: hist_to_json's form, what it is of, and its value scale */
+/* a histogram in results.json: hist_json's form, what it is of, and its value scale */
 static json_t *hist_doc(const struct hist *h, const char *of, int64_t scale)
 {
-	json_t *o = hist_to_json(h);
+	json_t *o = hist_json(h);
 
 	if (!o)
 		return NULL;
@@ -1090,7 +1216,7 @@ static int read_tstat(struct rctx *c, json_t *o, const char *key, struct res_tst
 	return 0;
 }
 
-/* a phase's "histogram": hist_from_json's form with its value_scale */
+/* a phase's "histogram": hist_json's form with its value_scale */
 static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
 {
 	json_t *scale = json_object_get(h, "value_scale");
@@ -1102,7 +1228,7 @@ static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
 	if (!json_is_integer(scale) || json_integer_value(scale) < 1)
 		return rfail(c, "the histogram's 'value_scale' is not a whole number >= 1");
 	p->hist_scale = json_integer_value(scale);
-	ret = hist_from_json(h, &p->hist, herr, sizeof(herr));
+	ret = hist_read(h, &p->hist, herr, sizeof(herr));
 	if (ret == -ENOMEM)
 		return ret;
 	return ret ? rfail(c, "%s", herr) : 0;
@@ -1303,7 +1429,7 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 
 		if (json_integer_value(json_object_get(hist, "value_scale")) != RES_HIST_SCALE)
 			return fail(err, len, path, "benchmark '%s': histogram without value_scale 1000", name);
-		if (hist_from_json(hist, &b->hist, herr, sizeof(herr))) {
+		if (hist_read(hist, &b->hist, herr, sizeof(herr))) {
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "benchmark '%s': %s", name, herr);

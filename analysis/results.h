@@ -271,6 +271,15 @@ void res_trace_run_free(struct res_trace_run *t);
 /* Write trace.json (atomically, as results.json). -errno on failure. */
 int res_write_trace(const struct res_trace_run *t, const char *path);
 
+/*
+ * A histogram in the form results.json holds it ({"lowest", "highest",
+ * "significant_digits", "total_count", "min", "max", "buckets": [[from, to, count], ...]}),
+ * from n bytes of JSON text: every field checked against the layout. -EINVAL with a reason
+ * in err, -ENOMEM. And back: compact JSON text, malloc'ed (NULL on ENOMEM).
+ */
+int res_hist_parse(const char *text, size_t n, struct hist **out, char *err, size_t errlen);
+char *res_hist_text(const struct hist *h);
+
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);
 /* Read results.json; on failure -EINVAL etc. with a one-line reason in err. */

@@ -544,6 +544,66 @@ static void environment(void **state)
 	res_free(&r);
 }
 
+/* a histogram as results.json holds it: back to the same counts; what is not one, refused */
+static void histogram_text(void **state)
+{
+	struct hist *h, *back;
+	struct hist_iter i1, i2;
+	static const double ps[] = { 0, 1, 5, 25, 50, 75, 90, 95, 99, 99.9, 100 };
+	char err[256], *j;
+
+	(void)state;
+	assert_int_equal(hist_init(1, 1000000000000, 3, &h), 0);
+	for (int i = 1; i < 50000; i++)
+		hist_record(h, (int64_t)600000 + (i * 7919) % 30000 + (i % 97 == 0 ? 2000000 : 0));
+	j = res_hist_text(h);
+	assert_non_null(j);
+	assert_int_equal(res_hist_parse(j, strlen(j), &back, err, sizeof(err)), 0);
+	hist_iter_init(&i1, h);
+	hist_iter_init(&i2, back);
+	while (hist_iter_next(&i1)) {
+		assert_true(hist_iter_next(&i2));
+		assert_int_equal(i1.from, i2.from);
+		assert_int_equal(i1.to, i2.to);
+		assert_int_equal(i1.count, i2.count);
+	}
+	assert_false(hist_iter_next(&i2));
+	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+		assert_int_equal(hist_value_at_percentile(back, ps[i]), hist_value_at_percentile(h, ps[i]));
+	assert_int_equal(hist_min(back), hist_min(h));
+	assert_int_equal(hist_max(back), hist_max(h));
+	assert_int_equal(hist_total_count(back), hist_total_count(h));
+	hist_free(back);
+
+	static const char *const bad[] = {
+		"[1]",
+		"{\"lowest\":1,",
+		"{\"lowest\":1,\"lowest\":1,\"highest\":1000,\"significant_digits\":3,\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
+		"{\"lowest\":1,\"highest\":1000,\"significant_digits\":3,\"total_count\":0,\"min\":0}",
+		"{\"lowest\":1,\"highest\":1000,\"significant_digits\":\"3\",\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
+		"{\"lowest\":1,\"highest\":1000,\"significant_digits\":0,\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
+		"{\"lowest\":1,\"highest\":1000,\"significant_digits\":6,\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
+		"{\"lowest\":1,\"highest\":10000000,\"significant_digits\":3,\"total_count\":1,\"min\":5000,\"max\":5000,\"buckets\":[[5001,5002,1]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":2,\"min\":5,\"max\":9,\"buckets\":[[9,9,1],[5,5,1]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":0,\"min\":5,\"max\":5,\"buckets\":[[5,5,0]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":-1,\"min\":5,\"max\":5,\"buckets\":[[5,5,-1]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":3,\"min\":5,\"max\":5,\"buckets\":[[5,5,2]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":2,\"min\":5,\"max\":6,\"buckets\":[[5,5,9223372036854775807],[6,6,9223372036854775807]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":1,\"min\":5,\"max\":5,\"buckets\":[[5,5]]}",
+		"{\"lowest\":1,\"highest\":10000,\"significant_digits\":3,\"total_count\":1,\"min\":7,\"max\":7,\"buckets\":[[5,5,1]]}",
+		/* 2 * lowest overflowed int64 here (libFuzzer) */
+		"{\"lowest\":9000000000000000000,\"highest\":9000000000000000000,\"significant_digits\":4,\"total_count\":0,\"min\":0,\"max\":0,\"buckets\":[]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (res_hist_parse(bad[i], strlen(bad[i]), &back, err, sizeof(err)) != -EINVAL)
+			fail_msg("case %zu accepted", i);
+		assert_true(strlen(err) > 0);
+	}
+	free(j);
+	hist_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +614,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(trace_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(trace_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(environment, setup, teardown),
+		cmocka_unit_test(histogram_text),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
