@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <exitbench/mailbox.h>
 #include "exits.h"
 #include "collect.h"

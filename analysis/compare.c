@@ -55,9 +55,9 @@ static void label_of(char *buf, size_t len, const char *path, const struct resul
 	snprintf(buf, len, "%s", slash ? slash + 1 : path);
 }
 
-static struct compare_row *add_row(struct compare *c, const char *name)
+static struct res_cmp_row *add_row(struct compare *c, const char *name)
 {
-	struct compare_row *nr = realloc(c->rows, (c->n + 1) * sizeof(*nr));
+	struct res_cmp_row *nr = realloc(c->rows, (c->n + 1) * sizeof(*nr));
 
 	if (!nr)
 		return NULL;
@@ -83,7 +83,7 @@ static const char *cmp_error(int ret)
  * Instruction-count mode is deterministic: runs that agree to the last digit are expected
  * there, and the difference between two constant sides is exact, not a statistic.
  */
-static int exact_row(struct compare_row *row, const double *a, size_t na, const double *b,
+static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const double *b,
 		     size_t nb)
 {
 	struct cmp_result *r = &row->r;
@@ -119,7 +119,7 @@ static int exact_row(struct compare_row *row, const double *a, size_t na, const 
 }
 
 /* a row from two samples; -ENOMEM only */
-static int compare_samples(struct compare *c, struct compare_row *row, const double *a,
+static int compare_samples(struct compare *c, struct res_cmp_row *row, const double *a,
 			   size_t na, const double *b, size_t nb, int deterministic)
 {
 	int ret = cmp_compare(a, na, b, nb, &c->opts, &row->r);
@@ -162,7 +162,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		c->median = !strcmp(ma, "instruction-count");
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
-		struct compare_row *row;
+		struct res_cmp_row *row;
 		double *va = NULL, *vb = NULL;
 		size_t na = 0, nb = 0;
 		int ret;
@@ -283,7 +283,7 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 	} else {
 		double *va = NULL, *vb = NULL;
 		size_t na, nb;
-		struct compare_row *row;
+		struct res_cmp_row *row;
 
 		if ((ret = read_sample(a, &va, &na, err, errlen)))
 			return ret;
@@ -352,7 +352,7 @@ static void fmt_runs(char *buf, size_t len, double n)
 		snprintf(buf, len, "%.0f", n);
 }
 
-static const char *verdict_note(const struct compare *c, const struct compare_row *row)
+static const char *verdict_note(const struct compare *c, const struct res_cmp_row *row)
 {
 	const struct cmp_result *r = &row->r;
 
@@ -379,7 +379,7 @@ void compare_print(FILE *f, const struct compare *c)
 		c->label_a, c->label_b, "change", "95% interval", "p-welch", "p-mw", "verdict",
 		"runs");
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 		char iv[64];
 
@@ -397,7 +397,7 @@ void compare_print(FILE *f, const struct compare *c)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 
 		if (!row->compared)
 			continue;
@@ -409,60 +409,20 @@ void compare_print(FILE *f, const struct compare *c)
 		c->opts.power * 100);
 }
 
-/* ---- JSON ---- */
+/* ---- JSON: results.c writes it ---- */
 
-
-json_t *compare_json(const struct compare *c)
+int compare_write_json(const struct compare *c, const char *path)
 {
-	json_t *rows = json_array(), *not = json_array(), *root;
-	size_t regressions = 0;
+	struct res_cmp doc = { .opts = c->opts, .n = c->n, .rows = c->rows,
+			       .exit_status = compare_status(c) };
 
-	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
-		const struct cmp_result *r = &row->r;
-
-		if (!row->compared) {
-			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
-							     "reason", row->note, "failed_b", row->failed_b));
-			continue;
-		}
-		regressions += cmp_regressed(r, &c->opts);
-		json_array_append_new(rows, json_pack(
-			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
-			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
-			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
-			"mean_a", res_json_num(r->mean_a), "mean_b", res_json_num(r->mean_b),
-			"sd_a", res_json_num(r->sd_a), "sd_b", res_json_num(r->sd_b),
-			"median_a", res_json_num(r->median_a),
-			"median_b", res_json_num(r->median_b), "change", res_json_num(r->diff),
-			"change_ci", res_json_num(r->diff_lo), res_json_num(r->diff_hi),
-			"change_pct", res_json_num(r->change_pct),
-			"ci_pct", res_json_num(r->ci_pct_lo), res_json_num(r->ci_pct_hi),
-			"t", res_json_num(r->t), "df", res_json_num(r->df),
-			"p_welch", res_json_num(r->p_welch), "u", res_json_num(r->u),
-			"p_mannwhitney", res_json_num(r->p_mannwhitney),
-			"mannwhitney_exact", r->mw_exact,
-			"median_ratio", res_json_num(r->median_ratio),
-			"median_ratio_ci", res_json_num(r->median_ratio_lo), res_json_num(r->median_ratio_hi),
-			"effect_d", res_json_num(r->effect_d), "mde_pct", res_json_num(r->mde_pct),
-			"runs_needed", res_json_num(r->runs_needed),
-			"runs_needed_threshold", res_json_num(r->runs_needed_threshold),
-			"verdict", cmp_verdict_name(r->verdict),
-			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
-			"p50_a", res_json_num(row->p50_a), "p50_b", res_json_num(row->p50_b),
-			"p99_a", res_json_num(row->p99_a), "p99_b", res_json_num(row->p99_b)));
-	}
-	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
-			 "tool", "exitbench compare",
-			 "a", "label", c->label_a, "file", c->file_a,
-			 "b", "label", c->label_b, "file", c->file_b,
-			 "unit", c->unit, "samples", c->samples,
-			 "threshold_pct", res_json_num(c->opts.threshold_pct), "confidence", res_json_num(c->opts.confidence),
-			 "power", res_json_num(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
-			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
-			 "not_compared", not, "regressions", (json_int_t)regressions,
-			 "exit_status", compare_status(c));
-	return root;
+	snprintf(doc.label_a, sizeof(doc.label_a), "%s", c->label_a);
+	snprintf(doc.label_b, sizeof(doc.label_b), "%s", c->label_b);
+	snprintf(doc.file_a, sizeof(doc.file_a), "%s", c->file_a);
+	snprintf(doc.file_b, sizeof(doc.file_b), "%s", c->file_b);
+	snprintf(doc.unit, sizeof(doc.unit), "%s", c->unit);
+	snprintf(doc.samples, sizeof(doc.samples), "%s", c->samples);
+	return res_write_compare(&doc, path);
 }
 
 /* ---- markdown and plots ---- */
@@ -518,7 +478,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		"median ratio [bootstrap 95%%] | verdict | runs | runs at threshold |\n"
 		"|---|---|---|---|---|---|---|---|---|---|---|---|\n", c->label_a, c->label_b);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 
 		if (!row->compared) {
@@ -537,7 +497,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	}
 	fprintf(f, "\n");
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 
 		if (!row->compared)
 			continue;
@@ -610,7 +570,7 @@ const char *compare_plots(const struct compare *c, const char *dir)
 	snprintf(gp, sizeof(gp), "%s/plots", dir);
 	mkdir(gp, 0755);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct res_bench *a = res_find((struct results *)&c->ra, row->name);
 		const struct res_bench *b = res_find((struct results *)&c->rb, row->name);
 		FILE *f;

@@ -242,8 +242,8 @@ static int cmd_compare(int argc, char **argv)
 		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
 		"(A, B: two results.json, or two files of one number a line)";
-	const char *json_file = NULL, *md = NULL, *plots = NULL, *problem;
-	int c, json_out = 0, quiet = 0, status;
+	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
+	int c, as_json = 0, quiet = 0, status;
 	struct compare cmp = { 0 };
 	char err[2048];
 	double v;
@@ -264,7 +264,7 @@ static int cmd_compare(int argc, char **argv)
 				die2("--confidence %s: a percentage between 50 and 99.999", optarg);
 			cmp.opts.confidence = v / 100;
 			break;
-		case 'j': json_out = 1; json_file = optarg; break;
+		case 'j': as_json = 1; jsonf = optarg; break;
 		case 'm': md = optarg; break;
 		case 'p': plots = optarg; break;
 		case 'q': quiet = 1; break;
@@ -294,22 +294,11 @@ static int cmd_compare(int argc, char **argv)
 		die2("%s", err);
 	}
 	status = compare_status(&cmp);
-	if (json_out) {
-		json_t *j = compare_json(&cmp);
-		int bad = !j;
-
-		if (!bad && json_file)
-			bad = json_dump_file(j, json_file, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-		else if (!bad)
-			bad = json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
-			      fputc('\n', stdout) == EOF;
-		json_decref(j);
-		if (bad) {
-			compare_free(&cmp);
-			die2("writing %s failed", json_file ? json_file : "JSON");
-		}
+	if (as_json && compare_write_json(&cmp, jsonf)) {
+		compare_free(&cmp);
+		die2("writing %s failed", jsonf ? jsonf : "JSON");
 	}
-	if (!quiet && (!json_out || json_file))
+	if (!quiet && (!as_json || jsonf))
 		compare_print(stdout, &cmp);
 	problem = plots ? compare_plots(&cmp, plots) : NULL;
 	if (problem)

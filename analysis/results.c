@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "results.h"
 
 static const char *const status_names[] = { "ok", "skipped", "failed" };
@@ -14,6 +16,12 @@ static const char *const status_names[] = { "ok", "skipped", "failed" };
 const char *res_status_name(enum res_status s)
 {
 	return status_names[s];
+}
+
+/* a JSON number, or null for NaN/inf (JSON has neither) */
+static json_t *num_json(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
 }
 
 /* ---- the environment: plain values ---- */
@@ -123,7 +131,7 @@ static json_t *val_json(const struct res_val *v)
 	case RES_V_INT:
 		return json_integer(v->i);
 	case RES_V_REAL:
-		return res_json_num(v->d);
+		return num_json(v->d);
 	case RES_V_STR:
 		return json_string(v->s);
 	case RES_V_ARRAY:
@@ -557,10 +565,6 @@ void res_derive(struct results *r)
 	}
 }
 
-json_t *res_json_num(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
 
 double res_ns(const struct results *r, double ticks)
 {
@@ -767,7 +771,7 @@ static json_t *array_of(const double *v, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, res_json_num(v[i]));
+		json_array_append_new(a, num_json(v[i]));
 	return a;
 }
 
@@ -777,12 +781,12 @@ static json_t *summary_json(const struct res_bench *b, const struct results *r, 
 	double k = ns ? 1e9 / r->tb_hz : 1;
 
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:I,s:I}",
-			 "median", res_json_num(rs->median * k), "mean", res_json_num(rs->mean * k),
-			 "p1", res_json_num(bs->p1 * k), "p5", res_json_num(bs->p5 * k), "p50", res_json_num(bs->p50 * k),
-			 "p95", res_json_num(bs->p95 * k), "p99", res_json_num(bs->p99 * k),
-			 "min", res_json_num(bs->min * k), "max", res_json_num(bs->max * k),
-			 "mean_ci95", res_json_num(rs->ci_lo * k), res_json_num(rs->ci_hi * k),
-			 "sd_runs", res_json_num(rs->sd * k),
+			 "median", num_json(rs->median * k), "mean", num_json(rs->mean * k),
+			 "p1", num_json(bs->p1 * k), "p5", num_json(bs->p5 * k), "p50", num_json(bs->p50 * k),
+			 "p95", num_json(bs->p95 * k), "p99", num_json(bs->p99 * k),
+			 "min", num_json(bs->min * k), "max", num_json(bs->max * k),
+			 "mean_ci95", num_json(rs->ci_lo * k), num_json(rs->ci_hi * k),
+			 "sd_runs", num_json(rs->sd * k),
 			 "n_runs", (json_int_t)rs->n, "n_batches", (json_int_t)bs->n);
 }
 
@@ -806,10 +810,10 @@ static json_t *pmu_json(const struct res_bench *b, const struct results *r)
 		res_pmu_net_per_exit(b, base, p, &net);
 		o = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "event", p->event,
 			      "status", status, "n_runs", (json_int_t)p->n,
-			      "per_iteration", res_json_num(res_pmu_median(p, 0)),
-			      "per_exit", res_json_num(res_pmu_median(p, 1)),
-			      "net_per_exit", res_json_num(net),
-			      "running_fraction_min", res_json_num(p->running_min),
+			      "per_iteration", num_json(res_pmu_median(p, 0)),
+			      "per_exit", num_json(res_pmu_median(p, 1)),
+			      "net_per_exit", num_json(net),
+			      "running_fraction_min", num_json(p->running_min),
 			      "runs_per_iteration", array_of(p->per_iter, p->n),
 			      "runs_per_exit", array_of(p->per_exit, p->n));
 		if (p->encoding[0])
@@ -882,7 +886,7 @@ static json_t *reasons_json(const struct res_reason *x, size_t n)
 			continue;
 		json_object_set_new(o, "timed", json_integer((json_int_t)x->timed));
 		json_object_set_new(o, "vector", json_integer(x->vector));
-		json_object_set_new(o, "share", res_json_num(x->share));
+		json_object_set_new(o, "share", num_json(x->share));
 		json_object_set_new(o, "of", json_string(x->of == RES_TIMED_OTHER ? x->of_name :
 							 res_timed_kind(x->of)));
 		json_object_set_new(o, "resume", json_pack("{s:I,s:I,s:I,s:I}",
@@ -924,7 +928,7 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 			      "batches", (json_int_t)b->batches,
 			      "repetitions", (json_int_t)b->repetitions,
 			      "claimed_exits_per_iteration", (json_int_t)b->claimed_exits_per_iteration,
-			      "exits_per_iteration", res_json_num(b->exits_per_iteration),
+			      "exits_per_iteration", num_json(b->exits_per_iteration),
 			      "background_exits", (json_int_t)b->background_exits,
 			      "exits_check", b->exits_ok ? "ok" : "mismatch",
 			      "exits_note", b->exits_note,
@@ -971,9 +975,9 @@ static json_t *net_json(const struct results *r)
 			continue;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
 						   "name", b->name, "baseline", base->name,
-						   "ticks", res_json_num(d), "ticks_ci95", res_json_num(lo), res_json_num(hi),
-						   "ns", res_json_num(res_ns(r, d)), "ns_ci95",
-						   res_json_num(res_ns(r, lo)), res_json_num(res_ns(r, hi))));
+						   "ticks", num_json(d), "ticks_ci95", num_json(lo), num_json(hi),
+						   "ns", num_json(res_ns(r, d)), "ns_ci95",
+						   num_json(res_ns(r, lo)), num_json(res_ns(r, hi))));
 	}
 	return a;
 }
@@ -1487,5 +1491,68 @@ out:
 	json_decref(root);
 	if (ret)
 		res_free(r);
+	return ret;
+}
+
+/* ---- compare.json ---- */
+
+int res_write_compare(const struct res_cmp *c, const char *path)
+{
+	json_t *rows = json_array(), *not = json_array(), *root;
+	size_t regressions = 0;
+	int ret;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+		const struct cmp_result *r = &row->r;
+
+		if (!row->compared) {
+			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
+							     "reason", row->note, "failed_b", row->failed_b));
+			continue;
+		}
+		regressions += cmp_regressed(r, &c->opts);
+		json_array_append_new(rows, json_pack(
+			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
+			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
+			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
+			"mean_a", num_json(r->mean_a), "mean_b", num_json(r->mean_b),
+			"sd_a", num_json(r->sd_a), "sd_b", num_json(r->sd_b),
+			"median_a", num_json(r->median_a),
+			"median_b", num_json(r->median_b), "change", num_json(r->diff),
+			"change_ci", num_json(r->diff_lo), num_json(r->diff_hi),
+			"change_pct", num_json(r->change_pct),
+			"ci_pct", num_json(r->ci_pct_lo), num_json(r->ci_pct_hi),
+			"t", num_json(r->t), "df", num_json(r->df),
+			"p_welch", num_json(r->p_welch), "u", num_json(r->u),
+			"p_mannwhitney", num_json(r->p_mannwhitney),
+			"mannwhitney_exact", r->mw_exact,
+			"median_ratio", num_json(r->median_ratio),
+			"median_ratio_ci", num_json(r->median_ratio_lo), num_json(r->median_ratio_hi),
+			"effect_d", num_json(r->effect_d), "mde_pct", num_json(r->mde_pct),
+			"runs_needed", num_json(r->runs_needed),
+			"runs_needed_threshold", num_json(r->runs_needed_threshold),
+			"verdict", cmp_verdict_name(r->verdict),
+			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
+			"p50_a", num_json(row->p50_a), "p50_b", num_json(row->p50_b),
+			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b)));
+	}
+	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
+			 "tool", "exitbench compare",
+			 "a", "label", c->label_a, "file", c->file_a,
+			 "b", "label", c->label_b, "file", c->file_b,
+			 "unit", c->unit, "samples", c->samples,
+			 "threshold_pct", num_json(c->opts.threshold_pct), "confidence", num_json(c->opts.confidence),
+			 "power", num_json(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
+			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
+			 "not_compared", not, "regressions", (json_int_t)regressions,
+			 "exit_status", c->exit_status);
+	if (path)
+		return dump_atomic(root, path);
+	if (!root)
+		return -ENOMEM;
+	ret = json_dumpf(root, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+	      fputc('\n', stdout) == EOF ? -EIO : 0;
+	json_decref(root);
 	return ret;
 }

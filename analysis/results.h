@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
+ * The plain data of the other files exitbench writes (trace.json: struct res_trace_run,
+ * compare.json: struct res_cmp) is here too, and results.c is the only code that knows
+ * any of them as JSON.
  * Schema 3 (documented in README.md, "results.json"):
  *   schema_version, tool, run_id, environment{...}, benchmarks[...], net_exit_cost[...]
  * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu), and
@@ -13,10 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include <exitbench/mailbox.h>	/* EB_NAME_LEN */
 
+#include "compare_stats.h"
 #include "hist.h"
 #include "stats.h"
 
@@ -231,8 +233,6 @@ int res_env_set_json(struct results *r, const char *key, const char *text);
  * -ENOMEM, with one line in err.
  */
 int res_env_load(struct results *r, const char *path, char *err, size_t errlen);
-/* A JSON number, or null for NaN/inf (JSON has neither). */
-json_t *res_json_num(double x);
 /* Ticks to ns with the run's timebase (NaN when unknown). */
 double res_ns(const struct results *r, double ticks);
 /* The null loop's benchmark if present and measured, else NULL. */
@@ -279,6 +279,34 @@ int res_write_trace(const struct res_trace_run *t, const char *path);
  */
 int res_hist_parse(const char *text, size_t n, struct hist **out, char *err, size_t errlen);
 char *res_hist_text(const struct hist *h);
+
+/*
+ * compare.json: what was compared, how, and a row a benchmark. compare.c fills it; its
+ * plain data lives here, with the other files' (compare.h includes this header, never
+ * the other way round).
+ */
+struct res_cmp_row {
+	char name[EB_NAME_LEN];
+	int compared;			/* 1: r holds the comparison; 0: note says why not */
+	int failed_b;			/* measured on A, failed or skipped on B */
+	char note[512];
+	struct cmp_result r;
+	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
+};
+
+struct res_cmp {
+	char label_a[64], label_b[64];
+	char file_a[1024], file_b[1024];
+	char unit[64];
+	char samples[128];		/* what one sample is */
+	struct cmp_opts opts;
+	int exit_status;		/* what exitbench compare exits with */
+	size_t n;
+	const struct res_cmp_row *rows;
+};
+
+/* Write compare.json (atomically; to stdout when path is NULL). -errno on failure. */
+int res_write_compare(const struct res_cmp *c, const char *path);
 
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <libgen.h>
 
+#include "../../analysis/compare.h"
 #include "../../analysis/results.h"
 
 static char path[64], path2[64], datadir[1024];
@@ -604,6 +605,81 @@ static void histogram_text(void **state)
 	hist_free(h);
 }
 
+/* two sides of a comparison, pvr 1% slower on B, spr failed on B */
+static void side(const char *p, const char *variant, double pvr)
+{
+	struct results r;
+	struct res_bench *b;
+
+	res_init(&r);
+	snprintf(r.variant, sizeof(r.variant), "%s", variant);
+	res_env_set_str(&r, "mode", "emulated");
+	res_env_set_bool(&r, "instruction_count_mode", 0);
+	for (int k = 0; k < 2; k++) {
+		b = res_add(&r, k ? "spr" : "pvr");
+		b->iterations = 100; b->batches = 2; b->repetitions = 4;
+		b->claimed_exits_per_iteration = 1;
+		snprintf(b->exit_kind, sizeof(b->exit_kind), "emulated-instruction");
+		for (int i = 0; i < 4; i++) {
+			res_push_run(b, pvr + i * 0.5);
+			res_push_batch(b, pvr + i * 0.5);
+			res_push_batch(b, pvr + i * 0.5 + 0.25);
+		}
+		if (k && !strcmp(variant, "patched")) {
+			b->status = RES_FAILED;
+			snprintf(b->reason, sizeof(b->reason), "guest hung");
+		}
+	}
+	res_derive(&r);
+	assert_int_equal(res_write(&r, p), 0);
+	res_free(&r);
+}
+
+/* compare.json, written by results.c from the comparison's plain data */
+static void compare_json(void **state)
+{
+	struct compare cmp = { 0 };
+	char err[512];
+	json_t *root, *row, *not;
+
+	(void)state;
+	side(path, "base", 600);
+	side(path2, "patched", 606);
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, path, path2, err, sizeof(err)), 0);
+	assert_int_equal(compare_write_json(&cmp, path), 0);
+	root = json_load_file(path, 0, NULL);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root, "tool")), "exitbench compare");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "a"), "label")), "base");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "b"), "file")), path2);
+	assert_string_equal(json_string_value(json_object_get(root, "samples")), "per-run means");
+	assert_int_equal(json_integer_value(json_object_get(root, "bootstrap_seed")), 1);
+	assert_int_equal(json_array_size(json_object_get(root, "benchmarks")), 1);
+	row = json_array_get(json_object_get(root, "benchmarks"), 0);
+	assert_string_equal(json_string_value(json_object_get(row, "name")), "pvr");
+	assert_int_equal(json_integer_value(json_object_get(row, "n_a")), 4);
+	assert_float_equal(json_real_value(json_object_get(row, "change")), 6, 1e-9);
+	assert_float_equal(json_real_value(json_array_get(json_object_get(row, "change_ci"), 0)),
+			   cmp.rows[0].r.diff_lo, 1e-6);
+	assert_string_equal(json_string_value(json_object_get(row, "verdict")),
+			    cmp_verdict_name(cmp.rows[0].r.verdict));
+	assert_true(json_is_boolean(json_object_get(row, "regressed")));
+	assert_float_equal(json_real_value(json_object_get(json_object_get(row, "batch_percentiles"), "p50_a")),
+			   cmp.rows[0].p50_a, 1e-9);
+	assert_true(json_is_null(json_object_get(row, "t")) == !isfinite(cmp.rows[0].r.t));
+	not = json_array_get(json_object_get(root, "not_compared"), 0);
+	assert_string_equal(json_string_value(json_object_get(not, "name")), "spr");
+	assert_string_equal(json_string_value(json_object_get(not, "reason")), cmp.rows[1].note);
+	assert_true(json_is_true(json_object_get(not, "failed_b")));
+	assert_int_equal(json_integer_value(json_object_get(root, "regressions")),
+			 cmp_regressed(&cmp.rows[0].r, &cmp.opts));
+	assert_int_equal(json_integer_value(json_object_get(root, "exit_status")), compare_status(&cmp));
+	json_decref(root);
+	compare_free(&cmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +691,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(trace_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(environment, setup, teardown),
 		cmocka_unit_test(histogram_text),
+		cmocka_unit_test_setup_teardown(compare_json, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
