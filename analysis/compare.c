@@ -3,11 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "compare.h"
 #include "hist.h"
-#include "report.h"
+#include "plot.h"
 #include "sample.h"
 
 static const char *env_str(const struct results *r, const char *key)
@@ -525,100 +524,140 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	return fclose(f) ? -errno : 0;
 }
 
-/*
- * Two files: the density outline (share of batches per tick, dropping to 0 between
- * sub-buckets that are not adjacent) and the cumulative share at each sub-bucket's top.
- */
-static int write_dist(const struct res_bench *b, const char *dens, const char *cdf)
-{
-	struct hist_iter it;
-	double total, prev_to = -1;
-	FILE *f = fopen(dens, "w"), *g = fopen(cdf, "w");
+/* a distribution of batches, drawn: its density outline and its cumulative share */
+struct dist {
+	size_t nd, nc;
+	double *dx, *dy;		/* share of batches per tick, dropping to 0 between
+					   sub-buckets that are not adjacent */
+	double *cx, *cy;		/* share at or below each sub-bucket's top */
+};
 
-	if (!f || !g) {
-		if (f)
-			fclose(f);
-		if (g)
-			fclose(g);
-		return -EIO;
+static void dist_free(struct dist *d)
+{
+	free(d->dx);
+	free(d->dy);
+	free(d->cx);
+	free(d->cy);
+}
+
+static void dist_point(double *x, double *y, size_t *n, double px, double py)
+{
+	x[*n] = px;
+	y[(*n)++] = py;
+}
+
+static int dist_of(const struct res_bench *b, struct dist *d)
+{
+	size_t buckets = 0, cap;
+	struct hist_iter it;
+	double total = (double)hist_total_count(b->hist), prev_to = -1;
+
+	memset(d, 0, sizeof(*d));
+	hist_iter_init(&it, b->hist);
+	while (hist_iter_next(&it))
+		buckets++;
+	/* at most: a gap (2), the bucket (2) and the closing 0, each bucket */
+	cap = 4 * buckets + 2;
+	d->dx = malloc(cap * sizeof(double));
+	d->dy = malloc(cap * sizeof(double));
+	d->cx = malloc((buckets + 1) * sizeof(double));
+	d->cy = malloc((buckets + 1) * sizeof(double));
+	if (!d->dx || !d->dy || !d->cx || !d->cy) {
+		dist_free(d);
+		return -ENOMEM;
 	}
-	total = (double)hist_total_count(b->hist);
 	hist_iter_init(&it, b->hist);
 	while (hist_iter_next(&it)) {
 		double from = it.from / (double)RES_HIST_SCALE, to = (it.to + 1) / (double)RES_HIST_SCALE;
-		double d = it.count / total / (to - from);
+		double dens = it.count / total / (to - from);
 
-		if (prev_to >= 0 && from > prev_to)
-			fprintf(f, "%.6f 0\n%.6f 0\n", prev_to, from);
-		else if (prev_to < 0)
-			fprintf(f, "%.6f 0\n", from);
-		fprintf(f, "%.6f %.9g\n%.6f %.9g\n", from, d, to, d);
-		fprintf(g, "%.6f %.9g\n", to, it.cumulative / total);
+		if (prev_to >= 0 && from > prev_to) {
+			dist_point(d->dx, d->dy, &d->nd, prev_to, 0);
+			dist_point(d->dx, d->dy, &d->nd, from, 0);
+		} else if (prev_to < 0) {
+			dist_point(d->dx, d->dy, &d->nd, from, 0);
+		}
+		dist_point(d->dx, d->dy, &d->nd, from, dens);
+		dist_point(d->dx, d->dy, &d->nd, to, dens);
+		dist_point(d->cx, d->cy, &d->nc, to, it.cumulative / total);
 		prev_to = to;
 	}
 	if (prev_to >= 0)
-		fprintf(f, "%.6f 0\n", prev_to);
-	return fclose(f) | fclose(g) ? -EIO : 0;
+		dist_point(d->dx, d->dy, &d->nd, prev_to, 0);
+	return 0;
+}
+
+/* dir/compare-<name>.png: A's and B's batches, density and cumulative share side by side */
+static int compare_plot(const struct compare *c, const struct res_cmp_row *row,
+			const struct res_bench *a, const struct res_bench *b, const char *dir)
+{
+	static const char *const colour[2] = { "#3060a0", "#c04020" };
+	const char *label[2] = { c->label_a, c->label_b };
+	char name[80], title[256];
+	struct dist d[2];
+	struct plot *p;
+	int ret;
+
+	/* the body of both distributions, p1 to p99: a few far batches would hide it */
+	double lo = fmin(hist_value_at_percentile(a->hist, 1), hist_value_at_percentile(b->hist, 1));
+	double hi = fmax(hist_value_at_percentile(a->hist, 99), hist_value_at_percentile(b->hist, 99));
+	double pad = (hi - lo) * 0.05 + RES_HIST_SCALE * 0.01;
+	struct plot_axis x = { .label = "timebase ticks per iteration (batch mean; p1 to p99 shown)",
+			       .fixed = PLOT_MIN | PLOT_MAX, .min = (lo - pad) / RES_HIST_SCALE,
+			       .max = (hi + pad) / RES_HIST_SCALE, .rotate = -30 };
+
+	if (dist_of(a, &d[0]))
+		return -ENOMEM;
+	if (dist_of(b, &d[1])) {
+		dist_free(&d[0]);
+		return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "compare-%s", row->name);
+	snprintf(title, sizeof(title), "%s: %s vs %s, per batch (%+.3f%%, verdict %s)", row->name,
+		 c->label_a, c->label_b, row->r.change_pct, cmp_verdict_name(row->r.verdict));
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 1000, .height = 420,
+					      .title = title, .rows = 1, .cols = 2 }, &p);
+	if (!ret) {
+		plot_panel(p, &(struct plot_panel){ .x = x, .y = { .label = "share of batches per tick" } });
+		for (int k = 0; k < 2; k++)
+			plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .title = label[k],
+				 .colour = colour[k], .line_width = 2, .n = d[k].nd, .x = d[k].dx,
+				 .y = d[k].dy });
+		plot_panel(p, &(struct plot_panel){ .x = x,
+			.y = { .label = "share of batches at or below", .fixed = PLOT_MIN | PLOT_MAX,
+			       .min = 0, .max = 1 }, .key = PLOT_KEY_BOTTOM_RIGHT });
+		for (int k = 0; k < 2; k++)
+			plot_add(p, &(struct plot_series){ .kind = PLOT_STEPS, .title = label[k],
+				 .colour = colour[k], .line_width = 2, .n = d[k].nc, .x = d[k].cx,
+				 .y = d[k].cy });
+		ret = plot_draw(p);
+		plot_free(p);
+	} else {
+		ret = -EBADF;	/* the plot's files, not gnuplot */
+	}
+	dist_free(&d[0]);
+	dist_free(&d[1]);
+	return ret;
 }
 
 const char *compare_plots(const struct compare *c, const char *dir)
 {
-	char da[4096], db[4096], ca[4096], cb[4096], gp[4096], png[4096];
-
 	if (!c->from_results)
 		return NULL;
-	snprintf(gp, sizeof(gp), "%s/plots", dir);
-	mkdir(gp, 0755);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct res_bench *a = res_find((struct results *)&c->ra, row->name);
 		const struct res_bench *b = res_find((struct results *)&c->rb, row->name);
-		FILE *f;
 		int ret;
 
 		if (!row->compared || !a->hist || !b->hist || !hist_total_count(a->hist) ||
 		    !hist_total_count(b->hist))
 			continue;
-		snprintf(da, sizeof(da), "%s/plots/compare-%s-a.dat", dir, row->name);
-		snprintf(db, sizeof(db), "%s/plots/compare-%s-b.dat", dir, row->name);
-		snprintf(ca, sizeof(ca), "%s/plots/compare-%s-a.cdf", dir, row->name);
-		snprintf(cb, sizeof(cb), "%s/plots/compare-%s-b.cdf", dir, row->name);
-		snprintf(gp, sizeof(gp), "%s/plots/compare-%s.gp", dir, row->name);
-		snprintf(png, sizeof(png), "%s/compare-%s.png", dir, row->name);
-		if (write_dist(a, da, ca) || write_dist(b, db, cb) || !(f = fopen(gp, "w")))
+		ret = compare_plot(c, row, a, b, dir);
+		if (ret == -EBADF || ret == -ENOMEM)
 			return "cannot write the plot data";
-		/* the body of both distributions, p1 to p99: a few far batches would hide it */
-		double lo = fmin(hist_value_at_percentile(a->hist, 1), hist_value_at_percentile(b->hist, 1));
-		double hi = fmax(hist_value_at_percentile(a->hist, 99), hist_value_at_percentile(b->hist, 99));
-		double pad = (hi - lo) * 0.05 + RES_HIST_SCALE * 0.01;
-
-		lo = (lo - pad) / RES_HIST_SCALE;
-		hi = (hi + pad) / RES_HIST_SCALE;
-		fprintf(f,
-			"set terminal pngcairo size 1000,420 font ',10'\n"
-			"set output '%s'\n"
-			"set multiplot layout 1,2 title \"%s: %s vs %s, per batch (%+.3f%%, verdict %s)\" noenhanced\n"
-			"set xlabel 'timebase ticks per iteration (batch mean; p1 to p99 shown)'\n"
-			"set xrange [%.6f:%.6f]\n"
-			"set xtics rotate by -30\n"
-			"set key top right noenhanced\n"
-			"set ylabel 'share of batches per tick'\n"
-			"plot '%s' using 1:2 with lines lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 1:2 with lines lw 2 lc rgb '#c04020' title '%s'\n"
-			"set ylabel 'share of batches at or below'\n"
-			"set yrange [0:1]\n"
-			"set key bottom right\n"
-			"plot '%s' using 1:2 with steps lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 1:2 with steps lw 2 lc rgb '#c04020' title '%s'\n"
-			"unset multiplot\n",
-			png, row->name, c->label_a, c->label_b, row->r.change_pct,
-			cmp_verdict_name(row->r.verdict), lo, hi, da, c->label_a, db, c->label_b, ca,
-			c->label_a, cb, c->label_b);
-		if (fclose(f))
-			return "cannot write the plot script";
-		ret = report_gnuplot(gp);
 		if (ret)
-			return ret == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)" : "gnuplot failed";
+			return plot_strerror(ret);
 	}
 	return NULL;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report.md and the gnuplot histograms (and trace charts) of one run's results. */
+/* report.md and its charts (drawn with plot.h) of one run's results. */
 #ifndef EB_REPORT_H
 #define EB_REPORT_H
 
@@ -16,8 +16,5 @@ void report_table(FILE *f, const struct results *r);
  * Returns 0, or -errno; *plot_problem says why plots are missing (NULL when drawn).
  */
 int report_write(const struct results *r, const char *dir, const char **plot_problem);
-
-/* Run gnuplot on a script: 0, -ENOENT when there is no gnuplot, -EIO when it failed. */
-int report_gnuplot(const char *script);
 
 #endif
