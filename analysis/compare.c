@@ -14,18 +14,27 @@ static const char *env_str(const struct results *r, const char *key)
 	return res_env_str(r, key, "");
 }
 
-/* "instruction-count", "plain emulation", "native", or "" when the file does not say */
-static const char *mode_of(const struct results *r)
+/* how the results were taken, as far as their environment says */
+enum cmp_mode { MODE_UNKNOWN, MODE_ICOUNT, MODE_PLAIN, MODE_NATIVE };
+
+static enum cmp_mode mode_of(const struct results *r)
 {
 	int ic = res_env_bool(r, "instruction_count_mode");
 
 	if (!strcmp(env_str(r, "mode"), "native"))
-		return "native";
-	if (ic == 1)
-		return "instruction-count";
-	if (ic == 0)
-		return "plain emulation";
-	return "";
+		return MODE_NATIVE;
+	return ic == 1 ? MODE_ICOUNT : ic == 0 ? MODE_PLAIN : MODE_UNKNOWN;
+}
+
+/* the mode's name for the reader ("" when unknown) */
+static const char *mode_name(enum cmp_mode m)
+{
+	static const char *const names[] = {
+		[MODE_UNKNOWN] = "", [MODE_ICOUNT] = "instruction-count",
+		[MODE_PLAIN] = "plain emulation", [MODE_NATIVE] = "native",
+	};
+
+	return names[m];
 }
 
 /* a results.json starts with '{'; anything else is taken as a plain sample */
@@ -112,7 +121,7 @@ static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const 
 	r->runs_needed = d != 0 ? 2 : INFINITY;
 	r->runs_needed_threshold = 2;
 	r->verdict = d > 0 ? CMP_REGRESSION : d < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
-	row->compared = 1;
+	row->state = RES_CMP_DONE;
 	snprintf(row->note, sizeof(row->note), "exact: every run of both sides gave the same figure");
 	return 0;
 }
@@ -128,11 +137,12 @@ static int compare_samples(struct compare *c, struct res_cmp_row *row, const dou
 	if (ret == -EDOM && deterministic && exact_row(row, a, na, b, nb) == 0)
 		return 0;
 	if (ret) {
+		row->state = RES_CMP_BAD_SAMPLES;
 		snprintf(row->note, sizeof(row->note), "%s", cmp_error(ret));
 		c->uncomparable++;
 		return 0;
 	}
-	row->compared = 1;
+	row->state = RES_CMP_DONE;
 	return 0;
 }
 
@@ -144,12 +154,12 @@ static double pct_of(const struct res_bench *b, double p)
 
 static int compare_results(struct compare *c, char *err, size_t errlen)
 {
-	const char *ma = mode_of(&c->ra), *mb = mode_of(&c->rb);
+	enum cmp_mode ma = mode_of(&c->ra), mb = mode_of(&c->rb);
 	size_t shared = 0;
 
-	if (*ma && *mb && strcmp(ma, mb)) {
+	if (ma != MODE_UNKNOWN && mb != MODE_UNKNOWN && ma != mb) {
 		snprintf(err, errlen, "%s is %s, %s is %s: compare results of the same mode", c->file_a,
-			 ma, c->file_b, mb);
+			 mode_name(ma), c->file_b, mode_name(mb));
 		return -EINVAL;
 	}
 	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
@@ -158,7 +168,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 	 * host timer interrupts that land in a few batches; elsewhere the mean (the total cost)
 	 */
 	if (c->median < 0)
-		c->median = !strcmp(ma, "instruction-count");
+		c->median = ma == MODE_ICOUNT;
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
 		struct res_cmp_row *row;
@@ -172,6 +182,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		if (!(row = add_row(c, a->name)))
 			return -ENOMEM;
 		if (a->status != RES_OK || b->status != RES_OK) {
+			row->state = RES_CMP_NOT_MEASURED;
 			row->failed_b = a->status == RES_OK;
 			snprintf(row->note, sizeof(row->note), "not compared: %s %s%s%s",
 				 a->status != RES_OK ? c->label_a : c->label_b,
@@ -191,13 +202,13 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		if (!ret)
 			ret = res_samples(b, c->median, &vb, &nb);
 		if (ret == -EINVAL) {
+			row->state = RES_CMP_NO_BATCHES;
 			snprintf(row->note, sizeof(row->note), "per-run medians need per-batch values, which "
 				 "this results.json lacks");
 			c->uncomparable++;
 			ret = 0;
 		} else if (!ret) {
-			ret = compare_samples(c, row, va, na, vb, nb,
-					      !strcmp(ma, "instruction-count"));
+			ret = compare_samples(c, row, va, na, vb, nb, ma == MODE_ICOUNT);
 		}
 		free(va);
 		free(vb);
@@ -299,7 +310,7 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 			ret = compare_samples(c, row, va, na, vb, nb, 0);
 		free(va);
 		free(vb);
-		if (!ret && !row->compared) {
+		if (!ret && row->state != RES_CMP_DONE) {
 			snprintf(err, errlen, "%s vs %s: %s", a, b, row->note);
 			return -EINVAL;
 		}
@@ -324,7 +335,7 @@ int compare_status(const struct compare *c)
 		return 2;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->rows[i].failed_b ||
-		    (c->rows[i].compared && cmp_regressed(&c->rows[i].r, &c->opts)))
+		    (c->rows[i].state == RES_CMP_DONE && cmp_regressed(&c->rows[i].r, &c->opts)))
 			st = 1;
 	return st;
 }
@@ -382,7 +393,7 @@ void compare_print(FILE *f, const struct compare *c)
 		const struct cmp_result *r = &row->r;
 		char iv[64];
 
-		if (!row->compared) {
+		if (row->state != RES_CMP_DONE) {
 			fprintf(f, "%-12s %s\n", row->name, row->note);
 			continue;
 		}
@@ -398,7 +409,7 @@ void compare_print(FILE *f, const struct compare *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 
-		if (!row->compared)
+		if (row->state != RES_CMP_DONE)
 			continue;
 		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
 		fprintf(f, "%s: %s: %s (%s)\n", row->name, line, cmp_verdict_name(row->r.verdict),
@@ -433,7 +444,8 @@ static void env_line(FILE *f, const char *label, const struct results *r)
 	double rounds = 0;
 
 	fprintf(f, "- **%s**: kernel %s %s%s%s, %s, run `%s`", label, env_str(r, "host_kernel_release"),
-		env_str(r, "host_kernel_source"), *p ? " + " : "", p, *mode_of(r) ? mode_of(r) : "mode unknown",
+		env_str(r, "host_kernel_source"), *p ? " + " : "", p,
+		mode_of(r) != MODE_UNKNOWN ? mode_name(mode_of(r)) : "mode unknown",
 		r->run_id);
 	/* the comparison scripts/compare.sh ran: {side, spec, mode, rounds} */
 	res_val_num(res_val_get(cmp, "rounds"), &rounds);
@@ -453,13 +465,13 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		return -errno;
 	fprintf(f, "# exitbench compare: %s vs %s\n\n", c->label_a, c->label_b);
 	if (c->from_results) {
-		const char *m = mode_of(&c->ra);
+		enum cmp_mode m = mode_of(&c->ra);
 
-		if (!strcmp(m, "instruction-count"))
+		if (m == MODE_ICOUNT)
 			fprintf(f, "> **Emulated, instruction-count mode** (`-icount shift=0`): a timebase tick "
 				"is 1.953 instructions of the emulated POWER8; the figures count instructions, "
 				"not POWER hardware time.\n\n");
-		else if (!strcmp(m, "plain emulation"))
+		else if (m == MODE_PLAIN)
 			fprintf(f, "> **Plain emulation**: times follow QEMU's wall clock on %s, not POWER "
 				"hardware; they are noisy.\n\n", env_str(&c->ra, "build_host"));
 		env_line(f, c->label_a, &c->ra);
@@ -480,7 +492,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 
-		if (!row->compared) {
+		if (row->state != RES_CMP_DONE) {
 			fprintf(f, "| %s | | | | | | | | | %s | | |\n", row->name, row->note);
 			continue;
 		}
@@ -498,7 +510,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 
-		if (!row->compared)
+		if (row->state != RES_CMP_DONE)
 			continue;
 		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
 		fprintf(f, "- **%s**: %s: **%s** (%s); smallest change these runs could detect: "
@@ -510,7 +522,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 			"| benchmark | p50 %s | p50 %s | p99 %s | p99 %s |\n|---|---|---|---|---|\n",
 			c->label_a, c->label_b, c->label_a, c->label_b);
 		for (size_t i = 0; i < c->n; i++)
-			if (c->rows[i].compared)
+			if (c->rows[i].state == RES_CMP_DONE)
 				fprintf(f, "| %s | %.3f | %.3f | %.3f | %.3f |\n", c->rows[i].name,
 					c->rows[i].p50_a, c->rows[i].p50_b, c->rows[i].p99_a,
 					c->rows[i].p99_b);
@@ -518,7 +530,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	if (plots) {
 		fprintf(f, "\n## Distributions (per batch)\n\n");
 		for (size_t i = 0; i < c->n; i++)
-			if (c->rows[i].compared)
+			if (c->rows[i].state == RES_CMP_DONE)
 				fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, c->rows[i].name);
 	}
 	return fclose(f) ? -errno : 0;
@@ -650,7 +662,7 @@ const char *compare_plots(const struct compare *c, const char *dir)
 		const struct res_bench *b = res_find((struct results *)&c->rb, row->name);
 		int ret;
 
-		if (!row->compared || !a->hist || !b->hist || !hist_total_count(a->hist) ||
+		if (row->state != RES_CMP_DONE || !a->hist || !b->hist || !hist_total_count(a->hist) ||
 		    !hist_total_count(b->hist))
 			continue;
 		ret = compare_plot(c, row, a, b, dir);

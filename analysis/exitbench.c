@@ -23,35 +23,36 @@
 
 #define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
 
-static int cmd_collect(int argc, char **argv)
+/* the suite's benchmarks the run never reached: failed, not run */
+static void add_not_run(struct results *r, const struct suite *s)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
-		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
-		{ "variant", required_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "", *variant = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		struct res_bench *b = res_find(r, s->entries[i].name);
+
+		if (!b && (b = res_add(r, s->entries[i].name))) {
+			b->status = RES_FAILED;
+			b->iterations = s->entries[i].iterations;
+			b->batches = s->entries[i].batches;
+			b->repetitions = s->entries[i].repetitions;
+			snprintf(b->reason, sizeof(b->reason),
+				 "not run: the host stopped before this benchmark");
+		}
+	}
+}
+
+/* the records of file into out (collect's work once its options are read); exit status */
+static int collect_file(const char *file, const char *out, const char *envf, const char *run_id,
+			const char *variant, const struct suite *suite)
+{
 	struct collect_report rep;
 	struct results r;
 	char err[1024];
-	int c, status = 0, ret;
+	int status = 0, ret;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "o:e:s:r:V:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'V': variant = optarg; break;
-		case 'o': out = optarg; break;
-		case 'e': envf = optarg; break;
-		case 's': suitef = optarg; break;
-		case 'r': run_id = optarg; break;
-		default: return 2;
-		}
-	}
-	if (optind != argc - 1 || !out)
-		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID] [--variant SIDE]");
-	f = fopen(argv[optind], "r");
+	f = fopen(file, "r");
 	if (!f)
-		die2("%s: %s", argv[optind], strerror(errno));
+		die2("%s: %s", file, strerror(errno));
 	res_init(&r);
 	snprintf(r.run_id, sizeof(r.run_id), "%s", run_id);
 	if (envf && res_env_load(&r, envf, err, sizeof(err))) {
@@ -59,20 +60,20 @@ static int cmd_collect(int argc, char **argv)
 		res_free(&r);
 		die2("%s", err);
 	}
-	ret = collect_records(f, argv[optind], variant, &r, &rep);
+	ret = collect_records(f, file, variant, &r, &rep);
 	fclose(f);
 	if (ret) {
 		res_free(&r);
-		die2("%s: %s", argv[optind], strerror(-ret));
+		die2("%s: %s", file, strerror(-ret));
 	}
 	if (!variant && rep.nvariants > 1) {
 		res_free(&r);
-		die2("%s: records of %zu variants (%s, %s%s): collect one with --variant", argv[optind],
+		die2("%s: records of %zu variants (%s, %s%s): collect one with --variant", file,
 		     rep.nvariants, rep.variants[0], rep.variants[1], rep.nvariants > 2 ? ", ..." : "");
 	}
 	if (variant && !rep.records) {
 		res_free(&r);
-		die2("%s: no records of variant '%s'", argv[optind], variant);
+		die2("%s: no records of variant '%s'", file, variant);
 	}
 	if (rep.bad_lines) {
 		fprintf(stderr, "exitbench: %zu bad record line(s) skipped, first: %s\n", rep.bad_lines,
@@ -81,29 +82,12 @@ static int cmd_collect(int argc, char **argv)
 	}
 	if (!rep.ended) {
 		fprintf(stderr, "exitbench: %s: the runner did not finish (no 'end' record); "
-			"keeping the %zu records taken\n", argv[optind], rep.records);
+			"keeping the %zu records taken\n", file, rep.records);
 		status = 1;
 	}
 	/* benchmarks of the suite the run never reached, or cut short */
-	if (suitef) {
-		struct suite s;
-
-		if (suite_load(suitef, &s, err, sizeof(err)) == 0) {
-			for (size_t i = 0; i < s.n; i++) {
-				struct res_bench *b = res_find(&r, s.entries[i].name);
-
-				if (!b && (b = res_add(&r, s.entries[i].name))) {
-					b->status = RES_FAILED;
-					b->iterations = s.entries[i].iterations;
-					b->batches = s.entries[i].batches;
-					b->repetitions = s.entries[i].repetitions;
-					snprintf(b->reason, sizeof(b->reason),
-						 "not run: the host stopped before this benchmark");
-				}
-			}
-			suite_free(&s);
-		}
-	}
+	if (suite)
+		add_not_run(&r, suite);
 	for (size_t i = 0; i < r.n; i++) {
 		struct res_bench *b = &r.b[i];
 
@@ -123,6 +107,39 @@ static int cmd_collect(int argc, char **argv)
 	res_free(&r);
 	if (ret)
 		die2("%s: %s", out, strerror(-ret));
+	return status;
+}
+
+static int cmd_collect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
+		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
+		{ "variant", required_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "", *variant = NULL;
+	struct suite suite;
+	char err[2048];
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "o:e:s:r:V:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V': variant = optarg; break;
+		case 'o': out = optarg; break;
+		case 'e': envf = optarg; break;
+		case 's': suitef = optarg; break;
+		case 'r': run_id = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1 || !out)
+		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID] [--variant SIDE]");
+	/* a suite it cannot read is bad input: said before anything is read or written */
+	if (suitef && suite_load(suitef, &suite, err, sizeof(err)))
+		die2("--suite %s", err);
+	status = collect_file(argv[optind], out, envf, run_id, variant, suitef ? &suite : NULL);
+	if (suitef)
+		suite_free(&suite);
 	return status;
 }
 
@@ -307,8 +324,9 @@ static int cmd_compare(int argc, char **argv)
 		compare_free(&cmp);
 		die2("writing %s: %s", md, strerror(errno));
 	}
+	/* the rows that are bad input (what exit status 2 is for), each with its reason */
 	for (size_t i = 0; i < cmp.n; i++)
-		if (!cmp.rows[i].compared && !cmp.rows[i].failed_b && strncmp(cmp.rows[i].note, "not compared", 12))
+		if (cmp.rows[i].state == RES_CMP_NO_BATCHES || cmp.rows[i].state == RES_CMP_BAD_SAMPLES)
 			fprintf(stderr, "exitbench: %s: %s\n", cmp.rows[i].name, cmp.rows[i].note);
 	compare_free(&cmp);
 	return status;

@@ -1506,7 +1506,7 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 
-		if (!row->compared) {
+		if (row->state != RES_CMP_DONE) {
 			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
 							     "reason", row->note, "failed_b", row->failed_b));
 			continue;

@@ -285,9 +285,19 @@ char *res_hist_text(const struct hist *h);
  * plain data lives here, with the other files' (compare.h includes this header, never
  * the other way round).
  */
+/* what became of a row of a comparison (the note says it to the reader) */
+enum res_cmp_state {
+	RES_CMP_NONE,			/* not compared yet */
+	RES_CMP_DONE,			/* r holds the comparison */
+	RES_CMP_NOT_MEASURED,		/* a side failed or was skipped (failed_b: B) */
+	RES_CMP_NO_BATCHES,		/* per-run medians asked of results without batch values */
+	RES_CMP_BAD_SAMPLES,		/* the statistics refused the samples: fewer than 2 a
+					   side, no spread, too large */
+};
+
 struct res_cmp_row {
 	char name[EB_NAME_LEN];
-	int compared;			/* 1: r holds the comparison; 0: note says why not */
+	enum res_cmp_state state;
 	int failed_b;			/* measured on A, failed or skipped on B */
 	char note[512];
 	struct cmp_result r;

@@ -677,6 +677,19 @@ static void compare_json(void **state)
 			 cmp_regressed(&cmp.rows[0].r, &cmp.opts));
 	assert_int_equal(json_integer_value(json_object_get(root, "exit_status")), compare_status(&cmp));
 	json_decref(root);
+	/* why a row was not compared is data, not the note's text */
+	assert_int_equal(cmp.rows[0].state, RES_CMP_DONE);
+	assert_int_equal(cmp.rows[1].state, RES_CMP_NOT_MEASURED);
+	compare_free(&cmp);
+
+	/* medians asked of results without batch values: bad input, said per row */
+	memset(&cmp, 0, sizeof(cmp));
+	cmp_opts_default(&cmp.opts);
+	cmp.median = 1;
+	assert_int_equal(compare_run(&cmp, data("report-stock.json"), data("report-stock.json"), err,
+				     sizeof(err)), 0);
+	assert_int_equal(cmp.rows[0].state, RES_CMP_NO_BATCHES);
+	assert_int_equal(compare_status(&cmp), 2);
 	compare_free(&cmp);
 }
 
