@@ -37,20 +37,6 @@ static const char *mode_name(enum cmp_mode m)
 	return names[m];
 }
 
-/* a results.json starts with '{'; anything else is taken as a plain sample */
-static int looks_like_json(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int c;
-
-	if (!f)
-		return -errno;
-	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	fclose(f);
-	return c == '{';
-}
-
 static void label_of(char *buf, size_t len, const char *path, const struct results *r)
 {
 	const char *slash;
@@ -252,7 +238,7 @@ static int read_sample(const char *path, double **v, size_t *n, char *err, size_
 
 int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen)
 {
-	int ja = looks_like_json(a), jb = looks_like_json(b), ret;
+	int ja = res_looks_like(a), jb = res_looks_like(b), ret;
 
 	res_init(&c->ra);
 	res_init(&c->rb);

@@ -1063,6 +1063,19 @@ int res_write(const struct results *r, const char *path)
 
 /* ---- reading ---- */
 
+int res_looks_like(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f)
+		return -errno;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	return c == '{';
+}
+
 static int fail(char *err, size_t len, const char *path, const char *fmt, const char *arg)
 {
 	int n = snprintf(err, len, "%s: ", path);

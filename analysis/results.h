@@ -318,6 +318,11 @@ struct res_cmp {
 /* Write compare.json (atomically; to stdout when path is NULL). -errno on failure. */
 int res_write_compare(const struct res_cmp *c, const char *path);
 
+/*
+ * 1 when the file at path looks like a results.json (its first byte but blanks opens a JSON
+ * object), 0 when not (a plain sample, say), -errno when it cannot be read.
+ */
+int res_looks_like(const char *path);
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);
 /* Read results.json; on failure -EINVAL etc. with a one-line reason in err. */
