@@ -89,11 +89,12 @@ int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out)
 	h->sub_bucket_count = (int32_t)1 << (h->sub_bucket_half_count_magnitude + 1);
 	h->sub_bucket_half_count = h->sub_bucket_count / 2;
 	h->unit_magnitude = 63 - __builtin_clzll((uint64_t)lowest);
-	h->sub_bucket_mask = ((int64_t)h->sub_bucket_count - 1) << h->unit_magnitude;
+	/* the largest value a sub-bucket holds must fit: checked before any shift by it */
 	if (h->unit_magnitude + h->sub_bucket_half_count_magnitude + 1 > 62) {
 		free(h);
 		return -EINVAL;
 	}
+	h->sub_bucket_mask = ((int64_t)h->sub_bucket_count - 1) << h->unit_magnitude;
 	smallest_untrackable = (int64_t)h->sub_bucket_count << h->unit_magnitude;
 	buckets = 1;
 	while (smallest_untrackable <= highest) {

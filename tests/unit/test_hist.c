@@ -174,6 +174,9 @@ static void record_n_merge_and_range(void **state)
 	assert_int_equal(hist_init(0, 100, 3, &n), -EINVAL);
 	assert_int_equal(hist_init(1, 100, 6, &n), -EINVAL);
 	assert_int_equal(hist_init(10, 15, 3, &n), -EINVAL);
+	/* a lowest so large its sub-buckets cannot be held (the mask's shift overflowed: libFuzzer) */
+	assert_int_equal(hist_init(INT64_C(1000000000000000000), INT64_C(9000000000000000000), 4, &n),
+			 -EINVAL);
 	hist_free(a);
 	hist_free(b);
 	hist_free(whole);
