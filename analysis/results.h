@@ -265,8 +265,6 @@ const char *res_timed_source(enum res_timed t);
 const char *res_timed_kind(enum res_timed t);
 /* Free what t holds and empty it. */
 void res_trace_free(struct res_trace *t);
-
-/* Free what t holds and empty it. */
 void res_trace_run_free(struct res_trace_run *t);
 /* Write trace.json (atomically, as results.json). -errno on failure. */
 int res_write_trace(const struct res_trace_run *t, const char *path);
@@ -284,8 +282,9 @@ char *res_hist_text(const struct hist *h);
  * compare.json: what was compared, how, and a row a benchmark. compare.c fills it; its
  * plain data lives here, with the other files' (compare.h includes this header, never
  * the other way round).
+ *
+ * What became of a row (its note says it to the reader):
  */
-/* what became of a row of a comparison (the note says it to the reader) */
 enum res_cmp_state {
 	RES_CMP_NONE,			/* not compared yet */
 	RES_CMP_DONE,			/* r holds the comparison */
