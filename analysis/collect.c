@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <exitbench/mailbox.h>
 #include "collect.h"
 #include "exits.h"
@@ -24,6 +26,37 @@ static uint32_t kind_from_name(const char *name)
 	return EB_EXIT_KINDS;
 }
 
+/* a record's value v (when there) as the environment's key: plain data of the same type */
+static void take_env(struct results *r, const char *key, json_t *v)
+{
+	char *text;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		res_env_set_str(r, key, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		res_env_set_int(r, key, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		res_env_set_real(r, key, json_real_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		res_env_set_bool(r, key, json_is_true(v));
+		break;
+	case JSON_NULL:
+		res_env_set(r, key, &(struct res_val){ .type = RES_V_NULL });
+		break;
+	default:
+		/* a list or an object (the runner writes none today): as its text */
+		if ((text = json_dumps(v, JSON_ENCODE_ANY))) {
+			res_env_set_json(r, key, text);
+			free(text);
+		}
+	}
+}
+
 static void copy_env(struct results *r, json_t *rec)
 {
 	static const char *const keys[][2] = {
@@ -39,7 +72,7 @@ static void copy_env(struct results *r, json_t *rec)
 		json_t *v = json_object_get(rec, keys[i][0]);
 
 		if (v)
-			json_object_set(r->env, keys[i][1], v);
+			take_env(r, keys[i][1], v);
 	}
 }
 
@@ -99,7 +132,8 @@ static int take_bench(struct results *r, json_t *rec, const char *name, const ch
 	b->repetitions = reps;
 	b->claimed_exits_per_iteration = claimed;
 	b->exits_per_iteration = NAN;
-	json_object_set(r->env, "vcpu_pvr", json_object_get(rec, "vcpu_pvr"));
+	if (json_object_get(rec, "vcpu_pvr"))
+		take_env(r, "vcpu_pvr", json_object_get(rec, "vcpu_pvr"));
 	return 0;
 }
 

@@ -3,11 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "compare.h"
 #include "hist.h"
-#include "report.h"
+#include "plot.h"
 #include "sample.h"
 
 static const char *env_str(const struct results *r, const char *key)
@@ -15,32 +14,27 @@ static const char *env_str(const struct results *r, const char *key)
 	return res_env_str(r, key, "");
 }
 
-/* "instruction-count", "plain emulation", "native", or "" when the file does not say */
-static const char *mode_of(const struct results *r)
+/* how the results were taken, as far as their environment says */
+enum cmp_mode { MODE_UNKNOWN, MODE_ICOUNT, MODE_PLAIN, MODE_NATIVE };
+
+static enum cmp_mode mode_of(const struct results *r)
 {
-	json_t *ic = json_object_get(r->env, "instruction_count_mode");
+	int ic = res_env_bool(r, "instruction_count_mode");
 
 	if (!strcmp(env_str(r, "mode"), "native"))
-		return "native";
-	if (json_is_true(ic))
-		return "instruction-count";
-	if (json_is_false(ic))
-		return "plain emulation";
-	return "";
+		return MODE_NATIVE;
+	return ic == 1 ? MODE_ICOUNT : ic == 0 ? MODE_PLAIN : MODE_UNKNOWN;
 }
 
-/* a results.json starts with '{'; anything else is taken as a plain sample */
-static int looks_like_json(const char *path)
+/* the mode's name for the reader ("" when unknown) */
+static const char *mode_name(enum cmp_mode m)
 {
-	FILE *f = fopen(path, "r");
-	int c;
+	static const char *const names[] = {
+		[MODE_UNKNOWN] = "", [MODE_ICOUNT] = "instruction-count",
+		[MODE_PLAIN] = "plain emulation", [MODE_NATIVE] = "native",
+	};
 
-	if (!f)
-		return -errno;
-	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		;
-	fclose(f);
-	return c == '{';
+	return names[m];
 }
 
 static void label_of(char *buf, size_t len, const char *path, const struct results *r)
@@ -55,9 +49,9 @@ static void label_of(char *buf, size_t len, const char *path, const struct resul
 	snprintf(buf, len, "%s", slash ? slash + 1 : path);
 }
 
-static struct compare_row *add_row(struct compare *c, const char *name)
+static struct res_cmp_row *add_row(struct compare *c, const char *name)
 {
-	struct compare_row *nr = realloc(c->rows, (c->n + 1) * sizeof(*nr));
+	struct res_cmp_row *nr = realloc(c->rows, (c->n + 1) * sizeof(*nr));
 
 	if (!nr)
 		return NULL;
@@ -83,7 +77,7 @@ static const char *cmp_error(int ret)
  * Instruction-count mode is deterministic: runs that agree to the last digit are expected
  * there, and the difference between two constant sides is exact, not a statistic.
  */
-static int exact_row(struct compare_row *row, const double *a, size_t na, const double *b,
+static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const double *b,
 		     size_t nb)
 {
 	struct cmp_result *r = &row->r;
@@ -113,13 +107,13 @@ static int exact_row(struct compare_row *row, const double *a, size_t na, const 
 	r->runs_needed = d != 0 ? 2 : INFINITY;
 	r->runs_needed_threshold = 2;
 	r->verdict = d > 0 ? CMP_REGRESSION : d < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
-	row->compared = 1;
+	row->state = RES_CMP_DONE;
 	snprintf(row->note, sizeof(row->note), "exact: every run of both sides gave the same figure");
 	return 0;
 }
 
 /* a row from two samples; -ENOMEM only */
-static int compare_samples(struct compare *c, struct compare_row *row, const double *a,
+static int compare_samples(struct compare *c, struct res_cmp_row *row, const double *a,
 			   size_t na, const double *b, size_t nb, int deterministic)
 {
 	int ret = cmp_compare(a, na, b, nb, &c->opts, &row->r);
@@ -129,11 +123,12 @@ static int compare_samples(struct compare *c, struct compare_row *row, const dou
 	if (ret == -EDOM && deterministic && exact_row(row, a, na, b, nb) == 0)
 		return 0;
 	if (ret) {
+		row->state = RES_CMP_BAD_SAMPLES;
 		snprintf(row->note, sizeof(row->note), "%s", cmp_error(ret));
 		c->uncomparable++;
 		return 0;
 	}
-	row->compared = 1;
+	row->state = RES_CMP_DONE;
 	return 0;
 }
 
@@ -145,12 +140,12 @@ static double pct_of(const struct res_bench *b, double p)
 
 static int compare_results(struct compare *c, char *err, size_t errlen)
 {
-	const char *ma = mode_of(&c->ra), *mb = mode_of(&c->rb);
+	enum cmp_mode ma = mode_of(&c->ra), mb = mode_of(&c->rb);
 	size_t shared = 0;
 
-	if (*ma && *mb && strcmp(ma, mb)) {
+	if (ma != MODE_UNKNOWN && mb != MODE_UNKNOWN && ma != mb) {
 		snprintf(err, errlen, "%s is %s, %s is %s: compare results of the same mode", c->file_a,
-			 ma, c->file_b, mb);
+			 mode_name(ma), c->file_b, mode_name(mb));
 		return -EINVAL;
 	}
 	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
@@ -159,10 +154,10 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 	 * host timer interrupts that land in a few batches; elsewhere the mean (the total cost)
 	 */
 	if (c->median < 0)
-		c->median = !strcmp(ma, "instruction-count");
+		c->median = ma == MODE_ICOUNT;
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
-		struct compare_row *row;
+		struct res_cmp_row *row;
 		double *va = NULL, *vb = NULL;
 		size_t na = 0, nb = 0;
 		int ret;
@@ -173,6 +168,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		if (!(row = add_row(c, a->name)))
 			return -ENOMEM;
 		if (a->status != RES_OK || b->status != RES_OK) {
+			row->state = RES_CMP_NOT_MEASURED;
 			row->failed_b = a->status == RES_OK;
 			snprintf(row->note, sizeof(row->note), "not compared: %s %s%s%s",
 				 a->status != RES_OK ? c->label_a : c->label_b,
@@ -192,13 +188,13 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		if (!ret)
 			ret = res_samples(b, c->median, &vb, &nb);
 		if (ret == -EINVAL) {
+			row->state = RES_CMP_NO_BATCHES;
 			snprintf(row->note, sizeof(row->note), "per-run medians need per-batch values, which "
 				 "this results.json lacks");
 			c->uncomparable++;
 			ret = 0;
 		} else if (!ret) {
-			ret = compare_samples(c, row, va, na, vb, nb,
-					      !strcmp(ma, "instruction-count"));
+			ret = compare_samples(c, row, va, na, vb, nb, ma == MODE_ICOUNT);
 		}
 		free(va);
 		free(vb);
@@ -242,7 +238,7 @@ static int read_sample(const char *path, double **v, size_t *n, char *err, size_
 
 int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen)
 {
-	int ja = looks_like_json(a), jb = looks_like_json(b), ret;
+	int ja = res_looks_like(a), jb = res_looks_like(b), ret;
 
 	res_init(&c->ra);
 	res_init(&c->rb);
@@ -283,7 +279,7 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 	} else {
 		double *va = NULL, *vb = NULL;
 		size_t na, nb;
-		struct compare_row *row;
+		struct res_cmp_row *row;
 
 		if ((ret = read_sample(a, &va, &na, err, errlen)))
 			return ret;
@@ -300,7 +296,7 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 			ret = compare_samples(c, row, va, na, vb, nb, 0);
 		free(va);
 		free(vb);
-		if (!ret && !row->compared) {
+		if (!ret && row->state != RES_CMP_DONE) {
 			snprintf(err, errlen, "%s vs %s: %s", a, b, row->note);
 			return -EINVAL;
 		}
@@ -325,7 +321,7 @@ int compare_status(const struct compare *c)
 		return 2;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->rows[i].failed_b ||
-		    (c->rows[i].compared && cmp_regressed(&c->rows[i].r, &c->opts)))
+		    (c->rows[i].state == RES_CMP_DONE && cmp_regressed(&c->rows[i].r, &c->opts)))
 			st = 1;
 	return st;
 }
@@ -352,7 +348,7 @@ static void fmt_runs(char *buf, size_t len, double n)
 		snprintf(buf, len, "%.0f", n);
 }
 
-static const char *verdict_note(const struct compare *c, const struct compare_row *row)
+static const char *verdict_note(const struct compare *c, const struct res_cmp_row *row)
 {
 	const struct cmp_result *r = &row->r;
 
@@ -379,11 +375,11 @@ void compare_print(FILE *f, const struct compare *c)
 		c->label_a, c->label_b, "change", "95% interval", "p-welch", "p-mw", "verdict",
 		"runs");
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 		char iv[64];
 
-		if (!row->compared) {
+		if (row->state != RES_CMP_DONE) {
 			fprintf(f, "%-12s %s\n", row->name, row->note);
 			continue;
 		}
@@ -397,9 +393,9 @@ void compare_print(FILE *f, const struct compare *c)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 
-		if (!row->compared)
+		if (row->state != RES_CMP_DONE)
 			continue;
 		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
 		fprintf(f, "%s: %s: %s (%s)\n", row->name, line, cmp_verdict_name(row->r.verdict),
@@ -409,77 +405,40 @@ void compare_print(FILE *f, const struct compare *c)
 		c->opts.power * 100);
 }
 
-/* ---- JSON ---- */
+/* ---- JSON: results.c writes it ---- */
 
-
-json_t *compare_json(const struct compare *c)
+int compare_write_json(const struct compare *c, const char *path)
 {
-	json_t *rows = json_array(), *not = json_array(), *root;
-	size_t regressions = 0;
+	struct res_cmp doc = { .opts = c->opts, .n = c->n, .rows = c->rows,
+			       .exit_status = compare_status(c) };
 
-	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
-		const struct cmp_result *r = &row->r;
-
-		if (!row->compared) {
-			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
-							     "reason", row->note, "failed_b", row->failed_b));
-			continue;
-		}
-		regressions += cmp_regressed(r, &c->opts);
-		json_array_append_new(rows, json_pack(
-			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
-			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
-			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
-			"mean_a", res_json_num(r->mean_a), "mean_b", res_json_num(r->mean_b),
-			"sd_a", res_json_num(r->sd_a), "sd_b", res_json_num(r->sd_b),
-			"median_a", res_json_num(r->median_a),
-			"median_b", res_json_num(r->median_b), "change", res_json_num(r->diff),
-			"change_ci", res_json_num(r->diff_lo), res_json_num(r->diff_hi),
-			"change_pct", res_json_num(r->change_pct),
-			"ci_pct", res_json_num(r->ci_pct_lo), res_json_num(r->ci_pct_hi),
-			"t", res_json_num(r->t), "df", res_json_num(r->df),
-			"p_welch", res_json_num(r->p_welch), "u", res_json_num(r->u),
-			"p_mannwhitney", res_json_num(r->p_mannwhitney),
-			"mannwhitney_exact", r->mw_exact,
-			"median_ratio", res_json_num(r->median_ratio),
-			"median_ratio_ci", res_json_num(r->median_ratio_lo), res_json_num(r->median_ratio_hi),
-			"effect_d", res_json_num(r->effect_d), "mde_pct", res_json_num(r->mde_pct),
-			"runs_needed", res_json_num(r->runs_needed),
-			"runs_needed_threshold", res_json_num(r->runs_needed_threshold),
-			"verdict", cmp_verdict_name(r->verdict),
-			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
-			"p50_a", res_json_num(row->p50_a), "p50_b", res_json_num(row->p50_b),
-			"p99_a", res_json_num(row->p99_a), "p99_b", res_json_num(row->p99_b)));
-	}
-	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
-			 "tool", "exitbench compare",
-			 "a", "label", c->label_a, "file", c->file_a,
-			 "b", "label", c->label_b, "file", c->file_b,
-			 "unit", c->unit, "samples", c->samples,
-			 "threshold_pct", res_json_num(c->opts.threshold_pct), "confidence", res_json_num(c->opts.confidence),
-			 "power", res_json_num(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
-			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
-			 "not_compared", not, "regressions", (json_int_t)regressions,
-			 "exit_status", compare_status(c));
-	return root;
+	snprintf(doc.label_a, sizeof(doc.label_a), "%s", c->label_a);
+	snprintf(doc.label_b, sizeof(doc.label_b), "%s", c->label_b);
+	snprintf(doc.file_a, sizeof(doc.file_a), "%s", c->file_a);
+	snprintf(doc.file_b, sizeof(doc.file_b), "%s", c->file_b);
+	snprintf(doc.unit, sizeof(doc.unit), "%s", c->unit);
+	snprintf(doc.samples, sizeof(doc.samples), "%s", c->samples);
+	return res_write_compare(&doc, path);
 }
 
 /* ---- markdown and plots ---- */
 
 static void env_line(FILE *f, const char *label, const struct results *r)
 {
-	json_t *cmp = json_object_get(r->env, "comparison");
+	const struct res_val *cmp = res_env(r, "comparison");
 	const char *p = env_str(r, "host_kernel_patches");
+	double rounds = 0;
 
 	fprintf(f, "- **%s**: kernel %s %s%s%s, %s, run `%s`", label, env_str(r, "host_kernel_release"),
-		env_str(r, "host_kernel_source"), *p ? " + " : "", p, *mode_of(r) ? mode_of(r) : "mode unknown",
+		env_str(r, "host_kernel_source"), *p ? " + " : "", p,
+		mode_of(r) != MODE_UNKNOWN ? mode_name(mode_of(r)) : "mode unknown",
 		r->run_id);
+	/* the comparison scripts/compare.sh ran: {side, spec, mode, rounds} */
+	res_val_num(res_val_get(cmp, "rounds"), &rounds);
 	if (cmp)
 		fprintf(f, "; %s, %lld rounds",
-			!strcmp(json_string_value(json_object_get(cmp, "mode")) ?: "", "modules")
-				? "modules swapped in one boot" : "boots alternated",
-			(long long)json_integer_value(json_object_get(cmp, "rounds")));
+			!strcmp(res_val_str(res_val_get(cmp, "mode"), ""), "modules")
+				? "modules swapped in one boot" : "boots alternated", (long long)rounds);
 	fputc('\n', f);
 }
 
@@ -492,13 +451,13 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		return -errno;
 	fprintf(f, "# exitbench compare: %s vs %s\n\n", c->label_a, c->label_b);
 	if (c->from_results) {
-		const char *m = mode_of(&c->ra);
+		enum cmp_mode m = mode_of(&c->ra);
 
-		if (!strcmp(m, "instruction-count"))
+		if (m == MODE_ICOUNT)
 			fprintf(f, "> **Emulated, instruction-count mode** (`-icount shift=0`): a timebase tick "
 				"is 1.953 instructions of the emulated POWER8; the figures count instructions, "
 				"not POWER hardware time.\n\n");
-		else if (!strcmp(m, "plain emulation"))
+		else if (m == MODE_PLAIN)
 			fprintf(f, "> **Plain emulation**: times follow QEMU's wall clock on %s, not POWER "
 				"hardware; they are noisy.\n\n", env_str(&c->ra, "build_host"));
 		env_line(f, c->label_a, &c->ra);
@@ -516,10 +475,10 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		"median ratio [bootstrap 95%%] | verdict | runs | runs at threshold |\n"
 		"|---|---|---|---|---|---|---|---|---|---|---|---|\n", c->label_a, c->label_b);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct cmp_result *r = &row->r;
 
-		if (!row->compared) {
+		if (row->state != RES_CMP_DONE) {
 			fprintf(f, "| %s | | | | | | | | | %s | | |\n", row->name, row->note);
 			continue;
 		}
@@ -535,9 +494,9 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	}
 	fprintf(f, "\n");
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 
-		if (!row->compared)
+		if (row->state != RES_CMP_DONE)
 			continue;
 		cmp_ministat_line(&row->r, &c->opts, line, sizeof(line));
 		fprintf(f, "- **%s**: %s: **%s** (%s); smallest change these runs could detect: "
@@ -549,7 +508,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 			"| benchmark | p50 %s | p50 %s | p99 %s | p99 %s |\n|---|---|---|---|---|\n",
 			c->label_a, c->label_b, c->label_a, c->label_b);
 		for (size_t i = 0; i < c->n; i++)
-			if (c->rows[i].compared)
+			if (c->rows[i].state == RES_CMP_DONE)
 				fprintf(f, "| %s | %.3f | %.3f | %.3f | %.3f |\n", c->rows[i].name,
 					c->rows[i].p50_a, c->rows[i].p50_b, c->rows[i].p99_a,
 					c->rows[i].p99_b);
@@ -557,106 +516,146 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	if (plots) {
 		fprintf(f, "\n## Distributions (per batch)\n\n");
 		for (size_t i = 0; i < c->n; i++)
-			if (c->rows[i].compared)
+			if (c->rows[i].state == RES_CMP_DONE)
 				fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, c->rows[i].name);
 	}
 	return fclose(f) ? -errno : 0;
 }
 
-/*
- * Two files: the density outline (share of batches per tick, dropping to 0 between
- * sub-buckets that are not adjacent) and the cumulative share at each sub-bucket's top.
- */
-static int write_dist(const struct res_bench *b, const char *dens, const char *cdf)
-{
-	struct hist_iter it;
-	double total, prev_to = -1;
-	FILE *f = fopen(dens, "w"), *g = fopen(cdf, "w");
+/* a distribution of batches, drawn: its density outline and its cumulative share */
+struct dist {
+	size_t nd, nc;
+	double *dx, *dy;		/* share of batches per tick, dropping to 0 between
+					   sub-buckets that are not adjacent */
+	double *cx, *cy;		/* share at or below each sub-bucket's top */
+};
 
-	if (!f || !g) {
-		if (f)
-			fclose(f);
-		if (g)
-			fclose(g);
-		return -EIO;
+static void dist_free(struct dist *d)
+{
+	free(d->dx);
+	free(d->dy);
+	free(d->cx);
+	free(d->cy);
+}
+
+static void dist_point(double *x, double *y, size_t *n, double px, double py)
+{
+	x[*n] = px;
+	y[(*n)++] = py;
+}
+
+static int dist_of(const struct res_bench *b, struct dist *d)
+{
+	size_t buckets = 0, cap;
+	struct hist_iter it;
+	double total = (double)hist_total_count(b->hist), prev_to = -1;
+
+	memset(d, 0, sizeof(*d));
+	hist_iter_init(&it, b->hist);
+	while (hist_iter_next(&it))
+		buckets++;
+	/* at most: a gap (2), the bucket (2) and the closing 0, each bucket */
+	cap = 4 * buckets + 2;
+	d->dx = malloc(cap * sizeof(double));
+	d->dy = malloc(cap * sizeof(double));
+	d->cx = malloc((buckets + 1) * sizeof(double));
+	d->cy = malloc((buckets + 1) * sizeof(double));
+	if (!d->dx || !d->dy || !d->cx || !d->cy) {
+		dist_free(d);
+		return -ENOMEM;
 	}
-	total = (double)hist_total_count(b->hist);
 	hist_iter_init(&it, b->hist);
 	while (hist_iter_next(&it)) {
 		double from = it.from / (double)RES_HIST_SCALE, to = (it.to + 1) / (double)RES_HIST_SCALE;
-		double d = it.count / total / (to - from);
+		double dens = it.count / total / (to - from);
 
-		if (prev_to >= 0 && from > prev_to)
-			fprintf(f, "%.6f 0\n%.6f 0\n", prev_to, from);
-		else if (prev_to < 0)
-			fprintf(f, "%.6f 0\n", from);
-		fprintf(f, "%.6f %.9g\n%.6f %.9g\n", from, d, to, d);
-		fprintf(g, "%.6f %.9g\n", to, it.cumulative / total);
+		if (prev_to >= 0 && from > prev_to) {
+			dist_point(d->dx, d->dy, &d->nd, prev_to, 0);
+			dist_point(d->dx, d->dy, &d->nd, from, 0);
+		} else if (prev_to < 0) {
+			dist_point(d->dx, d->dy, &d->nd, from, 0);
+		}
+		dist_point(d->dx, d->dy, &d->nd, from, dens);
+		dist_point(d->dx, d->dy, &d->nd, to, dens);
+		dist_point(d->cx, d->cy, &d->nc, to, it.cumulative / total);
 		prev_to = to;
 	}
 	if (prev_to >= 0)
-		fprintf(f, "%.6f 0\n", prev_to);
-	return fclose(f) | fclose(g) ? -EIO : 0;
+		dist_point(d->dx, d->dy, &d->nd, prev_to, 0);
+	return 0;
+}
+
+/* dir/compare-<name>.png: A's and B's batches, density and cumulative share side by side */
+static int compare_plot(const struct compare *c, const struct res_cmp_row *row,
+			const struct res_bench *a, const struct res_bench *b, const char *dir)
+{
+	static const char *const colour[2] = { "#3060a0", "#c04020" };
+	const char *label[2] = { c->label_a, c->label_b };
+	char name[80], title[256];
+	struct dist d[2];
+	struct plot *p;
+	int ret;
+
+	/* the body of both distributions, p1 to p99: a few far batches would hide it */
+	double lo = fmin(hist_value_at_percentile(a->hist, 1), hist_value_at_percentile(b->hist, 1));
+	double hi = fmax(hist_value_at_percentile(a->hist, 99), hist_value_at_percentile(b->hist, 99));
+	double pad = (hi - lo) * 0.05 + RES_HIST_SCALE * 0.01;
+	struct plot_axis x = { .label = "timebase ticks per iteration (batch mean; p1 to p99 shown)",
+			       .fixed = PLOT_MIN | PLOT_MAX, .min = (lo - pad) / RES_HIST_SCALE,
+			       .max = (hi + pad) / RES_HIST_SCALE, .rotate = -30 };
+
+	if (dist_of(a, &d[0]))
+		return -ENOMEM;
+	if (dist_of(b, &d[1])) {
+		dist_free(&d[0]);
+		return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "compare-%s", row->name);
+	snprintf(title, sizeof(title), "%s: %s vs %s, per batch (%+.3f%%, verdict %s)", row->name,
+		 c->label_a, c->label_b, row->r.change_pct, cmp_verdict_name(row->r.verdict));
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 1000, .height = 420,
+					      .title = title, .rows = 1, .cols = 2 }, &p);
+	if (!ret) {
+		plot_panel(p, &(struct plot_panel){ .x = x, .y = { .label = "share of batches per tick" } });
+		for (int k = 0; k < 2; k++)
+			plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .title = label[k],
+				 .colour = colour[k], .line_width = 2, .n = d[k].nd, .x = d[k].dx,
+				 .y = d[k].dy });
+		plot_panel(p, &(struct plot_panel){ .x = x,
+			.y = { .label = "share of batches at or below", .fixed = PLOT_MIN | PLOT_MAX,
+			       .min = 0, .max = 1 }, .key = PLOT_KEY_BOTTOM_RIGHT });
+		for (int k = 0; k < 2; k++)
+			plot_add(p, &(struct plot_series){ .kind = PLOT_STEPS, .title = label[k],
+				 .colour = colour[k], .line_width = 2, .n = d[k].nc, .x = d[k].cx,
+				 .y = d[k].cy });
+		ret = plot_draw(p);
+		plot_free(p);
+	} else {
+		ret = -EBADF;	/* the plot's files, not gnuplot */
+	}
+	dist_free(&d[0]);
+	dist_free(&d[1]);
+	return ret;
 }
 
 const char *compare_plots(const struct compare *c, const char *dir)
 {
-	char da[4096], db[4096], ca[4096], cb[4096], gp[4096], png[4096];
-
 	if (!c->from_results)
 		return NULL;
-	snprintf(gp, sizeof(gp), "%s/plots", dir);
-	mkdir(gp, 0755);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct compare_row *row = &c->rows[i];
+		const struct res_cmp_row *row = &c->rows[i];
 		const struct res_bench *a = res_find((struct results *)&c->ra, row->name);
 		const struct res_bench *b = res_find((struct results *)&c->rb, row->name);
-		FILE *f;
 		int ret;
 
-		if (!row->compared || !a->hist || !b->hist || !hist_total_count(a->hist) ||
+		if (row->state != RES_CMP_DONE || !a->hist || !b->hist || !hist_total_count(a->hist) ||
 		    !hist_total_count(b->hist))
 			continue;
-		snprintf(da, sizeof(da), "%s/plots/compare-%s-a.dat", dir, row->name);
-		snprintf(db, sizeof(db), "%s/plots/compare-%s-b.dat", dir, row->name);
-		snprintf(ca, sizeof(ca), "%s/plots/compare-%s-a.cdf", dir, row->name);
-		snprintf(cb, sizeof(cb), "%s/plots/compare-%s-b.cdf", dir, row->name);
-		snprintf(gp, sizeof(gp), "%s/plots/compare-%s.gp", dir, row->name);
-		snprintf(png, sizeof(png), "%s/compare-%s.png", dir, row->name);
-		if (write_dist(a, da, ca) || write_dist(b, db, cb) || !(f = fopen(gp, "w")))
+		ret = compare_plot(c, row, a, b, dir);
+		if (ret == -EBADF || ret == -ENOMEM)
 			return "cannot write the plot data";
-		/* the body of both distributions, p1 to p99: a few far batches would hide it */
-		double lo = fmin(hist_value_at_percentile(a->hist, 1), hist_value_at_percentile(b->hist, 1));
-		double hi = fmax(hist_value_at_percentile(a->hist, 99), hist_value_at_percentile(b->hist, 99));
-		double pad = (hi - lo) * 0.05 + RES_HIST_SCALE * 0.01;
-
-		lo = (lo - pad) / RES_HIST_SCALE;
-		hi = (hi + pad) / RES_HIST_SCALE;
-		fprintf(f,
-			"set terminal pngcairo size 1000,420 font ',10'\n"
-			"set output '%s'\n"
-			"set multiplot layout 1,2 title \"%s: %s vs %s, per batch (%+.3f%%, verdict %s)\" noenhanced\n"
-			"set xlabel 'timebase ticks per iteration (batch mean; p1 to p99 shown)'\n"
-			"set xrange [%.6f:%.6f]\n"
-			"set xtics rotate by -30\n"
-			"set key top right noenhanced\n"
-			"set ylabel 'share of batches per tick'\n"
-			"plot '%s' using 1:2 with lines lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 1:2 with lines lw 2 lc rgb '#c04020' title '%s'\n"
-			"set ylabel 'share of batches at or below'\n"
-			"set yrange [0:1]\n"
-			"set key bottom right\n"
-			"plot '%s' using 1:2 with steps lw 2 lc rgb '#3060a0' title '%s', "
-			"'%s' using 1:2 with steps lw 2 lc rgb '#c04020' title '%s'\n"
-			"unset multiplot\n",
-			png, row->name, c->label_a, c->label_b, row->r.change_pct,
-			cmp_verdict_name(row->r.verdict), lo, hi, da, c->label_a, db, c->label_b, ca,
-			c->label_a, cb, c->label_b);
-		if (fclose(f))
-			return "cannot write the plot script";
-		ret = report_gnuplot(gp);
 		if (ret)
-			return ret == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)" : "gnuplot failed";
+			return plot_strerror(ret);
 	}
 	return NULL;
 }

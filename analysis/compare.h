@@ -9,19 +9,8 @@
 
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "compare_stats.h"
 #include "results.h"
-
-struct compare_row {
-	char name[EB_NAME_LEN];
-	int compared;			/* 1: r holds the comparison; 0: note says why not */
-	int failed_b;			/* measured on A, failed or skipped on B */
-	char note[512];
-	struct cmp_result r;
-	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
-};
 
 struct compare {
 	struct cmp_opts opts;
@@ -33,7 +22,7 @@ struct compare {
 	char samples[128];		/* what one sample is, for the reader */
 	struct results ra, rb;		/* from_results */
 	size_t n;
-	struct compare_row *rows;
+	struct res_cmp_row *rows;
 	size_t uncomparable;		/* shared benchmarks that are bad input (n < 2, no spread) */
 };
 
@@ -45,8 +34,8 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 void compare_free(struct compare *c);
 /* The table and the ministat-like verdict lines. */
 void compare_print(FILE *f, const struct compare *c);
-/* compare.json's content. */
-json_t *compare_json(const struct compare *c);
+/* compare.json into path (stdout when NULL), written by results.c. -errno. */
+int compare_write_json(const struct compare *c, const char *path);
 /* compare.md, linking the plots written by compare_plots when plots is set. */
 int compare_markdown(const struct compare *c, const char *path, int plots);
 /* compare-<name>.png per benchmark: histogram and CDF of A and B. NULL or a problem. */

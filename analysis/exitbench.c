@@ -23,65 +23,59 @@
 
 #define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
 
-static int cmd_collect(int argc, char **argv)
+/* the suite's benchmarks the run never reached: failed, not run */
+static void add_not_run(struct results *r, const struct suite *s)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
-		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
-		{ "variant", required_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "", *variant = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		struct res_bench *b = res_find(r, s->entries[i].name);
+
+		if (!b && (b = res_add(r, s->entries[i].name))) {
+			b->status = RES_FAILED;
+			b->iterations = s->entries[i].iterations;
+			b->batches = s->entries[i].batches;
+			b->repetitions = s->entries[i].repetitions;
+			snprintf(b->reason, sizeof(b->reason),
+				 "not run: the host stopped before this benchmark");
+		}
+	}
+}
+
+/* the records of file into out (collect's work once its options are read); exit status */
+static int collect_file(const char *file, const char *out, const char *envf, const char *run_id,
+			const char *variant, const struct suite *suite)
+{
 	struct collect_report rep;
 	struct results r;
 	char err[1024];
-	int c, status = 0, ret;
+	int status = 0, ret;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "o:e:s:r:V:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'V': variant = optarg; break;
-		case 'o': out = optarg; break;
-		case 'e': envf = optarg; break;
-		case 's': suitef = optarg; break;
-		case 'r': run_id = optarg; break;
-		default: return 2;
-		}
-	}
-	if (optind != argc - 1 || !out)
-		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID] [--variant SIDE]");
-	f = fopen(argv[optind], "r");
+	f = fopen(file, "r");
 	if (!f)
-		die2("%s: %s", argv[optind], strerror(errno));
+		die2("%s: %s", file, strerror(errno));
 	res_init(&r);
 	snprintf(r.run_id, sizeof(r.run_id), "%s", run_id);
-	if (envf) {
-		json_error_t je;
-		json_t *env = json_load_file(envf, 0, &je);
-
-		if (!json_is_object(env)) {
-			fclose(f);
-			res_free(&r);
-			die2("%s: not a JSON object: %s", envf, je.text);
-		}
-		json_object_update(r.env, env);
-		json_decref(env);
+	if (envf && res_env_load(&r, envf, err, sizeof(err))) {
+		fclose(f);
+		res_free(&r);
+		die2("%s", err);
 	}
-	ret = collect_records(f, argv[optind], variant, &r, &rep);
+	ret = collect_records(f, file, variant, &r, &rep);
 	fclose(f);
 	if (ret) {
 		res_free(&r);
 		if (ret == -EPROTO)
 			die2("%s", rep.first_problem);
-		die2("%s: %s", argv[optind], strerror(-ret));
+		die2("%s: %s", file, strerror(-ret));
 	}
 	if (!variant && rep.nvariants > 1) {
 		res_free(&r);
-		die2("%s: records of %zu variants (%s, %s%s): collect one with --variant", argv[optind],
+		die2("%s: records of %zu variants (%s, %s%s): collect one with --variant", file,
 		     rep.nvariants, rep.variants[0], rep.variants[1], rep.nvariants > 2 ? ", ..." : "");
 	}
 	if (variant && !rep.records) {
 		res_free(&r);
-		die2("%s: no records of variant '%s'", argv[optind], variant);
+		die2("%s: no records of variant '%s'", file, variant);
 	}
 	if (rep.bad_lines) {
 		fprintf(stderr, "exitbench: %zu bad record line(s) skipped, first: %s\n", rep.bad_lines,
@@ -90,29 +84,12 @@ static int cmd_collect(int argc, char **argv)
 	}
 	if (!rep.ended) {
 		fprintf(stderr, "exitbench: %s: the runner did not finish (no 'end' record); "
-			"keeping the %zu records taken\n", argv[optind], rep.records);
+			"keeping the %zu records taken\n", file, rep.records);
 		status = 1;
 	}
 	/* benchmarks of the suite the run never reached, or cut short */
-	if (suitef) {
-		struct suite s;
-
-		if (suite_load(suitef, &s, err, sizeof(err)) == 0) {
-			for (size_t i = 0; i < s.n; i++) {
-				struct res_bench *b = res_find(&r, s.entries[i].name);
-
-				if (!b && (b = res_add(&r, s.entries[i].name))) {
-					b->status = RES_FAILED;
-					b->iterations = s.entries[i].iterations;
-					b->batches = s.entries[i].batches;
-					b->repetitions = s.entries[i].repetitions;
-					snprintf(b->reason, sizeof(b->reason),
-						 "not run: the host stopped before this benchmark");
-				}
-			}
-			suite_free(&s);
-		}
-	}
+	if (suite)
+		add_not_run(&r, suite);
 	for (size_t i = 0; i < r.n; i++) {
 		struct res_bench *b = &r.b[i];
 
@@ -132,6 +109,39 @@ static int cmd_collect(int argc, char **argv)
 	res_free(&r);
 	if (ret)
 		die2("%s: %s", out, strerror(-ret));
+	return status;
+}
+
+static int cmd_collect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "env", required_argument, NULL, 'e' },
+		{ "suite", required_argument, NULL, 's' }, { "run-id", required_argument, NULL, 'r' },
+		{ "variant", required_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *envf = NULL, *suitef = NULL, *run_id = "", *variant = NULL;
+	struct suite suite;
+	char err[2048];
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "o:e:s:r:V:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V': variant = optarg; break;
+		case 'o': out = optarg; break;
+		case 'e': envf = optarg; break;
+		case 's': suitef = optarg; break;
+		case 'r': run_id = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1 || !out)
+		die2("usage: exitbench collect RECORDS -o results.json [--env ENV.json] [--suite FILE] [--run-id ID] [--variant SIDE]");
+	/* a suite it cannot read is bad input: said before anything is read or written */
+	if (suitef && suite_load(suitef, &suite, err, sizeof(err)))
+		die2("--suite %s", err);
+	status = collect_file(argv[optind], out, envf, run_id, variant, suitef ? &suite : NULL);
+	if (suitef)
+		suite_free(&suite);
 	return status;
 }
 
@@ -161,7 +171,7 @@ static int cmd_report(int argc, char **argv)
 		copy = strdup(argv[optind]);
 		dir = dirname(copy);
 	}
-	ret = report_write_from(&r, argv[optind], dir, &plot_problem);
+	ret = report_write(&r, dir, &plot_problem);
 	if (!ret && !quiet)
 		report_table(stdout, &r);
 	res_free(&r);
@@ -251,8 +261,8 @@ static int cmd_compare(int argc, char **argv)
 		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
 		"(A, B: two results.json, or two files of one number a line)";
-	const char *json_file = NULL, *md = NULL, *plots = NULL, *problem;
-	int c, json_out = 0, quiet = 0, status;
+	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
+	int c, as_json = 0, quiet = 0, status;
 	struct compare cmp = { 0 };
 	char err[2048];
 	double v;
@@ -273,7 +283,7 @@ static int cmd_compare(int argc, char **argv)
 				die2("--confidence %s: a percentage between 50 and 99.999", optarg);
 			cmp.opts.confidence = v / 100;
 			break;
-		case 'j': json_out = 1; json_file = optarg; break;
+		case 'j': as_json = 1; jsonf = optarg; break;
 		case 'm': md = optarg; break;
 		case 'p': plots = optarg; break;
 		case 'q': quiet = 1; break;
@@ -303,22 +313,11 @@ static int cmd_compare(int argc, char **argv)
 		die2("%s", err);
 	}
 	status = compare_status(&cmp);
-	if (json_out) {
-		json_t *j = compare_json(&cmp);
-		int bad = !j;
-
-		if (!bad && json_file)
-			bad = json_dump_file(j, json_file, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-		else if (!bad)
-			bad = json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
-			      fputc('\n', stdout) == EOF;
-		json_decref(j);
-		if (bad) {
-			compare_free(&cmp);
-			die2("writing %s failed", json_file ? json_file : "JSON");
-		}
+	if (as_json && compare_write_json(&cmp, jsonf)) {
+		compare_free(&cmp);
+		die2("writing %s failed", jsonf ? jsonf : "JSON");
 	}
-	if (!quiet && (!json_out || json_file))
+	if (!quiet && (!as_json || jsonf))
 		compare_print(stdout, &cmp);
 	problem = plots ? compare_plots(&cmp, plots) : NULL;
 	if (problem)
@@ -327,8 +326,9 @@ static int cmd_compare(int argc, char **argv)
 		compare_free(&cmp);
 		die2("writing %s: %s", md, strerror(errno));
 	}
+	/* the rows that are bad input (what exit status 2 is for), each with its reason */
 	for (size_t i = 0; i < cmp.n; i++)
-		if (!cmp.rows[i].compared && !cmp.rows[i].failed_b && strncmp(cmp.rows[i].note, "not compared", 12))
+		if (cmp.rows[i].state == RES_CMP_NO_BATCHES || cmp.rows[i].state == RES_CMP_BAD_SAMPLES)
 			fprintf(stderr, "exitbench: %s: %s\n", cmp.rows[i].name, cmp.rows[i].note);
 	compare_free(&cmp);
 	return status;
@@ -359,6 +359,8 @@ static int cmd_trace(int argc, char **argv)
 	const char *out = NULL, *resf = NULL;
 	struct trace_summary s;
 	struct trace_source src;
+	struct res_trace_run run = { 0 };
+	struct results r;
 	struct rusage ru;
 	char err[2048];
 	int c, quiet = 0, status = 0, ret;
@@ -400,22 +402,29 @@ static int cmd_trace(int argc, char **argv)
 		die2("%s", err);
 	if (!quiet)
 		trace_print(stdout, &s, &src);
-	if (out) {
-		json_t *j = trace_json(&s, &src);
-
-		if (!j || json_dump_file(j, out, JSON_INDENT(1) | JSON_REAL_PRECISION(10))) {
-			json_decref(j);
-			trace_summary_free(&s);
-			die2("writing %s failed", out);
-		}
-		json_decref(j);
+	/* a results.json to merge into is checked before anything is written */
+	if (resf && res_read(resf, &r, err, sizeof(err))) {
+		trace_summary_free(&s);
+		die2("%s", err);
 	}
+	if (out && (trace_run_result(&s, &src, &run) || res_write_trace(&run, out))) {
+		res_trace_run_free(&run);
+		if (resf)
+			res_free(&r);
+		trace_summary_free(&s);
+		die2("writing %s failed", out);
+	}
+	res_trace_run_free(&run);
 	if (resf) {
 		size_t unmatched;
 
-		if (trace_merge_results(resf, &s, &src, &unmatched, err, sizeof(err))) {
+		ret = trace_merge_results(&r, &s, &src, &unmatched);
+		if (!ret)
+			ret = res_write(&r, resf);
+		res_free(&r);
+		if (ret) {
 			trace_summary_free(&s);
-			die2("%s", err);
+			die2("%s: %s", resf, strerror(-ret));
 		}
 		if (unmatched) {
 			fprintf(stderr, "exitbench: %zu benchmark(s) of the trace are not in %s: not merged\n",

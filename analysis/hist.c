@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,11 +89,12 @@ int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out)
 	h->sub_bucket_count = (int32_t)1 << (h->sub_bucket_half_count_magnitude + 1);
 	h->sub_bucket_half_count = h->sub_bucket_count / 2;
 	h->unit_magnitude = 63 - __builtin_clzll((uint64_t)lowest);
-	h->sub_bucket_mask = ((int64_t)h->sub_bucket_count - 1) << h->unit_magnitude;
+	/* the largest value a sub-bucket holds must fit: checked before any shift by it */
 	if (h->unit_magnitude + h->sub_bucket_half_count_magnitude + 1 > 62) {
 		free(h);
 		return -EINVAL;
 	}
+	h->sub_bucket_mask = ((int64_t)h->sub_bucket_count - 1) << h->unit_magnitude;
 	smallest_untrackable = (int64_t)h->sub_bucket_count << h->unit_magnitude;
 	buckets = 1;
 	while (smallest_untrackable <= highest) {
@@ -123,6 +123,19 @@ void hist_free(struct hist *h)
 		return;
 	free(h->counts);
 	free(h);
+}
+
+int hist_dup(const struct hist *h, struct hist **out)
+{
+	int ret = hist_init(h->lowest, h->highest, h->sigfigs, out);
+
+	if (ret)
+		return ret;
+	hist_merge(*out, h);	/* same layout: every value fits */
+	/* merging keeps the lower (higher) of two extremes: the sub-bucket's edge here */
+	(*out)->min = h->min;
+	(*out)->max = h->max;
+	return 0;
 }
 
 void hist_reset(struct hist *h)
@@ -318,108 +331,13 @@ bool hist_iter_next(struct hist_iter *it)
 	return false;
 }
 
-/* ---- JSON ---- */
-
-json_t *hist_to_json(const struct hist *h)
+int hist_set_extremes(struct hist *h, int64_t min, int64_t max)
 {
-	json_t *buckets = json_array(), *o;
-	struct hist_iter it;
-
-	if (!buckets)
-		return NULL;
-	hist_iter_init(&it, h);
-	while (hist_iter_next(&it))
-		json_array_append_new(buckets, json_pack("[I,I,I]", (json_int_t)it.from,
-							 (json_int_t)it.to, (json_int_t)it.count));
-	o = json_pack("{s:I,s:I,s:i,s:I,s:I,s:I,s:o}", "lowest", (json_int_t)h->lowest,
-		      "highest", (json_int_t)h->highest, "significant_digits", h->sigfigs,
-		      "total_count", (json_int_t)h->total, "min", (json_int_t)hist_min(h),
-		      "max", (json_int_t)hist_max(h), "buckets", buckets);
-	return o;
-}
-
-static int bad(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-int hist_from_json(const json_t *j, struct hist **out, char *err, size_t len)
-{
-	json_int_t lowest, highest, sigfigs, total, min, max;
-	json_t *buckets, *b;
-	json_error_t je;
-	struct hist *h;
-	int64_t prev_to = -1, sum = 0;
-	size_t i;
-	int ret;
-
-	if (!json_is_object(j))
-		return bad(err, len, "histogram: not an object");
-	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
-			   "lowest", &lowest, "highest", &highest, "significant_digits", &sigfigs,
-			   "total_count", &total, "min", &min, "max", &max, "buckets", &buckets))
-		return bad(err, len, "histogram: %s", je.text);
-	if (!json_is_array(buckets))
-		return bad(err, len, "histogram: 'buckets' is not an array");
-	if (sigfigs < 1 || sigfigs > 5)
-		return bad(err, len, "histogram: significant_digits %lld is not 1 to 5", (long long)sigfigs);
-	if (lowest < 1 || highest / 2 < lowest)
-		return bad(err, len, "histogram: lowest %lld, highest %lld: not a range", (long long)lowest,
-			   (long long)highest);
-	if (total < 0 || min < 0 || max < min)
-		return bad(err, len, "histogram: total_count, min or max out of range");
-	ret = hist_init(lowest, highest, (int)sigfigs, &h);
-	if (ret)
-		return ret == -ENOMEM ? ret : bad(err, len, "histogram: its range cannot be held");
-	json_array_foreach(buckets, i, b) {
-		json_int_t from, to, count;
-
-		if (json_unpack(b, "[III!]", &from, &to, &count)) {
-			hist_free(h);
-			return bad(err, len, "histogram: bucket %zu is not [from, to, count]", i);
-		}
-		if (from < 0 || from > highest || hist_lowest_equivalent(h, from) != from ||
-		    hist_highest_equivalent(h, from) != to) {
-			hist_free(h);
-			return bad(err, len, "histogram: bucket %zu [%lld, %lld] is not a sub-bucket of this "
-				   "layout", i, (long long)from, (long long)to);
-		}
-		if (from <= prev_to) {
-			hist_free(h);
-			return bad(err, len, "histogram: bucket %zu is not above the one before", i);
-		}
-		if (count <= 0 || count > INT64_MAX - sum) {
-			hist_free(h);
-			return bad(err, len, "histogram: bucket %zu's count %lld is not a positive count", i,
-				   (long long)count);
-		}
-		sum += count;
-		prev_to = to;
-		if (hist_record_n(h, from, count)) {
-			hist_free(h);
-			return bad(err, len, "histogram: bucket %zu is out of range", i);
-		}
-	}
-	if (sum != total) {
-		hist_free(h);
-		return bad(err, len, "histogram: buckets add up to %lld, total_count says %lld",
-			   (long long)sum, (long long)total);
-	}
-	if (total) {
-		if (!hist_equivalent(h, min, hist_min(h)) || min > highest ||
-		    !hist_equivalent(h, max, value_at_index(h, index_of(h, hist_max(h)))) ||
-		    max > highest) {
-			hist_free(h);
-			return bad(err, len, "histogram: min or max is not in the first or last bucket");
-		}
-		h->min = min;
-		h->max = max;
-	}
-	*out = h;
+	if (!h->total || min < 0 || min > h->highest || max < min || max > h->highest ||
+	    !hist_equivalent(h, min, h->min) ||
+	    !hist_equivalent(h, max, value_at_index(h, index_of(h, h->max))))
+		return -EINVAL;
+	h->min = min;
+	h->max = max;
 	return 0;
 }

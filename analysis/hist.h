@@ -16,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 struct hist {
 	int64_t lowest;			/* lowest discernible value (>= 1) */
 	int64_t highest;		/* highest trackable value asked for */
@@ -35,6 +33,14 @@ struct hist {
 /* lowest >= 1, highest >= 2 * lowest, sigfigs 1..5; -EINVAL or -ENOMEM. */
 int hist_init(int64_t lowest, int64_t highest, int sigfigs, struct hist **out);
 void hist_free(struct hist *h);
+/* A copy of h (same layout, counts, extremes); -ENOMEM. */
+int hist_dup(const struct hist *h, struct hist **out);
+/*
+ * The exact smallest and largest values of what h holds (a histogram read back, whose
+ * sub-buckets only say where they lie): each within the sub-bucket of the one recorded.
+ * -EINVAL when h is empty or they are not.
+ */
+int hist_set_extremes(struct hist *h, int64_t min, int64_t max);
 /* Forget every value (the memory stays). */
 void hist_reset(struct hist *h);
 /* Record v (n times); -ERANGE (counted as out of range) when v < 0 or beyond the range. */
@@ -74,13 +80,5 @@ struct hist_iter {
 };
 void hist_iter_init(struct hist_iter *it, const struct hist *h);
 bool hist_iter_next(struct hist_iter *it);
-
-/*
- * {"lowest","highest","significant_digits","total_count","min","max",
- *  "buckets":[[from,to,count],...]}: the non-empty sub-buckets only; NULL on ENOMEM.
- */
-json_t *hist_to_json(const struct hist *h);
-/* Back from hist_to_json's form, checking everything; -EINVAL with a reason in err. */
-int hist_from_json(const json_t *j, struct hist **out, char *err, size_t errlen);
 
 #endif

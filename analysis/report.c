@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hist.h"
+#include "plot.h"
 #include "report.h"
 
 #define HIST_BINS 40
@@ -20,7 +21,7 @@ static const char *env_str(const struct results *r, const char *key)
 
 static int icount_mode(const struct results *r)
 {
-	return json_is_true(json_object_get(r->env, "instruction_count_mode"));
+	return res_env_bool(r, "instruction_count_mode") == 1;
 }
 
 static int emulated(const struct results *r)
@@ -380,25 +381,30 @@ static void pmu_section(FILE *f, const struct results *r)
 
 static void environment(FILE *f, const struct results *r)
 {
-	const char *key;
-	json_t *v;
-
 	fprintf(f, "\n## Environment\n\n| | |\n|---|---|\n");
-	json_object_foreach(r->env, key, v) {
-		char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	/* in the file's order; what is not a string as its JSON text */
+	for (size_t i = 0; i < r->env.n; i++) {
+		const struct res_val *v = &r->env.v[i];
+		char *s = v->type == RES_V_STR ? NULL : res_val_text(v);
 
-		fprintf(f, "| %s | %s |\n", key, s ? s : json_string_value(v));
+		fprintf(f, "| %s | %s |\n", r->env.k[i], s ? s : res_val_str(v, "(null)"));
 		free(s);
 	}
 }
 
+/* a histogram's bins: centre, count and width of each */
+struct bins {
+	size_t n;
+	double centre[HIST_BINS], count[HIST_BINS], width[HIST_BINS];
+};
+
 /*
- * The values v in [lo, hi] (each n[i] times, once when n is NULL) binned into f as lines
- * "centre count width": HIST_BINS bins of equal width, of equal ratio when logx (lo > 0), or
- * one a whole number when whole and they fit. Returns the (first) bin's width.
+ * The values v in [lo, hi] (each n[i] times, once when n is NULL) binned: HIST_BINS bins of
+ * equal width, of equal ratio when logx (lo > 0), or one a whole number when whole and they
+ * fit; the empty ones left out when all values are one. Returns the (first) bin's width.
  */
-static double write_bins(FILE *f, const double *v, const double *n, size_t len, double lo,
-			 double hi, int logx, int whole)
+static double bin(const double *v, const double *n, size_t len, double lo, double hi, int logx,
+		  int whole, struct bins *out)
 {
 	double counts[HIST_BINS] = { 0 }, w, r = 0;
 	size_t nb = HIST_BINS;
@@ -419,79 +425,52 @@ static double write_bins(FILE *f, const double *v, const double *n, size_t len, 
 
 		counts[k >= nb ? nb - 1 : k] += n ? n[i] : 1;
 	}
+	out->n = 0;
 	for (size_t k = 0; k < nb; k++) {
 		double a = logx ? lo * exp(r * (double)k) : lo + (double)k * w;
 		double b = logx ? lo * exp(r * (double)(k + 1)) : a + w;
 
-		if (counts[k] || hi > lo)
-			fprintf(f, "%.6f %.0f %.6g\n", logx ? sqrt(a * b) : (a + b) / 2, counts[k], b - a);
+		if (!counts[k] && !(hi > lo))
+			continue;
+		out->centre[out->n] = logx ? sqrt(a * b) : (a + b) / 2;
+		out->count[out->n] = counts[k];
+		out->width[out->n++] = b - a;
 	}
 	return logx ? lo * (exp(r) - 1) : w;
 }
 
-/* histogram of the per-batch ticks/iteration into dir/name.dat; 0 or -errno */
-static int write_hist(const struct res_bench *b, const char *path, double *width)
+static const char *mode_name(const struct results *r)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "# bin_center_ticks_per_iteration batches bin_width\n");
-	*width = write_bins(f, b->batch, NULL, b->nbatch, b->batch_sum.min, b->batch_sum.max, 0, 0);
-	return fclose(f) ? -errno : 0;
+	return emulated(r) ? "emulated" : strcmp(env_str(r, "mode"), "native") ? "mode unknown" :
+	       "native";
 }
 
-int report_gnuplot(const char *script)
+/* dir/<b>.png: the histogram of b's per-batch ticks per iteration */
+static int bench_plot(const struct results *r, const struct res_bench *b, const char *dir)
 {
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return -ENOENT;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
-
-static int plot(const struct results *r, const struct res_bench *b, const char *dir)
-{
-	char dat[4096], gp[4096], png[4096];
-	double w = 1;
-	FILE *f;
+	static struct bins bs;
+	char title[256];
+	struct plot *p;
+	double w;
 	int ret;
 
-	snprintf(dat, sizeof(dat), "%s/plots/%s.dat", dir, b->name);
-	snprintf(gp, sizeof(gp), "%s/plots/%s.gp", dir, b->name);
-	snprintf(png, sizeof(png), "%s/%s.png", dir, b->name);
-	if ((ret = write_hist(b, dat, &w)))
+	w = bin(b->batch, NULL, b->nbatch, b->batch_sum.min, b->batch_sum.max, 0, 0, &bs);
+	snprintf(title, sizeof(title), "%s: %zu batches of %llu iterations (%s%s)", b->name,
+		 b->nbatch, (unsigned long long)(b->iterations / b->batches), mode_name(r),
+		 icount_mode(r) ? ", instruction-count mode" : "");
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = b->name, .width = 800,
+					      .height = 480, .title = title }, &p);
+	if (ret)
 		return ret;
-	f = fopen(gp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f,
-		"set terminal pngcairo size 800,480 font ',10'\n"
-		"set output '%s'\n"
-		"set title \"%s: %zu batches of %llu iterations (%s%s)\" noenhanced\n"
-		"set xlabel 'timebase ticks per iteration (batch mean)'\n"
-		"set ylabel 'batches (log scale)'\n"
-		"set style fill solid 0.6 border -1\n"
-		"set boxwidth %.9g absolute\n"
-		"set logscale y\n"
-		"set yrange [0.7:*]\n"
-		"set xtics rotate by -30\n"
-		"plot '%s' using 1:2 with boxes notitle lc rgb '#3060a0'\n",
-		png, b->name, b->nbatch, (unsigned long long)(b->iterations / b->batches),
-		emulated(r) ? "emulated" : strcmp(env_str(r, "mode"), "native") ? "mode unknown" : "native",
-		icount_mode(r) ? ", instruction-count mode" : "", w * 0.9, dat);
-	if (fclose(f))
-		return -errno;
-	return report_gnuplot(gp);
+	plot_panel(p, &(struct plot_panel){
+		.x = { .label = "timebase ticks per iteration (batch mean)", .rotate = -30 },
+		.y = { .label = "batches (log scale)", .log = 1, .fixed = PLOT_MIN, .min = 0.7 },
+		.box_width = w * 0.9, .key = PLOT_KEY_NONE });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_BOXES, .colour = "#3060a0", .n = bs.n,
+					   .x = bs.centre, .y = bs.count });
+	ret = plot_draw(p);
+	plot_free(p);
+	return ret;
 }
 
 /* ---- the trace: what `exitbench trace --results` merged into results.json ---- */
@@ -503,20 +482,22 @@ static int plot(const struct results *r, const struct res_bench *b, const char *
 /* instruction-count mode: the timebase advances 0.512 ticks per guest instruction */
 #define TR_TICKS_PER_INSN 0.512
 /* the phase colours, in path order (cycled past ten) */
-#define TR_COLOURS "#4e79a7 #f28e2b #e15759 #76b7b2 #59a14f #edc948 #b07aa1 #ff9da7 #9c755f #bab0ac"
+#define TR_COLOURS "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", \
+	"#ff9da7", "#9c755f", "#bab0ac"
 
 struct tr_stat {
 	char name[32];
 	char unit[32];
-	double count, median, p5, p95, p99, min, max, sum;	/* NaN when null or absent */
-	json_t *hist;		/* its "histogram" (a reference; the benchmark's phases only) */
+	double count, median, p5, p95, p99, min, max, sum;	/* NaN when none */
+	const struct hist *hist;	/* its values (the benchmark's phases only), or NULL */
+	double scale;			/* ... in units of 1 / scale */
 };
 
 struct tr_reason {
 	struct tr_stat st;		/* name: the exit reason */
-	long long vector;		/* -1: none given */
+	long long vector;
 	double timed, share;		/* share of the benchmark's timed total, 0..1 */
-	char of[32];			/* what is timed: round_trip or exit_to_reenter */
+	enum res_timed of;		/* what is timed: the round trip or exit to reenter */
 	double resume[4];		/* RESUME_GUEST, RESUME_GUEST_NV, RESUME_HOST(_NV), errors */
 };
 
@@ -531,139 +512,94 @@ struct tr_bench {
 	size_t nreason;
 	struct tr_reason *reason;
 	int has_trace;
-	char source[64], file[512];
+	enum res_timed timed;		/* what the trace timed the exits by */
+	const char *source, *file;
 	double reps, exits;
 };
 
-static const char *const tr_resume_names[4] = { "guest", "guest_nv", "host", "error" };
+static const char *const tr_resume_names[4] = RES_RESUME_NAMES;
 
-static double jnum(const json_t *o, const char *key)
+static void tr_stat_of(struct tr_stat *st, const struct res_tstat *x)
 {
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static void jstr(char *buf, size_t len, const json_t *o, const char *key, const char *absent)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	snprintf(buf, len, "%s", s ? s : absent);
-}
-
-/* one {name (or reason), count, median, p5, p95, p99, min, max, sum, unit}; -1 if it is none */
-static int tr_stat_read(const json_t *o, const char *key, struct tr_stat *st)
-{
-	const char *name = json_string_value(json_object_get(o, key));
-
-	if (!name || !*name)
-		return -1;
-	snprintf(st->name, sizeof(st->name), "%s", name);
+	snprintf(st->name, sizeof(st->name), "%s", x->name);
+	snprintf(st->unit, sizeof(st->unit), "%s", x->unit);
+	st->count = (double)x->count;
+	st->median = x->median;
+	st->p5 = x->p5;
+	st->p95 = x->p95;
+	st->p99 = x->p99;
+	st->min = x->min;
+	st->max = x->max;
+	st->sum = (double)x->sum;
 	st->hist = NULL;
-	jstr(st->unit, sizeof(st->unit), o, "unit", TR_TICKS);
-	st->count = jnum(o, "count");
-	if (!(st->count >= 0))
-		st->count = 0;
-	st->median = jnum(o, "median");
-	st->p5 = jnum(o, "p5");
-	st->p95 = jnum(o, "p95");
-	st->p99 = jnum(o, "p99");
-	st->min = jnum(o, "min");
-	st->max = jnum(o, "max");
-	st->sum = jnum(o, "sum");
-	return 0;
+	st->scale = NAN;
 }
 
-static void tr_bench_read(const json_t *o, struct tr_bench *t)
+/* b's trace (res_read checked it) as the report's tables take it */
+static void tr_bench_of(const struct res_bench *b, struct tr_bench *t)
 {
-	const json_t *a = json_object_get(o, "phases"), *tr = json_object_get(o, "trace"), *v;
-	size_t i;
+	const struct res_trace *x = &b->trace;
 
-	json_array_foreach(a, i, v) {
+	for (size_t i = 0; i < x->nphase; i++) {
 		struct tr_stat st;
 
-		if (tr_stat_read(v, "name", &st))
-			continue;
-		if (json_is_object(json_object_get(v, "histogram")))
-			st.hist = json_incref(json_object_get(v, "histogram"));
+		tr_stat_of(&st, &x->phase[i].st);
+		st.hist = x->phase[i].hist;
+		st.scale = (double)x->phase[i].hist_scale;
 		if (!strcmp(st.name, "round_trip")) {
-			json_decref(t->rt.hist);
 			t->rt = st;
 			t->has_rt = 1;
 		} else if (!strcmp(st.name, "exit_to_reenter")) {
-			json_decref(t->e2r.hist);
 			t->e2r = st;
 			t->has_e2r = 1;
 		} else if (t->nphase < TR_MAX_PHASES) {
 			t->phase[t->nphase++] = st;
-		} else {
-			json_decref(st.hist);
 		}
 	}
-	a = json_object_get(o, "exit_reasons");
-	if (json_array_size(a) && (t->reason = calloc(json_array_size(a), sizeof(*t->reason)))) {
-		json_array_foreach(a, i, v) {
-			struct tr_reason *x = &t->reason[t->nreason];
-			const json_t *res = json_object_get(v, "resume");
-			double vec = jnum(v, "vector");
+	if (x->nreason && (t->reason = calloc(x->nreason, sizeof(*t->reason)))) {
+		for (size_t i = 0; i < x->nreason; i++) {
+			const struct res_reason *from = &x->reason[i];
+			struct tr_reason *to = &t->reason[t->nreason++];
 
-			if (tr_stat_read(v, "reason", &x->st))
-				continue;
-			x->vector = vec >= 0 && vec <= 0xffffffffu ? (long long)vec : -1;
-			x->timed = jnum(v, "timed");
-			x->share = jnum(v, "share");
-			jstr(x->of, sizeof(x->of), v, "of", "");
+			tr_stat_of(&to->st, &from->st);
+			to->vector = from->vector;
+			to->timed = (double)from->timed;
+			to->share = from->share;
+			to->of = from->of;
 			for (int k = 0; k < 4; k++)
-				x->resume[k] = jnum(res, tr_resume_names[k]);
-			t->nreason++;
+				to->resume[k] = (double)from->resume[k];
 		}
 	}
-	if (json_is_object(tr)) {
+	if (x->has_source) {
 		t->has_trace = 1;
-		jstr(t->source, sizeof(t->source), tr, "source", "");
-		jstr(t->file, sizeof(t->file), tr, "file", "");
-		t->reps = jnum(tr, "repetitions_marked");
-		t->exits = jnum(tr, "exits");
+		t->timed = x->timed;
+		t->source = x->source;
+		t->file = x->file;
+		t->reps = (double)x->repetitions_marked;
+		t->exits = (double)x->exits;
 	}
 	t->present = t->nphase || t->has_rt || t->has_e2r || t->nreason || t->has_trace;
 }
 
 static void tr_free(struct tr_bench *t, size_t n)
 {
-	for (size_t i = 0; t && i < n; i++) {
+	for (size_t i = 0; t && i < n; i++)
 		free(t[i].reason);
-		for (size_t k = 0; k < t[i].nphase; k++)
-			json_decref(t[i].phase[k].hist);
-		json_decref(t[i].rt.hist);
-		json_decref(t[i].e2r.hist);
-	}
 	free(t);
 }
 
-/* what the trace gave each benchmark of r (same index); NULL when nothing (or no file) */
-static struct tr_bench *tr_load(const struct results *r, const char *path)
+/* what the trace gave each benchmark of r (same index); NULL when nothing */
+static struct tr_bench *tr_load(const struct results *r)
 {
-	json_t *root, *benches, *o;
 	struct tr_bench *t;
-	size_t i;
 	int any = 0;
 
-	if (!path || !r->n || !(root = json_load_file(path, 0, NULL)))
+	if (!r->n || !(t = calloc(r->n, sizeof(*t))))
 		return NULL;
-	t = calloc(r->n, sizeof(*t));
-	benches = t ? json_object_get(root, "benchmarks") : NULL;
-	json_array_foreach(benches, i, o) {
-		const char *name = json_string_value(json_object_get(o, "name"));
-		size_t k = 0;
-
-		while (name && k < r->n && strcmp(r->b[k].name, name))
-			k++;
-		if (!name || k == r->n || t[k].present)
-			continue;
-		tr_bench_read(o, &t[k]);
-		any |= t[k].present;
+	for (size_t i = 0; i < r->n; i++) {
+		tr_bench_of(&r->b[i], &t[i]);
+		any |= t[i].present;
 	}
-	json_decref(root);
 	if (!any) {
 		tr_free(t, r->n);
 		return NULL;
@@ -694,8 +630,8 @@ static const char *short_unit(const char *unit)
 	return !strcmp(unit, TR_TICKS) ? "ticks" : unit;
 }
 
-/* a name fit for a gnuplot data file and title: [A-Za-z0-9_.+-], the rest '_' */
-static void plot_name(char *buf, size_t len, const char *s)
+/* a name fit for a file and a title: [A-Za-z0-9_.+-], the rest '_' */
+static void safe_name(char *buf, size_t len, const char *s)
 {
 	size_t i = 0;
 
@@ -852,19 +788,19 @@ static void tr_stock_line(FILE *f, const struct res_bench *b, const struct tr_be
 		plural(t->e2r.count));
 }
 
-struct plot_state {
+struct chart_state {
 	int missing;			/* no gnuplot: nothing more is tried */
-	const char **problem;		/* why a plot is missing (the first reason) */
+	const char **problem;		/* why a chart is missing (the first reason) */
 };
 
-/* a plot's outcome, kept in ps; returns ret */
-static int plot_done(struct plot_state *ps, int ret)
+/* a chart's outcome, kept in cs; returns ret */
+static int chart_done(struct chart_state *cs, int ret)
 {
 	if (ret == -ENOENT) {
-		ps->missing = 1;
-		*ps->problem = "gnuplot not found (apt-get install gnuplot-nox)";
-	} else if (ret && !*ps->problem) {
-		*ps->problem = "gnuplot failed";
+		cs->missing = 1;
+		*cs->problem = plot_strerror(ret);
+	} else if (ret && !*cs->problem) {
+		*cs->problem = plot_strerror(ret);
 	}
 	return ret;
 }
@@ -885,24 +821,15 @@ static int tr_in_stack(const struct results *r, const struct tr_bench *t, size_t
 	return !any;
 }
 
-/*
- * dir/phases.png: one bar per benchmark, its phases stacked in path order, each the phase's
- * total time / the round trips (its mean per round trip): the bar is the mean round trip.
- * 0, -ENOENT (no gnuplot), -EIO; *bars: how many were drawn (0: no chart, nothing run).
- */
-static int tr_stack_plot(const struct results *r, const struct tr_bench *t, const char *dir,
-			 size_t *bars)
+/* the phases of the stacked chart: every phase of its benchmarks, in path order */
+static size_t tr_stack_phases(const struct results *r, const struct tr_bench *t,
+			      char names[][32])
 {
-	char names[TR_MAX_PHASES][32], dat[4096], gp[4096], png[4096], pn[64];
-	double top = 0;
 	size_t nn = 0;
-	FILE *f;
 
-	*bars = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		if (!tr_in_stack(r, t, i))
 			continue;
-		(*bars)++;
 		for (size_t k = 0; k < t[i].nphase; k++) {
 			size_t j = 0;
 
@@ -912,79 +839,96 @@ static int tr_stack_plot(const struct results *r, const struct tr_bench *t, cons
 				snprintf(names[nn++], sizeof(names[0]), "%s", t[i].phase[k].name);
 		}
 	}
+	return nn;
+}
+
+/*
+ * dir/phases.png: one bar per benchmark, its phases stacked in path order, each the phase's
+ * total time / the round trips (its mean per round trip): the bar is the mean round trip.
+ * 0, -ENOENT (no gnuplot), -EIO; *bars: how many were drawn (0: no chart, nothing run).
+ */
+static int tr_stack_plot(const struct results *r, const struct tr_bench *t, const char *dir,
+			 size_t *bars)
+{
+	static const char *const colours[] = { TR_COLOURS };
+	char names[TR_MAX_PHASES][32], title[256], (*cats)[64] = NULL, (*totals)[32] = NULL;
+	const char *layer_titles[TR_MAX_PHASES], **cat = NULL, **total = NULL;
+	double *layer[TR_MAX_PHASES] = { 0 }, *sum = NULL, top = 0, y2step = 0;
+	size_t nn = tr_stack_phases(r, t, names), nb = 0;
+	struct plot *p = NULL;
+	int ret = -ENOMEM;
+
+	*bars = 0;
+	for (size_t i = 0; i < r->n; i++)
+		*bars += tr_in_stack(r, t, i);
 	if (!*bars || !nn)
 		return *bars = 0;
-	snprintf(dat, sizeof(dat), "%s/plots/phases.dat", dir);
-	snprintf(gp, sizeof(gp), "%s/plots/phases.gp", dir);
-	snprintf(png, sizeof(png), "%s/phases.png", dir);
-	if (!(f = fopen(dat, "w")))
-		return -EIO;
-	fprintf(f, "benchmark");
-	for (size_t j = 0; j < nn; j++) {
-		plot_name(pn, sizeof(pn), names[j]);
-		fprintf(f, " %s", pn);
-	}
-	fprintf(f, " total\n");
+	for (size_t j = 0; j < nn; j++)
+		if (!(layer[j] = calloc(*bars, sizeof(double))))
+			goto out;
+	sum = calloc(*bars, sizeof(*sum));
+	cats = calloc(*bars, sizeof(*cats));
+	totals = calloc(*bars, sizeof(*totals));
+	cat = calloc(*bars, sizeof(*cat));
+	total = calloc(*bars, sizeof(*total));
+	if (!sum || !cats || !totals || !cat || !total)
+		goto out;
 	for (size_t i = 0; i < r->n; i++) {
-		double n = tr_round_trips(&t[i]), total = 0;
+		double n = tr_round_trips(&t[i]);
 
 		if (!tr_in_stack(r, t, i))
 			continue;
-		plot_name(pn, sizeof(pn), r->b[i].name);
-		fprintf(f, "%s", pn);
+		safe_name(cats[nb], sizeof(cats[nb]), r->b[i].name);
+		cat[nb] = cats[nb];
 		for (size_t j = 0; j < nn; j++) {
-			double v = 0;
-
 			for (size_t k = 0; k < t[i].nphase; k++)
 				if (!strcmp(t[i].phase[k].name, names[j]) && t[i].phase[k].count > 0 &&
 				    isfinite(t[i].phase[k].sum))
-					v = t[i].phase[k].sum / n;
-			fprintf(f, " %.6g", v);
-			total += v;
+					layer[j][nb] = t[i].phase[k].sum / n;
+			sum[nb] += layer[j][nb];
 		}
-		fprintf(f, " %.6g\n", total);
-		top = fmax(top, total);
+		snprintf(totals[nb], sizeof(totals[nb]), "%.0f", sum[nb]);
+		total[nb] = totals[nb];
+		top = fmax(top, sum[nb++]);
 	}
-	if (fclose(f))
-		return -EIO;
-	if (!(f = fopen(gp, "w")))
-		return -EIO;
-	fprintf(f,
-		"set terminal pngcairo size 960,540 font ',10'\n"
-		"set output '%s'\n"
-		"set title \"Round trip by phase (%s%s): each phase's total time / the round trips "
-		"timed\" noenhanced\n"
-		"set style data histograms\n"
-		"set style histogram rowstacked\n"
-		"set style fill solid 0.9 border -1\n"
-		"set boxwidth 0.6 relative\n"
-		"set key autotitle columnheader\n"
-		"set key outside right top vertical invert noenhanced title 'phase (path order, bottom up)'\n"
-		"set ylabel 'timebase ticks per round trip (mean)'\n"
-		"set yrange [0:*]\n"
-		"set offsets 0, 0, graph 0.08, 0\n"
-		"set grid ytics\n"
-		"set xtics noenhanced\n",
-		png, emulated(r) ? "emulated" : strcmp(env_str(r, "mode"), "native") ? "mode unknown" : "native",
-		icount_mode(r) ? ", instruction-count mode" : "");
+	for (size_t j = 0; j < nn; j++) {
+		safe_name(names[j], sizeof(names[j]), names[j]);
+		layer_titles[j] = names[j];
+	}
 	if (icount_mode(r) && top > 0) {
 		/* about five round steps of instructions (the y axis's own would fall on odd ones) */
 		double raw = top / TR_TICKS_PER_INSN / 5, mag = pow(10, floor(log10(raw))), q = raw / mag;
 
-		fprintf(f, "set y2label 'guest instructions (ticks / 0.512)'\n"
-			"set y2tics %g\nset ytics nomirror\nset format y2 '%%.0f'\n"
-			"set link y2 via y/0.512 inverse y*0.512\n",
-			(q < 1.5 ? 1 : q < 3.5 ? 2 : q < 7.5 ? 5 : 10) * mag);
+		y2step = (q < 1.5 ? 1 : q < 3.5 ? 2 : q < 7.5 ? 5 : 10) * mag;
 	}
-	fprintf(f, "colours = \"%s\"\n"
-		"plot for [i=2:%zu] '%s' using i:xtic(1) title columnheader(i) "
-		"lc rgb word(colours, (i-2)%%10+1), \\\n"
-		"     '' using 0:(column(%zu)):(sprintf('%%.0f', column(%zu))) with labels "
-		"offset 0,0.7 notitle\n",
-		TR_COLOURS, nn + 1, dat, nn + 2, nn + 2);
-	if (fclose(f))
-		return -EIO;
-	return report_gnuplot(gp);
+	snprintf(title, sizeof(title), "Round trip by phase (%s%s): each phase's total time / the "
+		 "round trips timed", mode_name(r), icount_mode(r) ? ", instruction-count mode" : "");
+	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = "phases", .width = 960,
+						   .height = 540, .title = title }, &p)))
+		goto out;
+	plot_panel(p, &(struct plot_panel){
+		.y = { .label = "timebase ticks per round trip (mean)", .fixed = PLOT_MIN, .grid = 1 },
+		.y2_scale = y2step > 0 ? 1 / TR_TICKS_PER_INSN : 0,
+		.y2 = { .label = "guest instructions (ticks / 0.512)", .step = y2step, .format = "%.0f" },
+		.key = PLOT_KEY_OUTSIDE, .key_invert = 1, .key_title = "phase (path order, bottom up)",
+		.fill = 0.9, .box_width = 0.6, .box_relative = 1, .headroom = 0.08 });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_STACKED_BARS, .n = nb, .labels = cat,
+					   .nlayers = nn, .layers = (const double *const *)layer,
+					   .layer_titles = layer_titles, .palette = colours,
+					   .npalette = sizeof(colours) / sizeof(colours[0]) });
+	/* the total over each bar */
+	plot_add(p, &(struct plot_series){ .kind = PLOT_LABELS, .n = nb, .y = sum, .labels = total });
+	ret = plot_draw(p);
+out:
+	plot_free(p);
+	for (size_t j = 0; j < nn; j++)
+		free(layer[j]);
+	free(sum);
+	free(cats);
+	free(totals);
+	free(cat);
+	free(total);
+	return ret;
 }
 
 /* the benchmark whose phases get their own chart: pvr, else the first with exits and phases */
@@ -999,138 +943,127 @@ static size_t tr_box_pick(const struct results *r, const struct tr_bench *t)
 	return r->n;
 }
 
-/*
- * dir/<b>-phases.png from the phases' "histogram"s (trace_out.c): one panel per phase (and the
- * round trip), binned as the benchmarks' own histograms (write_bins), x log scale where the
- * values span more than a decade. 1 (nothing drawn): some phase shown has no usable histogram.
- * *rare: some phase shown is not per exit (marked '*').
- */
-static int tr_hist_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
-			const char *dir, int *rare)
+/* the phases of b's own chart (and the round trip), with their names ('*': not per exit) */
+static size_t tr_chart_phases(const struct tr_bench *t, const struct tr_stat **ps,
+			      char (*pn)[64], int *rare)
 {
-	char dat[4096], gp[4096], png[4096], pn[TR_MAX_PHASES + 1][64], bn[64], c[2][32];
-	struct hist *hs[TR_MAX_PHASES + 1] = { 0 };
-	const struct tr_stat *ps[TR_MAX_PHASES + 1];
-	double scale[TR_MAX_PHASES + 1];
-	double xr[TR_MAX_PHASES + 1][2];
-	int logx[TR_MAX_PHASES + 1], ret = 1;
-	size_t n = 0, cols, rows;
-	FILE *f = NULL;
+	size_t n = 0;
 
 	*rare = 0;
 	for (size_t k = 0; k <= t->nphase; k++) {
 		const struct tr_stat *p = k < t->nphase ? &t->phase[k] : t->has_rt ? &t->rt : NULL;
-		char err[256];
 
 		if (!p || !(p->count > 0) || !isfinite(p->median))
 			continue;
-		scale[n] = jnum(p->hist, "value_scale");
-		if (!p->hist || !(scale[n] >= 1) || hist_from_json(p->hist, &hs[n], err, sizeof(err)) ||
-		    hist_total_count(hs[n]) <= 0)
-			goto out;
-		plot_name(pn[n], sizeof(pn[n]) - 1, p->name);
+		safe_name(pn[n], 63, p->name);
 		if (k < t->nphase && !tr_per_exit(t, p)) {
 			strcat(pn[n], "*");
 			*rare = 1;
 		}
 		ps[n++] = p;
 	}
-	if (!n)
-		goto out;
-	plot_name(bn, sizeof(bn), b->name);
-	snprintf(dat, sizeof(dat), "%s/plots/%s-phases.dat", dir, bn);
-	snprintf(gp, sizeof(gp), "%s/plots/%s-phases.gp", dir, bn);
-	snprintf(png, sizeof(png), "%s/%s-phases.png", dir, bn);
-	ret = -EIO;
-	if (!(f = fopen(dat, "w")))
-		goto out;
-	/* one gnuplot index per phase, in path order */
-	for (size_t i = 0; i < n; i++) {
-		size_t nv = 0, cap = 64;
-		double *v = malloc(cap * sizeof(*v)), *cnt = malloc(cap * sizeof(*cnt));
-		double lo = (double)hist_min(hs[i]) / scale[i], hi = (double)hist_max(hs[i]) / scale[i];
-		struct hist_iter it;
+	return n;
+}
 
-		hist_iter_init(&it, hs[i]);
-		while (v && cnt && hist_iter_next(&it)) {
-			if (nv == cap) {
-				double *nv1 = realloc(v, 2 * cap * sizeof(*v));
-				double *nc1 = nv1 ? realloc(cnt, 2 * cap * sizeof(*cnt)) : NULL;
+/* a phase's histogram binned for its panel; *logx when its values span more than a decade */
+static int tr_phase_bins(const struct tr_stat *p, struct bins *bs, int *logx, double xr[2])
+{
+	double lo = (double)hist_min(p->hist) / p->scale, hi = (double)hist_max(p->hist) / p->scale;
+	size_t nv = 0, cap = 64;
+	double *v = malloc(cap * sizeof(*v)), *cnt = malloc(cap * sizeof(*cnt));
+	struct hist_iter it;
 
-				v = nv1 ? nv1 : v;
-				cnt = nc1 ? nc1 : cnt;
-				if (!nv1 || !nc1) {
-					free(v);
-					v = NULL;
-					break;
-				}
-				cap *= 2;
+	hist_iter_init(&it, p->hist);
+	while (v && cnt && hist_iter_next(&it)) {
+		if (nv == cap) {
+			double *nv1 = realloc(v, 2 * cap * sizeof(*v));
+			double *nc1 = nv1 ? realloc(cnt, 2 * cap * sizeof(*cnt)) : NULL;
+
+			v = nv1 ? nv1 : v;
+			cnt = nc1 ? nc1 : cnt;
+			if (!nv1 || !nc1) {
+				free(v);
+				v = NULL;
+				break;
 			}
-			/* the sub-bucket's middle, within [min, max] */
-			v[nv] = fmin(fmax((double)(it.from + it.to) / 2 / scale[i], lo), hi);
-			cnt[nv++] = (double)it.count;
+			cap *= 2;
 		}
-		if (!v || !cnt) {
-			free(v);
-			free(cnt);
-			goto out;
-		}
-		logx[i] = lo > 0 && hi / lo > 10;
-		/* the panel's x range: the values and a margin, not gnuplot's round tics */
-		xr[i][0] = logx[i] ? lo / 1.2 : lo - fmax((hi - lo) / 20, 1);
-		xr[i][1] = logx[i] ? hi * 1.2 : hi + fmax((hi - lo) / 20, 1);
-		fprintf(f, "%s# %s: bin_centre_%s count bin_width\n", i ? "\n\n" : "", pn[i],
-			short_unit(ps[i]->unit));
-		write_bins(f, v, cnt, nv, lo, hi, logx[i], scale[i] == 1);
+		/* the sub-bucket's middle, within [min, max] */
+		v[nv] = fmin(fmax((double)(it.from + it.to) / 2 / p->scale, lo), hi);
+		cnt[nv++] = (double)it.count;
+	}
+	if (!v || !cnt) {
 		free(v);
 		free(cnt);
+		return -ENOMEM;
 	}
-	if (fclose(f)) {
-		f = NULL;
-		goto out;
-	}
-	f = NULL;
+	*logx = lo > 0 && hi / lo > 10;
+	/* the panel's x range: the values and a margin, not gnuplot's round tics */
+	xr[0] = *logx ? lo / 1.2 : lo - fmax((hi - lo) / 20, 1);
+	xr[1] = *logx ? hi * 1.2 : hi + fmax((hi - lo) / 20, 1);
+	bin(v, cnt, nv, lo, hi, *logx, p->scale == 1, bs);
+	for (size_t i = 0; i < bs->n; i++)
+		bs->width[i] *= 0.9;
+	free(v);
+	free(cnt);
+	return 0;
+}
+
+/*
+ * dir/<b>-phases.png from the phases' histograms: one panel per phase (and the round trip),
+ * binned as the benchmarks' own histograms, x log scale where the values span more than a
+ * decade. 1 (nothing drawn): some phase shown has no usable histogram. *rare: some phase
+ * shown is not per exit (marked '*').
+ */
+static int tr_hist_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
+			const char *dir, int *rare)
+{
+	char pn[TR_MAX_PHASES + 1][64], bn[64], name[80], title[256], ptitle[160], xl[64], c[2][32];
+	const struct tr_stat *ps[TR_MAX_PHASES + 1];
+	size_t n = tr_chart_phases(t, ps, pn, rare), cols, rows;
+	static struct bins bs;
+	struct plot *p;
+	int ret;
+
+	if (!n)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (!ps[i]->hist || !(ps[i]->scale >= 1) || hist_total_count(ps[i]->hist) <= 0)
+			return 1;
 	cols = n <= 4 ? n : n <= 9 ? 3 : 4;
 	rows = (n + cols - 1) / cols;
-	if (!(f = fopen(gp, "w")))
-		goto out;
-	fprintf(f,
-		"set terminal pngcairo size %zu,%zu font ',9'\n"
-		"set output '%s'\n"
-		"set multiplot layout %zu,%zu title \"%s: each phase's histogram over its round trips "
-		"(%.0f timed%s)\" noenhanced\n"
-		"set style fill solid 0.6 border -1\n"
-		"set logscale y\n"
-		"set yrange [0.7:*]\n"
-		"set ylabel 'round trips (log scale)'\n"
-		"set xtics rotate by -30\n",
-		320 * cols, 250 * rows + 40, png, rows, cols, bn, tr_round_trips(t),
-		icount_mode(r) ? ", instruction-count mode" : "");
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "set title \"%s: median %s, %s value%s\" noenhanced\n", pn[i],
-			fmt_num(c[0], sizeof(c[0]), ps[i]->median), fmt_num(c[1], sizeof(c[1]), ps[i]->count),
-			plural(ps[i]->count));
-		fprintf(f, "%s\nset xlabel '%s%s'\nset xrange [%.6g:%.6g]\n",
-			logx[i] ? "set logscale x" : "unset logscale x", ps[i]->unit,
-			logx[i] ? " (log scale)" : "", xr[i][0], xr[i][1]);
-		/* a few whole values: a tic each */
-		fprintf(f, "set xtics %s\n", !logx[i] && scale[i] == 1 && xr[i][1] - xr[i][0] <= 12 ?
-			"1" : "autofreq");
-		fprintf(f, "plot '%s' index %zu using 1:2:($3*0.9) with boxes notitle lc rgb '#3060a0'\n",
-			dat, i);
+	safe_name(bn, sizeof(bn), b->name);
+	snprintf(name, sizeof(name), "%s-phases", bn);
+	snprintf(title, sizeof(title), "%s: each phase's histogram over its round trips (%.0f timed%s)",
+		 bn, tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
+	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name,
+			    .width = (int)(320 * cols), .height = (int)(250 * rows + 40),
+			    .font_size = 9, .title = title, .rows = (int)rows, .cols = (int)cols }, &p)))
+		return ret;
+	/* one panel per phase, in path order */
+	for (size_t i = 0; i < n && !ret; i++) {
+		double xr[2];
+		int logx;
+
+		if ((ret = tr_phase_bins(ps[i], &bs, &logx, xr)))
+			break;
+		snprintf(ptitle, sizeof(ptitle), "%s: median %s, %s value%s", pn[i],
+			 fmt_num(c[0], sizeof(c[0]), ps[i]->median),
+			 fmt_num(c[1], sizeof(c[1]), ps[i]->count), plural(ps[i]->count));
+		snprintf(xl, sizeof(xl), "%s%s", ps[i]->unit, logx ? " (log scale)" : "");
+		plot_panel(p, &(struct plot_panel){ .title = ptitle,
+			.x = { .label = xl, .log = logx, .fixed = PLOT_MIN | PLOT_MAX, .min = xr[0],
+			       .max = xr[1], .rotate = -30,
+			       /* a few whole values: a tic each */
+			       .step = !logx && ps[i]->scale == 1 && xr[1] - xr[0] <= 12 ? 1 : 0 },
+			.y = { .label = "round trips (log scale)", .log = 1, .fixed = PLOT_MIN, .min = 0.7 },
+			.key = PLOT_KEY_NONE });
+		plot_add(p, &(struct plot_series){ .kind = PLOT_BOXES, .colour = "#3060a0", .n = bs.n,
+						   .x = bs.centre, .y = bs.count, .w = bs.width });
 	}
-	fprintf(f, "unset multiplot\n");
-	if (fclose(f)) {
-		f = NULL;
-		goto out;
-	}
-	f = NULL;
-	ret = report_gnuplot(gp);
-out:
-	if (f)
-		fclose(f);
-	for (size_t i = 0; i <= TR_MAX_PHASES; i++)
-		hist_free(hs[i]);
+	if (!ret)
+		ret = plot_draw(p);
+	plot_free(p);
 	return ret;
 }
 
@@ -1142,66 +1075,50 @@ out:
 static int tr_box_plot(const struct results *r, const struct res_bench *b, const struct tr_bench *t,
 		       const char *dir, int *rare)
 {
-	char dat[4096], gp[4096], png[4096], pn[64], bn[64];
-	size_t x = 0;
-	FILE *f;
+	char pn[TR_MAX_PHASES + 1][64], bn[64], name[80], title[256];
+	const struct tr_stat *ps[TR_MAX_PHASES + 1];
+	double v[6][TR_MAX_PHASES + 1];
+	const char *labels[TR_MAX_PHASES + 1];
+	size_t n = tr_chart_phases(t, ps, pn, rare);
+	struct plot *p;
+	int ret;
 
-	plot_name(bn, sizeof(bn), b->name);
-	snprintf(dat, sizeof(dat), "%s/plots/%s-phases.dat", dir, bn);
-	snprintf(gp, sizeof(gp), "%s/plots/%s-phases.gp", dir, bn);
-	snprintf(png, sizeof(png), "%s/%s-phases.png", dir, bn);
-	*rare = 0;
-	if (!(f = fopen(dat, "w")))
+	if (!n)
 		return -EIO;
-	fprintf(f, "# x phase p5 min max p95 median p99 (timebase ticks; values < 0.5 drawn at 0.5)\n");
-	for (size_t k = 0; k <= t->nphase; k++) {
-		const struct tr_stat *p = k < t->nphase ? &t->phase[k] : t->has_rt ? &t->rt : NULL;
-		double v[6];
+	/* p5 min max p95 median p99; log scale: values < 0.5 drawn at 0.5 */
+	for (size_t i = 0; i < n; i++) {
+		double f[6] = { ps[i]->p5, ps[i]->min, ps[i]->max, ps[i]->p95, ps[i]->median,
+				ps[i]->p99 };
 
-		if (!p || !(p->count > 0) || !isfinite(p->median))
-			continue;
-		v[0] = p->p5, v[1] = p->min, v[2] = p->max, v[3] = p->p95, v[4] = p->median, v[5] = p->p99;
-		plot_name(pn, sizeof(pn) - 1, p->name);
-		if (k < t->nphase && !tr_per_exit(t, p)) {
-			strcat(pn, "*");
-			*rare = 1;
-		}
-		fprintf(f, "%zu %s", x++, pn);
-		for (int i = 0; i < 6; i++)
-			fprintf(f, " %.6g", isfinite(v[i]) ? fmax(v[i], 0.5) : v[4]);
-		fputc('\n', f);
+		for (int k = 0; k < 6; k++)
+			v[k][i] = isfinite(f[k]) ? fmax(f[k], 0.5) : f[4];
+		labels[i] = pn[i];
 	}
-	if (fclose(f))
-		return -EIO;
-	if (!x)
-		return -EIO;
-	if (!(f = fopen(gp, "w")))
-		return -EIO;
-	fprintf(f,
-		"set terminal pngcairo size 960,540 font ',10'\n"
-		"set output '%s'\n"
-		"set title \"%s: each phase over its round trips (%.0f timed%s)\" noenhanced\n"
-		"set logscale y\n"
-		"set style fill solid 0.35 border -1\n"
-		"set boxwidth 0.5\n"
-		"set xrange [-0.7:%zu.3]\n"
-		"set xtics rotate by -30 noenhanced\n"
-		"set ylabel 'timebase ticks (log scale)'\n"
-		"set grid ytics\n"
-		"set key top left noenhanced\n",
-		png, bn, tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "", x - 1);
-	fprintf(f,
-		"plot '%s' using 1:3:4:5:6:xtic(2) with candlesticks whiskerbars 0.6 lc rgb '#3060a0' "
-		"title 'box p5-p95, whiskers min-max', \\\n"
-		"     '' using 1:7:7:7:7 with candlesticks lw 2 lc rgb 'black' title 'median', \\\n"
-		"     '' using 1:8 with points pt 2 ps 1.3 lc rgb '#c03030' title 'p99'\n", dat);
-	if (fclose(f))
-		return -EIO;
-	return report_gnuplot(gp);
+	safe_name(bn, sizeof(bn), b->name);
+	snprintf(name, sizeof(name), "%s-phases", bn);
+	snprintf(title, sizeof(title), "%s: each phase over its round trips (%.0f timed%s)", bn,
+		 tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
+	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 960,
+						   .height = 540, .title = title }, &p)))
+		return ret;
+	plot_panel(p, &(struct plot_panel){
+		.x = { .fixed = PLOT_MIN | PLOT_MAX, .min = -0.7, .max = (double)n - 0.7, .rotate = -30 },
+		.y = { .label = "timebase ticks (log scale)", .log = 1, .grid = 1 },
+		.key = PLOT_KEY_TOP_LEFT, .fill = 0.35, .box_width = 0.5 });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_CANDLES, .n = n, .labels = labels,
+		.lo = v[0], .wlo = v[1], .whi = v[2], .hi = v[3], .whisker_bars = 0.6,
+		.colour = "#3060a0", .title = "box p5-p95, whiskers min-max" });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_CANDLES, .n = n, .lo = v[4], .wlo = v[4],
+		.whi = v[4], .hi = v[4], .line_width = 2, .colour = "black", .title = "median" });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_POINTS, .n = n, .y = v[5], .point_type = 2,
+		.point_size = 1.3, .colour = "#c03030", .title = "p99" });
+	ret = plot_draw(p);
+	plot_free(p);
+	return ret;
 }
 
 static void tr_phase_section(FILE *f, const struct results *r, const struct tr_bench *t,
-			     const char *dir, struct plot_state *ps)
+			     const char *dir, struct chart_state *ps)
 {
 	int any_path = 0, any_stock = 0, ret, rare, hist = 0;
 	size_t bars = 0, box;
@@ -1245,7 +1162,7 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 			tr_stock_line(f, &r->b[i], &t[i]);
 	}
 
-	ret = ps->missing ? -ENOENT : plot_done(ps, tr_stack_plot(r, t, dir, &bars));
+	ret = ps->missing ? -ENOENT : chart_done(ps, tr_stack_plot(r, t, dir, &bars));
 	if (!ret && bars) {
 		fprintf(f, "\n![Round trip by phase](phases.png)\n\nEach bar is one benchmark's mean "
 			"round trip, its phases stacked in path order from the bottom; a segment is the "
@@ -1273,7 +1190,7 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 		ret = tr_box_plot(r, &r->b[box], &t[box], dir, &rare);
 	else
 		hist = 1;
-	ret = plot_done(ps, ret);
+	ret = chart_done(ps, ret);
 	if (ret) {
 		fprintf(f, "\nChart of %s's phases not drawn: %s.\n", r->b[box].name, *ps->problem);
 		return;
@@ -1281,7 +1198,7 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 	{
 		char bn[64];
 
-		plot_name(bn, sizeof(bn), r->b[box].name);
+		safe_name(bn, sizeof(bn), r->b[box].name);
 		if (hist) {
 			fprintf(f, "\n![%s by phase](%s-phases.png)\n\n%s's phases, one panel each: "
 				"the histogram of the phase's values over its round trips, from the "
@@ -1358,23 +1275,24 @@ static void tr_reason_section(FILE *f, const struct results *r, const struct tr_
 		"to the VMM).\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct tr_bench *x = &t[i];
-		const char *of = x->nreason ? x->reason[0].of : "";
+		/* the exit reasons say what they timed; a trace without them, its source */
+		enum res_timed of = x->nreason ? x->reason[0].of : x->timed;
 		char c[2][32];
 
 		if (!x->nreason && !x->has_trace)
 			continue;
 		fprintf(f, "\n### %s\n\n", r->b[i].name);
-		if (!strcmp(of, "round_trip") || (!*of && strstr(x->source, "exit_timing")))
+		if (of == RES_TIMED_ROUND_TRIP)
 			fprintf(f, "Timed by `kvm_pr:kvm_pr_exit_timing` (the instrumented kernel): each "
 				"exit's **whole round trip** (from the end of the previous one through the entry, "
 				"the guest, this exit and its handling), in timebase ticks.");
-		else if (!strcmp(of, "exit_to_reenter") || (!*of && strstr(x->source, "reenter")))
+		else if (of == RES_TIMED_EXIT_REENTER)
 			fprintf(f, "Timed by `kvm_pr:kvm_exit` → `kvm_pr:kvm_book3s_reenter` (the stock "
 				"tracepoints): **only kvmppc_handle_exit_pr**, the host's handling of the exit, "
 				"in %s; not the round trip (the entry, the guest and the real-mode exit path are "
 				"outside it).", x->nreason ? x->reason[0].st.unit : "trace clock units");
 		else
-			fprintf(f, "Timed by %s.", *x->source ? x->source : "an unnamed source");
+			fprintf(f, "Timed by %s.", x->source && *x->source ? x->source : "an unnamed source");
 		if (x->has_trace)
 			fprintf(f, " %s repetition%s marked, %s exit%s%s%s%s.", fmt_num(c[0], 32, x->reps),
 				plural(x->reps), fmt_num(c[1], 32, x->exits), plural(x->exits),
@@ -1389,13 +1307,7 @@ static void tr_reason_section(FILE *f, const struct results *r, const struct tr_
 
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
-	return report_write_from(r, NULL, dir, plot_problem);
-}
-
-int report_write_from(const struct results *r, const char *results_json, const char *dir,
-		      const char **plot_problem)
-{
-	struct plot_state ps = { .problem = plot_problem };
+	struct chart_state ps = { .problem = plot_problem };
 	struct tr_bench *t;
 	char path[4096];
 	FILE *f;
@@ -1408,7 +1320,7 @@ int report_write_from(const struct results *r, const char *results_json, const c
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	t = tr_load(r, results_json);
+	t = tr_load(r);
 
 	fprintf(f, "# exitbench report: %s\n\n", r->run_id[0] ? r->run_id : "(unnamed run)");
 	if (emulated(r)) {
@@ -1464,11 +1376,10 @@ int report_write_from(const struct results *r, const char *results_json, const c
 
 		if (b->status != RES_OK || b->nbatch == 0)
 			continue;
-		ret = plots_ok && !ps.missing ? plot(r, b, dir) : -ENOENT;
+		ret = plots_ok && !ps.missing ? bench_plot(r, b, dir) : -ENOENT;
 		if (ret) {
 			plots_ok = 0;
-			*plot_problem = ret == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)"
-						       : "gnuplot failed";
+			*plot_problem = plot_strerror(ret);
 			continue;
 		}
 		fprintf(f, "![%s](%s.png)\n\n", b->name, b->name);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report.md and the gnuplot histograms (and trace charts) of one run's results. */
+/* report.md and its charts (drawn with plot.h) of one run's results. */
 #ifndef EB_REPORT_H
 #define EB_REPORT_H
 
@@ -10,21 +10,11 @@
 /* The markdown table of the benchmarks (also what exitbench prints after a run). */
 void report_table(FILE *f, const struct results *r);
 /*
- * Write dir/report.md and, with gnuplot, dir/<benchmark>.png histograms.
+ * Write dir/report.md and, with gnuplot, dir/<benchmark>.png histograms; with what a trace
+ * gave the benchmarks (struct res_trace: `exitbench trace --results`), the sections "Round
+ * trip by phase" (and dir/phases.png, dir/<benchmark>-phases.png) and "Exits by reason".
  * Returns 0, or -errno; *plot_problem says why plots are missing (NULL when drawn).
  */
 int report_write(const struct results *r, const char *dir, const char **plot_problem);
-/*
- * report_write, with what `exitbench trace --results` merged into the benchmarks of the
- * results.json r was read from (per benchmark: phases, exit_reasons, trace): the sections
- * "Round trip by phase" (and dir/phases.png, dir/<benchmark>-phases.png) and "Exits by
- * reason". struct results does not carry them, so they are read from results_json itself;
- * a file without them (or NULL, unreadable, malformed entries) gives report_write's report.
- */
-int report_write_from(const struct results *r, const char *results_json, const char *dir,
-		      const char **plot_problem);
-
-/* Run gnuplot on a script: 0, -ENOENT when there is no gnuplot, -EIO when it failed. */
-int report_gnuplot(const char *script);
 
 #endif

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include "results.h"
 
@@ -14,10 +18,293 @@ const char *res_status_name(enum res_status s)
 	return status_names[s];
 }
 
+/* a JSON number, or null for NaN/inf (JSON has neither) */
+static json_t *num_json(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* ---- the environment: plain values ---- */
+
+static void val_free(struct res_val *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		val_free(&v->v[i]);
+		if (v->k)
+			free(v->k[i]);
+	}
+	free(v->s);
+	free(v->v);
+	free(v->k);
+	memset(v, 0, sizeof(*v));
+}
+
+/* room for n members (keys too when an object); -ENOMEM */
+static int val_members(struct res_val *v, size_t n)
+{
+	if (!n)
+		return 0;
+	v->v = calloc(n, sizeof(*v->v));
+	if (v->type == RES_V_OBJECT)
+		v->k = calloc(n, sizeof(*v->k));
+	return !v->v || (v->type == RES_V_OBJECT && !v->k) ? -ENOMEM : 0;
+}
+
+static int val_copy(struct res_val *dst, const struct res_val *src)
+{
+	*dst = (struct res_val){ .type = src->type, .b = src->b, .i = src->i, .d = src->d };
+	if ((src->s && !(dst->s = strdup(src->s))) || val_members(dst, src->n))
+		goto nomem;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->n++;
+		if ((dst->k && !(dst->k[i] = strdup(src->k[i]))) || val_copy(&dst->v[i], &src->v[i]))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	val_free(dst);
+	return -ENOMEM;
+}
+
+static int val_from_json(struct res_val *v, json_t *j)
+{
+	const char *key;
+	json_t *x;
+	size_t i = 0;
+
+	memset(v, 0, sizeof(*v));
+	switch (json_typeof(j)) {
+	case JSON_TRUE:
+	case JSON_FALSE:
+		v->type = RES_V_BOOL;
+		v->b = json_is_true(j);
+		return 0;
+	case JSON_INTEGER:
+		v->type = RES_V_INT;
+		v->i = json_integer_value(j);
+		return 0;
+	case JSON_REAL:
+		v->type = RES_V_REAL;
+		v->d = json_real_value(j);
+		return 0;
+	case JSON_STRING:
+		v->type = RES_V_STR;
+		return (v->s = strdup(json_string_value(j))) ? 0 : -ENOMEM;
+	case JSON_ARRAY:
+		v->type = RES_V_ARRAY;
+		if (val_members(v, json_array_size(j)))
+			break;
+		json_array_foreach(j, i, x) {
+			v->n++;
+			if (val_from_json(&v->v[i], x))
+				goto nomem;
+		}
+		return 0;
+	case JSON_OBJECT:
+		v->type = RES_V_OBJECT;
+		if (val_members(v, json_object_size(j)))
+			break;
+		/* jansson keeps an object's members in the order they were read */
+		json_object_foreach(j, key, x) {
+			v->n++;
+			if (!(v->k[i] = strdup(key)) || val_from_json(&v->v[i], x))
+				goto nomem;
+			i++;
+		}
+		return 0;
+	default:
+		v->type = RES_V_NULL;
+		return 0;
+	}
+nomem:
+	val_free(v);
+	return -ENOMEM;
+}
+
+static json_t *val_json(const struct res_val *v)
+{
+	json_t *j;
+
+	switch (v->type) {
+	case RES_V_BOOL:
+		return json_boolean(v->b);
+	case RES_V_INT:
+		return json_integer(v->i);
+	case RES_V_REAL:
+		return num_json(v->d);
+	case RES_V_STR:
+		return json_string(v->s);
+	case RES_V_ARRAY:
+		j = json_array();
+		for (size_t i = 0; j && i < v->n; i++)
+			json_array_append_new(j, val_json(&v->v[i]));
+		return j;
+	case RES_V_OBJECT:
+		j = json_object();
+		for (size_t i = 0; j && i < v->n; i++)
+			json_object_set_new(j, v->k[i], val_json(&v->v[i]));
+		return j;
+	default:
+		return json_null();
+	}
+}
+
+const struct res_val *res_val_get(const struct res_val *obj, const char *key)
+{
+	for (size_t i = 0; obj && obj->type == RES_V_OBJECT && i < obj->n; i++)
+		if (!strcmp(obj->k[i], key))
+			return &obj->v[i];
+	return NULL;
+}
+
+const char *res_val_str(const struct res_val *v, const char *absent)
+{
+	return v && v->type == RES_V_STR ? v->s : absent;
+}
+
+int res_val_num(const struct res_val *v, double *x)
+{
+	if (!v || (v->type != RES_V_INT && v->type != RES_V_REAL))
+		return -EINVAL;
+	*x = v->type == RES_V_INT ? (double)v->i : v->d;
+	return 0;
+}
+
+int res_val_bool(const struct res_val *v)
+{
+	return v && v->type == RES_V_BOOL ? v->b : -1;
+}
+
+char *res_val_text(const struct res_val *v)
+{
+	json_t *j = val_json(v);
+	char *s = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
+const struct res_val *res_env(const struct results *r, const char *key)
+{
+	return res_val_get(&r->env, key);
+}
+
+const char *res_env_str(const struct results *r, const char *key, const char *absent)
+{
+	return res_val_str(res_env(r, key), absent);
+}
+
+int res_env_num(const struct results *r, const char *key, double *x)
+{
+	return res_val_num(res_env(r, key), x);
+}
+
+int res_env_bool(const struct results *r, const char *key)
+{
+	return res_val_bool(res_env(r, key));
+}
+
+int res_env_set(struct results *r, const char *key, const struct res_val *v)
+{
+	struct res_val *env = &r->env, copy, *nv;
+	char **nk;
+	size_t i;
+
+	if (val_copy(&copy, v))
+		return -ENOMEM;
+	for (i = 0; i < env->n && strcmp(env->k[i], key); i++)
+		;
+	if (i < env->n) {
+		val_free(&env->v[i]);
+		env->v[i] = copy;
+		return 0;
+	}
+	nv = realloc(env->v, (env->n + 1) * sizeof(*nv));
+	if (nv)
+		env->v = nv;
+	nk = nv ? realloc(env->k, (env->n + 1) * sizeof(*nk)) : NULL;
+	if (nk)
+		env->k = nk;
+	if (!nk || !(nk[env->n] = strdup(key))) {
+		val_free(&copy);
+		return -ENOMEM;
+	}
+	env->v[env->n++] = copy;
+	return 0;
+}
+
+int res_env_set_str(struct results *r, const char *key, const char *s)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_STR, .s = (char *)s });
+}
+
+int res_env_set_int(struct results *r, const char *key, int64_t i)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_INT, .i = i });
+}
+
+int res_env_set_real(struct results *r, const char *key, double d)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_REAL, .d = d });
+}
+
+int res_env_set_bool(struct results *r, const char *key, int b)
+{
+	return res_env_set(r, key, &(struct res_val){ .type = RES_V_BOOL, .b = !!b });
+}
+
+int res_env_set_json(struct results *r, const char *key, const char *text)
+{
+	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+	struct res_val v;
+	int ret;
+
+	if (!j)
+		return -EINVAL;
+	ret = val_from_json(&v, j);
+	json_decref(j);
+	if (!ret)
+		ret = res_env_set(r, key, &v);
+	val_free(&v);
+	return ret;
+}
+
+int res_env_load(struct results *r, const char *path, char *err, size_t len)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je), *x;
+	const char *key;
+	int ret = 0;
+
+	if (!root) {
+		snprintf(err, len, "%s: not a JSON object: %s", path, je.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, len, "%s: not a JSON object", path);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_object_foreach(root, key, x) {
+		struct res_val v;
+
+		if ((ret = val_from_json(&v, x)))
+			break;
+		ret = res_env_set(r, key, &v);
+		val_free(&v);
+		if (ret)
+			break;
+	}
+	json_decref(root);
+	if (ret)
+		snprintf(err, len, "%s: %s", path, strerror(-ret));
+	return ret;
+}
+
 void res_init(struct results *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->env = json_object();
+	r->env.type = RES_V_OBJECT;
 	r->tb_hz = NAN;
 }
 
@@ -33,9 +320,10 @@ void res_free(struct results *r)
 			free(r->b[i].pmu[k].per_exit);
 		}
 		free(r->b[i].pmu);
+		res_trace_free(&r->b[i].trace);
 	}
 	free(r->b);
-	json_decref(r->env);
+	val_free(&r->env);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -261,9 +549,9 @@ int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base
 
 void res_derive(struct results *r)
 {
-	json_t *tb = json_object_get(r->env, "tb_hz");
+	double tb;
 
-	r->tb_hz = json_is_number(tb) && json_number_value(tb) > 0 ? json_number_value(tb) : NAN;
+	r->tb_hz = !res_env_num(r, "tb_hz", &tb) && tb > 0 ? tb : NAN;
 	for (size_t i = 0; i < r->n; i++) {
 		struct res_bench *b = &r->b[i];
 
@@ -277,17 +565,6 @@ void res_derive(struct results *r)
 	}
 }
 
-const char *res_env_str(const struct results *r, const char *key, const char *absent)
-{
-	const char *s = json_string_value(json_object_get(r->env, key));
-
-	return s ? s : absent;
-}
-
-json_t *res_json_num(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
 
 double res_ns(const struct results *r, double ticks)
 {
@@ -316,6 +593,176 @@ int res_net_cost(const struct res_bench *b, const struct res_bench *base, double
 	return 0;
 }
 
+static void free_phases(struct res_phase *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hist_free(p[i].hist);
+	free(p);
+}
+
+void res_trace_free(struct res_trace *t)
+{
+	free_phases(t->phase, t->nphase);
+	for (size_t i = 0; i < t->nreason; i++)
+		free_phases(t->reason[i].phase, t->reason[i].nphase);
+	free(t->reason);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *const timed_sources[] = {
+	[RES_TIMED_ROUND_TRIP] = "kvm_pr:kvm_pr_exit_timing",
+	[RES_TIMED_EXIT_REENTER] = "kvm_pr:kvm_exit -> kvm_pr:kvm_book3s_reenter",
+};
+static const char *const timed_kinds[] = {
+	[RES_TIMED_ROUND_TRIP] = "round_trip",
+	[RES_TIMED_EXIT_REENTER] = "exit_to_reenter",
+};
+
+const char *res_timed_source(enum res_timed t)
+{
+	return t == RES_TIMED_OTHER ? "" : timed_sources[t];
+}
+
+const char *res_timed_kind(enum res_timed t)
+{
+	return t == RES_TIMED_OTHER ? "" : timed_kinds[t];
+}
+
+/* the timing a file's name stands for (exact names: they are the format's) */
+static enum res_timed timed_of(const char *name, const char *const *names)
+{
+	for (int t = RES_TIMED_ROUND_TRIP; t <= RES_TIMED_EXIT_REENTER; t++)
+		if (!strcmp(name, names[t]))
+			return t;
+	return RES_TIMED_OTHER;
+}
+
+/* ---- histograms: the form results.json holds them in ---- */
+
+/*
+ * {"lowest","highest","significant_digits","total_count","min","max",
+ *  "buckets":[[from,to,count],...]}: the non-empty sub-buckets only; NULL on ENOMEM.
+ */
+static json_t *hist_json(const struct hist *h)
+{
+	json_t *buckets = json_array();
+	struct hist_iter it;
+
+	if (!buckets)
+		return NULL;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it))
+		json_array_append_new(buckets, json_pack("[I,I,I]", (json_int_t)it.from,
+							 (json_int_t)it.to, (json_int_t)it.count));
+	return json_pack("{s:I,s:I,s:i,s:I,s:I,s:I,s:o}", "lowest", (json_int_t)h->lowest,
+			 "highest", (json_int_t)h->highest, "significant_digits", h->sigfigs,
+			 "total_count", (json_int_t)h->total, "min", (json_int_t)hist_min(h),
+			 "max", (json_int_t)hist_max(h), "buckets", buckets);
+}
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* the buckets of j into h (of j's layout); -EINVAL with a reason */
+static int hist_read_buckets(json_t *buckets, struct hist *h, int64_t total, char *err, size_t len)
+{
+	int64_t prev_to = -1, sum = 0;
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(buckets, i, b) {
+		json_int_t from, to, count;
+
+		if (json_unpack(b, "[III!]", &from, &to, &count))
+			return bad(err, len, "histogram: bucket %zu is not [from, to, count]", i);
+		if (from < 0 || from > h->highest || hist_lowest_equivalent(h, from) != from ||
+		    hist_highest_equivalent(h, from) != to)
+			return bad(err, len, "histogram: bucket %zu [%lld, %lld] is not a sub-bucket of "
+				   "this layout", i, (long long)from, (long long)to);
+		if (from <= prev_to)
+			return bad(err, len, "histogram: bucket %zu is not above the one before", i);
+		if (count <= 0 || count > INT64_MAX - sum)
+			return bad(err, len, "histogram: bucket %zu's count %lld is not a positive count",
+				   i, (long long)count);
+		sum += count;
+		prev_to = to;
+		if (hist_record_n(h, from, count))
+			return bad(err, len, "histogram: bucket %zu is out of range", i);
+	}
+	if (sum != total)
+		return bad(err, len, "histogram: buckets add up to %lld, total_count says %lld",
+			   (long long)sum, (long long)total);
+	return 0;
+}
+
+/* Back from hist_json's form, checking everything; -EINVAL with a reason in err, -ENOMEM. */
+static int hist_read(json_t *j, struct hist **out, char *err, size_t len)
+{
+	json_int_t lowest, highest, sigfigs, total, min, max;
+	json_t *buckets;
+	json_error_t je;
+	struct hist *h;
+	int ret;
+
+	if (!json_is_object(j))
+		return bad(err, len, "histogram: not an object");
+	if (json_unpack_ex(j, &je, 0, "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+			   "lowest", &lowest, "highest", &highest, "significant_digits", &sigfigs,
+			   "total_count", &total, "min", &min, "max", &max, "buckets", &buckets))
+		return bad(err, len, "histogram: %s", je.text);
+	if (!json_is_array(buckets))
+		return bad(err, len, "histogram: 'buckets' is not an array");
+	if (sigfigs < 1 || sigfigs > 5)
+		return bad(err, len, "histogram: significant_digits %lld is not 1 to 5", (long long)sigfigs);
+	if (lowest < 1 || highest / 2 < lowest)
+		return bad(err, len, "histogram: lowest %lld, highest %lld: not a range", (long long)lowest,
+			   (long long)highest);
+	if (total < 0 || min < 0 || max < min)
+		return bad(err, len, "histogram: total_count, min or max out of range");
+	ret = hist_init(lowest, highest, (int)sigfigs, &h);
+	if (ret)
+		return ret == -ENOMEM ? ret : bad(err, len, "histogram: its range cannot be held");
+	ret = hist_read_buckets(buckets, h, total, err, len);
+	/* the buckets say where min and max lie; the file, exactly where */
+	if (!ret && total && hist_set_extremes(h, min, max))
+		ret = bad(err, len, "histogram: min or max is not in the first or last bucket");
+	if (ret) {
+		hist_free(h);
+		return ret;
+	}
+	*out = h;
+	return 0;
+}
+
+int res_hist_parse(const char *text, size_t n, struct hist **out, char *err, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+	int ret;
+
+	if (!j)
+		return bad(err, len, "histogram: not valid JSON: %s", je.text);
+	ret = hist_read(j, out, err, len);
+	json_decref(j);
+	return ret;
+}
+
+char *res_hist_text(const struct hist *h)
+{
+	json_t *j = hist_json(h);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
 /* ---- writing ---- */
 
 
@@ -324,7 +771,7 @@ static json_t *array_of(const double *v, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, res_json_num(v[i]));
+		json_array_append_new(a, num_json(v[i]));
 	return a;
 }
 
@@ -334,12 +781,12 @@ static json_t *summary_json(const struct res_bench *b, const struct results *r, 
 	double k = ns ? 1e9 / r->tb_hz : 1;
 
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:I,s:I}",
-			 "median", res_json_num(rs->median * k), "mean", res_json_num(rs->mean * k),
-			 "p1", res_json_num(bs->p1 * k), "p5", res_json_num(bs->p5 * k), "p50", res_json_num(bs->p50 * k),
-			 "p95", res_json_num(bs->p95 * k), "p99", res_json_num(bs->p99 * k),
-			 "min", res_json_num(bs->min * k), "max", res_json_num(bs->max * k),
-			 "mean_ci95", res_json_num(rs->ci_lo * k), res_json_num(rs->ci_hi * k),
-			 "sd_runs", res_json_num(rs->sd * k),
+			 "median", num_json(rs->median * k), "mean", num_json(rs->mean * k),
+			 "p1", num_json(bs->p1 * k), "p5", num_json(bs->p5 * k), "p50", num_json(bs->p50 * k),
+			 "p95", num_json(bs->p95 * k), "p99", num_json(bs->p99 * k),
+			 "min", num_json(bs->min * k), "max", num_json(bs->max * k),
+			 "mean_ci95", num_json(rs->ci_lo * k), num_json(rs->ci_hi * k),
+			 "sd_runs", num_json(rs->sd * k),
 			 "n_runs", (json_int_t)rs->n, "n_batches", (json_int_t)bs->n);
 }
 
@@ -363,10 +810,10 @@ static json_t *pmu_json(const struct res_bench *b, const struct results *r)
 		res_pmu_net_per_exit(b, base, p, &net);
 		o = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "event", p->event,
 			      "status", status, "n_runs", (json_int_t)p->n,
-			      "per_iteration", res_json_num(res_pmu_median(p, 0)),
-			      "per_exit", res_json_num(res_pmu_median(p, 1)),
-			      "net_per_exit", res_json_num(net),
-			      "running_fraction_min", res_json_num(p->running_min),
+			      "per_iteration", num_json(res_pmu_median(p, 0)),
+			      "per_exit", num_json(res_pmu_median(p, 1)),
+			      "net_per_exit", num_json(net),
+			      "running_fraction_min", num_json(p->running_min),
 			      "runs_per_iteration", array_of(p->per_iter, p->n),
 			      "runs_per_exit", array_of(p->per_exit, p->n));
 		if (p->encoding[0])
@@ -378,6 +825,100 @@ static json_t *pmu_json(const struct res_bench *b, const struct results *r)
 	return a;
 }
 
+/* a figure of the trace: whole numbers as such (ticks, ns), null for none */
+static json_t *fig_json(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	if (x == floor(x) && fabs(x) < 0x1p53)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+/* a histogram in results.json: hist_json's form, what it is of, and its value scale */
+static json_t *hist_doc(const struct hist *h, const char *of, int64_t scale)
+{
+	json_t *o = hist_json(h);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "of", json_string(of));
+	json_object_set_new(o, "value_scale", json_integer(scale));
+	return o;
+}
+
+static json_t *tstat_json(const char *key, const struct res_tstat *st)
+{
+	return json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s}", key, st->name,
+			 "count", (json_int_t)st->count, "median", fig_json(st->median),
+			 "p5", fig_json(st->p5), "p95", fig_json(st->p95), "p99", fig_json(st->p99),
+			 "min", fig_json(st->min), "max", fig_json(st->max),
+			 "sum", (json_int_t)st->sum, "unit", st->unit);
+}
+
+static json_t *phases_json(const struct res_phase *p, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *o = tstat_json("name", &p[i].st);
+		char of[128];
+
+		if (o && p[i].hist) {
+			/* values in whole units already: value_scale 1 */
+			snprintf(of, sizeof(of), "%s: %s x value_scale", p[i].st.name, p[i].st.unit);
+			json_object_set_new(o, "histogram", hist_doc(p[i].hist, of, p[i].hist_scale));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *reasons_json(const struct res_reason *x, size_t n)
+{
+	static const char *const resume[] = RES_RESUME_NAMES;
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++, x++) {
+		json_t *o = tstat_json("reason", &x->st);
+
+		if (!o)
+			continue;
+		json_object_set_new(o, "timed", json_integer((json_int_t)x->timed));
+		json_object_set_new(o, "vector", json_integer(x->vector));
+		json_object_set_new(o, "share", num_json(x->share));
+		json_object_set_new(o, "of", json_string(x->of == RES_TIMED_OTHER ? x->of_name :
+							 res_timed_kind(x->of)));
+		json_object_set_new(o, "resume", json_pack("{s:I,s:I,s:I,s:I}",
+			resume[0], (json_int_t)x->resume[0], resume[1], (json_int_t)x->resume[1],
+			resume[2], (json_int_t)x->resume[2], resume[3], (json_int_t)x->resume[3]));
+		if (x->has_out_of_order)
+			json_object_set_new(o, "out_of_order", json_integer((json_int_t)x->out_of_order));
+		if (x->has_phases)
+			json_object_set_new(o, "phases", phases_json(x->phase, x->nphase));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static const char *trace_source(const struct res_trace *t)
+{
+	return t->timed == RES_TIMED_OTHER ? t->source : res_timed_source(t->timed);
+}
+
+/* a benchmark's trace parts, each where present (after its other fields, as merged) */
+static void trace_json(json_t *o, const struct res_trace *t)
+{
+	if (t->has_phases)
+		json_object_set_new(o, "phases", phases_json(t->phase, t->nphase));
+	if (t->has_reasons)
+		json_object_set_new(o, "exit_reasons", reasons_json(t->reason, t->nreason));
+	if (t->has_source)
+		json_object_set_new(o, "trace", json_pack("{s:s,s:I,s:I,s:s}", "file", t->file,
+			"repetitions_marked", (json_int_t)t->repetitions_marked,
+			"exits", (json_int_t)t->exits, "source", trace_source(t)));
+}
+
 static json_t *bench_json(const struct res_bench *b, const struct results *r)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,s:s}",
@@ -387,7 +928,7 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 			      "batches", (json_int_t)b->batches,
 			      "repetitions", (json_int_t)b->repetitions,
 			      "claimed_exits_per_iteration", (json_int_t)b->claimed_exits_per_iteration,
-			      "exits_per_iteration", res_json_num(b->exits_per_iteration),
+			      "exits_per_iteration", num_json(b->exits_per_iteration),
 			      "background_exits", (json_int_t)b->background_exits,
 			      "exits_check", b->exits_ok ? "ok" : "mismatch",
 			      "exits_note", b->exits_note,
@@ -407,17 +948,14 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 		break;
 	}
 	json_object_set_new(o, "batch_ticks_per_iteration", array_of(b->batch, b->nbatch));
-	if (b->hist) {
-		json_t *h = hist_to_json(b->hist);
-
-		json_object_set_new(h, "of", json_string("batches: ticks per iteration x value_scale"));
-		json_object_set_new(h, "value_scale", json_integer(RES_HIST_SCALE));
-		json_object_set_new(o, "histogram", h);
-	}
+	if (b->hist)
+		json_object_set_new(o, "histogram", hist_doc(b->hist, "batches: ticks per iteration "
+							     "x value_scale", RES_HIST_SCALE));
 	json_object_set_new(o, "summary_ticks", summary_json(b, r, 0));
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
 	if (b->npmu)
 		json_object_set_new(o, "pmu", pmu_json(b, r));
+	trace_json(o, &b->trace);
 	return o;
 }
 
@@ -437,38 +975,106 @@ static json_t *net_json(const struct results *r)
 			continue;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
 						   "name", b->name, "baseline", base->name,
-						   "ticks", res_json_num(d), "ticks_ci95", res_json_num(lo), res_json_num(hi),
-						   "ns", res_json_num(res_ns(r, d)), "ns_ci95",
-						   res_json_num(res_ns(r, lo)), res_json_num(res_ns(r, hi))));
+						   "ticks", num_json(d), "ticks_ci95", num_json(lo), num_json(hi),
+						   "ns", num_json(res_ns(r, d)), "ns_ci95",
+						   num_json(res_ns(r, lo)), num_json(res_ns(r, hi))));
 	}
 	return a;
 }
 
-int res_write(const struct results *r, const char *path)
+/* root into path through a temporary file renamed (a reader never sees half a file); root freed */
+static int dump_atomic(json_t *root, const char *path)
 {
 	char tmp[4096];
-	json_t *root, *benches = json_array();
 	int ret = 0;
 
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(benches, bench_json(&r->b[i], r));
-	root = json_pack("{s:i,s:s,s:s,s:O,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
-			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", r->env,
-			 "benchmarks", benches, "net_exit_cost", net_json(r));
 	if (!root)
 		return -ENOMEM;
-	if (r->variant[0])
-		json_object_set_new(root, "variant", json_string(r->variant));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		ret = -ENAMETOOLONG;
+	else if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
 		ret = -EIO;
 	else if (rename(tmp, path))
 		ret = -errno;
+	if (ret && ret != -ENAMETOOLONG)
+		unlink(tmp);
 	json_decref(root);
 	return ret;
 }
 
+void res_trace_run_free(struct res_trace_run *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		res_trace_free(&t->b[i].t);
+	free(t->b);
+	memset(t, 0, sizeof(*t));
+}
+
+int res_write_trace(const struct res_trace_run *t, const char *path)
+{
+	const struct res_trace_counts *c = &t->counts;
+	json_t *benches = json_array(), *root;
+
+	for (size_t i = 0; benches && i < t->n; i++) {
+		const struct res_trace *bt = &t->b[i].t;
+
+		json_array_append_new(benches, json_pack("{s:s,s:I,s:I,s:s,s:o,s:o}",
+			"name", t->b[i].name, "repetitions_marked", (json_int_t)bt->repetitions_marked,
+			"exits", (json_int_t)bt->exits, "source", trace_source(bt),
+			"phases", phases_json(bt->phase, bt->nphase),
+			"exit_reasons", reasons_json(bt->reason, bt->nreason)));
+	}
+	root = json_pack("{s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:I,s:I,s:I,s:f,s:o}",
+			 "tool", "exitbench 0.1", "trace_file", t->trace_file, "cpus", t->cpus,
+			 "cpus_with_data", t->cpus_with_data, "reader_threads", t->reader_threads,
+			 "trace_clock", t->trace_clock, "exit_to_reenter_unit", t->exit_to_reenter_unit,
+			 "events_read", (json_int_t)t->events_read,
+			 "events_lost", (json_int_t)t->events_lost,
+			 "lost_pages_uncounted", (json_int_t)t->lost_pages_uncounted,
+			 "elapsed_s", t->elapsed_s, "benchmarks", benches);
+	if (root)
+		json_object_set_new(root, "counts", json_pack(
+			"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			"kvm_pr_exit_timing", (json_int_t)c->kvm_pr_exit_timing,
+			"out_of_order", (json_int_t)c->out_of_order, "kvm_exit", (json_int_t)c->kvm_exit,
+			"kvm_book3s_reenter", (json_int_t)c->kvm_book3s_reenter,
+			"paired", (json_int_t)c->paired, "unpaired_exits", (json_int_t)c->unpaired_exits,
+			"unpaired_reenters", (json_int_t)c->unpaired_reenters,
+			"markers", (json_int_t)c->markers, "bad_markers", (json_int_t)c->bad_markers,
+			"unmatched_markers", (json_int_t)c->unmatched_markers,
+			"short_records", (json_int_t)c->short_records,
+			"out_of_range", (json_int_t)c->out_of_range));
+	return dump_atomic(root, path);
+}
+
+int res_write(const struct results *r, const char *path)
+{
+	json_t *root, *benches = json_array();
+
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(benches, bench_json(&r->b[i], r));
+	root = json_pack("{s:i,s:s,s:s,s:o,s:o,s:o}", "schema_version", RES_SCHEMA_VERSION,
+			 "tool", "exitbench 0.1", "run_id", r->run_id, "environment", val_json(&r->env),
+			 "benchmarks", benches, "net_exit_cost", net_json(r));
+	if (root && r->variant[0])
+		json_object_set_new(root, "variant", json_string(r->variant));
+	return dump_atomic(root, path);
+}
+
 /* ---- reading ---- */
+
+int res_looks_like(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f)
+		return -errno;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(f);
+	return c == '{';
+}
 
 static int fail(char *err, size_t len, const char *path, const char *fmt, const char *arg)
 {
@@ -548,6 +1154,224 @@ static int read_pmu(json_t *a, struct res_bench *b)
 	return 0;
 }
 
+/* ---- reading the trace parts ---- */
+
+/* where a reader is, for its one-line complaint */
+struct rctx {
+	const char *path, *bench;
+	char *err;
+	size_t len;
+	char at[96];			/* "phases[2] (guest)": the entry being read */
+};
+
+static int rfail(struct rctx *c, const char *fmt, ...)
+{
+	int n = snprintf(c->err, c->len, "%s: benchmark '%s': %s%s", c->path, c->bench, c->at,
+			 c->at[0] ? ": " : "");
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= c->len)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->len - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* a whole number >= 0 at key */
+static int get_count(struct rctx *c, json_t *o, const char *key, uint64_t *x)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return rfail(c, "'%s' is not a whole number >= 0", key);
+	*x = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* a string of fewer than len bytes at key */
+static int get_str(struct rctx *c, json_t *o, const char *key, char *buf, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s)
+		return rfail(c, "'%s' is not a string", key);
+	if (strlen(s) >= len)
+		return rfail(c, "'%s' is longer than %zu characters", key, len - 1);
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+/* a finite number, or null for none (NaN) */
+static int get_fig(struct rctx *c, json_t *o, const char *key, double *x)
+{
+	if (num_or_null(json_object_get(o, key), x))
+		return rfail(c, "'%s' is not a number or null", key);
+	return 0;
+}
+
+static int read_tstat(struct rctx *c, json_t *o, const char *key, struct res_tstat *st)
+{
+	static const char *const figs[] = { "median", "p5", "p95", "p99", "min", "max" };
+	double *v[] = { &st->median, &st->p5, &st->p95, &st->p99, &st->min, &st->max };
+	size_t used = strlen(c->at);
+	int ret;
+
+	if (!json_is_object(o))
+		return rfail(c, "not an object");
+	if ((ret = get_str(c, o, key, st->name, sizeof(st->name))))
+		return ret;
+	if (!st->name[0])
+		return rfail(c, "'%s' is empty", key);
+	snprintf(c->at + used, sizeof(c->at) - used, " (%s)", st->name);
+	if ((ret = get_count(c, o, "count", &st->count)) || (ret = get_count(c, o, "sum", &st->sum)) ||
+	    (ret = get_str(c, o, "unit", st->unit, sizeof(st->unit))))
+		return ret;
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		if ((ret = get_fig(c, o, figs[i], v[i])))
+			return ret;
+	return 0;
+}
+
+/* a phase's "histogram": hist_json's form with its value_scale */
+static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
+{
+	json_t *scale = json_object_get(h, "value_scale");
+	char herr[256];
+	int ret;
+
+	if (!json_is_object(h))
+		return rfail(c, "'histogram' is not an object");
+	if (!json_is_integer(scale) || json_integer_value(scale) < 1)
+		return rfail(c, "the histogram's 'value_scale' is not a whole number >= 1");
+	p->hist_scale = json_integer_value(scale);
+	ret = hist_read(h, &p->hist, herr, sizeof(herr));
+	if (ret == -ENOMEM)
+		return ret;
+	return ret ? rfail(c, "%s", herr) : 0;
+}
+
+/* "phases" (of a benchmark, or of an exit reason: what names it is in c->at) */
+static int read_phases(struct rctx *c, json_t *a, struct res_phase **out, size_t *nout)
+{
+	size_t used = strlen(c->at), i;
+	json_t *o;
+	int ret;
+
+	if (!json_is_array(a))
+		return rfail(c, "'phases' is not an array");
+	if (json_array_size(a) && !(*out = calloc(json_array_size(a), sizeof(**out))))
+		return -ENOMEM;
+	json_array_foreach(a, i, o) {
+		struct res_phase *p = &(*out)[i];
+		json_t *h = json_object_get(o, "histogram");
+
+		snprintf(c->at + used, sizeof(c->at) - used, "%sphases[%zu]", used ? " " : "", i);
+		(*nout)++;
+		if ((ret = read_tstat(c, o, "name", &p->st)) || (h && (ret = read_phase_hist(c, h, p))))
+			return ret;
+	}
+	c->at[used] = '\0';
+	return 0;
+}
+
+static int read_reason(struct rctx *c, json_t *o, struct res_reason *x)
+{
+	static const char *const resume[] = RES_RESUME_NAMES;
+	json_t *v, *res, *ph;
+	int ret;
+
+	if ((ret = read_tstat(c, o, "reason", &x->st)) || (ret = get_count(c, o, "timed", &x->timed)) ||
+	    (ret = get_str(c, o, "of", x->of_name, sizeof(x->of_name))))
+		return ret;
+	v = json_object_get(o, "vector");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
+		return rfail(c, "'vector' is not a whole number from 0 to 0xffffffff");
+	x->vector = (uint32_t)json_integer_value(v);
+	if ((ret = get_fig(c, o, "share", &x->share)))
+		return ret;
+	x->of = timed_of(x->of_name, timed_kinds);
+	res = json_object_get(o, "resume");
+	if (!json_is_object(res))
+		return rfail(c, "'resume' is not an object");
+	for (int k = 0; k < 4; k++)
+		if ((ret = get_count(c, res, resume[k], &x->resume[k])))
+			return rfail(c, "'resume' lacks the count '%s'", resume[k]);
+	if (json_object_get(o, "out_of_order")) {
+		x->has_out_of_order = 1;
+		if ((ret = get_count(c, o, "out_of_order", &x->out_of_order)))
+			return ret;
+	}
+	if ((ph = json_object_get(o, "phases"))) {
+		x->has_phases = 1;
+		return read_phases(c, ph, &x->phase, &x->nphase);
+	}
+	return 0;
+}
+
+static int read_reasons(struct rctx *c, json_t *a, struct res_trace *t)
+{
+	size_t i;
+	json_t *o;
+	int ret;
+
+	if (!json_is_array(a))
+		return rfail(c, "'exit_reasons' is not an array");
+	if (json_array_size(a) && !(t->reason = calloc(json_array_size(a), sizeof(*t->reason))))
+		return -ENOMEM;
+	json_array_foreach(a, i, o) {
+		snprintf(c->at, sizeof(c->at), "exit_reasons[%zu]", i);
+		t->nreason++;
+		if ((ret = read_reason(c, o, &t->reason[i])))
+			return ret;
+	}
+	c->at[0] = '\0';
+	return 0;
+}
+
+static int read_trace_src(struct rctx *c, json_t *o, struct res_trace *t)
+{
+	int ret;
+
+	snprintf(c->at, sizeof(c->at), "trace");
+	if (!json_is_object(o))
+		return rfail(c, "not an object");
+	if ((ret = get_str(c, o, "file", t->file, sizeof(t->file))) ||
+	    (ret = get_count(c, o, "repetitions_marked", &t->repetitions_marked)) ||
+	    (ret = get_count(c, o, "exits", &t->exits)) ||
+	    (ret = get_str(c, o, "source", t->source, sizeof(t->source))))
+		return ret;
+	t->timed = timed_of(t->source, timed_sources);
+	c->at[0] = '\0';
+	return 0;
+}
+
+/* what `exitbench trace --results` added to the benchmark o: each part optional */
+static int read_trace(json_t *o, struct res_bench *b, const char *path, char *err, size_t len)
+{
+	struct rctx c = { .path = path, .bench = b->name, .err = err, .len = len };
+	json_t *ph = json_object_get(o, "phases"), *rs = json_object_get(o, "exit_reasons");
+	json_t *tr = json_object_get(o, "trace");
+	struct res_trace *t = &b->trace;
+	int ret;
+
+	if (ph) {
+		t->has_phases = 1;
+		if ((ret = read_phases(&c, ph, &t->phase, &t->nphase)))
+			return ret;
+	}
+	if (rs) {
+		t->has_reasons = 1;
+		if ((ret = read_reasons(&c, rs, t)))
+			return ret;
+	}
+	if (tr) {
+		t->has_source = 1;
+		return read_trace_src(&c, tr, t);
+	}
+	return 0;
+}
+
 static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
@@ -622,14 +1446,14 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 
 		if (json_integer_value(json_object_get(hist, "value_scale")) != RES_HIST_SCALE)
 			return fail(err, len, path, "benchmark '%s': histogram without value_scale 1000", name);
-		if (hist_from_json(hist, &b->hist, herr, sizeof(herr))) {
+		if (hist_read(hist, &b->hist, herr, sizeof(herr))) {
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "benchmark '%s': %s", name, herr);
 			return fail(err, len, path, "%s", msg);
 		}
 	}
-	return 0;
+	return read_trace(o, b, path, err, len);
 }
 
 int res_read(const char *path, struct results *r, char *err, size_t len)
@@ -665,8 +1489,11 @@ int res_read(const char *path, struct results *r, char *err, size_t len)
 	}
 	snprintf(r->run_id, sizeof(r->run_id), "%s", run_id);
 	snprintf(r->variant, sizeof(r->variant), "%s", variant);
-	json_decref(r->env);
-	r->env = json_deep_copy(v);
+	val_free(&r->env);
+	if ((ret = val_from_json(&r->env, v))) {
+		snprintf(err, len, "%s: %s", path, strerror(-ret));
+		goto out;
+	}
 	json_array_foreach(benches, i, b) {
 		ret = read_bench(b, r, path, err, len);
 		if (ret)
@@ -677,5 +1504,68 @@ out:
 	json_decref(root);
 	if (ret)
 		res_free(r);
+	return ret;
+}
+
+/* ---- compare.json ---- */
+
+int res_write_compare(const struct res_cmp *c, const char *path)
+{
+	json_t *rows = json_array(), *not = json_array(), *root;
+	size_t regressions = 0;
+	int ret;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+		const struct cmp_result *r = &row->r;
+
+		if (row->state != RES_CMP_DONE) {
+			json_array_append_new(not, json_pack("{s:s,s:s,s:b}", "name", row->name,
+							     "reason", row->note, "failed_b", row->failed_b));
+			continue;
+		}
+		regressions += cmp_regressed(r, &c->opts);
+		json_array_append_new(rows, json_pack(
+			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
+			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
+			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
+			"mean_a", num_json(r->mean_a), "mean_b", num_json(r->mean_b),
+			"sd_a", num_json(r->sd_a), "sd_b", num_json(r->sd_b),
+			"median_a", num_json(r->median_a),
+			"median_b", num_json(r->median_b), "change", num_json(r->diff),
+			"change_ci", num_json(r->diff_lo), num_json(r->diff_hi),
+			"change_pct", num_json(r->change_pct),
+			"ci_pct", num_json(r->ci_pct_lo), num_json(r->ci_pct_hi),
+			"t", num_json(r->t), "df", num_json(r->df),
+			"p_welch", num_json(r->p_welch), "u", num_json(r->u),
+			"p_mannwhitney", num_json(r->p_mannwhitney),
+			"mannwhitney_exact", r->mw_exact,
+			"median_ratio", num_json(r->median_ratio),
+			"median_ratio_ci", num_json(r->median_ratio_lo), num_json(r->median_ratio_hi),
+			"effect_d", num_json(r->effect_d), "mde_pct", num_json(r->mde_pct),
+			"runs_needed", num_json(r->runs_needed),
+			"runs_needed_threshold", num_json(r->runs_needed_threshold),
+			"verdict", cmp_verdict_name(r->verdict),
+			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
+			"p50_a", num_json(row->p50_a), "p50_b", num_json(row->p50_b),
+			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b)));
+	}
+	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
+			 "tool", "exitbench compare",
+			 "a", "label", c->label_a, "file", c->file_a,
+			 "b", "label", c->label_b, "file", c->file_b,
+			 "unit", c->unit, "samples", c->samples,
+			 "threshold_pct", num_json(c->opts.threshold_pct), "confidence", num_json(c->opts.confidence),
+			 "power", num_json(c->opts.power), "bootstrap_resamples", (json_int_t)c->opts.resamples,
+			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
+			 "not_compared", not, "regressions", (json_int_t)regressions,
+			 "exit_status", c->exit_status);
+	if (path)
+		return dump_atomic(root, path);
+	if (!root)
+		return -ENOMEM;
+	ret = json_dumpf(root, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+	      fputc('\n', stdout) == EOF ? -EIO : 0;
+	json_decref(root);
 	return ret;
 }

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
+ * The plain data of the other files exitbench writes (trace.json: struct res_trace_run,
+ * compare.json: struct res_cmp) is here too, and results.c is the only code that knows
+ * any of them as JSON.
  * Schema 3 (documented in README.md, "results.json"):
  *   schema_version, tool, run_id, environment{...}, benchmarks[...], net_exit_cost[...]
- * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu).
+ * and per benchmark, optionally, pmu[...]: the hardware event counts (struct res_pmu), and
+ * what `exitbench trace --results` adds: trace{...}, phases[...], exit_reasons[...]
+ * (struct res_trace).
  */
 #ifndef EB_RESULTS_H
 #define EB_RESULTS_H
@@ -11,10 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include <exitbench/mailbox.h>	/* EB_NAME_LEN */
 
+#include "compare_stats.h"
 #include "hist.h"
 #include "stats.h"
 
@@ -39,6 +43,65 @@ struct res_pmu {
 	double *per_iter;		/* count / iterations, scaled when multiplexed; one a repetition */
 	double *per_exit;		/* count / the repetition's exits (NaN when it had none) */
 	double running_min;		/* least time_running / time_enabled of them (1: never multiplexed) */
+};
+
+/*
+ * One set of figures of the trace: a phase of the round trip (or the whole of it), or the
+ * time of an exit reason's exits, as `exitbench trace` summarized them.
+ */
+struct res_tstat {
+	char name[32];			/* the phase ("guest", "round_trip"), or the exit reason */
+	uint64_t count;			/* values timed (an exit reason: its exits, see timed) */
+	double median, p5, p95, p99, min, max;	/* NaN: none (count 0) */
+	uint64_t sum;			/* of the values timed, exact */
+	char unit[32];			/* "timebase ticks", "ns", ... */
+};
+
+struct res_phase {
+	struct res_tstat st;
+	struct hist *hist;		/* its values (NULL: not kept), in units of 1 / hist_scale */
+	int64_t hist_scale;
+};
+
+/* what a trace timed an exit with */
+enum res_timed {
+	RES_TIMED_OTHER,		/* a source this exitbench does not know */
+	RES_TIMED_ROUND_TRIP,		/* kvm_pr:kvm_pr_exit_timing: the whole round trip */
+	RES_TIMED_EXIT_REENTER,		/* kvm_pr:kvm_exit -> kvm_book3s_reenter: the handler only */
+};
+
+/* The exits of one exit reason (vector) of a benchmark. */
+struct res_reason {
+	struct res_tstat st;		/* name: the kernel's name of the reason; count: its exits */
+	uint64_t timed;			/* of them, timed (st's figures are over these) */
+	uint32_t vector;
+	double share;			/* of the benchmark's timed total, 0..1 */
+	enum res_timed of;		/* what st is the time of */
+	char of_name[32];		/* ... as the file says ("round_trip", "exit_to_reenter") */
+	uint64_t resume[4];		/* RESUME_GUEST, RESUME_GUEST_NV, RESUME_HOST(_NV), errors */
+	int has_out_of_order;		/* instrumented kernel: stamps out of order, and phases */
+	uint64_t out_of_order;
+	int has_phases;
+	size_t nphase;
+	struct res_phase *phase;	/* the phases of this reason's round trips (no histograms) */
+};
+
+#define RES_RESUME_NAMES { "guest", "guest_nv", "host", "error" }
+
+/* What `exitbench trace` found of a benchmark (each part absent from older files). */
+struct res_trace {
+	int has_source;			/* "trace": where from */
+	char file[1024];		/* the trace.dat */
+	uint64_t repetitions_marked;	/* begin markers seen */
+	uint64_t exits;
+	enum res_timed timed;		/* what the exits were timed by */
+	char source[64];		/* ... as the file says */
+	int has_phases;			/* "phases": in path order, then round_trip / exit_to_reenter */
+	size_t nphase;
+	struct res_phase *phase;
+	int has_reasons;		/* "exit_reasons": by share of time, largest first */
+	size_t nreason;
+	struct res_reason *reason;
 };
 
 struct res_bench {
@@ -67,12 +130,51 @@ struct res_bench {
 	struct stats_summary batch_sum;
 	size_t npmu;
 	struct res_pmu *pmu;		/* hardware event counts, in the runner's order */
+	struct res_trace trace;		/* phases and exit reasons from a trace (exitbench trace) */
+};
+
+/* trace.json: what `exitbench trace -o` writes of a whole trace */
+struct res_trace_counts {
+	uint64_t kvm_pr_exit_timing, out_of_order, kvm_exit, kvm_book3s_reenter, paired;
+	uint64_t unpaired_exits, unpaired_reenters, markers, bad_markers, unmatched_markers;
+	uint64_t short_records, out_of_range;
+};
+
+struct res_trace_bench {
+	char name[EB_NAME_LEN];
+	struct res_trace t;		/* its source, phases and exit reasons (no file) */
+};
+
+struct res_trace_run {
+	char trace_file[1024];
+	int cpus, cpus_with_data, reader_threads;
+	char trace_clock[32];
+	char exit_to_reenter_unit[32];
+	uint64_t events_read, events_lost, lost_pages_uncounted;
+	double elapsed_s;
+	size_t n;
+	struct res_trace_bench *b;	/* in the trace's order */
+	struct res_trace_counts counts;
+};
+
+/* A value of the environment as plain data: what a JSON value holds. */
+enum res_vtype { RES_V_NULL, RES_V_BOOL, RES_V_INT, RES_V_REAL, RES_V_STR, RES_V_ARRAY, RES_V_OBJECT };
+
+struct res_val {
+	enum res_vtype type;
+	int b;				/* RES_V_BOOL */
+	int64_t i;			/* RES_V_INT */
+	double d;			/* RES_V_REAL */
+	char *s;			/* RES_V_STR */
+	size_t n;			/* RES_V_ARRAY, RES_V_OBJECT: its members */
+	struct res_val *v;		/* ... their values */
+	char **k;			/* RES_V_OBJECT: their keys, in file order */
 };
 
 struct results {
 	char run_id[64];
 	char variant[64];		/* the comparison side these results are of ("" for none) */
-	json_t *env;			/* environment object (owned) */
+	struct res_val env;		/* the environment: an object, members in file order (owned) */
 	double tb_hz;			/* from env, for ns */
 	size_t n;
 	struct res_bench *b;
@@ -99,10 +201,38 @@ int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
 /* Recompute summaries from runs and batch values (and the histogram, if none was read). */
 void res_derive(struct results *r);
-/* The environment's string at key, or absent. */
+/* The member key of the object obj; NULL when absent (or obj is no object). */
+const struct res_val *res_val_get(const struct res_val *obj, const char *key);
+/* v's string, or absent when v is NULL or no string. */
+const char *res_val_str(const struct res_val *v, const char *absent);
+/* v's number (whole or not) into *x: 0, or -EINVAL when v is NULL or no number. */
+int res_val_num(const struct res_val *v, double *x);
+/* v's truth: 1 true, 0 false, -1 when v is NULL or no boolean. */
+int res_val_bool(const struct res_val *v);
+/* v as compact JSON text ("512000000", "{\"side\": \"base\", ...}"), malloc'ed; NULL on ENOMEM. */
+char *res_val_text(const struct res_val *v);
+
+/* The environment's member key (NULL when absent), and the same typed. */
+const struct res_val *res_env(const struct results *r, const char *key);
 const char *res_env_str(const struct results *r, const char *key, const char *absent);
-/* A JSON number, or null for NaN/inf (JSON has neither). */
-json_t *res_json_num(double x);
+int res_env_num(const struct results *r, const char *key, double *x);
+int res_env_bool(const struct results *r, const char *key);
+/*
+ * Set the environment's member key to a copy of v: in its place when it is there, else
+ * last. -ENOMEM. The typed ones make v; _json parses v from JSON text (-EINVAL when it is not).
+ */
+int res_env_set(struct results *r, const char *key, const struct res_val *v);
+int res_env_set_str(struct results *r, const char *key, const char *s);
+int res_env_set_int(struct results *r, const char *key, int64_t i);
+int res_env_set_real(struct results *r, const char *key, double d);
+int res_env_set_bool(struct results *r, const char *key, int b);
+int res_env_set_json(struct results *r, const char *key, const char *text);
+/*
+ * Every member of the JSON object in the file at path into r's environment (as
+ * res_env_set, in the file's order). -EINVAL (unreadable, not JSON, not an object) or
+ * -ENOMEM, with one line in err.
+ */
+int res_env_load(struct results *r, const char *path, char *err, size_t errlen);
 /* Ticks to ns with the run's timebase (NaN when unknown). */
 double res_ns(const struct results *r, double ticks);
 /* The null loop's benchmark if present and measured, else NULL. */
@@ -130,6 +260,68 @@ void res_pmu_status(const struct res_pmu *p, char *buf, size_t len);
 int res_pmu_net_per_exit(const struct res_bench *b, const struct res_bench *base,
 			 const struct res_pmu *p, double *net);
 
+/* The names of a timing source in the files ("kvm_pr:kvm_pr_exit_timing" ...; "round_trip" ...). */
+const char *res_timed_source(enum res_timed t);
+const char *res_timed_kind(enum res_timed t);
+/* Free what t holds and empty it. */
+void res_trace_free(struct res_trace *t);
+void res_trace_run_free(struct res_trace_run *t);
+/* Write trace.json (atomically, as results.json). -errno on failure. */
+int res_write_trace(const struct res_trace_run *t, const char *path);
+
+/*
+ * A histogram in the form results.json holds it ({"lowest", "highest",
+ * "significant_digits", "total_count", "min", "max", "buckets": [[from, to, count], ...]}),
+ * from n bytes of JSON text: every field checked against the layout. -EINVAL with a reason
+ * in err, -ENOMEM. And back: compact JSON text, malloc'ed (NULL on ENOMEM).
+ */
+int res_hist_parse(const char *text, size_t n, struct hist **out, char *err, size_t errlen);
+char *res_hist_text(const struct hist *h);
+
+/*
+ * compare.json: what was compared, how, and a row a benchmark. compare.c fills it; its
+ * plain data lives here, with the other files' (compare.h includes this header, never
+ * the other way round).
+ *
+ * What became of a row (its note says it to the reader):
+ */
+enum res_cmp_state {
+	RES_CMP_NONE,			/* not compared yet */
+	RES_CMP_DONE,			/* r holds the comparison */
+	RES_CMP_NOT_MEASURED,		/* a side failed or was skipped (failed_b: B) */
+	RES_CMP_NO_BATCHES,		/* per-run medians asked of results without batch values */
+	RES_CMP_BAD_SAMPLES,		/* the statistics refused the samples: fewer than 2 a
+					   side, no spread, too large */
+};
+
+struct res_cmp_row {
+	char name[EB_NAME_LEN];
+	enum res_cmp_state state;
+	int failed_b;			/* measured on A, failed or skipped on B */
+	char note[512];
+	struct cmp_result r;
+	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
+};
+
+struct res_cmp {
+	char label_a[64], label_b[64];
+	char file_a[1024], file_b[1024];
+	char unit[64];
+	char samples[128];		/* what one sample is */
+	struct cmp_opts opts;
+	int exit_status;		/* what exitbench compare exits with */
+	size_t n;
+	const struct res_cmp_row *rows;
+};
+
+/* Write compare.json (atomically; to stdout when path is NULL). -errno on failure. */
+int res_write_compare(const struct res_cmp *c, const char *path);
+
+/*
+ * 1 when the file at path looks like a results.json (its first byte but blanks opens a JSON
+ * object), 0 when not (a plain sample, say), -errno when it cannot be read.
+ */
+int res_looks_like(const char *path);
 /* Write results.json (atomically: a temporary file renamed). -errno on failure. */
 int res_write(const struct results *r, const char *path);
 /* Read results.json; on failure -EINVAL etc. with a one-line reason in err. */

@@ -34,11 +34,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include <exitbench/mailbox.h>	/* EB_NAME_LEN */
 
 #include "hist.h"
+#include "results.h"
 
 /* the phases of kvm_pr_exit_timing in path order, then two derived kinds */
 enum trace_kind {
@@ -213,21 +212,20 @@ void trace_print(FILE *f, const struct trace_summary *s, const struct trace_sour
 void trace_print_top(FILE *f, const struct trace_summary *s, const struct trace_summary *prev,
 		     double dt, double elapsed, int rows);
 /*
- * A benchmark's "phases" and "exit_reasons" arrays, as in trace.json and results.json; each of
- * the phases (not the exit reasons') has its "histogram" when the summary kept one.
+ * A benchmark's trace in the results model: source, phases (in path order, the counted ones
+ * with their histogram) and exit reasons (with their phases, no histograms). -ENOMEM.
  */
-json_t *trace_bench_phases_json(const struct trace_bench *b, const struct trace_source *src);
-json_t *trace_bench_reasons_json(const struct trace_bench *b, const struct trace_source *src);
-/* The whole of trace.json. NULL on ENOMEM. */
-json_t *trace_json(const struct trace_summary *s, const struct trace_source *src);
+int trace_bench_result(const struct trace_bench *b, const struct trace_source *src,
+		       struct res_trace *t);
+/* The whole trace, as trace.json has it (res_write_trace). -ENOMEM. */
+int trace_run_result(const struct trace_summary *s, const struct trace_source *src,
+		     struct res_trace_run *t);
 /*
- * Add each benchmark's phases and exit_reasons to the benchmark of the same name in an
- * existing results.json (read and checked with res_read first; rewritten atomically, every
- * other field kept). *unmatched: trace benchmarks (but "(none)") results.json lacks.
- * -EINVAL etc. with a one-line reason in err.
+ * Each benchmark's trace into the benchmark of the same name of r (replacing what it had).
+ * *unmatched: trace benchmarks (but "(none)") r lacks. -ENOMEM.
  */
-int trace_merge_results(const char *path, const struct trace_summary *s,
-			const struct trace_source *src, size_t *unmatched, char *err, size_t len);
+int trace_merge_results(struct results *r, const struct trace_summary *s,
+			const struct trace_source *src, size_t *unmatched);
 
 /* ---- reading (trace_read.c, trace_check.c) ---- */
 /*

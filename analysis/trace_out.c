@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* trace: the summaries out as a table, kvm_stat-like frames, trace.json and into results.json. */
+/* trace: the summaries out as a table, kvm_stat-like frames, and into the results model. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hist.h"
 #include "results.h"
@@ -159,189 +159,158 @@ void trace_print_top(FILE *f, const struct trace_summary *s, const struct trace_
 	free(v);
 }
 
-/* ---- JSON ---- */
+/* ---- into the results model: results.c writes trace.json and results.json ---- */
 
-static json_t *num_or_null(const struct trace_stat *st, int64_t v)
+static void to_tstat(struct res_tstat *o, const char *name, const struct trace_stat *st,
+		     const char *unit)
 {
-	return st->count ? json_integer(v) : json_null();
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	snprintf(o->unit, sizeof(o->unit), "%s", unit);
+	o->count = st->count;
+	o->sum = st->sum;
+	/* no figure when nothing was timed */
+	o->median = st->count ? (double)st->median : NAN;
+	o->p5 = st->count ? (double)st->p5 : NAN;
+	o->p95 = st->count ? (double)st->p95 : NAN;
+	o->p99 = st->count ? (double)st->p99 : NAN;
+	o->min = st->count ? (double)st->min : NAN;
+	o->max = st->count ? (double)st->max : NAN;
 }
 
-static json_t *stat_json(const char *key, const char *name, const struct trace_stat *st,
-			 const char *unit)
+static enum res_timed timed_of(int kind)
 {
-	return json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s}", key, name,
-			 "count", (json_int_t)st->count,
-			 "median", num_or_null(st, st->median), "p5", num_or_null(st, st->p5),
-			 "p95", num_or_null(st, st->p95), "p99", num_or_null(st, st->p99),
-			 "min", num_or_null(st, st->min), "max", num_or_null(st, st->max),
-			 "sum", (json_int_t)st->sum, "unit", unit);
-}
-
-static json_t *phases_of(const struct trace_bench *b, const struct trace_stat *phase,
-			 const struct trace_source *src)
-{
-	json_t *a = json_array();
-
-	for (int k = 0; a && k < TRACE_NKINDS; k++)
-		if (shows_kind(b, k))
-			json_array_append_new(a, stat_json("name", trace_kind_name(k), &phase[k],
-							   unit_of(k, src)));
-	return a;
+	return kind == TRACE_K_ROUND_TRIP ? RES_TIMED_ROUND_TRIP :
+	       kind == TRACE_K_EXIT_REENTER ? RES_TIMED_EXIT_REENTER : RES_TIMED_OTHER;
 }
 
 /*
- * A phase's histogram in the form of a benchmark's "histogram" (hist_to_json, with "of" and
- * "value_scale"): its values are whole units already, so value_scale 1.
+ * The kinds b shows of phase[], in path order; with hist (the benchmark's own phases, not an
+ * exit reason's: those would make the file large) each counted one's histogram too.
  */
-static json_t *phase_hist_json(const struct hist *h, const char *name, const char *unit)
+static int phases_of(const struct trace_bench *b, const struct trace_stat *phase,
+		     struct hist *const *hist, const struct trace_source *src,
+		     struct res_phase **out, size_t *n)
 {
-	json_t *o = hist_to_json(h);
-	char of[128];
+	struct res_phase *p = calloc(TRACE_NKINDS, sizeof(*p));
 
-	if (!o)
-		return NULL;
-	snprintf(of, sizeof(of), "%s: %s x value_scale", name, unit);
-	json_object_set_new(o, "of", json_string(of));
-	json_object_set_new(o, "value_scale", json_integer(1));
-	return o;
-}
-
-json_t *trace_bench_phases_json(const struct trace_bench *b, const struct trace_source *src)
-{
-	json_t *a = phases_of(b, b->phase, src), *o;
-	size_t i = 0;
-
-	/* the benchmark's phases only: the exit reasons' would make the file large */
-	for (int k = 0; a && k < TRACE_NKINDS; k++) {
+	*out = p;
+	*n = 0;
+	if (!p)
+		return -ENOMEM;
+	for (int k = 0; k < TRACE_NKINDS; k++) {
 		if (!shows_kind(b, k))
 			continue;
-		o = json_array_get(a, i++);
-		if (o && b->hist[k] && b->phase[k].count)
-			json_object_set_new(o, "histogram",
-					    phase_hist_json(b->hist[k], trace_kind_name(k), unit_of(k, src)));
-	}
-	return a;
-}
-
-json_t *trace_bench_reasons_json(const struct trace_bench *b, const struct trace_source *src)
-{
-	json_t *a = json_array();
-
-	for (size_t j = 0; a && j < b->nreasons; j++) {
-		const struct trace_reason *r = &b->reasons[j];
-		json_t *o = stat_json("reason", r->name, &r->stat, unit_of(r->kind, src));
-
-		if (!o)
-			continue;
-		/* count: the exit's events; the stat's own count (timed) may be fewer */
-		json_object_set_new(o, "timed", json_integer((json_int_t)r->stat.count));
-		json_object_set_new(o, "count", json_integer((json_int_t)r->count));
-		json_object_set_new(o, "vector", json_integer(r->vector));
-		json_object_set_new(o, "share", json_real(r->share));
-		json_object_set_new(o, "of", json_string(trace_kind_name(r->kind)));
-		json_object_set_new(o, "resume", json_pack("{s:I,s:I,s:I,s:I}",
-			"guest", (json_int_t)r->resume[0], "guest_nv", (json_int_t)r->resume[1],
-			"host", (json_int_t)r->resume[2], "error", (json_int_t)r->resume[3]));
-		if (r->kind == TRACE_K_ROUND_TRIP) {
-			json_object_set_new(o, "out_of_order", json_integer((json_int_t)r->out_of_order));
-			json_object_set_new(o, "phases", phases_of(b, r->phase, src));
+		to_tstat(&p[*n].st, trace_kind_name(k), &phase[k], unit_of(k, src));
+		if (hist && hist[k] && phase[k].count) {
+			if (hist_dup(hist[k], &p[*n].hist))
+				return -ENOMEM;
+			p[*n].hist_scale = 1;	/* whole units already */
 		}
-		json_array_append_new(a, o);
+		(*n)++;
 	}
-	return a;
+	return 0;
 }
 
-static json_t *bench_json(const struct trace_bench *b, const struct trace_source *src)
+static int reason_of(const struct trace_bench *b, const struct trace_reason *r,
+		     const struct trace_source *src, struct res_reason *x)
 {
-	return json_pack("{s:s,s:I,s:I,s:s,s:o,s:o}", "name", b->name,
-			 "repetitions_marked", (json_int_t)b->reps, "exits", (json_int_t)b->events,
-			 "source", b->kind == TRACE_K_ROUND_TRIP ? "kvm_pr:kvm_pr_exit_timing" :
-			 "kvm_pr:kvm_exit -> kvm_pr:kvm_book3s_reenter",
-			 "phases", trace_bench_phases_json(b, src),
-			 "exit_reasons", trace_bench_reasons_json(b, src));
+	to_tstat(&x->st, r->name, &r->stat, unit_of(r->kind, src));
+	/* count: the exit's events; the stat's own count (timed) may be fewer */
+	x->st.count = r->count;
+	x->timed = r->stat.count;
+	x->vector = r->vector;
+	x->share = r->share;
+	x->of = timed_of(r->kind);
+	snprintf(x->of_name, sizeof(x->of_name), "%s", trace_kind_name(r->kind));
+	memcpy(x->resume, r->resume, sizeof(x->resume));
+	if (r->kind != TRACE_K_ROUND_TRIP)
+		return 0;
+	x->has_out_of_order = x->has_phases = 1;
+	x->out_of_order = r->out_of_order;
+	return phases_of(b, r->phase, NULL, src, &x->phase, &x->nphase);
 }
 
-json_t *trace_json(const struct trace_summary *s, const struct trace_source *src)
+int trace_bench_result(const struct trace_bench *b, const struct trace_source *src,
+		       struct res_trace *t)
 {
-	const struct trace_counts *c = &s->c;
-	json_t *benches = json_array(), *root;
-
-	if (!benches)
-		return NULL;
-	for (size_t i = 0; i < s->n; i++)
-		json_array_append_new(benches, bench_json(&s->b[i], src));
-	root = json_pack("{s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:I,s:I,s:I,s:f,s:o}",
-			 "tool", "exitbench 0.1", "trace_file", src->path, "cpus", src->cpus,
-			 "cpus_with_data", src->cpus_with_data, "reader_threads", (int)src->threads,
-			 "trace_clock", src->clock, "exit_to_reenter_unit", unit_of(TRACE_K_EXIT_REENTER, src),
-			 "events_read", (json_int_t)c->records,
-			 "events_lost", (json_int_t)(c->lost + src->lost_file),
-			 "lost_pages_uncounted", (json_int_t)c->lost_pages,
-			 "elapsed_s", src->elapsed_s, "benchmarks", benches);
-	if (!root)
-		return NULL;
-	json_object_set_new(root, "counts", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-		"kvm_pr_exit_timing", (json_int_t)c->timing, "out_of_order", (json_int_t)c->out_of_order,
-		"kvm_exit", (json_int_t)c->exits, "kvm_book3s_reenter", (json_int_t)c->reenters,
-		"paired", (json_int_t)c->paired, "unpaired_exits", (json_int_t)c->unpaired_exits,
-		"unpaired_reenters", (json_int_t)c->unpaired_reenters, "markers", (json_int_t)c->markers,
-		"bad_markers", (json_int_t)c->bad_markers, "unmatched_markers", (json_int_t)c->unmatched_markers,
-		"short_records", (json_int_t)c->short_records, "out_of_range", (json_int_t)c->out_of_range));
-	return root;
-}
-
-/* ---- results.json ---- */
-
-int trace_merge_results(const char *path, const struct trace_summary *s,
-			const struct trace_source *src, size_t *unmatched, char *err, size_t len)
-{
-	json_t *root, *benches, *o;
-	json_error_t je;
-	struct results r;
-	char tmp[4096];
-	size_t i;
 	int ret = 0;
 
-	*unmatched = 0;
-	/* the reader that report and compare use decides whether it is a results.json */
-	if (res_read(path, &r, err, len))
-		return -EINVAL;
-	res_free(&r);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		snprintf(err, len, "%s: %s", path, je.text);
-		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	t->has_source = t->has_phases = t->has_reasons = 1;
+	snprintf(t->file, sizeof(t->file), "%s", src->path);
+	t->repetitions_marked = b->reps;
+	t->exits = b->events;
+	t->timed = b->kind == TRACE_K_ROUND_TRIP ? RES_TIMED_ROUND_TRIP : RES_TIMED_EXIT_REENTER;
+	snprintf(t->source, sizeof(t->source), "%s", res_timed_source(t->timed));
+	ret = phases_of(b, b->phase, b->hist, src, &t->phase, &t->nphase);
+	if (!ret && b->nreasons && !(t->reason = calloc(b->nreasons, sizeof(*t->reason))))
+		ret = -ENOMEM;
+	for (size_t j = 0; !ret && j < b->nreasons; j++) {
+		t->nreason++;
+		ret = reason_of(b, &b->reasons[j], src, &t->reason[j]);
 	}
-	benches = json_object_get(root, "benchmarks");
+	if (ret)
+		res_trace_free(t);
+	return ret;
+}
+
+int trace_run_result(const struct trace_summary *s, const struct trace_source *src,
+		     struct res_trace_run *t)
+{
+	const struct trace_counts *c = &s->c;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->trace_file, sizeof(t->trace_file), "%s", src->path);
+	t->cpus = src->cpus;
+	t->cpus_with_data = src->cpus_with_data;
+	t->reader_threads = (int)src->threads;
+	snprintf(t->trace_clock, sizeof(t->trace_clock), "%s", src->clock);
+	snprintf(t->exit_to_reenter_unit, sizeof(t->exit_to_reenter_unit), "%s",
+		 unit_of(TRACE_K_EXIT_REENTER, src));
+	t->events_read = c->records;
+	t->events_lost = c->lost + src->lost_file;
+	t->lost_pages_uncounted = c->lost_pages;
+	t->elapsed_s = src->elapsed_s;
+	t->counts = (struct res_trace_counts){
+		.kvm_pr_exit_timing = c->timing, .out_of_order = c->out_of_order,
+		.kvm_exit = c->exits, .kvm_book3s_reenter = c->reenters, .paired = c->paired,
+		.unpaired_exits = c->unpaired_exits, .unpaired_reenters = c->unpaired_reenters,
+		.markers = c->markers, .bad_markers = c->bad_markers,
+		.unmatched_markers = c->unmatched_markers, .short_records = c->short_records,
+		.out_of_range = c->out_of_range,
+	};
+	if (s->n && !(t->b = calloc(s->n, sizeof(*t->b))))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(t->b[i].name, sizeof(t->b[i].name), "%s", s->b[i].name);
+		t->n++;
+		if (trace_bench_result(&s->b[i], src, &t->b[i].t)) {
+			res_trace_run_free(t);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int trace_merge_results(struct results *r, const struct trace_summary *s,
+			const struct trace_source *src, size_t *unmatched)
+{
+	*unmatched = 0;
 	for (size_t k = 0; k < s->n; k++) {
 		const struct trace_bench *b = &s->b[k];
-		int found = 0;
+		struct res_bench *rb;
+		struct res_trace t;
 
 		if (!strcmp(b->name, TRACE_NONE))
 			continue;
-		json_array_foreach(benches, i, o) {
-			if (strcmp(json_string_value(json_object_get(o, "name")), b->name))
-				continue;
-			json_object_set_new(o, "phases", trace_bench_phases_json(b, src));
-			json_object_set_new(o, "exit_reasons", trace_bench_reasons_json(b, src));
-			json_object_set_new(o, "trace", json_pack("{s:s,s:I,s:I,s:s}", "file", src->path,
-				"repetitions_marked", (json_int_t)b->reps, "exits", (json_int_t)b->events,
-				"source", b->kind == TRACE_K_ROUND_TRIP ? "kvm_pr:kvm_pr_exit_timing" :
-				"kvm_pr:kvm_exit -> kvm_pr:kvm_book3s_reenter"));
-			found = 1;
-			break;
+		if (!(rb = res_find(r, b->name))) {
+			(*unmatched)++;
+			continue;
 		}
-		*unmatched += !found;
+		if (trace_bench_result(b, src, &t))
+			return -ENOMEM;
+		res_trace_free(&rb->trace);	/* merged again: replaced */
+		rb->trace = t;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10))) {
-		snprintf(err, len, "%s: cannot write", tmp);
-		ret = -EIO;
-	} else if (rename(tmp, path)) {
-		ret = -errno;
-		snprintf(err, len, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	json_decref(root);
-	return ret;
+	return 0;
 }

@@ -81,13 +81,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (trace_read_file(path, &o, &s, &src, err, sizeof(err)) == 0) {
 		FILE *null = fopen("/dev/null", "w");
-		json_t *j = trace_json(&s, &src);
+		struct res_trace_run run;
 
 		if (null) {
 			trace_print(null, &s, &src);
 			fclose(null);
 		}
-		json_decref(j);
+		if (!trace_run_result(&s, &src, &run))
+			res_trace_run_free(&run);
 		trace_summary_free(&s);
 	}
 	close(fd);

@@ -73,6 +73,13 @@ static void a_whole_run(void **state)
 	assert_int_equal(b->nruns, 0);		/* a 2.5-tick "hypercall" is not a figure */
 	assert_string_equal(b->reason, "0 exits");
 	assert_float_equal(r.tb_hz, 512e6, 0);
+	/* the environment the records gave, renamed, as plain values of their own types */
+	assert_int_equal(r.env.n, 2);
+	assert_string_equal(r.env.k[0], "host_kernel_release");
+	assert_string_equal(r.env.k[1], "tb_hz");
+	assert_int_equal(r.env.v[1].type, RES_V_INT);
+	assert_int_equal(r.env.v[1].i, 512000000);
+	assert_string_equal(res_env_str(&r, "host_kernel_release", NULL), "6.1.192");
 	res_free(&r);
 }
 

@@ -119,11 +119,11 @@ static const char *pmu_section(struct results *r)
 
 static void env(struct results *r, const char *pmu_library)
 {
-	json_object_set_new(r->env, "mode", json_string("emulated"));
-	json_object_set_new(r->env, "instruction_count_mode", json_true());
-	json_object_set_new(r->env, "tb_hz", json_integer(512000000));
+	res_env_set_str(r, "mode", "emulated");
+	res_env_set_bool(r, "instruction_count_mode", 1);
+	res_env_set_int(r, "tb_hz", 512000000);
 	if (pmu_library)
-		json_object_set_new(r->env, "pmu_library", json_string(pmu_library));
+		res_env_set_str(r, "pmu_library", pmu_library);
 }
 
 static void counts_and_refusals(void **state)
@@ -248,6 +248,26 @@ static void void_split(void **state)
 	res_free(&r);
 }
 
+/* the environment table: in order, strings as they are, the rest as JSON text */
+static void environment_table(void **state)
+{
+	const char *plot_problem, *s;
+	struct results r;
+
+	(void)state;
+	res_init(&r);
+	env(&r, NULL);
+	res_env_set_json(&r, "comparison", "{\"side\": \"base\", \"rounds\": 3}");
+	bench(&r, "pvr", 1);
+	res_derive(&r);
+	assert_int_equal(report_write(&r, dir, &plot_problem), 0);
+	s = strstr(read_report(), "## Environment");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "| mode | emulated |\n| instruction_count_mode | true |\n"
+				  "| tb_hz | 512000000 |\n| comparison | {\"side\": \"base\", \"rounds\": 3} |\n"));
+	res_free(&r);
+}
+
 /* the report of the results.json at path (read as `exitbench report` does), in text */
 static const char *report_of(const char *path, const char **plot_problem)
 {
@@ -256,7 +276,7 @@ static const char *report_of(const char *path, const char **plot_problem)
 
 	if (res_read(path, &r, err, sizeof(err)))
 		fail_msg("%s", err);
-	assert_int_equal(report_write_from(&r, path, dir, plot_problem), 0);
+	assert_int_equal(report_write(&r, dir, plot_problem), 0);
 	res_free(&r);
 	return read_report();
 }
@@ -437,29 +457,31 @@ static void phases_absent(void **state)
 	assert_null(strstr(s, "Exits by reason"));
 	assert_null(strstr(s, "phases.png"));
 	assert_false(exists("phases.png"));
-	/* no file, or one that is gone: the same */
-	assert_int_equal(report_write_from(&r, NULL, dir, &plot_problem), 0);
-	assert_string_equal(read_report(), before);
-	assert_int_equal(report_write_from(&r, "/nonexistent/results.json", dir, &plot_problem), 0);
-	assert_string_equal(read_report(), before);
 	free(before);
 	res_free(&r);
 }
 
-/* what the trace merged, malformed: skipped where it makes no sense, never a failure */
-static void phases_malformed(void **state)
+/* what the trace merged, sparse: figures of none, empty parts, an unknown source */
+static void phases_sparse(void **state)
 {
-	static const char junk[] =
+#define FIGS(median) "\"median\": " median ", \"p5\": " median ", \"p95\": " median ", \"p99\": " \
+	median ", \"min\": " median ", \"max\": " median
+	static const char sparse[] =
 		"{\"schema_version\": 3, \"environment\": {\"tb_hz\": 512000000}, \"benchmarks\": ["
 		"{\"name\": \"pvr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, "
 		" \"claimed_exits_per_iteration\": 1, \"runs\": [1000],"
-		" \"phases\": [7, {\"count\": 3}, {\"name\": \"guest\", \"count\": \"many\", \"median\": null},"
-		"  {\"name\": \"handle_exit\", \"count\": 10, \"median\": 200, \"sum\": 2000},"
-		"  {\"name\": \"round_trip\", \"count\": 10, \"median\": 0, \"sum\": 2000}],"
-		" \"exit_reasons\": [\"PROGRAM\", {\"reason\": \"PROGRAM\", \"vector\": -4, \"share\": \"all\"}],"
-		" \"trace\": [1]},"
+		" \"phases\": [{\"name\": \"guest\", \"count\": 0, " FIGS("null") ", \"sum\": 0, "
+		"  \"unit\": \"timebase ticks\"},"
+		"  {\"name\": \"handle_exit\", \"count\": 10, " FIGS("200") ", \"sum\": 2000, "
+		"  \"unit\": \"timebase ticks\"},"
+		"  {\"name\": \"round_trip\", \"count\": 10, " FIGS("0") ", \"sum\": 2000, "
+		"  \"unit\": \"timebase ticks\"}],"
+		" \"exit_reasons\": [{\"reason\": \"PROGRAM\", \"count\": 0, " FIGS("null") ", \"sum\": 0, "
+		"  \"unit\": \"timebase ticks\", \"timed\": 0, \"vector\": 1792, \"share\": null, "
+		"  \"of\": \"round_trip\", \"resume\": {\"guest\": 0, \"guest_nv\": 0, \"host\": 0, "
+		"  \"error\": 0}}]},"
 		"{\"name\": \"spr\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
-		" \"phases\": {\"guest\": 1}, \"exit_reasons\": 3, \"trace\": {\"exits\": \"x\"}},"
+		" \"trace\": {\"file\": \"\", \"repetitions_marked\": 3, \"exits\": 0, \"source\": \"perf\"}},"
 		"{\"name\": \"hcall\", \"status\": \"ok\", \"iterations\": 10, \"repetitions\": 1, \"runs\": [1],"
 		" \"phases\": [], \"exit_reasons\": []}]}";
 	char path[128];
@@ -470,15 +492,14 @@ static void phases_malformed(void **state)
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(junk, f);
+	fputs(sparse, f);
 	fclose(f);
 	s = report_of(path, &plot_problem);
 	assert_non_null(strstr(s, "| guest | 0 | - | - | - | - | - |"));
 	assert_non_null(strstr(s, "| handle_exit | 10 | 200 |"));
 	assert_non_null(strstr(s, "**phases account for 20.0% of the guest's round trip**"));
-	assert_non_null(strstr(s, "| PROGRAM | - | 0 | - | - | - | - | - | - |"));
-	assert_non_null(strstr(s, "### spr\n\nTimed by an unnamed source. - repetitions marked, - "
-				  "exits."));
+	assert_non_null(strstr(s, "| PROGRAM | 0x700 | 0 | - | - | - | - | - | - |"));
+	assert_non_null(strstr(s, "### spr\n\nTimed by perf. 3 repetitions marked, 0 exits."));
 	assert_non_null(strstr(s, "No exit of this benchmark in the trace."));
 	assert_null(strstr(s, "### hcall"));
 }
@@ -505,43 +526,39 @@ static void phases_without_gnuplot(void **state)
 
 /*
  * phases with their "histogram" (report-instrumented-hist.json: pvr and null of a real run,
- * merged by exitbench trace --results): it reads back with hist_from_json to the phase's own
- * count and median, and pvr-phases.png draws them, one panel a phase
+ * merged by exitbench trace --results): each read back to the phase's own count and median,
+ * and pvr-phases.png draws them, one panel a phase
  */
 static void phases_histograms(void **state)
 {
 	const char *plot_problem, *s;
-	json_t *root, *b, *p;
-	size_t i, hists = 0;
+	struct results r;
+	size_t hists = 0;
 	char err[256];
 
 	(void)state;
-	root = json_load_file(data("report-instrumented-hist.json"), 0, NULL);
-	assert_non_null(root);
-	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
-		size_t k;
+	if (res_read(data("report-instrumented-hist.json"), &r, err, sizeof(err)))
+		fail_msg("%s", err);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct res_trace *t = &r.b[i].trace;
 
-		json_array_foreach(json_object_get(b, "phases"), k, p) {
-			json_t *hj = json_object_get(p, "histogram");
-			json_int_t count = json_integer_value(json_object_get(p, "count"));
-			struct hist *h;
+		for (size_t k = 0; k < t->nphase; k++) {
+			const struct res_phase *p = &t->phase[k];
 
-			if (!count) {
-				assert_null(hj);
+			if (!p->st.count) {
+				assert_null(p->hist);
 				continue;
 			}
-			assert_int_equal(json_integer_value(json_object_get(hj, "value_scale")), 1);
-			assert_int_equal(hist_from_json(hj, &h, err, sizeof(err)), 0);
-			assert_int_equal(hist_total_count(h), count);
-			assert_int_equal(hist_value_at_percentile(h, 50),
-					 json_integer_value(json_object_get(p, "median")));
-			assert_int_equal(hist_min(h), json_integer_value(json_object_get(p, "min")));
-			assert_int_equal(hist_max(h), json_integer_value(json_object_get(p, "max")));
-			hist_free(h);
+			assert_non_null(p->hist);
+			assert_int_equal(p->hist_scale, 1);
+			assert_int_equal(hist_total_count(p->hist), p->st.count);
+			assert_int_equal(hist_value_at_percentile(p->hist, 50), p->st.median);
+			assert_int_equal(hist_min(p->hist), p->st.min);
+			assert_int_equal(hist_max(p->hist), p->st.max);
 			hists++;
 		}
 	}
-	json_decref(root);
+	res_free(&r);
 	assert_true(hists >= 20);
 
 	s = report_of(data("report-instrumented-hist.json"), &plot_problem);
@@ -564,10 +581,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counts_and_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(void_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(environment_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_instrumented, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_stock, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(phases_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(phases_sparse, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_without_gnuplot, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_histograms, setup, teardown),
 	};

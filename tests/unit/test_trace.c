@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "../../analysis/compare.h"
 #include "../../analysis/results.h"
@@ -524,6 +525,8 @@ static void table_and_json(void **state)
 	size_t len = 0;
 	FILE *f;
 	json_t *j, *b, *ph, *rs;
+	struct res_trace_run run;
+	char path[64];
 
 	(void)state;
 	fill(&s, &a);
@@ -536,7 +539,13 @@ static void table_and_json(void **state)
 	assert_non_null(strstr(text, "exit_to_reenter (ns)"));
 	assert_non_null(strstr(text, "Current/s"));
 	free(text);
-	j = trace_json(&s, &src);
+	/* trace.json, as the model writes it */
+	snprintf(path, sizeof(path), "/tmp/exitbench-test-trace-%d.json", (int)getpid());
+	assert_int_equal(trace_run_result(&s, &src, &run), 0);
+	assert_int_equal(res_write_trace(&run, path), 0);
+	res_trace_run_free(&run);
+	j = json_load_file(path, 0, NULL);
+	unlink(path);
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "events_read")), 0);
 	b = json_array_get(json_object_get(j, "benchmarks"), 0);
@@ -567,6 +576,22 @@ static void table_and_json(void **state)
 	trace_agg_free(a);
 }
 
+/* what `exitbench trace --results` does: read, merge, write back */
+static int merge(const char *path, const struct trace_summary *s, const struct trace_source *src,
+		 size_t *unmatched, char *err, size_t len)
+{
+	struct results r;
+	int ret = res_read(path, &r, err, len);
+
+	if (ret)
+		return ret;
+	ret = trace_merge_results(&r, s, src, unmatched);
+	if (!ret)
+		ret = res_write(&r, path);
+	res_free(&r);
+	return ret;
+}
+
 static void merge_into_results(void **state)
 {
 	struct trace_source src = { .path = "t.dat", .cpus = 1, .clock = "local", .pair_unit = "ns" };
@@ -575,14 +600,15 @@ static void merge_into_results(void **state)
 	struct trace_agg *a;
 	struct results r, back;
 	struct compare cmp = { 0 };
+	const struct res_trace *t;
 	json_t *root, *b;
-	size_t unmatched;
+	size_t unmatched, hists = 0;
 	FILE *f;
 
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/exitbench-test-trace-%d.json", (int)getpid());
 	res_init(&r);
-	json_object_set_new(r.env, "tb_hz", json_integer(512000000));
+	res_env_set_int(&r, "tb_hz", 512000000);
 	for (int k = 0; k < 2; k++) {
 		struct res_bench *rb = res_add(&r, k ? "mmio" : "pvr");
 
@@ -598,72 +624,66 @@ static void merge_into_results(void **state)
 	assert_int_equal(res_write(&r, path), 0);
 	res_free(&r);
 	fill(&s, &a);
-	assert_int_equal(trace_merge_results(path, &s, &src, &unmatched, err, sizeof(err)), 0);
+	assert_int_equal(merge(path, &s, &src, &unmatched, err, sizeof(err)), 0);
 	assert_int_equal(unmatched, 1);	/* not-in-results; "(none)" is never merged */
 	/* the readers of report and compare take it, schema unchanged */
 	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
 	assert_int_equal(back.n, 2);
+	assert_non_null(back.b[0].runs);	/* the rest kept */
+	t = &back.b[0].trace;
+	assert_true(t->has_phases && t->has_reasons && t->has_source);
+	assert_int_equal(t->nphase, TRACE_NPHASES + 1);
+	assert_int_equal(t->nreason, 1);
+	assert_int_equal(t->timed, RES_TIMED_ROUND_TRIP);
+	/* each counted phase has its histogram, back to its figures */
+	for (size_t i = 0; i < t->nphase; i++) {
+		const struct res_phase *p = &t->phase[i];
+
+		if (!p->st.count) {
+			assert_null(p->hist);
+			continue;
+		}
+		assert_non_null(p->hist);
+		assert_int_equal(p->hist_scale, 1);
+		assert_int_equal(hist_total_count(p->hist), p->st.count);
+		assert_int_equal(hist_value_at_percentile(p->hist, 50), p->st.median);
+		assert_int_equal(hist_value_at_percentile(p->hist, 99), p->st.p99);
+		hists++;
+	}
+	assert_true(hists > 0);
+	/* not the exit reasons' phases: they would make the file large */
+	assert_true(t->reason[0].has_phases);
+	for (size_t i = 0; i < t->reason[0].nphase; i++)
+		assert_null(t->reason[0].phase[i].hist);
+	assert_string_equal(back.b[1].trace.reason[0].st.name, "DATA_STORAGE");
 	res_free(&back);
 	cmp_opts_default(&cmp.opts);
 	cmp.median = -1;
 	assert_int_equal(compare_run(&cmp, path, path, err, sizeof(err)), 0);
 	compare_free(&cmp);
+	/* on disk: the schema, and the keys where readers of the trace's results.json look */
 	root = json_load_file(path, 0, NULL);
 	assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), RES_SCHEMA_VERSION);
 	b = json_array_get(json_object_get(root, "benchmarks"), 0);
 	assert_string_equal(json_string_value(json_object_get(b, "name")), "pvr");
 	assert_int_equal(json_array_size(json_object_get(b, "phases")), TRACE_NPHASES + 1);
 	assert_int_equal(json_array_size(json_object_get(b, "exit_reasons")), 1);
-	assert_non_null(json_object_get(b, "runs"));	/* the rest kept */
-	/* each counted phase has its histogram, in the form of the benchmark's, back to its figures */
-	{
-		json_t *p, *rp;
-		size_t i, hists = 0;
-		char herr[256];
-
-		json_array_foreach(json_object_get(b, "phases"), i, p) {
-			json_t *hj = json_object_get(p, "histogram");
-			json_int_t count = json_integer_value(json_object_get(p, "count"));
-			struct hist *h;
-
-			if (!count) {
-				assert_null(hj);
-				continue;
-			}
-			assert_int_equal(json_integer_value(json_object_get(hj, "value_scale")), 1);
-			assert_int_equal(hist_from_json(hj, &h, herr, sizeof(herr)), 0);
-			assert_int_equal(hist_total_count(h), count);
-			assert_int_equal(hist_value_at_percentile(h, 50),
-					 json_integer_value(json_object_get(p, "median")));
-			assert_int_equal(hist_value_at_percentile(h, 99),
-					 json_integer_value(json_object_get(p, "p99")));
-			hist_free(h);
-			hists++;
-		}
-		assert_true(hists > 0);
-		/* not the exit reasons' phases: they would make the file large */
-		json_array_foreach(json_object_get(b, "exit_reasons"), i, p)
-			json_array_foreach(json_object_get(p, "phases"), hists, rp)
-				assert_null(json_object_get(rp, "histogram"));
-	}
-	b = json_array_get(json_object_get(root, "benchmarks"), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(b, "exit_reasons"), 0), "reason")),
-			    "DATA_STORAGE");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(b, "trace"), "source")),
+			    "kvm_pr:kvm_pr_exit_timing");
 	json_decref(root);
 	/* merged twice: replaced, not doubled */
-	assert_int_equal(trace_merge_results(path, &s, &src, &unmatched, err, sizeof(err)), 0);
-	root = json_load_file(path, 0, NULL);
-	b = json_array_get(json_object_get(root, "benchmarks"), 0);
-	assert_int_equal(json_array_size(json_object_get(b, "exit_reasons")), 1);
-	json_decref(root);
+	assert_int_equal(merge(path, &s, &src, &unmatched, err, sizeof(err)), 0);
+	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.b[0].trace.nreason, 1);
+	res_free(&back);
 	/* not a results.json: refused, file untouched */
 	f = fopen(path, "w");
 	fputs("{\"schema_version\": 99, \"benchmarks\": []}", f);
 	fclose(f);
-	assert_int_equal(trace_merge_results(path, &s, &src, &unmatched, err, sizeof(err)), -EINVAL);
+	assert_int_equal(merge(path, &s, &src, &unmatched, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "schema_version 99"));
 	unlink(path);
-	assert_int_equal(trace_merge_results(path, &s, &src, &unmatched, err, sizeof(err)), -EINVAL);
+	assert_int_equal(merge(path, &s, &src, &unmatched, err, sizeof(err)), -EINVAL);
 	trace_summary_free(&s);
 	trace_agg_free(a);
 }

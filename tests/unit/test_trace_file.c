@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "../../analysis/results.h"
 #include "../../analysis/trace.h"
@@ -263,6 +264,7 @@ static void live_frames_and_outputs(void **state)
 	char jpath[64], rpath[64], err[1024];
 	struct trace_summary s;
 	struct trace_source src;
+	struct res_trace_run run;
 	struct results r;
 	size_t unmatched;
 	json_t *j;
@@ -273,9 +275,9 @@ static void live_frames_and_outputs(void **state)
 	assert_int_equal(trace_read_file(data("trace-x86-zstd.dat"), &o, &s, &src, err, sizeof(err)), 0);
 	fclose(f);
 	snprintf(jpath, sizeof(jpath), "/tmp/exitbench-test-trace-%d.json", (int)getpid());
-	j = trace_json(&s, &src);
-	assert_int_equal(json_dump_file(j, jpath, 0), 0);
-	json_decref(j);
+	assert_int_equal(trace_run_result(&s, &src, &run), 0);
+	assert_int_equal(res_write_trace(&run, jpath), 0);
+	res_trace_run_free(&run);
 	j = json_load_file(jpath, 0, NULL);
 	assert_int_equal(json_integer_value(json_object_get(j, "events_read")), 409);
 	assert_int_equal(json_integer_value(json_object_get(j, "events_lost")), 0);
@@ -297,9 +299,13 @@ static void live_frames_and_outputs(void **state)
 	res_derive(&r);
 	assert_int_equal(res_write(&r, rpath), 0);
 	res_free(&r);
-	assert_int_equal(trace_merge_results(rpath, &s, &src, &unmatched, err, sizeof(err)), 0);
-	assert_int_equal(unmatched, 1);
 	assert_int_equal(res_read(rpath, &r, err, sizeof(err)), 0);
+	assert_int_equal(trace_merge_results(&r, &s, &src, &unmatched), 0);
+	assert_int_equal(unmatched, 1);
+	assert_int_equal(res_write(&r, rpath), 0);
+	res_free(&r);
+	assert_int_equal(res_read(rpath, &r, err, sizeof(err)), 0);
+	assert_int_equal(res_find(&r, "pvr")->trace.reason[0].st.count, 171);
 	res_free(&r);
 	j = json_load_file(rpath, 0, NULL);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(
