@@ -33,14 +33,14 @@ WERROR ?= -Werror
 TRACE_PKGS := libtracecmd libtraceevent libtracefs liburcu-memb liburcu-cds
 PKG_CFLAGS := $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null)
 HOST_INCLUDES := -Iguest-kernels/include -Ibench/lib
-HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) -Wno-format-truncation \
+HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) \
 	$(HOST_INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 HOST_LIBS := $(shell pkg-config --libs jansson gsl $(TRACE_PKGS) 2>/dev/null) -pthread -lm
 # ASan/UBSan, and the coverage hooks libFuzzer needs: one build serves both
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra $(WERROR) $(SAN_FLAGS) -fsanitize=fuzzer-no-link \
 	$(HOST_INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -Wno-format-truncation -static -Iguest-kernels/include -Ibench/lib -Ibench/runner
+TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -static -Iguest-kernels/include -Ibench/lib -Ibench/runner
 DEPFLAGS = -MMD -MP
 
 # libexitbench: everything but the command line, built once (and once more with the

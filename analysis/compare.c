@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "text.h"
 #include "hist.h"
 #include "plot.h"
 #include "sample.h"
@@ -170,7 +171,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		if (a->status != RES_OK || b->status != RES_OK) {
 			row->state = RES_CMP_NOT_MEASURED;
 			row->failed_b = a->status == RES_OK;
-			snprintf(row->note, sizeof(row->note), "not compared: %s %s%s%s",
+			text_fmt(row->note, sizeof(row->note), "not compared: %s %s%s%s",
 				 a->status != RES_OK ? c->label_a : c->label_b,
 				 res_status_name(a->status != RES_OK ? a->status : b->status),
 				 *(a->status != RES_OK ? a->reason : b->reason) ? ": " : "",

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "marker.h"
+#include "text.h"
 
 /* tracefs where it is mounted on its own, then under debugfs (older setups) */
 static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
@@ -38,13 +39,10 @@ int marker_open(struct marker *m, enum marker_mode mode)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s/trace_marker", tracefs_dirs[i]);
-		if (access(path, F_OK))
+		if (text_path(m->path, sizeof(m->path), "%s/trace_marker", tracefs_dirs[i]) ||
+		    access(m->path, F_OK))
 			continue;
 		dir = tracefs_dirs[i];
-		snprintf(m->path, sizeof(m->path), "%s", path);
 		break;
 	}
 	if (!dir) {

@@ -25,6 +25,7 @@
 #include "pmu.h"
 #include "record.h"
 #include "suite.h"
+#include "text.h"
 #include "vm.h"
 
 #define RUNNER_VERSION "0.1"
@@ -145,7 +146,7 @@ static int write_env(struct rec *r, const char *suite, const struct host *h)
 		.runner = "exitbench-run " RUNNER_VERSION, .suite = suite,
 		.online_cpus = sysconf(_SC_NPROCESSORS_ONLN), .kvm_api_version = vm_api_version(),
 		.pinned_cpu = h->cpu, .trace_markers = h->marker.state,
-		.pmu_library = h->pmu_on ? h->pmu.library : "off: --pmu off",
+		.pmu_counting = h->pmu_on, .pmu_library = h->pmu_on ? h->pmu.library : "off: --pmu off",
 	};
 	char cpu[256], rev[256], tb[64], platform[256], model[256], mmu[256], rot[320];
 	struct utsname u;
@@ -198,24 +199,27 @@ static int load_image(const char *dir, const char *name, char **image, size_t *s
 	FILE *f;
 	long len;
 
-	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	if (text_path(path, sizeof(path), "%s/%s.bin", dir, name)) {
+		text_fmt(err, errlen, "%s/%s.bin: %s", dir, name, strerror(ENAMETOOLONG));
+		return -1;
+	}
 	f = fopen(path, "rb");
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		text_fmt(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	rewind(f);
 	if (len < (long)(EB_INFO_OFFSET + sizeof(*info)) || (unsigned long)len > EB_IMAGE_MAX) {
-		snprintf(err, errlen, "%s: size %ld is not a guest image (max %lu)", path, len,
+		text_fmt(err, errlen, "%s: size %ld is not a guest image (max %lu)", path, len,
 			 (unsigned long)EB_IMAGE_MAX);
 		fclose(f);
 		return -1;
 	}
 	*image = malloc(len);
 	if (!*image || fread(*image, 1, len, f) != (size_t)len) {
-		snprintf(err, errlen, "%s: read failed", path);
+		text_fmt(err, errlen, "%s: read failed", path);
 		fclose(f);
 		free(*image);
 		return -1;
@@ -227,12 +231,12 @@ static int load_image(const char *dir, const char *name, char **image, size_t *s
 	    memchr(info->name, 0, sizeof(info->name)) == NULL ||
 	    memchr(info->what, 0, sizeof(info->what)) == NULL ||
 	    le32toh(info->exit_kind) >= EB_EXIT_KINDS) {
-		snprintf(err, errlen, "%s: no valid benchmark info at offset 0x%x", path, EB_INFO_OFFSET);
+		text_fmt(err, errlen, "%s: no valid benchmark info at offset 0x%x", path, EB_INFO_OFFSET);
 		free(*image);
 		return -1;
 	}
 	if (strcmp(info->name, name)) {
-		snprintf(err, errlen, "%s: the image says it is benchmark '%s'", path, info->name);
+		text_fmt(err, errlen, "%s: the image says it is benchmark '%s'", path, info->name);
 		free(*image);
 		return -1;
 	}
