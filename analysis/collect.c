@@ -66,7 +66,7 @@ static void copy_env(struct results *r, json_t *rec)
 		{ "kvm_api_version", "kvm_api_version" }, { "runner", "runner" },
 		{ "online_cpus", "host_cpus" }, { "pinned_cpu", "runner_cpu" },
 		{ "trace_markers", "trace_markers" }, { "pmu_library", "pmu_library" },
-		{ "pmu_rotation", "pmu_rotation" },
+		{ "pmu_rotation", "pmu_rotation" }, { "pmu_counting", "pmu_counting" },
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = json_object_get(rec, keys[i][0]);

@@ -346,7 +346,7 @@ static void pmu_section(FILE *f, const struct results *r)
 	}
 	if (!declared) {
 		fprintf(f, "No PMU counts were taken: %s.\n",
-			lib && !strncmp(lib, "off", 3) ? "the runner ran with `--pmu off`" :
+			res_env_bool(r, "pmu_counting") == 0 ? "the runner ran with `--pmu off`" :
 			"the records carry none (a runner without PMU support, or `--pmu off`)");
 		return;
 	}

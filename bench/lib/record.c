@@ -77,6 +77,12 @@ void rec_f64(struct rec *r, const char *k, double val)
 		fputs("null", r->f);
 }
 
+void rec_bool(struct rec *r, const char *k, int val)
+{
+	key(r, k);
+	fputs(val ? "true" : "false", r->f);
+}
+
 void rec_u64_array(struct rec *r, const char *k, const uint64_t *v, size_t n)
 {
 	key(r, k);
@@ -164,6 +170,7 @@ int rec_write_env(struct rec *r, const struct rec_env *e)
 	else
 		rec_str(r, "pinned_cpu", "none");
 	rec_str(r, "trace_markers", e->trace_markers);
+	rec_bool(r, "pmu_counting", e->pmu_counting);
 	rec_str(r, "pmu_library", e->pmu_library);
 	str_if(r, "pmu_rotation", e->pmu_rotation);
 	return rec_end(r);

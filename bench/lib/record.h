@@ -40,6 +40,7 @@ void rec_begin(struct rec *r, const char *type);
 void rec_str(struct rec *r, const char *key, const char *val);
 void rec_u64(struct rec *r, const char *key, uint64_t val);
 void rec_f64(struct rec *r, const char *key, double val);
+void rec_bool(struct rec *r, const char *key, int val);
 void rec_u64_array(struct rec *r, const char *key, const uint64_t *v, size_t n);
 void rec_obj_begin(struct rec *r, const char *key);
 /* close an object: a field's (rec_obj_begin) or an array element's (rec_item_begin) */
@@ -66,6 +67,7 @@ struct rec_env {
 	int kvm_api_version;		/* < 0: unknown */
 	int pinned_cpu;			/* < 0: not pinned ("none") */
 	const char *trace_markers;	/* "on: path" or "off: why" */
+	int pmu_counting;		/* 1: the PMU counts the repetitions; 0: --pmu off */
 	const char *pmu_library;	/* what names the events, or "off: why" */
 	const char *pmu_rotation;	/* how repetitions share the PMU; NULL without one */
 };

@@ -30,7 +30,8 @@ static char *write_run(size_t *len, const char *variant, uint64_t round)
 		.kernel_version = "#1 SMP", .machine = "ppc64le", .cpu = "POWER8 (architected)",
 		.cpu_revision = "2.0 (pvr 004d 0200)", .platform = "pSeries", .model = "emulated",
 		.mmu = "Hash", .tb_hz = 512000000, .online_cpus = 1, .kvm_api_version = 12,
-		.pinned_cpu = 0, .trace_markers = "off: no tracefs", .pmu_library = "libpfm4",
+		.pinned_cpu = 0, .trace_markers = "off: no tracefs", .pmu_counting = 1,
+		.pmu_library = "libpfm4",
 		.pmu_rotation = "unfiltered counts only",
 	};
 	struct rec_bench bench = {
@@ -101,6 +102,8 @@ static void runner_records_read_back(void **state)
 	assert_true(rep.ended);
 	assert_int_equal(r.n, 3);
 	assert_true(r.tb_hz == 512000000);
+	assert_int_equal(res_env_bool(&r, "pmu_counting"), 1);
+	assert_string_equal(res_env_str(&r, "pmu_library", ""), "libpfm4");
 
 	b = res_find(&r, "pvr");
 	assert_non_null(b);
