@@ -1406,7 +1406,9 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 		b->status = RES_FAILED;
 	else
 		return fail(err, len, path, "unknown benchmark status '%s'", status);
-	if (it <= 0 || reps <= 0 || bat < 0 || claimed < 0 || bg < 0)
+	/* a benchmark that failed before the runner could say what it asked for has none */
+	if ((b->status == RES_OK && (it <= 0 || reps <= 0)) || it < 0 || reps < 0 || bat < 0 ||
+	    claimed < 0 || bg < 0)
 		return fail(err, len, path, "benchmark '%s': iterations, repetitions must be > 0", name);
 	b->iterations = it;
 	b->batches = bat;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../analysis/collect.h"
@@ -204,12 +205,42 @@ static void unknown_format_refused(void **state)
 	free(text);
 }
 
+/*
+ * A benchmark that failed before its bench record (its image missing, say): collect keeps
+ * it as failed, and the results.json it writes reads back
+ */
+static void failed_before_bench_reads_back(void **state)
+{
+	static const char text[] = "{\"type\":\"env\",\"record_format\":2,\"tb_hz\":512000000}\n"
+		"{\"type\":\"error\",\"bench\":\"pvr\",\"what\":\"image\",\"reason\":\"pvr.bin: No such file\"}\n"
+		"{\"type\":\"end\",\"benchmarks\":1,\"failed\":1,\"skipped\":0}\n";
+	char path[] = "/tmp/exitbench-records-XXXXXX", err[512];
+	struct collect_report rep;
+	struct results r, back;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	collect_text(text, sizeof(text) - 1, NULL, &r, &rep, 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.b[0].status, RES_FAILED);
+	assert_int_equal(res_write(&r, path), 0);
+	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.b[0].status, RES_FAILED);
+	assert_string_equal(back.b[0].reason, "pvr.bin: No such file");
+	res_free(&back);
+	res_free(&r);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(runner_records_read_back),
 		cmocka_unit_test(runner_tags_read_back),
 		cmocka_unit_test(unknown_format_refused),
+		cmocka_unit_test(failed_before_bench_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
