@@ -31,11 +31,11 @@ WERROR ?= -Werror
 # exitbench trace: libtracecmd/libtraceevent/libtracefs read trace.dat and tracefs, liburcu's
 # lock-free hash table aggregates (analysis/trace*.c)
 TRACE_PKGS := libtracecmd libtraceevent libtracefs liburcu-memb liburcu-cds
-PKG_CFLAGS := $(shell pkg-config --cflags jansson gsl $(TRACE_PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags jansson gsl sqlite3 $(TRACE_PKGS) 2>/dev/null)
 HOST_INCLUDES := -Iguest-kernels/include -Ibench/lib
 HOST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) \
 	$(HOST_INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-HOST_LIBS := $(shell pkg-config --libs jansson gsl $(TRACE_PKGS) 2>/dev/null) -pthread -lm
+HOST_LIBS := $(shell pkg-config --libs jansson gsl sqlite3 $(TRACE_PKGS) 2>/dev/null) -pthread -lm
 # ASan/UBSan, and the coverage hooks libFuzzer needs: one build serves both
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra $(WERROR) $(SAN_FLAGS) -fsanitize=fuzzer-no-link \
@@ -44,8 +44,10 @@ TARGET_CFLAGS := -O2 -Wall -Wextra $(WERROR) -static -Iguest-kernels/include -Ib
 DEPFLAGS = -MMD -MP
 
 # libexitbench: everything but the command line, built once (and once more with the
-# sanitizers); the CLI, the unit tests and the fuzz targets link it
-LIB_SRC := $(filter-out analysis/exitbench.c,$(wildcard analysis/*.c)) $(wildcard bench/lib/*.c)
+# sanitizers); the CLI (exitbench.c and its cmd_*.c), the unit tests and the fuzz targets
+# link it
+CLI_SRC := analysis/exitbench.c $(wildcard analysis/cmd_*.c)
+LIB_SRC := $(filter-out $(CLI_SRC),$(wildcard analysis/*.c)) $(wildcard bench/lib/*.c)
 LIB := $(O)/libexitbench.a
 SAN_LIB := $(O)/san/libexitbench.a
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o)
@@ -82,7 +84,7 @@ $(LIB): $(LIB_OBJ)
 $(SAN_LIB): $(SAN_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
-$(O)/exitbench: $(O)/obj/analysis/exitbench.o $(LIB)
+$(O)/exitbench: $(CLI_SRC:%.c=$(O)/obj/%.o) $(LIB)
 	$(HOST_CC) -o $@ $^ $(HOST_LIBS)
 lib: $(LIB)
 tools: $(O)/exitbench
@@ -143,4 +145,4 @@ clean:
 
 # the compilers' dependency files: a header change rebuilds what includes it
 -include $(wildcard $(LIB_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(RUNNER_OBJ:.o=.d) \
-	$(O)/obj/analysis/exitbench.d $(O)/san/tests/*/*.d)
+	$(CLI_SRC:%.c=$(O)/obj/%.d) $(O)/san/tests/*/*.d)

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The nightly history: a store that refuses what is not one, keeps every night once, gives
+ * series back in tree order, finds the changes, confirms them A/B and keeps the alerts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "../../analysis/alerts.h"
+#include "../../analysis/history.h"
+#include "../../analysis/results.h"
+
+static char dir[] = "/tmp/exitbench-history-XXXXXX";
+static char db[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/exitbench-history-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(db, sizeof(db), "%s/history.db", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+/*
+ * One night's run of a stock kernel in instruction-count mode: pvr at `pvr` ticks and hcall
+ * at `hcall`, 5 runs each of 10 batches (a little jitter in the runs' means only, as host
+ * timer exits give), a phase table when phases is set.
+ */
+static void make_run(struct results *r, const char *commit, double position, const char *mode,
+		     double pvr, double hcall, double copy_to_svcpu, int round_tag)
+{
+	const char *names[2] = { "pvr", "hcall" };
+	double fig[2] = { pvr, hcall };
+
+	res_init(r);
+	snprintf(r->run_id, sizeof(r->run_id), "night-%s-%s", commit, mode);
+	res_env_set_str(r, "mode", "emulated");
+	res_env_set_bool(r, "instruction_count_mode", !strcmp(mode, "icount"));
+	res_env_set_str(r, "qemu_version", "QEMU emulator version 7.2.22");
+	res_env_set_str(r, "cpu", "POWER8 (architected)");
+	res_env_set_str(r, "host", "test-host");
+	res_env_set_str(r, "date", "2026-11-29T00:00:00Z");
+	res_env_set_int(r, "tb_hz", 512000000);
+	res_env_set_str(r, "nightly_tree", "/src/linux");
+	res_env_set_str(r, "nightly_commit", commit);
+	res_env_set_str(r, "nightly_subject", "subject");
+	res_env_set_real(r, "nightly_position", position);
+	res_env_set_str(r, "host_kernel_variant", copy_to_svcpu > 0 ? "instrumented" : "stock");
+	for (int k = 0; k < 2; k++) {
+		struct res_bench *b = res_add(r, names[k]);
+
+		b->iterations = 1000;
+		b->batches = 10;
+		b->repetitions = 5;
+		b->claimed_exits_per_iteration = 1;
+		for (int run = 0; run < 5; run++) {
+			double noise = !strcmp(mode, "plain") ? (run - 2) * 0.004 * fig[k] : 0;
+
+			for (int i = 0; i < 10; i++)
+				res_push_batch(b, fig[k] + noise + (i == 3 ? 0.7 : 0));
+			res_push_run_round(b, fig[k] + noise + 0.07, round_tag ? (uint32_t)run + 1 : 0);
+		}
+		if (copy_to_svcpu > 0) {
+			static const char *const ph[] = { "loop_entry", "copy_to_svcpu", "guest", "round_trip" };
+			double v[] = { 20, copy_to_svcpu, 52, 600 };
+
+			b->trace.has_phases = 1;
+			b->trace.nphase = 4;
+			b->trace.phase = calloc(4, sizeof(*b->trace.phase));
+			for (int p = 0; p < 4; p++) {
+				struct res_tstat *s = &b->trace.phase[p].st;
+
+				snprintf(s->name, sizeof(s->name), "%s", ph[p]);
+				snprintf(s->unit, sizeof(s->unit), "timebase ticks");
+				s->count = 5000;
+				s->median = s->p5 = s->p95 = s->p99 = s->min = s->max = v[p];
+				s->sum = 5000 * (uint64_t)v[p];
+			}
+		}
+	}
+	res_derive(r);
+}
+
+static void import_one(struct history *h, struct results *r, size_t *added, size_t *known)
+{
+	struct history_import_report rep;
+	struct results *rp = r;
+	const char *path = "results.json";
+	char err[512];
+
+	assert_int_equal(history_import(h, NULL, &rp, &path, 1, &rep, err, sizeof(err)), 0);
+	*added += rep.runs_added;
+	*known += rep.runs_known;
+}
+
+static void refuses_what_is_not_a_history(void **state)
+{
+	struct history *h;
+	char err[512], path[300];
+	sqlite3 *other;
+	int fd;
+
+	(void)state;
+	/* not there: made only when asked to */
+	assert_int_equal(history_open(db, 0, &h, err, sizeof(err)), -ENOENT);
+	/* a text file */
+	snprintf(path, sizeof(path), "%s/text.db", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_int_equal(write(fd, "night 1: pvr 590.3\nnight 2: pvr 594.4\n", 38), 38);
+	close(fd);
+	assert_int_equal(history_open(path, 1, &h, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not an SQLite database"));
+	/* another application's database, left as it is */
+	snprintf(path, sizeof(path), "%s/other.db", dir);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "CREATE TABLE t(x); INSERT INTO t VALUES (42)", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(history_open(path, 1, &h, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "another application"));
+	/* a history of a newer exitbench */
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	history_close(h);
+	assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "schema 99 is newer"));
+	/* and what was refused is untouched: the newer history still says 99 */
+	assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(other, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 99);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(other);
+}
+
+/* nights in tree order, one run kept once, series per fingerprint and mode */
+static void nights_and_series(void **state)
+{
+	struct history *h;
+	struct results r;
+	struct history_point *pts;
+	struct history_nightrow *nights;
+	struct history_fp *fps;
+	size_t n, added = 0, known = 0, nfp;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	/* stored out of order: a backfill of c1 after c2 */
+	make_run(&r, "c2", 2, "icount", 594.40, 532.9, 0, 0);
+	import_one(h, &r, &added, &known);
+	res_free(&r);
+	make_run(&r, "c1", 1, "icount", 590.30, 528.8, 0, 0);
+	import_one(h, &r, &added, &known);
+	import_one(h, &r, &added, &known);	/* the same run again: nothing added */
+	res_free(&r);
+	make_run(&r, "c1", 1, "plain", 7900, 7100, 0, 0);
+	import_one(h, &r, &added, &known);
+	res_free(&r);
+	assert_int_equal(added, 3);
+	assert_int_equal(known, 1);
+
+	assert_int_equal(history_nights(h, &nights, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(nights[0].n.commit, "c1");
+	assert_string_equal(nights[1].n.commit, "c2");
+	free(nights);
+	assert_int_equal(history_fingerprints(h, &fps, &nfp), 0);
+	assert_int_equal(nfp, 2);	/* icount and plain: never one series */
+	assert_int_equal(history_series(h, fps[0].id, "pvr", "icount", HM_MEDIAN, NULL, &pts, &n), 0);
+	assert_int_equal(n, 2);
+	/* the night's figure: per-run medians of the batches in instruction-count mode */
+	assert_true(fabs(pts[0].value - 590.30) < 1e-9);
+	assert_true(fabs(pts[1].value - 594.40) < 1e-9);
+	free(pts);
+	assert_int_equal(history_series(h, fps[1].id, "pvr", "plain", HM_MEDIAN, NULL, &pts, &n), 0);
+	assert_int_equal(n, 1);
+	/* plain: the median of the runs' means */
+	assert_true(fabs(pts[0].value - 7900.07) < 1e-6);
+	assert_true(pts[0].lo < pts[0].value && pts[0].hi > pts[0].value);
+	free(pts);
+	free(fps);
+	history_close(h);
+}
+
+/* a step in instruction-count mode: detected, confirmed A/B, blamed, listed, triaged */
+static void change_to_alert(void **state)
+{
+	struct alerts_detect_report rep;
+	struct alerts_confirm_report crep;
+	struct alerts_candidate *c;
+	struct alerts_opts o;
+	struct res_alert *a;
+	struct history *h;
+	struct results r, base, patched;
+	size_t nc, n, added = 0, known = 0;
+	char err[512], text[2048];
+	/* pvr: +16.384 ticks at c3 (2.8%); hcall: +0.4 ticks (0.08%, below the threshold) */
+	const double pvr[] = { 590.30, 590.30, 590.30, 606.68, 606.68 };
+	const double hcall[] = { 528.80, 528.80, 528.80, 529.20, 529.20 };
+	const double copy[] = { 38, 38, 38, 54, 54 };
+	const char *commits[] = { "c0", "c1", "c2", "c3", "c4" };
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	for (int i = 0; i < 5; i++) {
+		make_run(&r, commits[i], i, "icount", pvr[i], hcall[i], 0, 0);
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+		make_run(&r, commits[i], i, "icount", pvr[i] + 502, hcall[i] + 502, copy[i], 0);
+		snprintf(r.run_id, sizeof(r.run_id), "phases-%s", commits[i]);
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+	}
+	alerts_opts_default(&o);
+	assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+	assert_int_equal(nc, 1);
+	assert_string_equal(c[0].mode, "icount");
+	assert_string_equal(c[0].commit_before, "c2");
+	assert_string_equal(c[0].commit_after, "c3");
+	assert_string_equal(c[0].benchmarks, "pvr");
+	assert_int_equal(rep.new_candidates, 1);
+	assert_int_equal(rep.below_threshold, 1);	/* hcall */
+	assert_true(rep.observed >= 1);			/* copy_to_svcpu's median */
+
+	/* the A/B comparison proves it: confirmed, an alert naming the phase that moved */
+	make_run(&base, "c2", 2, "icount", 590.30, 528.80, 0, 1);
+	make_run(&patched, "c3", 3, "icount", 606.68, 529.20, 0, 1);
+	assert_int_equal(alerts_confirm(h, &o, c[0].fp, c[0].mode, c[0].night_before, c[0].night_after,
+					&base, &patched, "/results/confirm", &crep, err, sizeof(err)), 0);
+	assert_int_equal(crep.confirmed, 1);
+	assert_int_equal(crep.new_regressions, 1);
+	res_free(&base);
+	res_free(&patched);
+
+	/* detect again: the same change is not a new candidate */
+	free(c);
+	assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+	assert_int_equal(nc, 0);
+	assert_int_equal(rep.new_changes, 0);
+
+	assert_int_equal(alerts_blame(h, 999, "icount", 999, 999, "x", "", "", NULL, err,
+				      sizeof(err)), -ENOENT);
+	assert_int_equal(alerts_list(h, &a, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].benchmark, "pvr");
+	assert_string_equal(a[0].verdict, "regression");
+	assert_string_equal(a[0].commit, "c3");
+	assert_string_equal(a[0].phase, "copy_to_svcpu");
+	assert_true(fabs(a[0].phase_change - 16) < 1e-9);
+	assert_true(fabs(a[0].change - 16.38) < 1e-9);
+	assert_string_equal(a[0].bisect, "pending");
+	assert_string_equal(a[0].state, "new");
+	assert_int_equal(alerts_blame(h, a[0].fp, "icount", a[0].night_before, a[0].night_after,
+				      "c3full", "KVM: PPC: pad", "bisected over 1 commits", "log", err,
+				      sizeof(err)), 0);
+	assert_int_equal(alerts_triage(h, a[0].id, "ack", err, sizeof(err)), 0);
+	assert_int_equal(alerts_triage(h, a[0].id, "wontfix", err, sizeof(err)), -EINVAL);
+	assert_int_equal(alerts_triage(h, a[0].id + 100, "ack", err, sizeof(err)), -ENOENT);
+	free(a);
+	assert_int_equal(alerts_list(h, &a, &n), 0);
+	assert_string_equal(a[0].commit, "c3full");
+	assert_string_equal(a[0].subject, "KVM: PPC: pad");
+	assert_string_equal(a[0].state, "ack");
+	alerts_text(&a[0], text, sizeof(text));
+	assert_non_null(strstr(text, "pvr regression"));
+	assert_non_null(strstr(text, "c3full"));
+	assert_non_null(strstr(text, "copy_to_svcpu"));
+	free(a);
+	free(c);
+	history_close(h);
+}
+
+/* a change the A/B comparison does not see is kept as unconfirmed, no alert */
+static void unconfirmed_is_no_alert(void **state)
+{
+	struct alerts_detect_report rep;
+	struct alerts_confirm_report crep;
+	struct alerts_candidate *c;
+	struct alerts_opts o;
+	struct res_alert *a;
+	struct history *h;
+	struct results r, base, patched;
+	size_t nc, n, added = 0, known = 0;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++) {
+		char commit[8];
+
+		snprintf(commit, sizeof(commit), "u%d", i);
+		make_run(&r, commit, 10 + i, "icount", i == 2 ? 600 : 590, 528.8, 0, 0);
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+	}
+	alerts_opts_default(&o);
+	assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+	assert_int_equal(nc, 1);
+	make_run(&base, "u1", 11, "icount", 590, 528.8, 0, 1);
+	make_run(&patched, "u2", 12, "icount", 590, 528.8, 0, 1);
+	assert_int_equal(alerts_confirm(h, &o, c[0].fp, c[0].mode, c[0].night_before, c[0].night_after,
+					&base, &patched, NULL, &crep, err, sizeof(err)), 0);
+	assert_int_equal(crep.confirmed, 0);
+	assert_int_equal(crep.unconfirmed, 1);
+	assert_int_equal(alerts_list(h, &a, &n), 0);
+	assert_int_equal(n, 0);
+	free(a);
+	/* and there is nothing left to confirm */
+	assert_int_equal(alerts_confirm(h, &o, c[0].fp, c[0].mode, c[0].night_before, c[0].night_after,
+					&base, &patched, NULL, &crep, err, sizeof(err)), -ENOENT);
+	res_free(&base);
+	res_free(&patched);
+	free(c);
+	history_close(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(refuses_what_is_not_a_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(nights_and_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(change_to_alert, setup, teardown),
+		cmocka_unit_test_setup_teardown(unconfirmed_is_no_alert, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
