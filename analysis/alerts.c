@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: MIT
+/* Changes and alerts of the nightly history (see alerts.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "alerts.h"
+#include "detect.h"
+
+/* phases that are no part of the kernel's path: never "the phase that moved" */
+static const char *const not_path[] = { "trace", "vcpu_run", "round_trip", "exit_to_reenter" };
+
+void alerts_opts_default(struct alerts_opts *o)
+{
+	*o = (struct alerts_opts){ .threshold_pct = 1, .floor = 0, .p_value = 0.001 };
+}
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static int db_fail(struct history *h, char *err, size_t len, const char *what)
+{
+	return fail(err, len, -EIO, "%s: %s: %s", history_path(h), what,
+		    sqlite3_errmsg(history_db(h)));
+}
+
+static int prep(struct history *h, sqlite3_stmt **st, const char *sql, char *err, size_t len)
+{
+	if (sqlite3_prepare_v2(history_db(h), sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	return db_fail(h, err, len, "preparing a statement");
+}
+
+static int exec(struct history *h, const char *sql, char *err, size_t len)
+{
+	if (sqlite3_exec(history_db(h), sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	return db_fail(h, err, len, sql);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double x)
+{
+	if (isfinite(x))
+		sqlite3_bind_double(st, i, x);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- detect ---- */
+
+/* the nights of a series that already hold a change that is being (or was) dealt with */
+static int known_changes(struct history *h, long long fp, const char *bench, const char *mode,
+			 const char *metric, long long **nights, size_t *n)
+{
+	sqlite3_stmt *st;
+	char err[64];
+	size_t cap = 0;
+	int rc;
+
+	*nights = NULL;
+	*n = 0;
+	if (prep(h, &st, "SELECT night_after FROM changes WHERE fingerprint_id = ? AND benchmark = ?"
+		 " AND mode = ? AND metric = ?", err, sizeof(err)))
+		return -EIO;
+	sqlite3_bind_int64(st, 1, fp);
+	bind_text(st, 2, bench);
+	bind_text(st, 3, mode);
+	bind_text(st, 4, metric);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			long long *nv = realloc(*nights, (cap = cap ? 2 * cap : 8) * sizeof(**nights));
+
+			if (!nv)
+				break;
+			*nights = nv;
+		}
+		(*nights)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+/* index of night id in pts (or n) */
+static size_t index_of(const struct history_point *pts, size_t n, long long night)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pts[i].night_id == night)
+			return i;
+	return n;
+}
+
+static int detect_series(struct history *h, const struct alerts_opts *o, long long fp,
+			 const char *mode, const char *bench, enum history_metric m,
+			 const char *phase, struct alerts_detect_report *rep, char *err, size_t len)
+{
+	struct history_point *pts = NULL;
+	struct detect_point *cp = NULL;
+	struct detect_opts d;
+	long long *known = NULL;
+	size_t n = 0, ncp = 0, nknown = 0;
+	double *v = NULL;
+	char metric[40], now[32];
+	int ret;
+
+	snprintf(metric, sizeof(metric), "%s%s", m == HM_MEDIAN ? "median" : m == HM_P99 ? "p99" :
+		 "phase:", m == HM_PHASE ? phase : "");
+	if ((ret = history_series(h, fp, bench, mode, m, phase, &pts, &n)))
+		return fail(err, len, ret, "%s: reading the series %s %s %s", history_path(h), mode,
+			    bench, metric);
+	rep->series++;
+	if (n < 2)
+		goto out;
+	v = malloc(n * sizeof(*v));
+	if (!v) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = pts[i].value;
+	if (!strcmp(mode, "icount")) {
+		detect_opts_exact(&d);
+	} else {
+		detect_opts_default(&d);
+		d.p_value = o->p_value;
+	}
+	if ((ret = detect_changes(v, n, &d, &cp, &ncp)) ||
+	    (ret = known_changes(h, fp, bench, mode, metric, &known, &nknown))) {
+		fail(err, len, ret, "%s: change points of %s %s %s: %s", history_path(h), mode, bench,
+		     metric, strerror(-ret));
+		goto out;
+	}
+	now_iso(now, sizeof(now));
+	for (size_t i = 0; i < ncp && !ret; i++) {
+		const struct detect_point *p = &cp[i];
+		const char *state;
+		sqlite3_stmt *st;
+		int near = 0;
+
+		rep->points++;
+		/* an E-Divisive point moves a night or two as nights come: the same change */
+		for (size_t k = 0; k < nknown; k++) {
+			size_t at = index_of(pts, n, known[k]);
+
+			if (at < n && (d.exact ? at == p->index :
+				       (at > p->index ? at - p->index : p->index - at) < d.min_segment))
+				near = 1;
+		}
+		if (near)
+			continue;
+		if (m != HM_MEDIAN)
+			state = "observed";
+		else if (fabs(p->change_pct) >= o->threshold_pct && fabs(p->change) >= o->floor)
+			state = "candidate";
+		else
+			state = "below-threshold";
+		if ((ret = prep(h, &st, "INSERT OR IGNORE INTO changes(fingerprint_id, benchmark, mode,"
+				" metric, night_before, night_after, before, after, change, change_pct, p,"
+				" method, state, note, detected) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'',?)",
+				err, len)))
+			break;
+		sqlite3_bind_int64(st, 1, fp);
+		bind_text(st, 2, bench);
+		bind_text(st, 3, mode);
+		bind_text(st, 4, metric);
+		sqlite3_bind_int64(st, 5, pts[p->index - 1].night_id);
+		sqlite3_bind_int64(st, 6, pts[p->index].night_id);
+		sqlite3_bind_double(st, 7, p->before);
+		sqlite3_bind_double(st, 8, p->after);
+		sqlite3_bind_double(st, 9, p->change);
+		bind_num(st, 10, p->change_pct);
+		sqlite3_bind_double(st, 11, p->p);
+		bind_text(st, 12, d.exact ? "exact" : "e-divisive");
+		bind_text(st, 13, state);
+		bind_text(st, 14, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = db_fail(h, err, len, "storing a change");
+		sqlite3_finalize(st);
+		if (ret || !sqlite3_changes(history_db(h)))
+			continue;
+		rep->new_changes++;
+		rep->new_candidates += !strcmp(state, "candidate");
+		rep->below_threshold += !strcmp(state, "below-threshold");
+		rep->observed += !strcmp(state, "observed");
+	}
+out:
+	free(pts);
+	free(cp);
+	free(v);
+	free(known);
+	return ret;
+}
+
+static int candidates(struct history *h, struct alerts_candidate **out, size_t *n, char *err,
+		      size_t len)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (prep(h, &st, "SELECT c.fingerprint_id, c.mode, c.night_before, c.night_after,"
+		 " b.commit_id, a.commit_id, group_concat(c.benchmark, ' ') FROM changes c"
+		 " JOIN nights b ON b.id = c.night_before JOIN nights a ON a.id = c.night_after"
+		 " WHERE c.state = 'candidate' GROUP BY c.fingerprint_id, c.mode, c.night_before,"
+		 " c.night_after ORDER BY a.position, c.mode", err, len))
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct alerts_candidate *c;
+
+		if (*n == cap) {
+			struct alerts_candidate *nv = realloc(*out, (cap = cap ? 2 * cap : 8) * sizeof(*c));
+
+			if (!nv) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = nv;
+		}
+		c = &(*out)[(*n)++];
+		c->fp = sqlite3_column_int64(st, 0);
+		col_text(st, 1, c->mode, sizeof(c->mode));
+		c->night_before = sqlite3_column_int64(st, 2);
+		c->night_after = sqlite3_column_int64(st, 3);
+		col_text(st, 4, c->commit_before, sizeof(c->commit_before));
+		col_text(st, 5, c->commit_after, sizeof(c->commit_after));
+		col_text(st, 6, c->benchmarks, sizeof(c->benchmarks));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return db_fail(h, err, len, "listing candidates");
+	}
+	return 0;
+}
+
+int alerts_detect(struct history *h, const struct alerts_opts *o, struct alerts_candidate **cand,
+		  size_t *ncand, struct alerts_detect_report *rep, char *err, size_t len)
+{
+	struct history_fp *fps = NULL;
+	size_t nfp = 0;
+	int ret;
+
+	memset(rep, 0, sizeof(*rep));
+	*cand = NULL;
+	*ncand = 0;
+	if ((ret = history_fingerprints(h, &fps, &nfp)))
+		return db_fail(h, err, len, "reading fingerprints");
+	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len))) {
+		free(fps);
+		return ret;
+	}
+	for (size_t f = 0; f < nfp && !ret; f++) {
+		char (*pairs)[64] = NULL, (*phases)[32] = NULL;
+		size_t np = 0, nph = 0;
+
+		if ((ret = history_names(h, fps[f].id, &pairs, &np, &phases, &nph))) {
+			db_fail(h, err, len, "reading series names");
+			break;
+		}
+		for (size_t i = 0; i < np && !ret; i++) {
+			char mode[16], *bench = strchr(pairs[i], '\t');
+
+			if (!bench)
+				continue;
+			snprintf(mode, sizeof(mode), "%.*s", (int)(bench - pairs[i]), pairs[i]);
+			bench++;
+			ret = detect_series(h, o, fps[f].id, mode, bench, HM_MEDIAN, NULL, rep, err, len);
+			if (!ret)
+				ret = detect_series(h, o, fps[f].id, mode, bench, HM_P99, NULL, rep, err,
+						    len);
+			for (size_t k = 0; k < nph && !ret; k++)
+				ret = detect_series(h, o, fps[f].id, mode, bench, HM_PHASE, phases[k], rep,
+						    err, len);
+		}
+		free(pairs);
+		free(phases);
+	}
+	free(fps);
+	if (!ret)
+		ret = exec(h, "COMMIT", err, len);
+	if (ret) {
+		sqlite3_exec(history_db(h), "ROLLBACK", NULL, NULL, NULL);
+		return ret;
+	}
+	return candidates(h, cand, ncand, err, len);
+}
+
+/* ---- confirm ---- */
+
+/*
+ * b's samples against a's, as exitbench compare takes them: per-run medians in
+ * instruction-count mode (exact there), means otherwise; two constant sides are compared
+ * exactly (the difference, no interval). 0, or -EINVAL (too few runs).
+ */
+static int compare_bench(const struct res_bench *a, const struct res_bench *b, int icount,
+			 const struct cmp_opts *co, struct cmp_result *r)
+{
+	double *va = NULL, *vb = NULL;
+	size_t na = 0, nb = 0;
+	int ret;
+
+	if (res_samples(a, icount, &va, &na) || res_samples(b, icount, &vb, &nb)) {
+		free(va);
+		free(vb);
+		return -EINVAL;
+	}
+	ret = cmp_compare(va, na, vb, nb, co, r);
+	if (ret == -EDOM && na && nb && va[0] != 0) {
+		/* both constant: the difference is exact */
+		memset(r, 0, sizeof(*r));
+		r->na = na;
+		r->nb = nb;
+		r->mean_a = r->median_a = va[0];
+		r->mean_b = r->median_b = vb[0];
+		r->diff = r->diff_lo = r->diff_hi = vb[0] - va[0];
+		r->change_pct = r->ci_pct_lo = r->ci_pct_hi = 100 * r->diff / va[0];
+		r->verdict = r->diff > 0 ? CMP_REGRESSION : r->diff < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
+		ret = 0;
+	}
+	free(va);
+	free(vb);
+	return ret;
+}
+
+/* the phase of bench whose median moved most in the direction of sign, between two nights */
+static void phase_moved(struct history *h, long long fp, const char *mode, const char *bench,
+			long long before, long long after, double sign, char *name, size_t len,
+			double *moved)
+{
+	char (*pairs)[64] = NULL, (*phases)[32] = NULL;
+	size_t np = 0, nph = 0;
+	double best = 0;
+
+	name[0] = '\0';
+	*moved = NAN;
+	if (history_names(h, fp, &pairs, &np, &phases, &nph))
+		return;
+	for (size_t k = 0; k < nph; k++) {
+		struct history_point *pts = NULL;
+		size_t n = 0, ib, ia;
+		int skip = 0;
+
+		for (size_t j = 0; j < sizeof(not_path) / sizeof(not_path[0]); j++)
+			skip |= !strcmp(phases[k], not_path[j]);
+		if (skip || history_series(h, fp, bench, mode, HM_PHASE, phases[k], &pts, &n))
+			continue;
+		ib = index_of(pts, n, before);
+		ia = index_of(pts, n, after);
+		if (ib < n && ia < n) {
+			double d = pts[ia].value - pts[ib].value;
+
+			if (d * sign > best) {
+				best = d * sign;
+				snprintf(name, len, "%s", phases[k]);
+				*moved = d;
+			}
+		}
+		free(pts);
+	}
+	free(pairs);
+	free(phases);
+}
+
+int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp, const char *mode,
+		   long long night_before, long long night_after, const struct results *base,
+		   const struct results *patched, const char *comparison,
+		   struct alerts_confirm_report *rep, char *err, size_t len)
+{
+	struct cmp_opts co;
+	sqlite3_stmt *st;
+	int ret, rc, found = 0, icount = !strcmp(mode, "icount");
+	struct {
+		long long id;
+		char bench[EB_NAME_LEN];
+		double change;
+	} c[64];
+	size_t nc = 0;
+	char now[32], commit[64] = "", subject[512] = "";
+
+	memset(rep, 0, sizeof(*rep));
+	cmp_opts_default(&co);
+	co.threshold_pct = o->threshold_pct;
+	if ((ret = prep(h, &st, "SELECT c.id, c.benchmark, c.change, n.commit_id, n.subject FROM"
+			" changes c JOIN nights n ON n.id = c.night_after WHERE c.fingerprint_id = ?"
+			" AND c.mode = ? AND c.night_before = ? AND c.night_after = ?"
+			" AND c.state = 'candidate'", err, len)))
+		return ret;
+	sqlite3_bind_int64(st, 1, fp);
+	bind_text(st, 2, mode);
+	sqlite3_bind_int64(st, 3, night_before);
+	sqlite3_bind_int64(st, 4, night_after);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && nc < 64) {
+		c[nc].id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, c[nc].bench, sizeof(c[nc].bench));
+		c[nc].change = sqlite3_column_double(st, 2);
+		col_text(st, 3, commit, sizeof(commit));
+		col_text(st, 4, subject, sizeof(subject));
+		nc++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(h, err, len, "reading candidates");
+	if (!nc)
+		return fail(err, len, -ENOENT, "%s: no candidate change between nights %lld and %lld "
+			    "(%s)", history_path(h), night_before, night_after, mode);
+	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len)))
+		return ret;
+	now_iso(now, sizeof(now));
+	for (size_t i = 0; i < nc && !ret; i++) {
+		const struct res_bench *a = res_find((struct results *)base, c[i].bench);
+		const struct res_bench *b = res_find((struct results *)patched, c[i].bench);
+		struct cmp_result r;
+		char note[256], phase[32];
+		double moved;
+		int same_way;
+
+		found++;
+		if (!a || !b || a->status != RES_OK || b->status != RES_OK ||
+		    compare_bench(a, b, icount, &co, &r)) {
+			snprintf(note, sizeof(note), "not confirmed: the comparison did not measure %s "
+				 "on both sides", c[i].bench);
+			same_way = 0;
+			r.verdict = CMP_INCONCLUSIVE;
+		} else {
+			same_way = (r.verdict == CMP_REGRESSION && c[i].change > 0) ||
+				   (r.verdict == CMP_IMPROVEMENT && c[i].change < 0);
+			snprintf(note, sizeof(note), "A/B: %s, %+.3f ticks (%+.3f%%) [%+.3f, %+.3f]",
+				 cmp_verdict_name(r.verdict), r.diff, r.change_pct, r.diff_lo, r.diff_hi);
+		}
+		if ((ret = prep(h, &st, "UPDATE changes SET state = ?, note = ? WHERE id = ?", err, len)))
+			break;
+		bind_text(st, 1, same_way ? "confirmed" : "unconfirmed");
+		bind_text(st, 2, note);
+		sqlite3_bind_int64(st, 3, c[i].id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = db_fail(h, err, len, "updating a change");
+		sqlite3_finalize(st);
+		if (ret)
+			break;
+		if (!same_way) {
+			rep->unconfirmed++;
+			continue;
+		}
+		rep->confirmed++;
+		if (r.verdict == CMP_REGRESSION && cmp_regressed(&r, &co))
+			rep->new_regressions++;
+		phase_moved(h, fp, mode, c[i].bench, night_before, night_after, r.diff > 0 ? 1 : -1,
+			    phase, sizeof(phase), &moved);
+		if ((ret = prep(h, &st, "INSERT INTO alerts(change_id, commit_id, subject, verdict,"
+				" change, change_pct, ci_lo, ci_hi, ci_pct_lo, ci_pct_hi, phase,"
+				" phase_change, bisect, bisect_log, comparison, created)"
+				" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending','',?,?)", err, len)))
+			break;
+		sqlite3_bind_int64(st, 1, c[i].id);
+		bind_text(st, 2, commit);
+		bind_text(st, 3, subject);
+		bind_text(st, 4, cmp_verdict_name(r.verdict));
+		bind_num(st, 5, r.diff);
+		bind_num(st, 6, r.change_pct);
+		bind_num(st, 7, r.diff_lo);
+		bind_num(st, 8, r.diff_hi);
+		bind_num(st, 9, r.ci_pct_lo);
+		bind_num(st, 10, r.ci_pct_hi);
+		bind_text(st, 11, phase);
+		bind_num(st, 12, moved);
+		bind_text(st, 13, comparison ? comparison : "");
+		bind_text(st, 14, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = db_fail(h, err, len, "storing an alert");
+		sqlite3_finalize(st);
+	}
+	if (!ret)
+		ret = exec(h, "COMMIT", err, len);
+	if (ret)
+		sqlite3_exec(history_db(h), "ROLLBACK", NULL, NULL, NULL);
+	return ret;
+}
+
+int alerts_blame(struct history *h, long long fp, const char *mode, long long night_before,
+		 long long night_after, const char *commit, const char *subject, const char *how,
+		 const char *log, char *err, size_t len)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if ((ret = prep(h, &st, "UPDATE alerts SET commit_id = ?, subject = ?, bisect = ?,"
+			" bisect_log = ? WHERE change_id IN (SELECT id FROM changes WHERE"
+			" fingerprint_id = ? AND mode = ? AND night_before = ? AND night_after = ?)",
+			err, len)))
+		return ret;
+	bind_text(st, 1, commit);
+	bind_text(st, 2, subject);
+	bind_text(st, 3, how);
+	bind_text(st, 4, log ? log : "");
+	sqlite3_bind_int64(st, 5, fp);
+	bind_text(st, 6, mode);
+	sqlite3_bind_int64(st, 7, night_before);
+	sqlite3_bind_int64(st, 8, night_after);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = db_fail(h, err, len, "updating alerts");
+	sqlite3_finalize(st);
+	if (!ret && !sqlite3_changes(history_db(h)))
+		ret = fail(err, len, -ENOENT, "%s: no alert between nights %lld and %lld (%s)",
+			   history_path(h), night_before, night_after, mode);
+	return ret;
+}
+
+/* ---- reading ---- */
+
+int alerts_list(struct history *h, struct res_alert **out, size_t *n)
+{
+	struct history_fp *fps = NULL;
+	size_t nfp = 0, cap = 0;
+	sqlite3_stmt *st;
+	char err[64];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (history_fingerprints(h, &fps, &nfp))
+		return -EIO;
+	if (prep(h, &st, "SELECT a.id, c.benchmark, c.mode, c.metric, a.commit_id, a.subject,"
+		 " nb.commit_id, na.commit_id, a.verdict, a.change, a.change_pct, a.ci_lo, a.ci_hi,"
+		 " a.ci_pct_lo, a.ci_pct_hi, c.before, c.after, a.phase, a.phase_change, a.bisect,"
+		 " a.bisect_log, a.comparison, a.state, a.created, c.fingerprint_id,"
+		 " c.night_before, c.night_after FROM alerts a JOIN changes c ON c.id = a.change_id"
+		 " JOIN nights nb ON nb.id = c.night_before JOIN nights na ON na.id = c.night_after"
+		 " ORDER BY na.position DESC, a.id DESC", err, sizeof(err))) {
+		free(fps);
+		return -EIO;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct res_alert *a;
+
+		if (*n == cap) {
+			struct res_alert *nv = realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof(*a));
+
+			if (!nv) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = nv;
+		}
+		a = &(*out)[(*n)++];
+		memset(a, 0, sizeof(*a));
+		a->id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, a->benchmark, sizeof(a->benchmark));
+		col_text(st, 2, a->mode, sizeof(a->mode));
+		col_text(st, 3, a->metric, sizeof(a->metric));
+		col_text(st, 4, a->commit, sizeof(a->commit));
+		col_text(st, 5, a->subject, sizeof(a->subject));
+		col_text(st, 6, a->commit_before, sizeof(a->commit_before));
+		col_text(st, 7, a->commit_after, sizeof(a->commit_after));
+		col_text(st, 8, a->verdict, sizeof(a->verdict));
+		a->change = col_num(st, 9);
+		a->change_pct = col_num(st, 10);
+		a->ci_lo = col_num(st, 11);
+		a->ci_hi = col_num(st, 12);
+		a->ci_pct_lo = col_num(st, 13);
+		a->ci_pct_hi = col_num(st, 14);
+		a->before = col_num(st, 15);
+		a->after = col_num(st, 16);
+		col_text(st, 17, a->phase, sizeof(a->phase));
+		a->phase_change = col_num(st, 18);
+		col_text(st, 19, a->bisect, sizeof(a->bisect));
+		col_text(st, 20, a->bisect_log, sizeof(a->bisect_log));
+		col_text(st, 21, a->comparison, sizeof(a->comparison));
+		col_text(st, 22, a->state, sizeof(a->state));
+		col_text(st, 23, a->created, sizeof(a->created));
+		a->fp = sqlite3_column_int64(st, 24);
+		a->night_before = sqlite3_column_int64(st, 25);
+		a->night_after = sqlite3_column_int64(st, 26);
+		for (size_t f = 0; f < nfp; f++)
+			if (fps[f].id == a->fp)
+				snprintf(a->fingerprint, sizeof(a->fingerprint), "%s", fps[f].summary);
+	}
+	sqlite3_finalize(st);
+	free(fps);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -EIO;
+	}
+	return 0;
+}
+
+int alerts_triage(struct history *h, long long id, const char *state, char *err, size_t len)
+{
+	static const char *const states[] = { "new", "ack", "invalid", "expected" };
+	sqlite3_stmt *st;
+	int ret, ok = 0;
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		ok |= !strcmp(state, states[i]);
+	if (!ok)
+		return fail(err, len, -EINVAL, "%s: not a triage state (new, ack, invalid, expected)",
+			    state);
+	if ((ret = prep(h, &st, "UPDATE alerts SET state = ? WHERE id = ?", err, len)))
+		return ret;
+	bind_text(st, 1, state);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = db_fail(h, err, len, "updating an alert");
+	sqlite3_finalize(st);
+	if (!ret && !sqlite3_changes(history_db(h)))
+		ret = fail(err, len, -ENOENT, "%s: no alert %lld (exitbench history alerts lists them)",
+			   history_path(h), id);
+	return ret;
+}
+
+int alerts_changes(struct history *h, struct alerts_change **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	char err[64];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (prep(h, &st, "SELECT c.id, c.fingerprint_id, c.night_before, c.night_after, c.benchmark,"
+		 " c.mode, c.metric, c.state, c.note, c.before, c.after, c.change, c.change_pct FROM"
+		 " changes c JOIN nights n ON n.id = c.night_after ORDER BY n.position, c.id", err,
+		 sizeof(err)))
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct alerts_change *c;
+
+		if (*n == cap) {
+			struct alerts_change *nv = realloc(*out, (cap = cap ? 2 * cap : 32) * sizeof(*c));
+
+			if (!nv) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = nv;
+		}
+		c = &(*out)[(*n)++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->fp = sqlite3_column_int64(st, 1);
+		c->night_before = sqlite3_column_int64(st, 2);
+		c->night_after = sqlite3_column_int64(st, 3);
+		col_text(st, 4, c->benchmark, sizeof(c->benchmark));
+		col_text(st, 5, c->mode, sizeof(c->mode));
+		col_text(st, 6, c->metric, sizeof(c->metric));
+		col_text(st, 7, c->state, sizeof(c->state));
+		col_text(st, 8, c->note, sizeof(c->note));
+		c->before = col_num(st, 9);
+		c->after = col_num(st, 10);
+		c->change = col_num(st, 11);
+		c->change_pct = col_num(st, 12);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -EIO;
+	}
+	return 0;
+}
+
+void alerts_text(const struct res_alert *a, char *buf, size_t len)
+{
+	char phase[128] = "";
+
+	if (a->phase[0])
+		snprintf(phase, sizeof(phase), "\nwhere: the %s phase moved most (%+.1f ticks)",
+			 a->phase, a->phase_change);
+	snprintf(buf, len,
+		 "exitbench nightly: %s %s, %s (%s mode)\n"
+		 "commit: %s (\"%s\")\n"
+		 "change: %+.3f ticks per iteration (%+.2f%%), 95%% interval [%+.3f, %+.3f] ticks "
+		 "([%+.2f%%, %+.2f%%]), A/B on the same host\n"
+		 "nights: %.12s %.3f -> %.12s %.3f ticks%s\n"
+		 "found: %s\n"
+		 "measured on: %s",
+		 a->benchmark, a->verdict, a->metric, a->mode, a->commit, a->subject, a->change,
+		 a->change_pct, a->ci_lo, a->ci_hi, a->ci_pct_lo, a->ci_pct_hi, a->commit_before,
+		 a->before, a->commit_after, a->after, phase, a->bisect, a->fingerprint);
+}
