@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "suite.h"
+#include "cmds.h"
 #include "collect.h"
 #include "compare.h"
 #include "report.h"
@@ -457,6 +458,8 @@ static const struct cmd {
 	{ "suite", cmd_suite, "check a suite file against the benchmarks there are" },
 	{ "compare", cmd_compare, "A vs B (results.json or plain samples): change, interval, verdict" },
 	{ "trace", cmd_trace, "trace.dat (or tracefs --live) -> per-phase, per-exit latency histograms" },
+	{ "history", cmd_history, "the nightly history: import, changes, alerts, triage (history --help)" },
+	{ "bisect", cmd_bisect, "GOOD BAD --bench NAME: the first commit where a benchmark's cost changed" },
 };
 
 static void usage(FILE *f)

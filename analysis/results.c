@@ -1571,3 +1571,132 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 	json_decref(root);
 	return ret;
 }
+
+/* ---- night.json ---- */
+
+static void night_str(char *dst, size_t len, json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	snprintf(dst, len, "%s", v ? v : "");
+}
+
+void res_night_free(struct res_night *n)
+{
+	for (size_t i = 0; i < n->nruns; i++)
+		free(n->runs[i]);
+	free(n->runs);
+	memset(n, 0, sizeof(*n));
+}
+
+int res_read_night(const char *path, struct res_night *n, char *err, size_t len)
+{
+	static const char *const builds[] = { "ok", "failed", "partial" };
+	json_error_t je;
+	json_t *root, *runs, *v, *format;
+	const char *commit, *build, *slash = strrchr(path, '/');
+	size_t i, dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	int ok = 0, ret = -EINVAL;
+
+	memset(n, 0, sizeof(*n));
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, len, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+		return -EINVAL;
+	}
+	format = json_object_get(root, "night_format");
+	if (!json_is_integer(format) || json_integer_value(format) != RES_NIGHT_FORMAT) {
+		snprintf(err, len, "%s: not a night.json of format %d (night_format)", path,
+			 RES_NIGHT_FORMAT);
+		goto out;
+	}
+	commit = json_string_value(json_object_get(root, "commit"));
+	build = json_string_value(json_object_get(root, "build"));
+	runs = json_object_get(root, "runs");
+	for (i = 0; build && i < sizeof(builds) / sizeof(builds[0]); i++)
+		ok |= !strcmp(build, builds[i]);
+	if (!commit || !*commit || strlen(commit) >= sizeof(n->commit) || !ok ||
+	    !json_is_string(json_object_get(root, "tree")) ||
+	    !json_is_string(json_object_get(root, "host")) || !json_is_array(runs) ||
+	    !json_is_number(json_object_get(root, "position"))) {
+		snprintf(err, len, "%s: a night needs tree, commit, host, position, build (ok, failed, "
+			 "partial) and runs (a list of results.json)", path);
+		goto out;
+	}
+	night_str(n->tree, sizeof(n->tree), root, "tree");
+	night_str(n->ref, sizeof(n->ref), root, "ref");
+	night_str(n->commit, sizeof(n->commit), root, "commit");
+	night_str(n->subject, sizeof(n->subject), root, "subject");
+	night_str(n->host, sizeof(n->host), root, "host");
+	night_str(n->started, sizeof(n->started), root, "started");
+	night_str(n->build, sizeof(n->build), root, "build");
+	night_str(n->build_note, sizeof(n->build_note), root, "build_note");
+	night_str(n->build_log, sizeof(n->build_log), root, "build_log");
+	n->commit_time = json_integer_value(json_object_get(root, "commit_time"));
+	n->position = json_number_value(json_object_get(root, "position"));
+	n->runs = calloc(json_array_size(runs) ? json_array_size(runs) : 1, sizeof(*n->runs));
+	if (!n->runs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(runs, i, v) {
+		const char *run = json_string_value(v);
+		size_t rl;
+
+		if (!run || !*run) {
+			snprintf(err, len, "%s: runs[%zu] is not a path", path, i);
+			goto out;
+		}
+		/* relative to night.json's directory: a night moves (uploads) as one folder */
+		rl = strlen(run) + (run[0] == '/' ? 0 : dirlen) + 1;
+		if (!(n->runs[i] = malloc(rl))) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		snprintf(n->runs[i], rl, "%.*s%s", run[0] == '/' ? 0 : (int)dirlen, path, run);
+		n->nruns++;
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	if (ret)
+		res_night_free(n);
+	return ret;
+}
+
+/* ---- alerts ---- */
+
+int res_write_alerts(FILE *f, const struct res_alert *a, size_t n, char *err, size_t len)
+{
+	json_t *arr = json_array();
+	int ret = 0;
+
+	for (size_t i = 0; arr && i < n; i++) {
+		const struct res_alert *x = &a[i];
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:[o,o],s:[o,o],"
+				      "s:o,s:o,s:s,s:o,s:s,s:s,s:s,s:s,s:s}",
+				      "id", (json_int_t)x->id, "benchmark", x->benchmark, "mode", x->mode,
+				      "metric", x->metric, "commit", x->commit, "subject", x->subject,
+				      "commit_before", x->commit_before, "commit_after", x->commit_after,
+				      "verdict", x->verdict, "change", num_json(x->change),
+				      "change_pct", num_json(x->change_pct), "ci", num_json(x->ci_lo),
+				      num_json(x->ci_hi), "ci_pct", num_json(x->ci_pct_lo),
+				      num_json(x->ci_pct_hi), "before", num_json(x->before),
+				      "after", num_json(x->after), "phase", x->phase,
+				      "phase_change", num_json(x->phase_change), "bisect", x->bisect,
+				      "state", x->state, "created", x->created,
+				      "fingerprint", x->fingerprint, "comparison", x->comparison);
+
+		if (!o || json_array_append_new(arr, o))
+			ret = -ENOMEM;
+	}
+	if (!arr)
+		ret = -ENOMEM;
+	if (!ret && (json_dumpf(arr, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+		     fputc('\n', f) == EOF || fflush(f)))
+		ret = -EIO;
+	json_decref(arr);
+	if (ret)
+		snprintf(err, len, "writing the alerts as JSON: %s", strerror(-ret));
+	return ret;
+}

@@ -14,6 +14,7 @@
 #define EB_RESULTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <exitbench/mailbox.h>	/* EB_NAME_LEN */
@@ -316,6 +317,49 @@ struct res_cmp {
 
 /* Write compare.json (atomically; to stdout when path is NULL). -errno on failure. */
 int res_write_compare(const struct res_cmp *c, const char *path);
+
+/*
+ * night.json (the nightly's record of one night, docs/design.md "night.json"): the revision
+ * measured, where, how its build went, and the results.json of its runs.
+ */
+#define RES_NIGHT_FORMAT 1
+struct res_night {
+	char tree[1024];	/* the kernel tree, as the nightly was given it */
+	char ref[256];		/* the ref it followed ("" in a replay) */
+	char commit[64];	/* full commit id ("run:<run id>" for runs outside a nightly) */
+	char subject[512];
+	int64_t commit_time;	/* committer date, seconds since the epoch (0: unknown) */
+	double position;	/* order along the tree: commits from the root (or a date) */
+	char host[256];
+	char started[32];	/* ISO 8601 UTC */
+	char build[16];		/* "ok", "failed" (no run), "partial" (stock only) */
+	char build_note[512];	/* why not ok */
+	char build_log[1024];	/* where the build's log is kept */
+	size_t nruns;
+	char **runs;		/* the runs' results.json, resolved against night.json's directory */
+};
+/* Read and check night.json; -EINVAL (with one line in err) or -ENOMEM. */
+int res_read_night(const char *path, struct res_night *n, char *err, size_t errlen);
+void res_night_free(struct res_night *n);
+
+/* An alert of the nightly history, as `exitbench history alerts` gives it. */
+struct res_alert {
+	long long id;
+	char benchmark[EB_NAME_LEN], mode[16], metric[40];
+	char commit[64], subject[512];		/* the first commit with the change */
+	char commit_before[64], commit_after[64];	/* the nights' commits: the range */
+	char verdict[16];			/* the A/B comparison's */
+	double change, change_pct, ci_lo, ci_hi, ci_pct_lo, ci_pct_hi;	/* ... and its figures */
+	double before, after;			/* the nights' figures */
+	char phase[32];				/* the phase that moved most ("" unknown) */
+	double phase_change;
+	char bisect[256], bisect_log[1024], comparison[1024];
+	char state[16], created[32];		/* triage: new, ack, invalid, expected */
+	char fingerprint[512];			/* where it was measured */
+	long long fp, night_before, night_after;
+};
+/* The alerts as a JSON array on f; -errno (one line in err) on failure. */
+int res_write_alerts(FILE *f, const struct res_alert *a, size_t n, char *err, size_t errlen);
 
 /*
  * 1 when the file at path looks like a results.json (its first byte but blanks opens a JSON
