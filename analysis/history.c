@@ -829,6 +829,51 @@ int history_nights(struct history *h, struct history_nightrow **out, size_t *n)
 	return 0;
 }
 
+int history_runs(struct history *h, struct history_run **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct history_run *v = NULL;
+	size_t cap = 0;
+	char err[256];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (prep(h, &st, "SELECT r.id, r.night_id, r.fingerprint_id, r.mode, r.kernel, r.run_id,"
+		 " r.path FROM runs r JOIN nights n ON n.id = r.night_id"
+		 " ORDER BY n.position, n.id, r.id", err, sizeof(err)))
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct history_run *r;
+
+		if (*n == cap) {
+			struct history_run *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!nv) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		r = &v[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->night_id = sqlite3_column_int64(st, 1);
+		r->fp = sqlite3_column_int64(st, 2);
+		col_text(st, 3, r->mode, sizeof(r->mode));
+		col_text(st, 4, r->kernel, sizeof(r->kernel));
+		col_text(st, 5, r->run_id, sizeof(r->run_id));
+		col_text(st, 6, r->path, sizeof(r->path));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return -EIO;
+	}
+	*out = v;
+	return 0;
+}
+
 int history_series(struct history *h, long long fp, const char *bench, const char *mode,
 		   enum history_metric metric, const char *phase, struct history_point **out,
 		   size_t *n)

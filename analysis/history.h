@@ -58,6 +58,14 @@ struct history_nightrow {
 /* Fingerprints, nights (tree order), of the whole history; free() the arrays. */
 int history_fingerprints(struct history *h, struct history_fp **fp, size_t *n);
 int history_nights(struct history *h, struct history_nightrow **nights, size_t *n);
+struct history_run {
+	long long id, night_id, fp;
+	char mode[16], kernel[16];	/* "icount", "plain", "native"; "stock", "instrumented" */
+	char run_id[64];
+	char path[1024];		/* the results.json it was imported from */
+};
+/* Every run, its night's in tree order then as stored (which fingerprints a night used); free(). */
+int history_runs(struct history *h, struct history_run **runs, size_t *n);
 
 enum history_metric { HM_MEDIAN, HM_P99, HM_PHASE };
 struct history_point {

@@ -168,6 +168,7 @@ static void nights_and_series(void **state)
 	struct results r;
 	struct history_point *pts;
 	struct history_nightrow *nights;
+	struct history_run *runs;
 	struct history_fp *fps;
 	size_t n, added = 0, known = 0, nfp;
 	char err[512];
@@ -192,6 +193,18 @@ static void nights_and_series(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(nights[0].n.commit, "c1");
 	assert_string_equal(nights[1].n.commit, "c2");
+	/* the runs by night in tree order: c1's two (icount, then plain), then c2's */
+	assert_int_equal(history_runs(h, &runs, &n), 0);
+	assert_int_equal(n, 3);
+	assert_true(runs[0].night_id == nights[0].id && runs[1].night_id == nights[0].id);
+	assert_int_equal(runs[2].night_id, nights[1].id);
+	assert_string_equal(runs[0].mode, "icount");
+	assert_string_equal(runs[1].mode, "plain");
+	assert_string_equal(runs[1].kernel, "stock");
+	assert_string_equal(runs[1].run_id, "night-c1-plain");
+	assert_string_equal(runs[1].path, "results.json");
+	assert_true(runs[0].fp == runs[2].fp && runs[0].fp != runs[1].fp);
+	free(runs);
 	free(nights);
 	assert_int_equal(history_fingerprints(h, &fps, &nfp), 0);
 	assert_int_equal(nfp, 2);	/* icount and plain: never one series */
