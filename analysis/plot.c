@@ -71,6 +71,7 @@ struct plot {
 	struct plot_figure fig;
 	char *title;
 	char dat[4096], gp[4096], png[4096];
+	char out[4096];			/* what gnuplot writes: png, or its temporary name */
 	FILE *data;
 	size_t blocks;			/* gnuplot indexes written to data */
 	size_t npanels;
@@ -102,6 +103,10 @@ int plot_new(const struct plot_figure *fig, struct plot **out)
 	snprintf(p->dat, sizeof(p->dat), "%s/plots/%s.dat", fig->dir, fig->name);
 	snprintf(p->gp, sizeof(p->gp), "%s/plots/%s.gp", fig->dir, fig->name);
 	snprintf(p->png, sizeof(p->png), "%s/%s.png", fig->dir, fig->name);
+	if (fig->atomic)
+		snprintf(p->out, sizeof(p->out), "%s/.%s.png.tmp", fig->dir, fig->name);
+	else
+		snprintf(p->out, sizeof(p->out), "%s", p->png);
 	if (!(p->data = fopen(p->dat, "w"))) {
 		ret = -errno;
 		goto out;
@@ -528,7 +533,7 @@ static int write_script(struct plot *p)
 	sb_printf(&b, "set terminal pngcairo size %d,%d font ',%d'\n", fig->width, fig->height,
 		  fig->font_size > 0 ? fig->font_size : 10);
 	sb_printf(&b, "set output ");
-	sb_quote(&b, p->png);
+	sb_quote(&b, p->out);
 	sb_printf(&b, "\n");
 	if (multi) {
 		sb_printf(&b, "set multiplot layout %d,%d", fig->rows > 0 ? fig->rows : 1,
@@ -593,7 +598,14 @@ int plot_draw(struct plot *p)
 		return fail(p, -EINVAL);	/* gnuplot draws nothing of nothing */
 	if ((ret = write_script(p)))
 		return fail(p, ret);
-	return plot_gnuplot(p->gp);
+	ret = plot_gnuplot(p->gp);
+	if (!p->fig.atomic)
+		return ret;
+	if (!ret && rename(p->out, p->png))
+		ret = errno == ENOENT ? -EIO : -errno;	/* -ENOENT says: no gnuplot */
+	if (ret)
+		unlink(p->out);
+	return ret;
 }
 
 int plot_gnuplot(const char *script)

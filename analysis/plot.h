@@ -111,6 +111,8 @@ struct plot_figure {
 	int font_size;			/* points (0: 10) */
 	const char *title;		/* over the panels (one panel: its title when it has none) */
 	int rows, cols;			/* the panels' grid (0: one row) */
+	int atomic;			/* gnuplot draws dir/.NAME.png.tmp, renamed to NAME.png
+					   once it succeeded: a reader never sees half a PNG */
 };
 
 struct plot;

@@ -244,6 +244,42 @@ static void without_gnuplot(void **state)
 	assert_int_equal(ret, -ENOENT);
 }
 
+/* atomic: gnuplot draws a temporary file renamed when done; a failure leaves the old PNG */
+static void atomic_figure(void **state)
+{
+	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char png_path[256], tmp[256];
+	struct stat before, after;
+	struct plot *p;
+	int ret;
+
+	(void)state;
+	snprintf(png_path, sizeof(png_path), "%s/atomic.png", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.atomic.png.tmp", dir);
+	assert_int_equal(plot_new(&(struct plot_figure){ .dir = dir, .name = "atomic", .width = 400,
+			 .height = 300, .atomic = 1 }, &p), 0);
+	plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .n = N, .x = x, .y = y });
+	assert_int_equal(draw(p), 0);
+	png("atomic");
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	assert_int_equal(stat(png_path, &before), 0);
+	/* drawn again without gnuplot: the PNG there stays as it was, nothing else is left */
+	assert_int_equal(plot_new(&(struct plot_figure){ .dir = dir, .name = "atomic", .width = 640,
+			 .height = 480, .atomic = 1 }, &p), 0);
+	plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .n = N, .x = x, .y = lo });
+	setenv("PATH", "/nonexistent", 1);
+	ret = plot_draw(p);
+	if (path)
+		setenv("PATH", path, 1);
+	free(path);
+	plot_free(p);
+	assert_int_equal(ret, -ENOENT);
+	assert_int_equal(stat(png_path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(panels_and_axes, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(without_gnuplot, setup, teardown),
+		cmocka_unit_test_setup_teardown(atomic_figure, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
 }
