@@ -8,10 +8,12 @@
  *   exitbench history confirm --fp ID --mode M --before N --after N BASE.json PATCHED.json
  *   exitbench history blame --fp ID --mode M --before N --after N --commit C --subject S --how H
  *   exitbench history alerts [--json] | ack ID | invalid ID | expected ID
+ *   exitbench history page [-o DIR]
  *
  * Every one takes --history FILE (default results/nightly/history.db). Exit status: 0 fine,
  * 1 (detect, confirm) a new confirmed regression beyond the threshold / (has) no such
- * night, 2 bad input (a history that is not one, a malformed file, an unknown id).
+ * night / (page) a plot gnuplot did not draw, 2 bad input (a history that is not one, a
+ * malformed file, an unknown id) or a page that could not be written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,9 +26,12 @@
 #include "alerts.h"
 #include "cmds.h"
 #include "history.h"
+#include "page.h"
+#include "plot.h"
 #include "results.h"
 
 #define DEFAULT_HISTORY "results/nightly/history.db"
+#define DEFAULT_SITE "results/nightly"
 #define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
 
 struct hopts {
@@ -389,6 +394,24 @@ static int do_show(struct history *h, const struct hopts *o)
 	return 0;
 }
 
+static int do_page(struct history *h, const struct hopts *o)
+{
+	const char *dir = o->output ? o->output : DEFAULT_SITE;
+	struct page_report rep;
+	char err[2048];
+
+	if (page_write(h, dir, &rep, err, sizeof(err)))
+		die2("%s", err);
+	printf("%s/index.html: %zu series, %zu nights, %zu alerts (%zu pages, %zu plots)\n", dir,
+	       rep.series, rep.nights, rep.alerts, rep.pages, rep.plots);
+	if (rep.plots_failed) {
+		fprintf(stderr, "exitbench: %zu plot(s) not drawn: %s; the pages say so in their "
+			"place\n", rep.plots_failed, plot_strerror(rep.plot_err));
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_history(int argc, char **argv)
 {
 	static const char usage[] =
@@ -401,7 +424,10 @@ int cmd_history(int argc, char **argv)
 		"  confirm --fp ID --mode M --before N --after N BASE.json PATCHED.json [--comparison DIR]\n"
 		"  blame --fp ID --mode M --before N --after N --commit C --subject S --how H [--log FILE]\n"
 		"  alerts [--json]                                every alert, newest first\n"
-		"  ack|invalid|expected ID                        triage an alert";
+		"  ack|invalid|expected ID                        triage an alert\n"
+		"  page [-o DIR]                                  the static site: index.html, a page\n"
+		"                                                 a series, alerts.html, feed.xml\n"
+		"                                                 (default DIR " DEFAULT_SITE ")";
 	struct history *h;
 	struct hopts o;
 	const char *what;
@@ -420,7 +446,7 @@ int cmd_history(int argc, char **argv)
 	if (strcmp(what, "import") && strcmp(what, "check") && strcmp(what, "has") &&
 	    strcmp(what, "show") && strcmp(what, "detect") && strcmp(what, "confirm") &&
 	    strcmp(what, "blame") && strcmp(what, "alerts") && strcmp(what, "ack") &&
-	    strcmp(what, "invalid") && strcmp(what, "expected"))
+	    strcmp(what, "invalid") && strcmp(what, "expected") && strcmp(what, "page"))
 		die2("history: unknown command '%s'\n%s", what, usage);
 	/* only storing creates a history; reading one that is not there is a mistake */
 	if (open_history(&o, !strcmp(what, "import") || !strcmp(what, "check"), &h))
@@ -441,6 +467,8 @@ int cmd_history(int argc, char **argv)
 		ret = do_blame(h, &o);
 	else if (!strcmp(what, "alerts"))
 		ret = do_alerts(h, &o);
+	else if (!strcmp(what, "page"))
+		ret = do_page(h, &o);
 	else
 		ret = do_triage(h, what, argc, argv);
 	history_close(h);
