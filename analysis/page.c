@@ -261,7 +261,7 @@ static const char css[] =
 	"th{background:#f0f0f0}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"td.chg{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"td.commit{min-width:24em}\n"
+	"td.commit{min-width:24em}td.when{white-space:nowrap}\n"
 	".up{color:#b00020}.down{color:#1b7f3b}\n"
 	".state{padding:0 .4em;border-radius:.3em;font-size:.9em}\n"
 	".state-new{background:#fdd;color:#900}.state-ack{background:#ffe9b3;color:#7a5200}\n"
@@ -1071,7 +1071,7 @@ static void nights_table(struct page *pg, FILE *f, const struct series *s)
 		const struct history_point *p = &s->pts[i];
 		const struct res_night *n = night_of(pg, p->night_id);
 
-		fprintf(f, "<tr%s><td class=\"num\">%zu</td><td>",
+		fprintf(f, "<tr%s><td class=\"num\">%zu</td><td class=\"when\">",
 			n && !strcmp(n->build, "partial") ? " class=\"build-partial\"" : "", i + 1);
 		when(f, n ? n->started : "");
 		fputs("</td>", f);
@@ -1394,7 +1394,8 @@ static void night_runs(const struct page *pg, FILE *f, long long night)
 		fputs("none", f);
 }
 
-/* the environments that began on this night after another one of their host and mode */
+/* the environments that began on this night after another one of their host and mode: a
+ * row each under the night's */
 static void night_env(const struct page *pg, FILE *f, size_t ord)
 {
 	for (size_t i = 0; i < pg->nfp; i++) {
@@ -1402,13 +1403,13 @@ static void night_env(const struct page *pg, FILE *f, size_t ord)
 
 		if (fi->first != ord || fi->prev >= pg->nfp)
 			continue;
-		fputs("<div class=\"env\">Environment changed (", f);
+		fputs("<tr><td></td><td colspan=\"5\" class=\"env\">Environment changed (", f);
 		esc(f, pg->fps[i].mode);
 		fputs("): ", f);
 		esc(f, pg->fps[fi->prev].summary);
 		fputs(" &rarr; ", f);
 		esc(f, pg->fps[i].summary);
-		fputs("; its series start again.</div>", f);
+		fputs("; its series start again.</td></tr>\n", f);
 	}
 }
 
@@ -1453,7 +1454,7 @@ static void recent_nights(struct page *pg, FILE *f)
 		if (strcmp(n->build, "ok"))
 			fprintf(f, " class=\"build-%s\"", !strcmp(n->build, "partial") ? "partial" :
 				"failed");
-		fprintf(f, "><td class=\"num\">%lld</td><td>", pg->nights[i].id);
+		fprintf(f, "><td class=\"num\">%lld</td><td class=\"when\">", pg->nights[i].id);
 		when(f, n->started);
 		fputs("</td><td class=\"commit\"><code>", f);
 		escf(f, "%.12s", n->commit);
@@ -1465,8 +1466,8 @@ static void recent_nights(struct page *pg, FILE *f)
 		build_cell(f, n);
 		fputs("<td>", f);
 		night_runs(pg, f, pg->nights[i].id);
-		night_env(pg, f, i);
 		fputs("</td></tr>\n", f);
+		night_env(pg, f, i);
 	}
 	fputs("</table>\n", f);
 }
