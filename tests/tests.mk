@@ -15,7 +15,7 @@ unit-check: unit-tests
 
 integration-check: tools runner test-guests
 	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
-		O=$(O) tests/integration/instrumented.sh; c=$$?; tests/integration/odd-path.sh; d=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ] && [ $$d = 0 ]
+		O=$(O) tests/integration/instrumented.sh; c=$$?; tests/integration/odd-path.sh; d=$$?; O=$(O) tests/integration/page.sh; e=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ] && [ $$d = 0 ] && [ $$e = 0 ]
 
 # Fuzz targets: the parsers of every input a user hands exitbench. A bounded run in make
 # check (FUZZ_SECONDS per target, at most FUZZ_RUNS inputs); make fuzz-long for longer ones.
