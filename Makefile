@@ -7,6 +7,7 @@
 # and, per phase of the round trip (the instrumented kvm-pr, module/patches):
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
+#   make bench-history   (the nightly history's import and page on 365 synthetic nights)
 SHELL := /bin/bash
 O ?= build
 CROSS_COMPILE ?= powerpc64le-linux-gnu-
@@ -56,7 +57,7 @@ RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help compare bench-collector lib
+	deps-target check-cross kernel results clean help compare bench-collector bench-history lib
 all: tools
 
 help:
@@ -120,6 +121,12 @@ bench-collector: deps
 	@run="$(RUN)"; if [ -z "$$run" ]; then id=$$(date -u +%Y%m%d-%H%M%S)-collector; \
 		SUITE=configs/suites/collector INSTRUMENT=1 TRACE=1 PERF=1 TRACE_MODE=stream TRACE_EVENTS="kvm_pr kvm:kvm_userspace_exit" RUN_ID=$$id \
 		scripts/bench.sh || exit 1; run=results/$$id; fi; scripts/collector-bench.sh "$$run"
+
+# --- the nightly history's speed: exitbench history import of 1,000 results.json and the
+# page of 365 nights x 7 benchmarks x 2 modes, each against 30 s (README.md, "Nightly page and
+# history: speed"); synthetic inputs, no boot; not part of make check
+bench-history: tools
+	@scripts/history-bench.sh
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps
