@@ -1554,10 +1554,11 @@ static void fingerprint_section(struct page *pg, FILE *f, size_t fp)
 		if (!any++) {
 			fputs("<table>\n<tr><th>Benchmark</th><th>Mode</th><th>Nights</th>"
 			      "<th>Latest night</th><th class=\"num\">Ticks per iteration</th>"
-			      "<th class=\"num\">95% interval</th>", f);
+			      "<th class=\"num\">95% interval (ticks)</th>", f);
 			if (icount)
 				fputs("<th class=\"num\">Instructions</th>", f);
-			fputs("<th>Change since the night before</th><th>Open alerts</th></tr>\n", f);
+			fputs("<th>Change since the night before (ticks, %)</th><th>Open alerts</th>"
+			      "</tr>\n", f);
 		}
 		series_row(pg, f, &pg->s[i]);
 	}
