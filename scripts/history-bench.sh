@@ -53,7 +53,7 @@ t2=$(now)
 detect_s=$(secs "$t1" "$t2")
 # confirm each candidate with the two nights' own runs, blame it to the later night
 night_dir() { grep -l "\"commit\": \"$1\"" "$w"/nights/*/night.json | head -1 | xargs dirname; }
-while IFS=$'\t' read -r fp mode before after cb ca benches; do
+while IFS=$'\t' read -r fp mode before after cb ca _; do
 	"$exitbench" history confirm --history "$hist" --fp "$fp" --mode "$mode" --before "$before" \
 		--after "$after" "$(night_dir "$cb")/$mode-stock/results.json" \
 		"$(night_dir "$ca")/$mode-stock/results.json" >/dev/null || true
@@ -73,5 +73,5 @@ echo "history-bench: machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf 
 echo "history-bench: import of ${#files[@]} results.json ($(mib "${files[@]}")): ${import_s} s, $(verdict "$import_s") the ${target} s target; $(cat "$w/import.out")"
 echo "history-bench: history: $(mib "$hist" "$hist"-wal 2>/dev/null) ($(sed -n 's/^exitbench: //p' "$w/detect.err"); detect ${detect_s} s; $alerts alerts)"
 echo "history-bench: page of 365 nights x 7 benchmarks x 2 modes: ${page_s} s, $(verdict "$page_s") the ${target} s target; $(cat "$w/page.out")"
-echo "history-bench: page size: $(find "$w/site" -name '*.html' -o -name '*.png' -o -name feed.xml | xargs du -ck --apparent-size | tail -1 | awk '{ printf "%.1f MiB", $1 / 1024 }') ($(find "$w/site" -name '*.html' | wc -l) HTML pages and the feed, $(find "$w/site" -name '*.png' | wc -l) plots), with gnuplot's data and scripts $(mib "$w/site/series/plots" "$w/site"/*.html "$w/site"/feed.xml "$w/site/series"/*.html "$w/site/series"/*.png)"
+echo "history-bench: page size: $(find "$w/site" \( -name '*.html' -o -name '*.png' -o -name feed.xml \) -exec du -ck --apparent-size {} + | tail -1 | awk '{ printf "%.1f MiB", $1 / 1024 }') ($(find "$w/site" -name '*.html' | wc -l) HTML pages and the feed, $(find "$w/site" -name '*.png' | wc -l) plots), with gnuplot's data and scripts $(mib "$w/site/series/plots" "$w/site"/*.html "$w/site"/feed.xml "$w/site/series"/*.html "$w/site/series"/*.png)"
 [ "$(verdict "$import_s")" = under ] && [ "$(verdict "$page_s")" = under ]
