@@ -901,13 +901,13 @@ static json_t *reasons_json(const struct res_reason *x, size_t n)
 	return a;
 }
 
-static const char *trace_source(const struct res_trace *t)
+static const char *timed_source(const struct res_trace *t)
 {
 	return t->timed == RES_TIMED_OTHER ? t->source : res_timed_source(t->timed);
 }
 
 /* a benchmark's trace parts, each where present (after its other fields, as merged) */
-static void trace_json(json_t *o, const struct res_trace *t)
+static void trace_src_json(json_t *o, const struct res_trace *t)
 {
 	if (t->has_phases)
 		json_object_set_new(o, "phases", phases_json(t->phase, t->nphase));
@@ -916,7 +916,7 @@ static void trace_json(json_t *o, const struct res_trace *t)
 	if (t->has_source)
 		json_object_set_new(o, "trace", json_pack("{s:s,s:I,s:I,s:s}", "file", t->file,
 			"repetitions_marked", (json_int_t)t->repetitions_marked,
-			"exits", (json_int_t)t->exits, "source", trace_source(t)));
+			"exits", (json_int_t)t->exits, "source", timed_source(t)));
 }
 
 static json_t *bench_json(const struct res_bench *b, const struct results *r)
@@ -955,7 +955,7 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 	json_object_set_new(o, "summary_ns", summary_json(b, r, 1));
 	if (b->npmu)
 		json_object_set_new(o, "pmu", pmu_json(b, r));
-	trace_json(o, &b->trace);
+	trace_src_json(o, &b->trace);
 	return o;
 }
 
@@ -1020,7 +1020,7 @@ int res_write_trace(const struct res_trace_run *t, const char *path)
 
 		json_array_append_new(benches, json_pack("{s:s,s:I,s:I,s:s,s:o,s:o}",
 			"name", t->b[i].name, "repetitions_marked", (json_int_t)bt->repetitions_marked,
-			"exits", (json_int_t)bt->exits, "source", trace_source(bt),
+			"exits", (json_int_t)bt->exits, "source", timed_source(bt),
 			"phases", phases_json(bt->phase, bt->nphase),
 			"exit_reasons", reasons_json(bt->reason, bt->nreason)));
 	}

@@ -221,8 +221,9 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 	h0 = NULL;
 	if (o && o->live)
 		live_on = trace_live_start(&live, agg, o, t0) == 0;
-	ret = trace_run_readers(readers, sizeof(*readers), nthreads, reader_main, live_on ? &live : NULL,
-				path, err, len);
+	ret = trace_run_readers(readers, sizeof(*readers), nthreads, reader_main, path, err, len);
+	if (live_on)
+		trace_live_stop(&live);
 	if (ret)
 		goto out;
 	ret = trace_summarize(agg, s);

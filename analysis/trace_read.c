@@ -39,7 +39,7 @@ void trace_set_err(char *err, size_t len, const char *fmt, ...)
  * stop the live view, if any. The first reader's failure goes into err, after what.
  */
 int trace_run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *),
-		      struct trace_live *live, const char *what, char *err, size_t len)
+		      const char *what, char *err, size_t len)
 {
 	struct trace_reader_thread *t;
 
@@ -54,8 +54,6 @@ int trace_run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *
 		if (t->started)
 			pthread_join(t->th, NULL);
 	}
-	if (live)
-		trace_live_stop(live);
 	for (unsigned i = 0; i < n; i++) {
 		t = (struct trace_reader_thread *)((char *)readers + i * size);
 		if (t->ret) {

@@ -41,10 +41,9 @@ struct trace_reader_thread {
 	char msg[512];
 };
 
-struct trace_live;
-/* Run fn on n readers, a thread each, then stop live (if any); the first failure into err. */
+/* Run fn on n readers, a thread each, and wait for them; the first failure into err. */
 int trace_run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *),
-		      struct trace_live *live, const char *what, char *err, size_t len);
+		      const char *what, char *err, size_t len);
 
 /* ---- trace_decode.c ---- */
 

@@ -200,8 +200,9 @@ int trace_read_tracefs(const struct trace_read_opts *o, struct trace_summary *s,
 		readers[(unsigned)i % nthreads].cpus[readers[(unsigned)i % nthreads].ncpus++] = i;
 	if (o->live)
 		live_on = trace_live_start(&live, agg, o, t0) == 0;
-	ret = trace_run_readers(readers, sizeof(*readers), nthreads, tf_main, live_on ? &live : NULL,
-				dir, err, len);
+	ret = trace_run_readers(readers, sizeof(*readers), nthreads, tf_main, dir, err, len);
+	if (live_on)
+		trace_live_stop(&live);
 	if (ret)
 		goto out;
 	ret = trace_summarize(agg, s);
