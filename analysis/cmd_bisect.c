@@ -27,7 +27,6 @@
 #include "results.h"
 #include "stats.h"
 
-#define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
 
 /* the night's figure of name in r: -1 when it was not measured */
 static int figure_of(const char *path, const char *name, double *fig, char *err, size_t len)

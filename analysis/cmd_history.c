@@ -32,7 +32,6 @@
 
 #define DEFAULT_HISTORY "results/nightly/history.db"
 #define DEFAULT_SITE "results/nightly"
-#define die2(...) do { fprintf(stderr, "exitbench: " __VA_ARGS__); fputc('\n', stderr); return 2; } while (0)
 
 struct hopts {
 	const char *history, *night, *candidates, *mode, *tree, *commit, *host, *subject, *how,
@@ -49,14 +48,6 @@ static int parse_ll(const char *s, long long *v)
 	errno = 0;
 	*v = strtoll(s, &end, 10);
 	return errno || end == s || *end || *v < 0 ? -1 : 0;
-}
-
-static int parse_d(const char *s, double lo, double hi, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end == s || *end || !(*v >= lo && *v <= hi) ? -1 : 0;
 }
 
 /* the options every subcommand shares; returns optind, or -1 after a message */
@@ -106,19 +97,19 @@ static int parse(int argc, char **argv, struct hopts *o)
 			break;
 		}
 		case 'T':
-			if (parse_d(optarg, 0, 1000, &o->ao.threshold_pct)) {
+			if (cmd_number(optarg, 0, 1000, &o->ao.threshold_pct)) {
 				fprintf(stderr, "exitbench: --threshold %s: a percentage, e.g. 1\n", optarg);
 				return -1;
 			}
 			break;
 		case 'F':
-			if (parse_d(optarg, 0, 1e12, &o->ao.floor)) {
+			if (cmd_number(optarg, 0, 1e12, &o->ao.floor)) {
 				fprintf(stderr, "exitbench: --floor %s: ticks, >= 0\n", optarg);
 				return -1;
 			}
 			break;
 		case 'p':
-			if (parse_d(optarg, 1e-12, 0.5, &o->ao.p_value)) {
+			if (cmd_number(optarg, 1e-12, 0.5, &o->ao.p_value)) {
 				fprintf(stderr, "exitbench: --p-value %s: between 1e-12 and 0.5\n", optarg);
 				return -1;
 			}

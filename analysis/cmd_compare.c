@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exitbench compare: A vs B (two results.json or two plain samples): change, interval,
+ * verdict; compare.json, compare.md, plots.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "compare.h"
+#include "results.h"
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' }, { "json", optional_argument, NULL, 'j' },
+		{ "markdown", required_argument, NULL, 'm' }, { "plots", required_argument, NULL, 'p' },
+		{ "stat", required_argument, NULL, 's' }, { "confidence", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 'S' }, { "resamples", required_argument, NULL, 'B' },
+		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] =
+		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
+		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
+		"(A, B: two results.json, or two files of one number a line)";
+	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
+	int c, as_json = 0, quiet = 0, status;
+	struct compare cmp = { 0 };
+	char err[2048];
+	double v;
+
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("%s\n", usage_line);
+			return 0;
+		case 't':
+			if (cmd_number(optarg, 0, 1000, &cmp.opts.threshold_pct))
+				die2("--threshold %s: a percentage, e.g. 1 or 0.05", optarg);
+			break;
+		case 'c':
+			if (cmd_number(optarg, 50, 99.999, &v))
+				die2("--confidence %s: a percentage between 50 and 99.999", optarg);
+			cmp.opts.confidence = v / 100;
+			break;
+		case 'j': as_json = 1; jsonf = optarg; break;
+		case 'm': md = optarg; break;
+		case 'p': plots = optarg; break;
+		case 'q': quiet = 1; break;
+		case 's':
+			if (strcmp(optarg, "mean") && strcmp(optarg, "median") && strcmp(optarg, "auto"))
+				die2("--stat %s: mean, median (of each run's batches) or auto", optarg);
+			cmp.median = !strcmp(optarg, "median") ? 1 : !strcmp(optarg, "auto") ? -1 : 0;
+			break;
+		case 'S':
+			if (cmd_number(optarg, 0, 4e9, &v))
+				die2("--seed %s: a whole number", optarg);
+			cmp.opts.seed = (unsigned long)v;
+			break;
+		case 'B':
+			if (cmd_number(optarg, 100, 1e7, &v))
+				die2("--resamples %s: 100 to 10000000", optarg);
+			cmp.opts.resamples = (unsigned)v;
+			break;
+		default:
+			die2("%s", usage_line);
+		}
+	}
+	if (optind != argc - 2)
+		die2("%s", usage_line);
+	if (compare_run(&cmp, argv[optind], argv[optind + 1], err, sizeof(err))) {
+		compare_free(&cmp);
+		die2("%s", err);
+	}
+	status = compare_status(&cmp);
+	if (as_json && compare_write_json(&cmp, jsonf)) {
+		compare_free(&cmp);
+		die2("writing %s failed", jsonf ? jsonf : "JSON");
+	}
+	if (!quiet && (!as_json || jsonf))
+		compare_print(stdout, &cmp);
+	problem = plots ? compare_plots(&cmp, plots) : NULL;
+	if (problem)
+		fprintf(stderr, "exitbench: compare plots not drawn: %s\n", problem);
+	if (md && compare_markdown(&cmp, md, plots && !problem)) {
+		compare_free(&cmp);
+		die2("writing %s: %s", md, strerror(errno));
+	}
+	/* the rows that are bad input (what exit status 2 is for), each with its reason */
+	for (size_t i = 0; i < cmp.n; i++)
+		if (cmp.rows[i].state == RES_CMP_NO_BATCHES || cmp.rows[i].state == RES_CMP_BAD_SAMPLES)
+			fprintf(stderr, "exitbench: %s: %s\n", cmp.rows[i].name, cmp.rows[i].note);
+	compare_free(&cmp);
+	return status;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exitbench suite: check a suite file against the benchmarks there are.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "suite.h"
+
+int cmd_suite(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "benchmarks", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 },
+	};
+	const char *dir = "bench/ppc64";
+	char names[64][EB_NAME_LEN], err[2048];
+	const char *known[64];
+	struct suite s;
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+		if (c != 'b')
+			return 2;
+		dir = optarg;
+	}
+	if (optind != argc - 1)
+		die2("usage: exitbench suite FILE [--benchmarks DIR[:DIR...]]");
+	if (suite_load(argv[optind], &s, err, sizeof(err)))
+		die2("%s", err);
+	/* DIR[:DIR...] */
+	n = 0;
+	char *dirs = strdup(dir), *save = NULL;
+
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
+		n += suite_dir_names(d, (const char *const[]){ ".S", ".c", NULL }, names + n, 64 - n);
+	free(dirs);
+	if (!n) {
+		suite_free(&s);
+		die2("%s: no benchmark files (<name>.S)", dir);
+	}
+	for (size_t i = 0; i < n; i++)
+		known[i] = names[i];
+	if (suite_check_names(&s, argv[optind], known, n, err, sizeof(err))) {
+		suite_free(&s);
+		die2("%s", err);
+	}
+	for (size_t i = 0; i < s.n; i++)
+		printf("%s %llu %u batches=%u warmup=%llu timeout=%u\n", s.entries[i].name,
+		       (unsigned long long)s.entries[i].iterations, s.entries[i].repetitions,
+		       s.entries[i].batches, (unsigned long long)s.entries[i].warmup,
+		       s.entries[i].timeout_s);
+	suite_free(&s);
+	return 0;
+}
