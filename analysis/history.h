@@ -77,8 +77,11 @@ struct history_point {
 };
 /*
  * The series of one benchmark in one mode of one fingerprint, nights in tree order, only
- * nights that measured it. metric HM_PHASE: the median of the phase named phase, from the
- * instrumented kernel's runs (the stock kernel's runs otherwise).
+ * nights that measured it. metric HM_PHASE: the phase named phase, the mean of the middle
+ * 80% of the night's round trips (robust to a few stretched ones, and still moving when an
+ * instruction does, where a median of whole ticks flips by one), from the instrumented
+ * kernel's runs (the stock kernel's otherwise), of benchmarks that exit (at least 100 round
+ * trips of it).
  */
 int history_series(struct history *h, long long fp, const char *bench, const char *mode,
 		   enum history_metric metric, const char *phase, struct history_point **pts,
@@ -86,6 +89,12 @@ int history_series(struct history *h, long long fp, const char *bench, const cha
 /* The benchmarks, modes and phases a fingerprint has, as "mode\tbenchmark" and names. */
 int history_names(struct history *h, long long fp, char (**pairs)[64], size_t *npairs,
 		  char (**phases)[32], size_t *nphases);
+/*
+ * What became of a benchmark in the latest night that ran it (stock kernel, one mode of one
+ * fingerprint): its status ("ok", "skipped", "failed") and reason. -ENOENT when none ran it.
+ */
+int history_last_status(struct history *h, long long fp, const char *bench, const char *mode,
+			char *status, size_t slen, char *reason, size_t rlen);
 /* A benchmark's batch histogram of one night's run (NULL with 0 when none); hist_free it. */
 int history_hist(struct history *h, long long bench_id, struct hist **out);
 
