@@ -701,7 +701,7 @@ out:
 	return ret;
 }
 
-/* the phases' medians stacked over the nights that have them (x as in the trend) */
+/* the phases' means stacked over the nights that have them (x as in the trend) */
 static int phases_plot(struct page *pg, struct series *s)
 {
 	const struct fpinfo *fi = &pg->fpi[s->fp];
@@ -773,7 +773,7 @@ static int phases_plot(struct page *pg, struct series *s)
 		.x = { .label = "night of this series (as in the trend)", .fixed = PLOT_MIN | PLOT_MAX,
 		       .min = 0.5, .max = (double)s->n + 0.5, .step = s->n <= 20 ? 1 : 0,
 		       .format = "%.0f" },
-		.y = { .label = "phase medians, stacked (timebase ticks)", .grid = 1,
+		.y = { .label = "phase means, stacked (timebase ticks)", .grid = 1,
 		       .fixed = PLOT_MIN, .min = 0 },
 		.key = PLOT_KEY_OUTSIDE, .key_invert = 1, .key_title = "phase (path order)",
 		.fill = 0.75, .headroom = 0.25 });
@@ -1120,6 +1120,20 @@ static int series_page(struct page *pg, const struct series *s)
 		       "the median over the runs of each run's mean", f);
 	fputs(", with its 95% interval over the runs; p99 is over the night's batches.</p>\n", f);
 	series_env(pg, f, s);
+	if (!s->n) {
+		char status[16] = "", reason[512] = "";
+
+		history_last_status(pg->h, pg->fps[s->fp].id, s->bench, s->mode, status,
+				    sizeof(status), reason, sizeof(reason));
+		fputs("<p class=\"not-measured\" id=\"not-measured\">Not measured in any night: the "
+		      "latest says ", f);
+		escf(f, "%s: %s", status[0] ? status : "not run", reason[0] ? reason : "(no reason given)");
+		fputs(".</p>\n", f);
+		changes_table(pg, f, s);
+		nights_table(pg, f, s);
+		foot(pg, f);
+		return pf_commit(pg, &pf);
+	}
 	fputs("<h2 id=\"trend\">Trend</h2>\n", f);
 	img(f, s, P_TREND, "the night's figure over the nights", "No night measured it.");
 	fputs("<p class=\"note\">Dashed grey: a change point (its later night's commit and state); "
@@ -1128,10 +1142,11 @@ static int series_page(struct page *pg, const struct series *s)
 	fputs("<h2 id=\"phases\">Phases</h2>\n", f);
 	snprintf(none, sizeof(none), "No phases in this series: no instrumented (traced) run of %s "
 		 "in this environment.", s->bench);
-	img(f, s, P_PHASES, "the phases' medians stacked over the nights", none);
-	fputs("<p class=\"note\">Each phase's median over the round trips of the night's traced run "
-	      "(the instrumented kernel), in path order from the bottom; their sum is near, not "
-	      "equal to, the round trip's median.</p>\n", f);
+	img(f, s, P_PHASES, "the phases' means stacked over the nights", none);
+	fputs("<p class=\"note\">Each phase's mean over the round trips of the night's traced run "
+	      "(the instrumented kernel; the mean, exact from the phase's sum, moves by a fraction "
+	      "of a tick when one instruction does, where a median of whole ticks flips), in path "
+	      "order from the bottom; their sum is the round trip's mean.</p>\n", f);
 	fputs("<h2 id=\"histogram\">Batch histogram</h2>\n", f);
 	img(f, s, P_HIST, "the latest night's batches against the baseline's",
 	    "No batch histogram stored for the latest night.");
@@ -1487,6 +1502,17 @@ static void series_row(struct page *pg, FILE *f, const struct series *s)
 	fputs("</code><br><span class=\"note\">", f);
 	escf(f, "%.10s", n ? n->started : "");
 	fputs("</span></td><td class=\"num\">", f);
+	if (!p) {
+		char status[16] = "", reason[512] = "";
+
+		history_last_status(pg->h, pg->fps[s->fp].id, s->bench, s->mode, status,
+				    sizeof(status), reason, sizeof(reason));
+		fputs("not measured</td><td colspan=\"", f);
+		fprintf(f, "%d\" class=\"note\">", icount ? 3 : 2);
+		escf(f, "%s: %s", status[0] ? status : "not run", reason);
+		fputs("</td><td>none</td></tr>\n", f);
+		return;
+	}
 	num(f, "%.3f", p ? p->value : NAN);
 	fputs("</td><td class=\"num\">", f);
 	if (p && isfinite(p->lo) && isfinite(p->hi))
