@@ -8,6 +8,10 @@
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
 #   make bench-history   (the nightly history's import and page on 365 synthetic nights)
+# and, night after night (README.md, "The nightly run"):
+#   make nightly TREE=~/src/linux REF=kvm-ppc-next      one night: REF's tip
+#   make nightly TREE=~/src/linux NIGHTS="v6.1 abc123"  a night a revision (a replay)
+#   make nightly-demo                                   the whole thing on a synthetic history
 SHELL := /bin/bash
 O ?= build
 CROSS_COMPILE ?= powerpc64le-linux-gnu-
@@ -24,6 +28,9 @@ export CROSS_COMPILE
 # the scripts read these from the environment: exported, never spliced into a command line,
 # so a path with a blank or a quote in it reaches them whole
 export O SUITE ICOUNT KSRC INSTRUMENT TRACE PERF ROUNDS MODE THRESHOLD BASE PATCHED
+# ... and the nightly's (scripts/nightly.sh)
+export TREE REF NIGHTS HISTORY SITE RUNS MODES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
+	ROUNDS_ICOUNT ROUNDS_PLAIN
 
 HOST_CC ?= gcc
 # the sanitizer build (unit tests and fuzz targets): clang, for libFuzzer
@@ -57,7 +64,8 @@ RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help compare bench-collector bench-history lib
+	deps-target check-cross kernel results clean help compare bench-collector bench-history lib nightly nightly-demo \
+	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
 all: tools
 
 help:
@@ -125,6 +133,15 @@ bench-collector: deps
 # --- the nightly history's speed: exitbench history import of 1,000 results.json and the
 # page of 365 nights x 7 benchmarks x 2 modes, each against 30 s (README.md, "Nightly page and
 # history: speed"); synthetic inputs, no boot; not part of make check
+# --- the nightly run: every night in a history, changes found, confirmed, bisected, a page
+# (SUITE is the nightly's own, configs/suites/nightly, unless given)
+nightly: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@$(if $(filter file,$(origin SUITE)),env -u SUITE) scripts/nightly.sh
+nightly-demo: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@scripts/nightly-demo.sh
+
 bench-history: tools
 	@scripts/history-bench.sh
 

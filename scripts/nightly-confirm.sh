@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One candidate change of the nightly history, confirmed or not: the two nights' commits
+# run A/B on this host (make compare's machinery), the verdict stored with the change, and
+# a confirmed change bisected to its first commit when the nights are more than one commit
+# apart. Called by nightly.sh for each line of `exitbench history detect --candidates`.
+# usage: nightly-confirm.sh TREE HISTORY FP MODE NIGHT_BEFORE NIGHT_AFTER COMMIT_BEFORE
+#        COMMIT_AFTER "BENCHMARKS" THRESHOLD
+# env: SUITE, RUNS, ROUNDS_ICOUNT, ROUNDS_PLAIN, BISECT, O
+# Exit status: 0 (a new regression: 1) beyond the threshold; 2 the comparison could not run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+top=$(dirname "$here")
+cd "$top"
+[ $# = 10 ] || die2 "usage: nightly-confirm.sh TREE HISTORY FP MODE BEFORE AFTER COMMIT_BEFORE COMMIT_AFTER BENCHMARKS THRESHOLD"
+tree=$1 history=$2 fp=$3 mode=$4 before=$5 after=$6 cb=$7 ca=$8 benches=$9 threshold=${10}
+O=${O:-build}
+eb=$O/exitbench
+runs=${RUNS:-$(dirname "$history")/runs}
+hist() { local what=$1; shift; "$eb" history "$what" --history "$history" "$@"; }
+pair=(--fp "$fp" --mode "$mode" --before "$before" --after "$after")
+
+kA=$(scripts/build-kernel.sh --git "$tree" "$cb") || exit 2
+kB=$(scripts/build-kernel.sh --git "$tree" "$ca") || exit 2
+id=confirm-${cb:0:12}-${ca:0:12}-$mode
+dir=$runs/confirm/$id
+rm -rf "$dir"
+mkdir -p "$dir"
+# the suite's lines of the changed benchmarks only
+awk -v want=" $benches " 'index(want, " " $1 " ") && $1 !~ /^#/' "${SUITE:-configs/suites/nightly}" >"$dir.suite"
+ic=0 rounds=${ROUNDS_PLAIN:-10}
+[ "$mode" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-2}
+rc=0
+BASE=$kA PATCHED=$kB ICOUNT=$ic ROUNDS=$rounds SUITE=$dir.suite RESULTS=$runs/confirm RUN_ID=$id \
+	THRESHOLD=$threshold scripts/compare.sh >"$dir.log" 2>&1 || rc=$?
+[ $rc -lt 2 ] || { tail -3 "$dir.log" >&2; die2 "the A/B comparison of ${cb:0:12} and ${ca:0:12} could not run (log: $dir.log)"; }
+out=$(hist confirm "${pair[@]}" "$dir/base/results.json" "$dir/patched/results.json" \
+	--comparison "$dir" --threshold "$threshold") || rc=$?
+echo "$out"
+[[ $out =~ ^([0-9]+)\ confirmed,.*\ ([0-9]+)\ new\ regression ]] || die2 "history confirm said: $out"
+confirmed=${BASH_REMATCH[1]} regressions=${BASH_REMATCH[2]}
+[ "$confirmed" != 0 ] || exit 0
+
+# the first commit with the change
+n=$(git -C "$tree" rev-list --count "$cb..$ca")
+if [ "$n" = 1 ]; then
+	hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
+		--how "the nights are one commit apart"
+elif [ "${BISECT:-1}" = 1 ]; then
+	bench=${benches%% *}
+	first=$(MODE=$mode scripts/bisect.sh "$tree" "$cb" "$ca" "$bench" "$dir.bisect.log") || {
+		hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
+			--how "not bisected ($n commits): the bisection failed, see $dir.bisect.log" --log "$dir.bisect.log"
+		exit $(( regressions > 0 ))
+	}
+	hist blame "${pair[@]}" --commit "$first" --subject "$(git -C "$tree" log -1 --format=%s "$first")" \
+		--how "bisected over $n commits ($bench, $mode)" --log "$dir.bisect.log"
+else
+	hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
+		--how "not bisected (BISECT=0): one of $n commits"
+fi
+[ "$regressions" = 0 ]

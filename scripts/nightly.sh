@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# make nightly: measure revisions of a kernel tree night after night, keep every night in a
+# history, find where the cost of an exit changed, confirm it A/B, bisect it to the commit,
+# and write the page.
+#
+#   make nightly TREE=~/src/linux REF=kvm-ppc-next            one night: the tip of REF
+#   make nightly TREE=~/src/linux NIGHTS="v6.1 abc123 def456"  replay: a night a revision
+#
+# Settings (make variables or the environment; CONFIG=FILE holds the same keys as KEY=VALUE
+# lines, and what the command line gives wins):
+#   TREE       a kernel git repository (never modified: builds use clones in the cache)
+#   REF        the ref whose tip is tonight's revision (default HEAD); NIGHTS: revisions,
+#              one night each, in order (a replay, or a backfill)
+#   HISTORY    results/nightly/history.db     SITE   results/nightly (the page)
+#   RUNS       where the nights' runs are kept (default: RUNS beside HISTORY, runs/)
+#   SUITE      configs/suites/nightly         MODES  "icount plain"
+#   THRESHOLD  percent (1): a smaller change is kept, raises no alert; FLOOR ticks (0)
+#   PHASES     1: a traced run of the instrumented kernel a night (the phases); 0: none
+#   CONFIRM    1: confirm a candidate change A/B; ROUNDS_ICOUNT (2), ROUNDS_PLAIN (10)
+#   BISECT     1: bisect a confirmed change over more than one commit
+#   HOST_NAME  this host's name in the history (default: hostname)
+# Exit status: 0 no new confirmed regression, 1 a new confirmed regression beyond the
+# threshold (or a night that failed to run), 2 bad input (not a git tree, an unknown ref
+# or benchmark, a history that is not one).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+. "$here/run-lib.sh"
+top=$(dirname "$here")
+cd "$top"
+O=${O:-build}
+eb=$O/exitbench
+
+keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN BISECT HOST_NAME"
+# CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
+# Values are taken as they are: nothing in the file is run.
+if [ -n "${CONFIG:-}" ]; then
+	[ -f "$CONFIG" ] || die2 "CONFIG=$CONFIG: no such file"
+	lineno=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		lineno=$((lineno + 1))
+		line=${line%%#*}
+		[ -n "${line//[[:space:]]/}" ] || continue
+		[[ $line =~ ^[[:space:]]*([A-Z_]+)[[:space:]]*=[[:space:]]*(.*[^[:space:]])?[[:space:]]*$ ]] ||
+			die2 "$CONFIG:$lineno: not KEY=VALUE: $line"
+		k=${BASH_REMATCH[1]} v=${BASH_REMATCH[2]:-}
+		[[ " $keys " == *" $k "* ]] || die2 "$CONFIG:$lineno: unknown key $k (keys: $keys)"
+		v=${v#\"}; v=${v%\"}
+		[ -n "${!k:-}" ] || printf -v "$k" '%s' "$v"
+	done <"$CONFIG"
+fi
+TREE=${TREE:-}
+REF=${REF:-} NIGHTS=${NIGHTS:-}
+HISTORY=${HISTORY:-results/nightly/history.db}
+SITE=${SITE:-$(dirname "$HISTORY")}
+RUNS=${RUNS:-$(dirname "$HISTORY")/runs}
+SUITE=${SUITE:-configs/suites/nightly}
+MODES=${MODES:-icount plain}
+THRESHOLD=${THRESHOLD:-1} FLOOR=${FLOOR:-0}
+PHASES=${PHASES:-1} CONFIRM=${CONFIRM:-1} BISECT=${BISECT:-1}
+ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-2} ROUNDS_PLAIN=${ROUNDS_PLAIN:-10}
+HOST_NAME=${HOST_NAME:-$(hostname 2>/dev/null || echo localhost)}
+# a test seam: stop dead (SIGKILL, as a machine that loses power) at a stage
+kill_at() { [ "${EXITBENCH_NIGHTLY_KILL_AT:-}" != "$1" ] || kill -9 $$; }
+
+# ---- bad input first, before anything is built or stored ----
+[ -n "$TREE" ] || die2 "TREE is not set: give the kernel git repository to follow (make nightly TREE=~/src/linux REF=...)"
+git -C "$TREE" rev-parse --git-dir >/dev/null 2>&1 || die2 "TREE=$TREE: not a git repository"
+TREE=$(cd "$TREE" && pwd)
+[ -z "$REF" ] || [ -z "$NIGHTS" ] || die2 "give REF (tonight's revision) or NIGHTS (a replay), not both"
+revs=()
+for r in ${NIGHTS:-${REF:-HEAD}}; do
+	c=$(git -C "$TREE" rev-parse --verify --quiet "$r^{commit}") ||
+		die2 "${NIGHTS:+NIGHTS}${NIGHTS:-REF}: '$r' is not a commit of $TREE"
+	revs+=("$c")
+done
+for m in $MODES; do
+	case $m in icount|plain) ;; *) die2 "MODES='$MODES': icount and/or plain" ;; esac
+done
+[[ $THRESHOLD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "THRESHOLD=$THRESHOLD: a percentage, e.g. 1"
+[[ $FLOOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "FLOOR=$FLOOR: ticks, e.g. 0.5"
+run_check_suite "$eb" "$SUITE" bench/ppc64 || exit 2
+mkdir -p "$(dirname "$HISTORY")" "$RUNS" "$SITE"
+"$eb" history check --history "$HISTORY" || exit 2
+
+# one nightly at a time on a history: a second one waits, and says so
+exec 8>>"$HISTORY.lock"
+if ! flock -n 8; then
+	step "another nightly is using $HISTORY; waiting for it to finish"
+	flock 8
+fi
+
+status=0 unbuilt=0
+hist() { local what=$1; shift; "$eb" history "$what" --history "$HISTORY" "$@"; }
+
+# night_run NIGHT NAME KDIR VARIANT ICOUNT RECORD EXTRA: one run of the suite into
+# NIGHT/NAME (run_once); 0, or 1 when something failed (what was taken is kept)
+night_run() {
+	local night=$1 name=$2 kdir=$3 variant=$4 icount=$5 record=$6 extra=$7 run rc=0
+
+	run=$(run_new "$night" "$name" "$SUITE")
+	echo "$variant" >"$run/kernel-variant"
+	# the instrumented kernel's own event only: another tracepoint per exit would be
+	# counted inside the round trip it measures
+	if [ "$variant" = instrumented ]; then
+		export TRACE_EVENTS="kvm_pr:kvm_pr_exit_timing kvm:kvm_userspace_exit"
+	else
+		export TRACE_EVENTS="kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit"
+	fi
+	OUT_DISK_MB=${OUT_DISK_MB:-1024} run_once "$eb" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$run" \
+		"$kdir" "$SUITE" "$icount" "$record" "$(basename "$night")-$name" "$extra" || rc=$?
+	[ $rc = 0 ] || return 1
+}
+
+# ---- the nights ----
+for commit in "${revs[@]}"; do
+	short=${commit:0:12}
+	if hist has --tree "$TREE" --commit "$commit" --host "$HOST_NAME"; then
+		step "night $short: in the history already"
+		continue
+	fi
+	subject=$(git -C "$TREE" log -1 --format=%s "$commit")
+	ctime=$(git -C "$TREE" log -1 --format=%ct "$commit")
+	position=$(git -C "$TREE" rev-list --count "$commit")
+	night=$RUNS/$short
+	# a night killed part way is done again from the start: nothing of it was stored
+	rm -rf "$night"
+	mkdir -p "$night"
+	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	step "night $short: $subject"
+	build=ok note=
+	t0=$SECONDS
+	kill_at build
+	kdir=
+	if ! kdir=$(scripts/build-kernel.sh --git "$TREE" "$commit" 2> >(tee "$night/build.log" >&2)); then
+		build=failed note="the kernel did not build (log: $night/build.log)"
+		unbuilt=$((unbuilt + 1))
+		echo "exitbench: $short does not build; its night is kept as failed (log: $night/build.log)" >&2
+	fi
+	kdir_i=
+	if [ "$build" = ok ] && [ "$PHASES" = 1 ] &&
+	   ! kdir_i=$(scripts/build-kernel.sh --git "$TREE" "$commit" --patch module/patches \
+		2> >(tee "$night/build-instrumented.log" >&2)); then
+		build=partial note="the instrumented kernel did not build, no phases (log: $night/build-instrumented.log)"
+		kdir_i=
+	fi
+	t_build=$((SECONDS - t0)) t0=$SECONDS
+	runs=()
+	if [ "$build" != failed ]; then
+		extra=$(jq -n --arg host "$HOST_NAME" --arg tree "$TREE" --arg ref "$REF" --arg commit "$commit" \
+			--arg subject "$subject" --argjson ctime "$ctime" --argjson pos "$position" \
+			'{host: $host, nightly_tree: $tree, nightly_ref: $ref, nightly_commit: $commit,
+			  nightly_subject: $subject, nightly_commit_time: $ctime, nightly_position: $pos}')
+		kill_at run
+		for mode in $MODES; do
+			ic=0; [ "$mode" = icount ] && ic=1
+			step "night $short: $mode run"
+			if night_run "$night" "$mode" "$kdir" stock "$ic" "" \
+				"$(jq '. + {host_kernel_variant: "stock"}' <<<"$extra")"; then :; else status=1; fi
+			[ ! -f "$night/$mode/results.json" ] || runs+=("$mode/results.json")
+		done
+		if [ -n "$kdir_i" ]; then
+			step "night $short: traced run of the instrumented kernel (phases)"
+			if night_run "$night" phases "$kdir_i" instrumented 1 trace \
+				"$(jq '. + {host_kernel_variant: "instrumented"}' <<<"$extra")"; then :; else status=1; fi
+			[ ! -f "$night/phases/results.json" ] || runs+=("phases/results.json")
+		fi
+	fi
+	t_runs=$((SECONDS - t0)) t0=$SECONDS
+	jq -n --arg tree "$TREE" --arg ref "$REF" --arg commit "$commit" --arg subject "$subject" \
+		--argjson ctime "$ctime" --argjson pos "$position" --arg host "$HOST_NAME" \
+		--arg started "$started" --arg build "$build" --arg note "$note" \
+		--arg log "$night/build.log" --args \
+		'{night_format: 1, tree: $tree, ref: $ref, commit: $commit, subject: $subject,
+		  commit_time: $ctime, position: $pos, host: $host, started: $started, build: $build,
+		  build_note: $note, build_log: $log, runs: $ARGS.positional}' "${runs[@]}" \
+		>"$night/night.json.tmp"
+	mv "$night/night.json.tmp" "$night/night.json"
+	kill_at store
+	hist import --night "$night/night.json" || exit 2
+	step "night $short: $build; built in $t_build s, ran in $t_runs s, stored in $((SECONDS - t0)) s"
+done
+
+# ---- what changed: detect, confirm, bisect ----
+t0=$SECONDS
+cand=$(mktemp)
+trap 'rm -f "$cand"' EXIT
+hist detect --threshold "$THRESHOLD" --floor "$FLOOR" --candidates "$cand" || exit 2
+regressions=0
+while IFS=$'\t' read -r fp mode before after cb ca benches; do
+	[ "$CONFIRM" = 1 ] || break
+	step "confirming ${benches// /, } ($mode): ${cb:0:12} -> ${ca:0:12}"
+	rc=0
+	scripts/nightly-confirm.sh "$TREE" "$HISTORY" "$fp" "$mode" "$before" "$after" "$cb" "$ca" \
+		"$benches" "$THRESHOLD" </dev/null || rc=$?
+	case $rc in
+	0) ;;
+	1) regressions=$((regressions + 1)) ;;
+	*) status=1; echo "exitbench: confirming the change at ${ca:0:12} failed; it stays a candidate" >&2 ;;
+	esac
+done <"$cand"
+
+step "changes: detected, confirmed and bisected in $((SECONDS - t0)) s"
+# ---- the page ----
+t0=$SECONDS
+kill_at page
+hist page -o "$SITE" --threshold "$THRESHOLD" >/dev/null || status=1
+step "page: $SITE/index.html (written in $((SECONDS - t0)) s)"
+[ "$regressions" = 0 ] || { echo "exitbench: new confirmed regression(s) at $regressions change(s): exitbench history alerts --history $HISTORY" >&2; exit 1; }
+# a revision that does not build is the tree's problem, not a result: bad input
+[ "$unbuilt" = 0 ] || exit 2
+exit $status
