@@ -13,9 +13,10 @@ unit-tests: $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 unit-check: unit-tests
 	@tests/run-unit.sh $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 
+# each test ends with its "NAME: N passed, N failed" line; all run, whichever fails
+INTEGRATION_TESTS := emulated-host compare instrumented odd-path page nightly
 integration-check: tools runner test-guests
-	@O=$(O) tests/integration/emulated-host.sh; a=$$?; O=$(O) tests/integration/compare.sh; b=$$?; \
-		O=$(O) tests/integration/instrumented.sh; c=$$?; tests/integration/odd-path.sh; d=$$?; O=$(O) tests/integration/page.sh; e=$$?; [ $$a = 0 ] && [ $$b = 0 ] && [ $$c = 0 ] && [ $$d = 0 ] && [ $$e = 0 ]
+	@rc=0; for t in $(INTEGRATION_TESTS); do tests/integration/$$t.sh || rc=1; done; exit $$rc
 
 # Fuzz targets: the parsers of every input a user hands exitbench. A bounded run in make
 # check (FUZZ_SECONDS per target, at most FUZZ_RUNS inputs); make fuzz-long for longer ones.
@@ -30,6 +31,10 @@ $(FUZZ_DIR)/%: $(O)/san/tests/fuzz/%.o $(SAN_LIB)
 fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz-check: fuzz-targets
 	@tests/fuzz/run.sh $(FUZZ_RUNS) $(FUZZ_SECONDS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+# the long run: FUZZ_LONG_SECONDS (600) per target, no bound on inputs; not part of make check
+FUZZ_LONG_SECONDS ?= 600
+fuzz-long: fuzz-targets
+	@tests/fuzz/run.sh -1 $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
 # the test programs' objects are kept: a second make relinks nothing
 .SECONDARY: $(UNIT_TESTS:%=$(O)/san/tests/unit/%.o) $(FUZZ_TARGETS:%=$(O)/san/tests/fuzz/%.o)
