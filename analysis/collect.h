@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw run records (the runner's JSON lines) into results. */
+/* Raw run records (the runner's JSON lines; docs/design.md, "Raw records") into results. */
 #ifndef EB_COLLECT_H
 #define EB_COLLECT_H
 

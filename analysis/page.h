@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * page: the nightly run's static site, from the history (history.h) and its changes and
- * alerts (alerts.h). Plain HTML and CSS, opened from disk with no server and no network
- * (nothing fetched: no script, font or style sheet from elsewhere), plots drawn by gnuplot
- * (plot.h):
+ * page (docs/design.md, "The nightly page"): the nightly run's static site, from the history
+ * (history.h) and its changes and alerts (alerts.h). Plain HTML and CSS, opened from disk
+ * with no server and no network (nothing fetched: no script, font or style sheet from
+ * elsewhere), plots drawn by gnuplot (plot.h):
  *
  *   DIR/index.html         per fingerprint (host, emulated or native, QEMU, icount ...) a
  *                          row per benchmark and mode: the latest night's figure with its

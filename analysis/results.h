@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * results.json (DESIGN.md, contract 3): the model and the only code that knows the file.
+ * results.json (docs/design.md, "results.json"): the model and the only code that knows the file.
  * The plain data of the other files exitbench writes (trace.json: struct res_trace_run,
  * compare.json: struct res_cmp) is here too, and results.c is the only code that knows
  * any of them as JSON.
@@ -319,7 +319,7 @@ struct res_cmp {
 int res_write_compare(const struct res_cmp *c, const char *path);
 
 /*
- * night.json (the nightly's record of one night, docs/design.md "night.json"): the revision
+ * night.json (the nightly's record of one night, docs/design.md, "night.json"): the revision
  * measured, where, how its build went, and the results.json of its runs.
  */
 #define RES_NIGHT_FORMAT 1

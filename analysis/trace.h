@@ -2,7 +2,7 @@
 /*
  * trace: the collector of kernel trace events recorded inside the POWER host (a trace.dat of
  * trace-cmd, or the running system's tracefs) into per-benchmark, per-exit-reason, per-phase
- * latency histograms (DESIGN.md, contract 4: read with libtracecmd/libtraceevent only).
+ * latency histograms (docs/design.md, "Trace events": read with libtracecmd/libtraceevent only).
  *
  * Events (fields read by name, so any field layout of the same names works):
  *   kvm_pr:kvm_pr_exit_timing  the instrumented kernel (module/patches): one per guest round

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * trace: a check of a trace.dat's container before libtracecmd reads it. Not a reader (the
- * events are libtracecmd's and libtraceevent's to parse, DESIGN.md contract 4): it walks the
+ * events are libtracecmd's and libtraceevent's to parse, docs/design.md, "Trace events"): it walks the
  * header's sections and options only to refuse, with one clear line, what libtracecmd 3.1.6
  * does not check itself and crashes or misbehaves on (found by tests/fuzz/fuzz_trace.c):
  * sizes beyond the end of the file (it mallocs and reads them), string options without

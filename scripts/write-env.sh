@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The environment the x86 side knows about a run, as JSON on stdout (env.json).
+# The environment the x86 side knows about a run, as JSON on stdout (env.json;
+# docs/design.md, "env.json").
 # usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_OBJECT]
 #   EXTRA_JSON_OBJECT: members added at the end (make compare: {"comparison": {...}})
 # env: ICOUNT

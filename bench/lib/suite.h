@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Suite files: which benchmarks run, how long. Plain text, one benchmark a line:
+ * Suite files (docs/design.md, "Suite files"): which benchmarks run, how long. Plain text,
+ * one benchmark a line:
  *     # comment
  *     name  iterations  repetitions  [batches=N] [warmup=N] [timeout=SECONDS]
  * Portable C: parsed by the runner in the POWER host and by exitbench on the x86 side.

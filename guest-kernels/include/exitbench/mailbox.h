@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The contract between a guest kernel and the runner (DESIGN.md, contract 1).
+ * The contract between a guest kernel and the runner (docs/design.md, "The mailbox").
  *
  * Guest physical layout:
  *   0x0000_0000  the guest image: a branch, struct eb_bench_info at EB_INFO_OFFSET,
