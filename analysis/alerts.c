@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "alerts.h"
+#include "history_db.h"
 #include "detect.h"
 
 /* phases that are no part of the kernel's path: never "the phase that moved" */
@@ -19,72 +20,6 @@ static const char *const not_path[] = { "trace", "vcpu_run", "round_trip", "exit
 void alerts_opts_default(struct alerts_opts *o)
 {
 	*o = (struct alerts_opts){ .threshold_pct = 1, .floor = 0, .p_value = 0.001 };
-}
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-static int db_fail(struct history *h, char *err, size_t len, const char *what)
-{
-	return fail(err, len, -EIO, "%s: %s: %s", history_path(h), what,
-		    sqlite3_errmsg(history_db(h)));
-}
-
-static int prep(struct history *h, sqlite3_stmt **st, const char *sql, char *err, size_t len)
-{
-	if (sqlite3_prepare_v2(history_db(h), sql, -1, st, NULL) == SQLITE_OK)
-		return 0;
-	return db_fail(h, err, len, "preparing a statement");
-}
-
-static int exec(struct history *h, const char *sql, char *err, size_t len)
-{
-	if (sqlite3_exec(history_db(h), sql, NULL, NULL, NULL) == SQLITE_OK)
-		return 0;
-	return db_fail(h, err, len, sql);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_num(sqlite3_stmt *st, int i, double x)
-{
-	if (isfinite(x))
-		sqlite3_bind_double(st, i, x);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static double col_num(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	snprintf(buf, len, "%s", s ? (const char *)s : "");
-}
-
-static void now_iso(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* ---- detect ---- */
@@ -100,20 +35,17 @@ static int known_changes(struct history *h, long long fp, const char *bench, con
 
 	*nights = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT night_after FROM changes WHERE fingerprint_id = ? AND benchmark = ?"
+	if (history_prep(h, &st, "SELECT night_after FROM changes WHERE fingerprint_id = ? AND benchmark = ?"
 		 " AND mode = ? AND metric = ?", err, sizeof(err)))
 		return -EIO;
 	sqlite3_bind_int64(st, 1, fp);
-	bind_text(st, 2, bench);
-	bind_text(st, 3, mode);
-	bind_text(st, 4, metric);
+	history_bind_text(st, 2, bench);
+	history_bind_text(st, 3, mode);
+	history_bind_text(st, 4, metric);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			long long *nv = realloc(*nights, (cap = cap ? 2 * cap : 8) * sizeof(**nights));
-
-			if (!nv)
-				break;
-			*nights = nv;
+		if (!history_grow((void **)nights, *n, &cap, sizeof(**nights))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		(*nights)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
@@ -146,7 +78,7 @@ static int detect_series(struct history *h, const struct alerts_opts *o, long lo
 	snprintf(metric, sizeof(metric), "%s%s", m == HM_MEDIAN ? "median" : m == HM_P99 ? "p99" :
 		 "phase:", m == HM_PHASE ? phase : "");
 	if ((ret = history_series(h, fp, bench, mode, m, phase, &pts, &n)))
-		return fail(err, len, ret, "%s: reading the series %s %s %s", history_path(h), mode,
+		return history_err(err, len, ret, "%s: reading the series %s %s %s", history_path(h), mode,
 			    bench, metric);
 	rep->series++;
 	if (n < 2)
@@ -168,11 +100,11 @@ static int detect_series(struct history *h, const struct alerts_opts *o, long lo
 	}
 	if ((ret = detect_changes(v, n, &d, &cp, &ncp)) ||
 	    (ret = known_changes(h, fp, bench, mode, metric, &known, &nknown))) {
-		fail(err, len, ret, "%s: change points of %s %s %s: %s", history_path(h), mode, bench,
+		history_err(err, len, ret, "%s: change points of %s %s %s: %s", history_path(h), mode, bench,
 		     metric, strerror(-ret));
 		goto out;
 	}
-	now_iso(now, sizeof(now));
+	history_now(now, sizeof(now));
 	for (size_t i = 0; i < ncp && !ret; i++) {
 		const struct detect_point *p = &cp[i];
 		const char *state;
@@ -196,27 +128,27 @@ static int detect_series(struct history *h, const struct alerts_opts *o, long lo
 			state = "candidate";
 		else
 			state = "below-threshold";
-		if ((ret = prep(h, &st, "INSERT OR IGNORE INTO changes(fingerprint_id, benchmark, mode,"
+		if ((ret = history_prep(h, &st, "INSERT OR IGNORE INTO changes(fingerprint_id, benchmark, mode,"
 				" metric, night_before, night_after, before, after, change, change_pct, p,"
 				" method, state, note, detected) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'',?)",
 				err, len)))
 			break;
 		sqlite3_bind_int64(st, 1, fp);
-		bind_text(st, 2, bench);
-		bind_text(st, 3, mode);
-		bind_text(st, 4, metric);
+		history_bind_text(st, 2, bench);
+		history_bind_text(st, 3, mode);
+		history_bind_text(st, 4, metric);
 		sqlite3_bind_int64(st, 5, pts[p->index - 1].night_id);
 		sqlite3_bind_int64(st, 6, pts[p->index].night_id);
 		sqlite3_bind_double(st, 7, p->before);
 		sqlite3_bind_double(st, 8, p->after);
 		sqlite3_bind_double(st, 9, p->change);
-		bind_num(st, 10, p->change_pct);
+		history_bind_num(st, 10, p->change_pct);
 		sqlite3_bind_double(st, 11, p->p);
-		bind_text(st, 12, d.exact ? "exact" : "e-divisive");
-		bind_text(st, 13, state);
-		bind_text(st, 14, now);
+		history_bind_text(st, 12, d.exact ? "exact" : "e-divisive");
+		history_bind_text(st, 13, state);
+		history_bind_text(st, 14, now);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = db_fail(h, err, len, "storing a change");
+			ret = history_db_fail(h, err, len, "storing a change");
 		sqlite3_finalize(st);
 		if (ret || !sqlite3_changes(history_db(h)))
 			continue;
@@ -242,7 +174,7 @@ static int candidates(struct history *h, struct alerts_candidate **out, size_t *
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT c.fingerprint_id, c.mode, c.night_before, c.night_after,"
+	if (history_prep(h, &st, "SELECT c.fingerprint_id, c.mode, c.night_before, c.night_after,"
 		 " b.commit_id, a.commit_id, group_concat(c.benchmark, ' ') FROM changes c"
 		 " JOIN nights b ON b.id = c.night_before JOIN nights a ON a.id = c.night_after"
 		 " WHERE c.state = 'candidate' GROUP BY c.fingerprint_id, c.mode, c.night_before,"
@@ -251,30 +183,25 @@ static int candidates(struct history *h, struct alerts_candidate **out, size_t *
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct alerts_candidate *c;
 
-		if (*n == cap) {
-			struct alerts_candidate *nv = realloc(*out, (cap = cap ? 2 * cap : 8) * sizeof(*c));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = nv;
+		if (!history_grow((void **)out, *n, &cap, sizeof(*c))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		c = &(*out)[(*n)++];
 		c->fp = sqlite3_column_int64(st, 0);
-		col_text(st, 1, c->mode, sizeof(c->mode));
+		history_col_text(st, 1, c->mode, sizeof(c->mode));
 		c->night_before = sqlite3_column_int64(st, 2);
 		c->night_after = sqlite3_column_int64(st, 3);
-		col_text(st, 4, c->commit_before, sizeof(c->commit_before));
-		col_text(st, 5, c->commit_after, sizeof(c->commit_after));
-		col_text(st, 6, c->benchmarks, sizeof(c->benchmarks));
+		history_col_text(st, 4, c->commit_before, sizeof(c->commit_before));
+		history_col_text(st, 5, c->commit_after, sizeof(c->commit_after));
+		history_col_text(st, 6, c->benchmarks, sizeof(c->benchmarks));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return db_fail(h, err, len, "listing candidates");
+		return history_db_fail(h, err, len, "listing candidates");
 	}
 	return 0;
 }
@@ -290,8 +217,8 @@ int alerts_detect(struct history *h, const struct alerts_opts *o, struct alerts_
 	*cand = NULL;
 	*ncand = 0;
 	if ((ret = history_fingerprints(h, &fps, &nfp)))
-		return db_fail(h, err, len, "reading fingerprints");
-	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len))) {
+		return history_db_fail(h, err, len, "reading fingerprints");
+	if ((ret = history_exec(h, "BEGIN IMMEDIATE", err, len))) {
 		free(fps);
 		return ret;
 	}
@@ -300,7 +227,7 @@ int alerts_detect(struct history *h, const struct alerts_opts *o, struct alerts_
 		size_t np = 0, nph = 0;
 
 		if ((ret = history_names(h, fps[f].id, &pairs, &np, &phases, &nph))) {
-			db_fail(h, err, len, "reading series names");
+			history_db_fail(h, err, len, "reading series names");
 			break;
 		}
 		for (size_t i = 0; i < np && !ret; i++) {
@@ -323,7 +250,7 @@ int alerts_detect(struct history *h, const struct alerts_opts *o, struct alerts_
 	}
 	free(fps);
 	if (!ret)
-		ret = exec(h, "COMMIT", err, len);
+		ret = history_exec(h, "COMMIT", err, len);
 	if (ret) {
 		sqlite3_exec(history_db(h), "ROLLBACK", NULL, NULL, NULL);
 		return ret;
@@ -426,32 +353,32 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 	memset(rep, 0, sizeof(*rep));
 	cmp_opts_default(&co);
 	co.threshold_pct = o->threshold_pct;
-	if ((ret = prep(h, &st, "SELECT c.id, c.benchmark, c.change, n.commit_id, n.subject FROM"
+	if ((ret = history_prep(h, &st, "SELECT c.id, c.benchmark, c.change, n.commit_id, n.subject FROM"
 			" changes c JOIN nights n ON n.id = c.night_after WHERE c.fingerprint_id = ?"
 			" AND c.mode = ? AND c.night_before = ? AND c.night_after = ?"
 			" AND c.state = 'candidate'", err, len)))
 		return ret;
 	sqlite3_bind_int64(st, 1, fp);
-	bind_text(st, 2, mode);
+	history_bind_text(st, 2, mode);
 	sqlite3_bind_int64(st, 3, night_before);
 	sqlite3_bind_int64(st, 4, night_after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && nc < 64) {
 		c[nc].id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, c[nc].bench, sizeof(c[nc].bench));
+		history_col_text(st, 1, c[nc].bench, sizeof(c[nc].bench));
 		c[nc].change = sqlite3_column_double(st, 2);
-		col_text(st, 3, commit, sizeof(commit));
-		col_text(st, 4, subject, sizeof(subject));
+		history_col_text(st, 3, commit, sizeof(commit));
+		history_col_text(st, 4, subject, sizeof(subject));
 		nc++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(h, err, len, "reading candidates");
+		return history_db_fail(h, err, len, "reading candidates");
 	if (!nc)
-		return fail(err, len, -ENOENT, "%s: no candidate change between nights %lld and %lld "
+		return history_err(err, len, -ENOENT, "%s: no candidate change between nights %lld and %lld "
 			    "(%s)", history_path(h), night_before, night_after, mode);
-	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len)))
+	if ((ret = history_exec(h, "BEGIN IMMEDIATE", err, len)))
 		return ret;
-	now_iso(now, sizeof(now));
+	history_now(now, sizeof(now));
 	for (size_t i = 0; i < nc && !ret; i++) {
 		const struct res_bench *a = res_find((struct results *)base, c[i].bench);
 		const struct res_bench *b = res_find((struct results *)patched, c[i].bench);
@@ -473,13 +400,13 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 			snprintf(note, sizeof(note), "A/B: %s, %+.3f ticks (%+.3f%%) [%+.3f, %+.3f]",
 				 cmp_verdict_name(r.verdict), r.diff, r.change_pct, r.diff_lo, r.diff_hi);
 		}
-		if ((ret = prep(h, &st, "UPDATE changes SET state = ?, note = ? WHERE id = ?", err, len)))
+		if ((ret = history_prep(h, &st, "UPDATE changes SET state = ?, note = ? WHERE id = ?", err, len)))
 			break;
-		bind_text(st, 1, same_way ? "confirmed" : "unconfirmed");
-		bind_text(st, 2, note);
+		history_bind_text(st, 1, same_way ? "confirmed" : "unconfirmed");
+		history_bind_text(st, 2, note);
 		sqlite3_bind_int64(st, 3, c[i].id);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = db_fail(h, err, len, "updating a change");
+			ret = history_db_fail(h, err, len, "updating a change");
 		sqlite3_finalize(st);
 		if (ret)
 			break;
@@ -492,31 +419,31 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 			rep->new_regressions++;
 		phase_moved(h, fp, mode, c[i].bench, night_before, night_after, r.diff > 0 ? 1 : -1,
 			    phase, sizeof(phase), &moved);
-		if ((ret = prep(h, &st, "INSERT INTO alerts(change_id, commit_id, subject, verdict,"
+		if ((ret = history_prep(h, &st, "INSERT INTO alerts(change_id, commit_id, subject, verdict,"
 				" change, change_pct, ci_lo, ci_hi, ci_pct_lo, ci_pct_hi, phase,"
 				" phase_change, bisect, bisect_log, comparison, created)"
 				" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending','',?,?)", err, len)))
 			break;
 		sqlite3_bind_int64(st, 1, c[i].id);
-		bind_text(st, 2, commit);
-		bind_text(st, 3, subject);
-		bind_text(st, 4, cmp_verdict_name(r.verdict));
-		bind_num(st, 5, r.diff);
-		bind_num(st, 6, r.change_pct);
-		bind_num(st, 7, r.diff_lo);
-		bind_num(st, 8, r.diff_hi);
-		bind_num(st, 9, r.ci_pct_lo);
-		bind_num(st, 10, r.ci_pct_hi);
-		bind_text(st, 11, phase);
-		bind_num(st, 12, moved);
-		bind_text(st, 13, comparison ? comparison : "");
-		bind_text(st, 14, now);
+		history_bind_text(st, 2, commit);
+		history_bind_text(st, 3, subject);
+		history_bind_text(st, 4, cmp_verdict_name(r.verdict));
+		history_bind_num(st, 5, r.diff);
+		history_bind_num(st, 6, r.change_pct);
+		history_bind_num(st, 7, r.diff_lo);
+		history_bind_num(st, 8, r.diff_hi);
+		history_bind_num(st, 9, r.ci_pct_lo);
+		history_bind_num(st, 10, r.ci_pct_hi);
+		history_bind_text(st, 11, phase);
+		history_bind_num(st, 12, moved);
+		history_bind_text(st, 13, comparison ? comparison : "");
+		history_bind_text(st, 14, now);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = db_fail(h, err, len, "storing an alert");
+			ret = history_db_fail(h, err, len, "storing an alert");
 		sqlite3_finalize(st);
 	}
 	if (!ret)
-		ret = exec(h, "COMMIT", err, len);
+		ret = history_exec(h, "COMMIT", err, len);
 	if (ret)
 		sqlite3_exec(history_db(h), "ROLLBACK", NULL, NULL, NULL);
 	return ret;
@@ -529,24 +456,24 @@ int alerts_blame(struct history *h, long long fp, const char *mode, long long ni
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(h, &st, "UPDATE alerts SET commit_id = ?, subject = ?, bisect = ?,"
+	if ((ret = history_prep(h, &st, "UPDATE alerts SET commit_id = ?, subject = ?, bisect = ?,"
 			" bisect_log = ? WHERE change_id IN (SELECT id FROM changes WHERE"
 			" fingerprint_id = ? AND mode = ? AND night_before = ? AND night_after = ?)",
 			err, len)))
 		return ret;
-	bind_text(st, 1, commit);
-	bind_text(st, 2, subject);
-	bind_text(st, 3, how);
-	bind_text(st, 4, log ? log : "");
+	history_bind_text(st, 1, commit);
+	history_bind_text(st, 2, subject);
+	history_bind_text(st, 3, how);
+	history_bind_text(st, 4, log ? log : "");
 	sqlite3_bind_int64(st, 5, fp);
-	bind_text(st, 6, mode);
+	history_bind_text(st, 6, mode);
 	sqlite3_bind_int64(st, 7, night_before);
 	sqlite3_bind_int64(st, 8, night_after);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = db_fail(h, err, len, "updating alerts");
+		ret = history_db_fail(h, err, len, "updating alerts");
 	sqlite3_finalize(st);
 	if (!ret && !sqlite3_changes(history_db(h)))
-		ret = fail(err, len, -ENOENT, "%s: no alert between nights %lld and %lld (%s)",
+		ret = history_err(err, len, -ENOENT, "%s: no alert between nights %lld and %lld (%s)",
 			   history_path(h), night_before, night_after, mode);
 	return ret;
 }
@@ -565,7 +492,7 @@ int alerts_list(struct history *h, struct res_alert **out, size_t *n)
 	*n = 0;
 	if (history_fingerprints(h, &fps, &nfp))
 		return -EIO;
-	if (prep(h, &st, "SELECT a.id, c.benchmark, c.mode, c.metric, a.commit_id, a.subject,"
+	if (history_prep(h, &st, "SELECT a.id, c.benchmark, c.mode, c.metric, a.commit_id, a.subject,"
 		 " nb.commit_id, na.commit_id, a.verdict, a.change, a.change_pct, a.ci_lo, a.ci_hi,"
 		 " a.ci_pct_lo, a.ci_pct_hi, c.before, c.after, a.phase, a.phase_change, a.bisect,"
 		 " a.bisect_log, a.comparison, a.state, a.created, c.fingerprint_id,"
@@ -578,41 +505,36 @@ int alerts_list(struct history *h, struct res_alert **out, size_t *n)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct res_alert *a;
 
-		if (*n == cap) {
-			struct res_alert *nv = realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof(*a));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = nv;
+		if (!history_grow((void **)out, *n, &cap, sizeof(*a))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		a = &(*out)[(*n)++];
 		memset(a, 0, sizeof(*a));
 		a->id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, a->benchmark, sizeof(a->benchmark));
-		col_text(st, 2, a->mode, sizeof(a->mode));
-		col_text(st, 3, a->metric, sizeof(a->metric));
-		col_text(st, 4, a->commit, sizeof(a->commit));
-		col_text(st, 5, a->subject, sizeof(a->subject));
-		col_text(st, 6, a->commit_before, sizeof(a->commit_before));
-		col_text(st, 7, a->commit_after, sizeof(a->commit_after));
-		col_text(st, 8, a->verdict, sizeof(a->verdict));
-		a->change = col_num(st, 9);
-		a->change_pct = col_num(st, 10);
-		a->ci_lo = col_num(st, 11);
-		a->ci_hi = col_num(st, 12);
-		a->ci_pct_lo = col_num(st, 13);
-		a->ci_pct_hi = col_num(st, 14);
-		a->before = col_num(st, 15);
-		a->after = col_num(st, 16);
-		col_text(st, 17, a->phase, sizeof(a->phase));
-		a->phase_change = col_num(st, 18);
-		col_text(st, 19, a->bisect, sizeof(a->bisect));
-		col_text(st, 20, a->bisect_log, sizeof(a->bisect_log));
-		col_text(st, 21, a->comparison, sizeof(a->comparison));
-		col_text(st, 22, a->state, sizeof(a->state));
-		col_text(st, 23, a->created, sizeof(a->created));
+		history_col_text(st, 1, a->benchmark, sizeof(a->benchmark));
+		history_col_text(st, 2, a->mode, sizeof(a->mode));
+		history_col_text(st, 3, a->metric, sizeof(a->metric));
+		history_col_text(st, 4, a->commit, sizeof(a->commit));
+		history_col_text(st, 5, a->subject, sizeof(a->subject));
+		history_col_text(st, 6, a->commit_before, sizeof(a->commit_before));
+		history_col_text(st, 7, a->commit_after, sizeof(a->commit_after));
+		history_col_text(st, 8, a->verdict, sizeof(a->verdict));
+		a->change = history_col_num(st, 9);
+		a->change_pct = history_col_num(st, 10);
+		a->ci_lo = history_col_num(st, 11);
+		a->ci_hi = history_col_num(st, 12);
+		a->ci_pct_lo = history_col_num(st, 13);
+		a->ci_pct_hi = history_col_num(st, 14);
+		a->before = history_col_num(st, 15);
+		a->after = history_col_num(st, 16);
+		history_col_text(st, 17, a->phase, sizeof(a->phase));
+		a->phase_change = history_col_num(st, 18);
+		history_col_text(st, 19, a->bisect, sizeof(a->bisect));
+		history_col_text(st, 20, a->bisect_log, sizeof(a->bisect_log));
+		history_col_text(st, 21, a->comparison, sizeof(a->comparison));
+		history_col_text(st, 22, a->state, sizeof(a->state));
+		history_col_text(st, 23, a->created, sizeof(a->created));
 		a->fp = sqlite3_column_int64(st, 24);
 		a->night_before = sqlite3_column_int64(st, 25);
 		a->night_after = sqlite3_column_int64(st, 26);
@@ -640,17 +562,17 @@ int alerts_triage(struct history *h, long long id, const char *state, char *err,
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 		ok |= !strcmp(state, states[i]);
 	if (!ok)
-		return fail(err, len, -EINVAL, "%s: not a triage state (new, ack, invalid, expected)",
+		return history_err(err, len, -EINVAL, "%s: not a triage state (new, ack, invalid, expected)",
 			    state);
-	if ((ret = prep(h, &st, "UPDATE alerts SET state = ? WHERE id = ?", err, len)))
+	if ((ret = history_prep(h, &st, "UPDATE alerts SET state = ? WHERE id = ?", err, len)))
 		return ret;
-	bind_text(st, 1, state);
+	history_bind_text(st, 1, state);
 	sqlite3_bind_int64(st, 2, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = db_fail(h, err, len, "updating an alert");
+		ret = history_db_fail(h, err, len, "updating an alert");
 	sqlite3_finalize(st);
 	if (!ret && !sqlite3_changes(history_db(h)))
-		ret = fail(err, len, -ENOENT, "%s: no alert %lld (exitbench history alerts lists them)",
+		ret = history_err(err, len, -ENOENT, "%s: no alert %lld (exitbench history alerts lists them)",
 			   history_path(h), id);
 	return ret;
 }
@@ -664,7 +586,7 @@ int alerts_changes(struct history *h, struct alerts_change **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT c.id, c.fingerprint_id, c.night_before, c.night_after, c.benchmark,"
+	if (history_prep(h, &st, "SELECT c.id, c.fingerprint_id, c.night_before, c.night_after, c.benchmark,"
 		 " c.mode, c.metric, c.state, c.note, c.before, c.after, c.change, c.change_pct FROM"
 		 " changes c JOIN nights n ON n.id = c.night_after ORDER BY n.position, c.id", err,
 		 sizeof(err)))
@@ -672,29 +594,24 @@ int alerts_changes(struct history *h, struct alerts_change **out, size_t *n)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct alerts_change *c;
 
-		if (*n == cap) {
-			struct alerts_change *nv = realloc(*out, (cap = cap ? 2 * cap : 32) * sizeof(*c));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = nv;
+		if (!history_grow((void **)out, *n, &cap, sizeof(*c))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		c = &(*out)[(*n)++];
 		c->id = sqlite3_column_int64(st, 0);
 		c->fp = sqlite3_column_int64(st, 1);
 		c->night_before = sqlite3_column_int64(st, 2);
 		c->night_after = sqlite3_column_int64(st, 3);
-		col_text(st, 4, c->benchmark, sizeof(c->benchmark));
-		col_text(st, 5, c->mode, sizeof(c->mode));
-		col_text(st, 6, c->metric, sizeof(c->metric));
-		col_text(st, 7, c->state, sizeof(c->state));
-		col_text(st, 8, c->note, sizeof(c->note));
-		c->before = col_num(st, 9);
-		c->after = col_num(st, 10);
-		c->change = col_num(st, 11);
-		c->change_pct = col_num(st, 12);
+		history_col_text(st, 4, c->benchmark, sizeof(c->benchmark));
+		history_col_text(st, 5, c->mode, sizeof(c->mode));
+		history_col_text(st, 6, c->metric, sizeof(c->metric));
+		history_col_text(st, 7, c->state, sizeof(c->state));
+		history_col_text(st, 8, c->note, sizeof(c->note));
+		c->before = history_col_num(st, 9);
+		c->after = history_col_num(st, 10);
+		c->change = history_col_num(st, 11);
+		c->change_pct = history_col_num(st, 12);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

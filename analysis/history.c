@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "history.h"
+#include "history_db.h"
 #include "stats.h"
 #include "text.h"
 
@@ -23,9 +24,7 @@ struct history {
 	char path[1024];
 };
 
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+int history_err(char *err, size_t len, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -35,9 +34,9 @@ static int fail(char *err, size_t len, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int db_fail(struct history *h, char *err, size_t len, const char *what)
+int history_db_fail(struct history *h, char *err, size_t len, const char *what)
 {
-	return fail(err, len, -EIO, "%s: %s: %s", h->path, what, sqlite3_errmsg(h->db));
+	return history_err(err, len, -EIO, "%s: %s: %s", h->path, what, sqlite3_errmsg(h->db));
 }
 
 /*
@@ -89,7 +88,7 @@ static const char *const migrations[HISTORY_SCHEMA] = {
 	"CREATE INDEX benches_name ON benches(name);",
 };
 
-static int exec(struct history *h, const char *sql, char *err, size_t len)
+int history_exec(struct history *h, const char *sql, char *err, size_t len)
 {
 	char *msg = NULL;
 
@@ -150,19 +149,19 @@ static int migrate(struct history *h, int from, char *err, size_t len)
 	char sql[64];
 	int ret;
 
-	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len)))
+	if ((ret = history_exec(h, "BEGIN IMMEDIATE", err, len)))
 		return ret;
 	for (int v = from; v < HISTORY_SCHEMA && !ret; v++)
-		ret = exec(h, migrations[v], err, len);
+		ret = history_exec(h, migrations[v], err, len);
 	if (!ret && from == 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", HISTORY_APP_ID);
-		ret = exec(h, sql, err, len);
+		ret = history_exec(h, sql, err, len);
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", HISTORY_SCHEMA);
 	if (!ret)
-		ret = exec(h, sql, err, len);
+		ret = history_exec(h, sql, err, len);
 	if (!ret)
-		ret = exec(h, "COMMIT", err, len);
+		ret = history_exec(h, "COMMIT", err, len);
 	else
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	return ret;
@@ -182,37 +181,37 @@ int history_open(const char *path, int create, struct history **out, char *err, 
 		flags |= SQLITE_OPEN_CREATE;
 	} else if (ret < 0) {
 		free(h);
-		return fail(err, len, ret, "%s: %s", path, strerror(-ret));
+		return history_err(err, len, ret, "%s: %s", path, strerror(-ret));
 	} else if (ret == 0) {
 		free(h);
-		return fail(err, len, -EINVAL, "%s: not an SQLite database (not an exitbench history); "
+		return history_err(err, len, -EINVAL, "%s: not an SQLite database (not an exitbench history); "
 			    "refused, left as it is", path);
 	}
 	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
-		ret = fail(err, len, -EIO, "%s: %s", path, h->db ? sqlite3_errmsg(h->db) : "cannot open");
+		ret = history_err(err, len, -EIO, "%s: %s", path, h->db ? sqlite3_errmsg(h->db) : "cannot open");
 		goto bad;
 	}
 	sqlite3_busy_timeout(h->db, 10000);
 	if (pragma_int(h, "application_id", &app) || pragma_int(h, "user_version", &version) ||
 	    count_tables(h, &tables)) {
-		ret = db_fail(h, err, len, "not a readable SQLite database");
+		ret = history_db_fail(h, err, len, "not a readable SQLite database");
 		goto bad;
 	}
 	if (app != HISTORY_APP_ID && (app != 0 || tables != 0)) {
-		ret = fail(err, len, -EINVAL, "%s: an SQLite database of another application "
+		ret = history_err(err, len, -EINVAL, "%s: an SQLite database of another application "
 			   "(application_id %#x), not an exitbench history; refused, left as it is",
 			   path, (unsigned)app);
 		goto bad;
 	}
 	if (version > HISTORY_SCHEMA) {
-		ret = fail(err, len, -EINVAL, "%s: history schema %d is newer than this exitbench's "
+		ret = history_err(err, len, -EINVAL, "%s: history schema %d is newer than this exitbench's "
 			   "(%d); use a newer exitbench, the file is left as it is", path, version,
 			   HISTORY_SCHEMA);
 		goto bad;
 	}
 	/* WAL: readers (the page) never wait for the writer, and a killed writer loses only
 	 * its open transaction */
-	if ((ret = exec(h, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+	if ((ret = history_exec(h, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
 			   "PRAGMA synchronous = NORMAL", err, len)))
 		goto bad;
 	if (version < HISTORY_SCHEMA && (ret = migrate(h, version, err, len)))
@@ -370,19 +369,19 @@ static void night_of_run(const struct results *r, struct res_night *n)
 
 /* ---- statements ---- */
 
-static int prep(struct history *h, sqlite3_stmt **st, const char *sql, char *err, size_t len)
+int history_prep(struct history *h, sqlite3_stmt **st, const char *sql, char *err, size_t len)
 {
 	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	return db_fail(h, err, len, "preparing a statement");
+	return history_db_fail(h, err, len, "preparing a statement");
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void history_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-static void bind_num(sqlite3_stmt *st, int i, double x)
+void history_bind_num(sqlite3_stmt *st, int i, double x)
 {
 	if (isfinite(x))
 		sqlite3_bind_double(st, i, x);
@@ -390,12 +389,12 @@ static void bind_num(sqlite3_stmt *st, int i, double x)
 		sqlite3_bind_null(st, i);
 }
 
-static double col_num(sqlite3_stmt *st, int i)
+double history_col_num(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+void history_col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
@@ -410,7 +409,7 @@ static int step_done(struct history *h, sqlite3_stmt *st, char *err, size_t len)
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
-	return db_fail(h, err, len, "writing");
+	return history_db_fail(h, err, len, "writing");
 }
 
 /* the id of a row found by a one-column key query, or 0 when there is none (< 0: error) */
@@ -428,7 +427,22 @@ static long long find_id(struct history *h, sqlite3_stmt *st)
 	return id;
 }
 
-static void now_iso(char *buf, size_t len)
+int history_grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+	size_t want;
+
+	if (n < *cap)
+		return 1;
+	want = *cap ? 2 * *cap : 16;
+	if (!(nv = realloc(*v, want * size)))
+		return 0;
+	*v = nv;
+	*cap = want;
+	return 1;
+}
+
+void history_now(char *buf, size_t len)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -444,27 +458,27 @@ static long long fingerprint_id(struct history *h, const struct fingerprint *f, 
 	char now[32];
 	long long id;
 
-	if (prep(h, &st, "SELECT id FROM fingerprints WHERE key = ?", err, len))
+	if (history_prep(h, &st, "SELECT id FROM fingerprints WHERE key = ?", err, len))
 		return -1;
-	bind_text(st, 1, f->key);
+	history_bind_text(st, 1, f->key);
 	if ((id = find_id(h, st)) != 0)
 		return id;
-	if (prep(h, &st, "INSERT INTO fingerprints(key, host, mode, emulator, qemu_version, icount,"
+	if (history_prep(h, &st, "INSERT INTO fingerprints(key, host, mode, emulator, qemu_version, icount,"
 		 " kernel_config, cpu, model, instrument, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 		 err, len))
 		return -1;
-	now_iso(now, sizeof(now));
-	bind_text(st, 1, f->key);
-	bind_text(st, 2, f->host);
-	bind_text(st, 3, f->mode);
-	bind_text(st, 4, f->emulator);
-	bind_text(st, 5, f->qemu);
-	bind_text(st, 6, f->icount);
-	bind_text(st, 7, f->config);
-	bind_text(st, 8, f->cpu);
-	bind_text(st, 9, f->model);
-	bind_text(st, 10, f->instrument);
-	bind_text(st, 11, now);
+	history_now(now, sizeof(now));
+	history_bind_text(st, 1, f->key);
+	history_bind_text(st, 2, f->host);
+	history_bind_text(st, 3, f->mode);
+	history_bind_text(st, 4, f->emulator);
+	history_bind_text(st, 5, f->qemu);
+	history_bind_text(st, 6, f->icount);
+	history_bind_text(st, 7, f->config);
+	history_bind_text(st, 8, f->cpu);
+	history_bind_text(st, 9, f->model);
+	history_bind_text(st, 10, f->instrument);
+	history_bind_text(st, 11, now);
 	if (step_done(h, st, err, len))
 		return -1;
 	return sqlite3_last_insert_rowid(h->db);
@@ -478,29 +492,29 @@ static long long night_id(struct history *h, const struct res_night *n, int *add
 	long long id;
 
 	*added = 0;
-	if (prep(h, &st, "SELECT id FROM nights WHERE host = ? AND tree = ? AND commit_id = ?",
+	if (history_prep(h, &st, "SELECT id FROM nights WHERE host = ? AND tree = ? AND commit_id = ?",
 		 err, len))
 		return -1;
-	bind_text(st, 1, n->host);
-	bind_text(st, 2, n->tree);
-	bind_text(st, 3, n->commit);
+	history_bind_text(st, 1, n->host);
+	history_bind_text(st, 2, n->tree);
+	history_bind_text(st, 3, n->commit);
 	if ((id = find_id(h, st)) != 0)
 		return id;
-	if (prep(h, &st, "INSERT INTO nights(tree, ref, commit_id, subject, commit_time, position,"
+	if (history_prep(h, &st, "INSERT INTO nights(tree, ref, commit_id, subject, commit_time, position,"
 		 " host, started, build, build_note, build_log) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 		 err, len))
 		return -1;
-	bind_text(st, 1, n->tree);
-	bind_text(st, 2, n->ref);
-	bind_text(st, 3, n->commit);
-	bind_text(st, 4, n->subject);
+	history_bind_text(st, 1, n->tree);
+	history_bind_text(st, 2, n->ref);
+	history_bind_text(st, 3, n->commit);
+	history_bind_text(st, 4, n->subject);
 	sqlite3_bind_int64(st, 5, n->commit_time);
 	sqlite3_bind_double(st, 6, n->position);
-	bind_text(st, 7, n->host);
-	bind_text(st, 8, n->started);
-	bind_text(st, 9, n->build[0] ? n->build : "ok");
-	bind_text(st, 10, n->build_note);
-	bind_text(st, 11, n->build_log);
+	history_bind_text(st, 7, n->host);
+	history_bind_text(st, 8, n->started);
+	history_bind_text(st, 9, n->build[0] ? n->build : "ok");
+	history_bind_text(st, 10, n->build_note);
+	history_bind_text(st, 11, n->build_log);
 	if (step_done(h, st, err, len))
 		return -1;
 	*added = 1;
@@ -617,24 +631,24 @@ static int store_bench(struct history *h, long long run, const char *mode,
 		free(runs);
 		return -ENOMEM;
 	}
-	ret = prep(h, &st, "INSERT INTO benches(run_id, name, status, reason, exits_ok,"
+	ret = history_prep(h, &st, "INSERT INTO benches(run_id, name, status, reason, exits_ok,"
 		   " exits_per_iteration, figure, lo, hi, median, mean, p99, n_runs, runs, hist)"
 		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err, len);
 	if (!ret) {
 		sqlite3_bind_int64(st, 1, run);
-		bind_text(st, 2, b->name);
-		bind_text(st, 3, res_status_name(b->status));
-		bind_text(st, 4, b->reason);
+		history_bind_text(st, 2, b->name);
+		history_bind_text(st, 3, res_status_name(b->status));
+		history_bind_text(st, 4, b->reason);
 		sqlite3_bind_int(st, 5, b->exits_ok);
-		bind_num(st, 6, b->exits_per_iteration);
-		bind_num(st, 7, figure);
-		bind_num(st, 8, lo);
-		bind_num(st, 9, hi);
-		bind_num(st, 10, b->runs_sum.median);
-		bind_num(st, 11, b->runs_sum.mean);
-		bind_num(st, 12, b->batch_sum.p99);
+		history_bind_num(st, 6, b->exits_per_iteration);
+		history_bind_num(st, 7, figure);
+		history_bind_num(st, 8, lo);
+		history_bind_num(st, 9, hi);
+		history_bind_num(st, 10, b->runs_sum.median);
+		history_bind_num(st, 11, b->runs_sum.mean);
+		history_bind_num(st, 12, b->batch_sum.p99);
 		sqlite3_bind_int64(st, 13, (sqlite3_int64)nv);
-		bind_text(st, 14, runs);
+		history_bind_text(st, 14, runs);
 		if (blob)
 			sqlite3_bind_blob(st, 15, blob, (int)bloblen, SQLITE_TRANSIENT);
 		ret = step_done(h, st, err, len);
@@ -648,33 +662,33 @@ static int store_bench(struct history *h, long long run, const char *mode,
 	for (size_t k = 0; k < b->trace.nphase && !ret; k++) {
 		const struct res_tstat *p = &b->trace.phase[k].st;
 
-		if ((ret = prep(h, &st, "INSERT INTO phases(bench_id, name, ord, unit, count, mean,"
+		if ((ret = history_prep(h, &st, "INSERT INTO phases(bench_id, name, ord, unit, count, mean,"
 				" median, p5, p95, p99) VALUES (?,?,?,?,?,?,?,?,?,?)", err, len)))
 			break;
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, p->name);
+		history_bind_text(st, 2, p->name);
 		sqlite3_bind_int(st, 3, (int)k);
-		bind_text(st, 4, p->unit);
+		history_bind_text(st, 4, p->unit);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)p->count);
-		bind_num(st, 6, phase_figure(&b->trace.phase[k]));
-		bind_num(st, 7, p->median);
-		bind_num(st, 8, p->p5);
-		bind_num(st, 9, p->p95);
-		bind_num(st, 10, p->p99);
+		history_bind_num(st, 6, phase_figure(&b->trace.phase[k]));
+		history_bind_num(st, 7, p->median);
+		history_bind_num(st, 8, p->p5);
+		history_bind_num(st, 9, p->p95);
+		history_bind_num(st, 10, p->p99);
 		ret = step_done(h, st, err, len);
 	}
 	for (size_t k = 0; k < b->trace.nreason && !ret; k++) {
 		const struct res_reason *x = &b->trace.reason[k];
 
-		if ((ret = prep(h, &st, "INSERT OR IGNORE INTO exit_reasons(bench_id, reason, vector,"
+		if ((ret = history_prep(h, &st, "INSERT OR IGNORE INTO exit_reasons(bench_id, reason, vector,"
 				" count, median, share) VALUES (?,?,?,?,?,?)", err, len)))
 			break;
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, x->st.name);
+		history_bind_text(st, 2, x->st.name);
 		sqlite3_bind_int64(st, 3, x->vector);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)x->st.count);
-		bind_num(st, 5, x->st.median);
-		bind_num(st, 6, x->share);
+		history_bind_num(st, 5, x->st.median);
+		history_bind_num(st, 6, x->share);
 		ret = step_done(h, st, err, len);
 	}
 	return ret;
@@ -691,25 +705,25 @@ static int store_run(struct history *h, long long night, const struct results *r
 	int ret;
 
 	run_key_of(r, key);
-	if ((ret = prep(h, &st, "SELECT id FROM runs WHERE run_key = ?", err, len)))
+	if ((ret = history_prep(h, &st, "SELECT id FROM runs WHERE run_key = ?", err, len)))
 		return ret;
-	bind_text(st, 1, key);
+	history_bind_text(st, 1, key);
 	if ((id = find_id(h, st)) != 0)
-		return id < 0 ? db_fail(h, err, len, "reading runs") : 0;
+		return id < 0 ? history_db_fail(h, err, len, "reading runs") : 0;
 	fingerprint_of(r, &f);
 	if ((fp = fingerprint_id(h, &f, err, len)) < 0)
 		return -EIO;
-	if ((ret = prep(h, &st, "INSERT INTO runs(night_id, fingerprint_id, mode, kernel, run_key,"
+	if ((ret = history_prep(h, &st, "INSERT INTO runs(night_id, fingerprint_id, mode, kernel, run_key,"
 			" run_id, path, date) VALUES (?,?,?,?,?,?,?,?)", err, len)))
 		return ret;
 	sqlite3_bind_int64(st, 1, night);
 	sqlite3_bind_int64(st, 2, fp);
-	bind_text(st, 3, f.mode);
-	bind_text(st, 4, kernel_of(r));
-	bind_text(st, 5, key);
-	bind_text(st, 6, r->run_id);
-	bind_text(st, 7, path);
-	bind_text(st, 8, res_env_str(r, "date", ""));
+	history_bind_text(st, 3, f.mode);
+	history_bind_text(st, 4, kernel_of(r));
+	history_bind_text(st, 5, key);
+	history_bind_text(st, 6, r->run_id);
+	history_bind_text(st, 7, path);
+	history_bind_text(st, 8, res_env_str(r, "date", ""));
 	if ((ret = step_done(h, st, err, len)))
 		return ret;
 	id = sqlite3_last_insert_rowid(h->db);
@@ -727,7 +741,7 @@ int history_import(struct history *h, const struct res_night *night,
 	int ret, added;
 
 	memset(rep, 0, sizeof(*rep));
-	if ((ret = exec(h, "BEGIN IMMEDIATE", err, len)))
+	if ((ret = history_exec(h, "BEGIN IMMEDIATE", err, len)))
 		return ret;
 	if (night) {
 		nid = night_id(h, night, &added, err, len);
@@ -755,7 +769,7 @@ int history_import(struct history *h, const struct res_night *night,
 	if (!ret && getenv("EXITBENCH_TEST_DIE_BEFORE_COMMIT"))
 		raise(SIGKILL);
 	if (!ret)
-		ret = exec(h, "COMMIT", err, len);
+		ret = history_exec(h, "COMMIT", err, len);
 	if (ret)
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	rep->night_id = nid;
@@ -774,31 +788,26 @@ int history_fingerprints(struct history *h, struct history_fp **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT id, key, host, mode, qemu_version, icount, cpu, model FROM "
+	if (history_prep(h, &st, "SELECT id, key, host, mode, qemu_version, icount, cpu, model FROM "
 		 "fingerprints ORDER BY id", err, sizeof(err)))
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct history_fp *f;
 		char qemu[128], icount[16], cpu[256], model[256];
 
-		if (*n == cap) {
-			struct history_fp *nv = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*v));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if (!history_grow((void **)&v, *n, &cap, sizeof(*v))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		f = &v[(*n)++];
 		f->id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, f->key, sizeof(f->key));
-		col_text(st, 2, f->host, sizeof(f->host));
-		col_text(st, 3, f->mode, sizeof(f->mode));
-		col_text(st, 4, qemu, sizeof(qemu));
-		col_text(st, 5, icount, sizeof(icount));
-		col_text(st, 6, cpu, sizeof(cpu));
-		col_text(st, 7, model, sizeof(model));
+		history_col_text(st, 1, f->key, sizeof(f->key));
+		history_col_text(st, 2, f->host, sizeof(f->host));
+		history_col_text(st, 3, f->mode, sizeof(f->mode));
+		history_col_text(st, 4, qemu, sizeof(qemu));
+		history_col_text(st, 5, icount, sizeof(icount));
+		history_col_text(st, 6, cpu, sizeof(cpu));
+		history_col_text(st, 7, model, sizeof(model));
 		text_fmt(f->summary, sizeof(f->summary), "%s: %s%s%s, %s%s%s", f->host,
 			 strcmp(f->mode, "native") ? "emulated " : "native ",
 			 qemu[0] ? qemu : "", !strcmp(f->mode, "icount") ? " -icount shift=0" : "",
@@ -819,17 +828,17 @@ static void night_from_row(sqlite3_stmt *st, struct history_nightrow *r)
 	struct res_night *n = &r->n;
 
 	r->id = sqlite3_column_int64(st, 0);
-	col_text(st, 1, n->tree, sizeof(n->tree));
-	col_text(st, 2, n->ref, sizeof(n->ref));
-	col_text(st, 3, n->commit, sizeof(n->commit));
-	col_text(st, 4, n->subject, sizeof(n->subject));
+	history_col_text(st, 1, n->tree, sizeof(n->tree));
+	history_col_text(st, 2, n->ref, sizeof(n->ref));
+	history_col_text(st, 3, n->commit, sizeof(n->commit));
+	history_col_text(st, 4, n->subject, sizeof(n->subject));
 	n->commit_time = sqlite3_column_int64(st, 5);
 	n->position = sqlite3_column_double(st, 6);
-	col_text(st, 7, n->host, sizeof(n->host));
-	col_text(st, 8, n->started, sizeof(n->started));
-	col_text(st, 9, n->build, sizeof(n->build));
-	col_text(st, 10, n->build_note, sizeof(n->build_note));
-	col_text(st, 11, n->build_log, sizeof(n->build_log));
+	history_col_text(st, 7, n->host, sizeof(n->host));
+	history_col_text(st, 8, n->started, sizeof(n->started));
+	history_col_text(st, 9, n->build, sizeof(n->build));
+	history_col_text(st, 10, n->build_note, sizeof(n->build_note));
+	history_col_text(st, 11, n->build_log, sizeof(n->build_log));
 }
 
 int history_nights(struct history *h, struct history_nightrow **out, size_t *n)
@@ -842,19 +851,14 @@ int history_nights(struct history *h, struct history_nightrow **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT id, tree, ref, commit_id, subject, commit_time, position, host,"
+	if (history_prep(h, &st, "SELECT id, tree, ref, commit_id, subject, commit_time, position, host,"
 		 " started, build, build_note, build_log FROM nights ORDER BY position, id",
 		 err, sizeof(err)))
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct history_nightrow *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if (!history_grow((void **)&v, *n, &cap, sizeof(*v))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		night_from_row(st, &v[(*n)++]);
 	}
@@ -878,30 +882,25 @@ int history_runs(struct history *h, struct history_run **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, "SELECT r.id, r.night_id, r.fingerprint_id, r.mode, r.kernel, r.run_id,"
+	if (history_prep(h, &st, "SELECT r.id, r.night_id, r.fingerprint_id, r.mode, r.kernel, r.run_id,"
 		 " r.path FROM runs r JOIN nights n ON n.id = r.night_id"
 		 " ORDER BY n.position, n.id, r.id", err, sizeof(err)))
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct history_run *r;
 
-		if (*n == cap) {
-			struct history_run *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if (!history_grow((void **)&v, *n, &cap, sizeof(*v))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		r = &v[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->night_id = sqlite3_column_int64(st, 1);
 		r->fp = sqlite3_column_int64(st, 2);
-		col_text(st, 3, r->mode, sizeof(r->mode));
-		col_text(st, 4, r->kernel, sizeof(r->kernel));
-		col_text(st, 5, r->run_id, sizeof(r->run_id));
-		col_text(st, 6, r->path, sizeof(r->path));
+		history_col_text(st, 3, r->mode, sizeof(r->mode));
+		history_col_text(st, 4, r->kernel, sizeof(r->kernel));
+		history_col_text(st, 5, r->run_id, sizeof(r->run_id));
+		history_col_text(st, 6, r->path, sizeof(r->path));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -943,13 +942,13 @@ int history_series(struct history *h, long long fp, const char *bench, const cha
 
 	*out = NULL;
 	*n = 0;
-	if (prep(h, &st, metric == HM_PHASE ? sql_phase : sql_bench, err, sizeof(err)))
+	if (history_prep(h, &st, metric == HM_PHASE ? sql_phase : sql_bench, err, sizeof(err)))
 		return -EIO;
 	sqlite3_bind_int64(st, 1, fp);
-	bind_text(st, 2, bench);
-	bind_text(st, 3, mode);
+	history_bind_text(st, 2, bench);
+	history_bind_text(st, 3, mode);
 	if (metric == HM_PHASE)
-		bind_text(st, 4, phase);
+		history_bind_text(st, 4, phase);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct history_point *p;
 		long long night = sqlite3_column_int64(st, 0);
@@ -957,21 +956,16 @@ int history_series(struct history *h, long long fp, const char *bench, const cha
 		/* one point a night: the night's first run of that kind */
 		if (*n && v[*n - 1].night_id == night)
 			continue;
-		if (*n == cap) {
-			struct history_point *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-			if (!nv) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if (!history_grow((void **)&v, *n, &cap, sizeof(*v))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		p = &v[(*n)++];
 		p->night_id = night;
-		p->value = col_num(st, 1);
-		p->lo = col_num(st, 2);
-		p->hi = col_num(st, 3);
-		p->p99 = col_num(st, 4);
+		p->value = history_col_num(st, 1);
+		p->lo = history_col_num(st, 2);
+		p->hi = history_col_num(st, 3);
+		p->p99 = history_col_num(st, 4);
 		p->bench_id = sqlite3_column_int64(st, 5);
 		if (metric == HM_P99)
 			p->value = p->p99, p->lo = p->hi = NAN;
@@ -1007,20 +1001,15 @@ int history_names(struct history *h, long long fp, char (**pairs)[64], size_t *n
 		sqlite3_stmt *st;
 		int rc;
 
-		if (prep(h, &st, sql[q], err, sizeof(err)))
+		if (history_prep(h, &st, sql[q], err, sizeof(err)))
 			return -EIO;
 		sqlite3_bind_int64(st, 1, fp);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (*n == cap) {
-				char *nv = realloc(v, (cap = cap ? 2 * cap : 16) * width);
-
-				if (!nv) {
-					rc = SQLITE_NOMEM;
-					break;
-				}
-				v = nv;
+			if (!history_grow((void **)&v, *n, &cap, width)) {
+				rc = SQLITE_NOMEM;
+				break;
 			}
-			col_text(st, 0, v + width * (*n)++, width);
+			history_col_text(st, 0, v + width * (*n)++, width);
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
@@ -1047,18 +1036,18 @@ int history_last_status(struct history *h, long long fp, const char *bench, cons
 	char err[256];
 	int rc;
 
-	if (prep(h, &st, "SELECT b.status, b.reason FROM benches b JOIN runs r ON r.id = b.run_id"
+	if (history_prep(h, &st, "SELECT b.status, b.reason FROM benches b JOIN runs r ON r.id = b.run_id"
 		 " JOIN nights n ON n.id = r.night_id WHERE r.fingerprint_id = ? AND b.name = ?"
 		 " AND r.mode = ? AND r.kernel = 'stock' ORDER BY n.position DESC, n.id DESC LIMIT 1",
 		 err, sizeof(err)))
 		return -EIO;
 	sqlite3_bind_int64(st, 1, fp);
-	bind_text(st, 2, bench);
-	bind_text(st, 3, mode);
+	history_bind_text(st, 2, bench);
+	history_bind_text(st, 3, mode);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		col_text(st, 0, status, slen);
-		col_text(st, 1, reason, rlen);
+		history_col_text(st, 0, status, slen);
+		history_col_text(st, 1, reason, rlen);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;
@@ -1072,7 +1061,7 @@ int history_hist(struct history *h, long long bench_id, struct hist **out)
 	int len, ret = 0;
 
 	*out = NULL;
-	if (prep(h, &st, "SELECT hist FROM benches WHERE id = ?", err, sizeof(err)))
+	if (history_prep(h, &st, "SELECT hist FROM benches WHERE id = ?", err, sizeof(err)))
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bench_id);
 	if (sqlite3_step(st) == SQLITE_ROW && (b = sqlite3_column_blob(st, 0)) &&
