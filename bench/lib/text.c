@@ -6,15 +6,23 @@
 
 #include "text.h"
 
+/* vsnprintf into buf[len]: 1 when it all fit */
+static int fits(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, len, fmt, ap);
+
+	return n >= 0 && (size_t)n < len;
+}
+
 int text_fmt(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int ok;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
+	ok = fits(buf, len, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < len)
+	if (ok)
 		return 0;
 	if (len >= 4)
 		memcpy(buf + len - 4, "...", 4);
@@ -24,12 +32,12 @@ int text_fmt(char *buf, size_t len, const char *fmt, ...)
 int text_path(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int ok;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
+	ok = fits(buf, len, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < len)
+	if (ok)
 		return 0;
 	if (len)
 		buf[0] = '\0';
