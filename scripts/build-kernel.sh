@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the ppc64le host kernel (vmlinux) with kvm.ko and kvm-pr.ko, cached (docs/design.md,
-# "The kernel cache").
+# Build the ppc64le host kernel (vmlinux) with kvm.ko and kvm-pr.ko, cached
+# (docs/design.md, "The kernel cache").
 # usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]
 #        build-kernel.sh --git TREE COMMIT [--patch FILE|DIR]...
 #   KSRC unset: Debian's linux-source-6.1 tarball, extracted once into the cache and built

@@ -1,6 +1,6 @@
 #!/bin/busybox sh
-# /init of the emulated POWER host: load PR KVM, run the suite, power off (docs/design.md,
-# "The emulated host's console").
+# /init of the emulated POWER host: load PR KVM, run the suite, power off
+# (docs/design.md, "The emulated host's console").
 # Records go to the second console (/dev/hvc1, a file on the x86 side), away from the
 # kernel's log; lines starting with "exitbench-" on hvc0 are progress for the user.
 /bin/busybox --install -s /bin
