@@ -46,15 +46,19 @@ check "report.md and pvr's histogram" reported
 check "the last line names the report" grep -q '^results: results/.*/report.md$' "$tmp/bench.out"
 
 # boot-host.sh with its initramfs and run directory under the odd path: QEMU must take the
-# paths (a misread one fails at once); the host, given no init, is stopped by the timeout
+# paths (a misread one fails at once, "qemu-system-ppc64 failed"). The host, given no init,
+# either panics and stops or is stopped by the timeout, whichever comes first on this
+# machine; either way the kernel wrote to the console file under the odd path.
 kdir=$("$odd/scripts/build-kernel.sh" 2>"$tmp/kernel.err") || kdir=
 boot="$odd/boot, here"
 mkdir -p "$boot"
 printf 'none\n' | gzip >"$boot/no init.gz"
 BOOT_TIMEOUT=5 "$odd/scripts/boot-host.sh" "$kdir/vmlinux" "$boot/no init.gz" "$boot" \
 	>/dev/null 2>"$tmp/boot.err" || true
-check "QEMU takes paths holding a blank, a quote and a comma" \
-	grep -q 'did not power off within 5s' "$tmp/boot.err"
+qemu_took() {
+	! grep -q 'qemu-system-ppc64 failed' "$tmp/boot.err" && grep -q 'Linux version' "$boot/console.log"
+}
+check "QEMU takes paths holding a blank, a quote and a comma" qemu_took
 
 # a traced run into a results directory holding blanks and a comma (not a quote: gnuplot's
 # scripts quote the plots' paths with it): the output disk's image there, QEMU's -drive
