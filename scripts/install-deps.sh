@@ -8,7 +8,7 @@ set -euo pipefail
 what=${1:-all}
 
 host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev libsqlite3-dev gnuplot-nox jq clang libclang-rt-14-dev
- chromium chromium-driver python3
+ chromium chromium-driver python3 sqlite3 git
  trace-cmd libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod e2fsprogs
