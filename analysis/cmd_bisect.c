@@ -34,23 +34,16 @@ static int figure_of(const char *path, const char *name, double *fig, char *err,
 	struct results r;
 	struct res_bench *b;
 	struct stats_summary s;
-	double *v = NULL;
-	size_t n = 0;
-	int icount;
 
 	if (res_read(path, &r, err, len))
 		return -EINVAL;
-	icount = res_env_bool(&r, "instruction_count_mode") == 1;
 	b = res_find(&r, name);
-	if (!b || b->status != RES_OK || res_samples(b, icount, &v, &n) || !n) {
+	if (!b || res_figure(&r, b, &s, NULL, NULL)) {
 		snprintf(err, len, "%s: benchmark '%s' was not measured there", path, name);
-		free(v);
 		res_free(&r);
 		return -ENOENT;
 	}
-	stats_summarize(v, n, &s);
 	*fig = s.median;
-	free(v);
 	res_free(&r);
 	return 0;
 }

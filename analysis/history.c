@@ -596,7 +596,7 @@ static double phase_figure(const struct res_phase *ph)
 	return n > 0 ? sum / n : NAN;
 }
 
-static int store_bench(struct history *h, long long run, const char *mode,
+static int store_bench(struct history *h, long long run, const struct results *r,
 		       const struct res_bench *b, char *err, size_t len)
 {
 	double *v = NULL, figure = NAN, lo = NAN, hi = NAN;
@@ -609,11 +609,7 @@ static int store_bench(struct history *h, long long run, const char *mode,
 	long long id;
 	int ret;
 
-	/* the night's figure: per-run medians of the batches in instruction-count mode (exact
-	 * there), per-run means otherwise, as exitbench compare takes them */
-	if (b->status == RES_OK && b->nruns &&
-	    res_samples(b, !strcmp(mode, "icount"), &v, &nv) == 0 && nv) {
-		stats_summarize(v, nv, &s);
+	if (!res_figure(r, b, &s, &v, &nv)) {
 		figure = s.median;
 		lo = s.ci_lo;
 		hi = s.ci_hi;
@@ -728,7 +724,7 @@ static int store_run(struct history *h, long long night, const struct results *r
 		return ret;
 	id = sqlite3_last_insert_rowid(h->db);
 	for (size_t i = 0; i < r->n && !ret; i++)
-		ret = store_bench(h, id, f.mode, &r->b[i], err, len);
+		ret = store_bench(h, id, r, &r->b[i], err, len);
 	return ret ? ret : 1;
 }
 

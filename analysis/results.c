@@ -461,6 +461,27 @@ int res_samples(const struct res_bench *b, int median, double **out, size_t *nou
 	return 0;
 }
 
+int res_figure(const struct results *r, const struct res_bench *b, struct stats_summary *s,
+	       double **v, size_t *n)
+{
+	double *samples = NULL;
+	size_t k = 0;
+	int icount = res_env_bool(r, "instruction_count_mode") == 1;
+
+	if (b->status != RES_OK || !b->nruns || res_samples(b, icount, &samples, &k) || !k) {
+		free(samples);
+		return -EINVAL;
+	}
+	stats_summarize(samples, k, s);
+	if (v) {
+		*v = samples;
+		*n = k;
+	} else {
+		free(samples);
+	}
+	return 0;
+}
+
 int res_push_batch(struct res_bench *b, double x)
 {
 	return push(&b->batch, &b->nbatch, x);

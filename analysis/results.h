@@ -199,6 +199,14 @@ size_t res_rounds(const struct res_bench *b);
  * median: per-run medians over batches instead of per-run means. *v is malloc'ed.
  */
 int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
+/*
+ * A benchmark's figure, as a night of the history and a bisection step take it: its
+ * samples (res_samples: per-run median batches when r is of instruction-count mode, exact
+ * there, per-run means otherwise) summarized into s (the figure is s->median). The samples
+ * into *v (malloc'ed, *n of them) when v is not NULL. -EINVAL when b was not measured.
+ */
+int res_figure(const struct results *r, const struct res_bench *b, struct stats_summary *s,
+	       double **v, size_t *n);
 int res_push_batch(struct res_bench *b, double ticks_per_iter);
 /* Recompute summaries from runs and batch values (and the histogram, if none was read). */
 void res_derive(struct results *r);
