@@ -190,11 +190,7 @@ int trace_read_file(const char *path, const struct trace_read_opts *o, struct tr
 		ret = -EINVAL;
 		goto out;
 	}
-	nthreads = o && o->threads ? o->threads : (unsigned)ncpu;
-	if (nthreads > (unsigned)ncpu)
-		nthreads = (unsigned)ncpu;
-	if (nthreads > TRACE_MAX_THREADS)
-		nthreads = TRACE_MAX_THREADS;
+	nthreads = trace_reader_threads(o, ncpu);
 	src->threads = nthreads;
 	ret = trace_agg_new(nthreads, &agg);
 	readers = calloc(nthreads, sizeof(*readers));

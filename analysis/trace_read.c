@@ -38,6 +38,15 @@ void trace_set_err(char *err, size_t len, const char *fmt, ...)
  * struct trace_reader_thread), a thread each, or in this thread when none can be made; then
  * stop the live view, if any. The first reader's failure goes into err, after what.
  */
+unsigned trace_reader_threads(const struct trace_read_opts *o, int ncpu)
+{
+	unsigned n = o && o->threads ? o->threads : (unsigned)ncpu;
+
+	if (n > (unsigned)ncpu)
+		n = (unsigned)ncpu;
+	return n > TRACE_MAX_THREADS ? TRACE_MAX_THREADS : n;
+}
+
 int trace_run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *),
 		      const char *what, char *err, size_t len)
 {

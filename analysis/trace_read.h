@@ -41,6 +41,9 @@ struct trace_reader_thread {
 	char msg[512];
 };
 
+/* The reader threads for ncpu CPU buffers: --threads, else one a buffer; at most ncpu and
+ * TRACE_MAX_THREADS. */
+unsigned trace_reader_threads(const struct trace_read_opts *o, int ncpu);
 /* Run fn on n readers, a thread each, and wait for them; the first failure into err. */
 int trace_run_readers(void *readers, size_t size, unsigned n, void *(*fn)(void *),
 		      const char *what, char *err, size_t len);

@@ -173,11 +173,7 @@ int trace_read_tracefs(const struct trace_read_opts *o, struct trace_summary *s,
 	if (ncpu < 1 || ncpu > TRACE_MAX_CPUS)
 		ncpu = 1;
 	src->cpus = src->cpus_with_data = ncpu;
-	nthreads = o && o->threads ? o->threads : (unsigned)ncpu;
-	if (nthreads > (unsigned)ncpu)
-		nthreads = (unsigned)ncpu;
-	if (nthreads > TRACE_MAX_THREADS)
-		nthreads = TRACE_MAX_THREADS;
+	nthreads = trace_reader_threads(o, ncpu);
 	src->threads = nthreads;
 	ret = trace_agg_new(nthreads, &agg);
 	readers = calloc(nthreads, sizeof(*readers));
