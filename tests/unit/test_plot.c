@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "../../analysis/plot.h"
 
 #define N 12
@@ -45,31 +47,10 @@ static int setup(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
-static void remove_dir(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *e;
-	char path[512];
-
-	while (dp && (e = readdir(dp))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", d, e->d_name);
-		if (!strcmp(e->d_name, "plots"))
-			remove_dir(path);
-		else
-			unlink(path);
-	}
-	if (dp)
-		closedir(dp);
-	rmdir(d);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	remove_dir(dir);
-	return 0;
+	return tmpdir_remove(dir);
 }
 
 /* dir/name.png exists and is not empty */

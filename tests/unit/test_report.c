@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <dirent.h>
 #include <libgen.h>
 #include <sys/stat.h>
@@ -37,32 +39,10 @@ static int setup(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
-/* every file of d (no subdirectories but plots/), then d */
-static void remove_dir(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *e;
-	char path[512];
-
-	while (dp && (e = readdir(dp))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", d, e->d_name);
-		if (!strcmp(e->d_name, "plots"))
-			remove_dir(path);
-		else
-			unlink(path);
-	}
-	if (dp)
-		closedir(dp);
-	rmdir(d);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	remove_dir(dir);
-	return 0;
+	return tmpdir_remove(dir);
 }
 
 static const char *data(const char *name)
