@@ -136,74 +136,67 @@ static int do_import(struct history *h, const struct hopts *o, int n, char **fil
 {
 	struct history_import_report rep;
 	struct res_night night;
-	struct results *r = NULL;
+	struct results *r = NULL, **rp = NULL;
 	const char **paths = NULL;
-	size_t nr = 0;
+	size_t nr, nread = 0, added = 0, known = 0, nights = 0;
 	char err[2048];
-	int ret = 0, i;
+	int ret = 2;
 
 	if (!o->night && !n)
 		die2("history import: give results.json files, or --night NIGHT.json");
 	if (o->night && res_read_night(o->night, &night, err, sizeof(err)))
 		die2("%s", err);
+	/* every file read first: one that is not a results.json stores nothing */
 	nr = (o->night ? night.nruns : 0) + (size_t)n;
 	r = calloc(nr ? nr : 1, sizeof(*r));
+	rp = calloc(nr ? nr : 1, sizeof(*rp));
 	paths = calloc(nr ? nr : 1, sizeof(*paths));
-	if (!r || !paths) {
-		ret = 2;
+	if (!r || !rp || !paths) {
 		fprintf(stderr, "exitbench: out of memory\n");
 		goto out;
 	}
-	for (size_t k = 0; k < nr; k++) {
-		paths[k] = o->night && k < night.nruns ? night.runs[k] : files[k - (o->night ? night.nruns : 0)];
+	for (; nread < nr; nread++) {
+		size_t k = nread;
+
+		paths[k] = o->night && k < night.nruns ? night.runs[k] :
+			   files[k - (o->night ? night.nruns : 0)];
+		rp[k] = &r[k];
 		if (res_read(paths[k], &r[k], err, sizeof(err))) {
 			fprintf(stderr, "exitbench: %s\n", err);
-			for (size_t j = 0; j < k; j++)
-				res_free(&r[j]);
-			nr = 0;
-			ret = 2;
 			goto out;
 		}
 	}
-	{
-		struct results *rp[nr ? nr : 1];
-
-		for (size_t k = 0; k < nr; k++)
-			rp[k] = &r[k];
-		/* a nightly's night is one transaction; loose files are a night each */
-		if (o->night) {
-			if (history_import(h, &night, rp, paths, nr, &rep, err, sizeof(err))) {
-				fprintf(stderr, "exitbench: %s\n", err);
-				ret = 2;
-			} else {
-				printf("night %lld (%s %.12s): %zu run(s) added, %zu already there%s\n",
-				       rep.night_id, night.build, night.commit, rep.runs_added,
-				       rep.runs_known, rep.nights_added ? "" : " (the night was there)");
-			}
+	ret = 0;
+	/* a nightly's night is one transaction; loose files are a night each */
+	if (o->night) {
+		if (history_import(h, &night, rp, paths, nr, &rep, err, sizeof(err))) {
+			fprintf(stderr, "exitbench: %s\n", err);
+			ret = 2;
 		} else {
-			size_t added = 0, known = 0, nights = 0;
-
-			for (size_t k = 0; k < nr && !ret; k++) {
-				if (history_import(h, NULL, &rp[k], &paths[k], 1, &rep, err, sizeof(err))) {
-					fprintf(stderr, "exitbench: %s (the files before it are in)\n", err);
-					ret = 2;
-				}
-				added += rep.runs_added;
-				known += rep.runs_known;
-				nights += rep.nights_added;
-			}
-			printf("%zu run(s) added (%zu night(s) new), %zu already there\n", added, nights,
-			       known);
+			printf("night %lld (%s %.12s): %zu run(s) added, %zu already there%s\n",
+			       rep.night_id, night.build, night.commit, rep.runs_added, rep.runs_known,
+			       rep.nights_added ? "" : " (the night was there)");
 		}
+		goto out;
 	}
+	for (size_t k = 0; k < nr && !ret; k++) {
+		if (history_import(h, NULL, &rp[k], &paths[k], 1, &rep, err, sizeof(err))) {
+			fprintf(stderr, "exitbench: %s (the files before it are in)\n", err);
+			ret = 2;
+		}
+		added += rep.runs_added;
+		known += rep.runs_known;
+		nights += rep.nights_added;
+	}
+	printf("%zu run(s) added (%zu night(s) new), %zu already there\n", added, nights, known);
 out:
-	for (size_t k = 0; k < nr; k++)
+	for (size_t k = 0; k < nread; k++)
 		res_free(&r[k]);
 	free(r);
+	free(rp);
 	free(paths);
 	if (o->night)
 		res_night_free(&night);
-	(void)i;
 	return ret;
 }
 
