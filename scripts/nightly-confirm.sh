@@ -42,21 +42,23 @@ confirmed=${BASH_REMATCH[1]} regressions=${BASH_REMATCH[2]}
 [ "$confirmed" != 0 ] || exit 0
 
 # the first commit with the change
+# blame COMMIT HOW [LOG]: the pair's alerts name COMMIT, found HOW
+blame() {
+	hist blame "${pair[@]}" --commit "$1" --subject "$(git -C "$tree" log -1 --format=%s "$1")" \
+		--how "$2" ${3:+--log "$3"}
+}
 n=$(git -C "$tree" rev-list --count "$cb..$ca")
 if [ "$n" = 1 ]; then
-	hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
-		--how "the nights are one commit apart"
+	blame "$ca" "the nights are one commit apart"
 elif [ "${BISECT:-1}" = 1 ]; then
 	bench=${benches%% *}
-	first=$(MODE=$mode scripts/bisect.sh "$tree" "$cb" "$ca" "$bench" "$dir.bisect.log") || {
-		hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
-			--how "not bisected ($n commits): the bisection failed, see $dir.bisect.log" --log "$dir.bisect.log"
-		exit $(( regressions > 0 ))
-	}
-	hist blame "${pair[@]}" --commit "$first" --subject "$(git -C "$tree" log -1 --format=%s "$first")" \
-		--how "bisected over $n commits ($bench, $mode)" --log "$dir.bisect.log"
+	if first=$(MODE=$mode scripts/bisect.sh "$tree" "$cb" "$ca" "$bench" "$dir.bisect.log"); then
+		blame "$first" "bisected over $n commits ($bench, $mode)" "$dir.bisect.log"
+	else
+		blame "$ca" "not bisected ($n commits): the bisection failed, see $dir.bisect.log" \
+			"$dir.bisect.log"
+	fi
 else
-	hist blame "${pair[@]}" --commit "$ca" --subject "$(git -C "$tree" log -1 --format=%s "$ca")" \
-		--how "not bisected (BISECT=0): one of $n commits"
+	blame "$ca" "not bisected (BISECT=0): one of $n commits"
 fi
 [ "$regressions" = 0 ]
