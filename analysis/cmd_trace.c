@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,12 @@ int cmd_trace(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "results", required_argument, NULL, 'r' },
 		{ "live", no_argument, NULL, 'l' }, { "threads", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ "round", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
-		"usage: exitbench trace TRACE.dat [-o trace.json] [--results results.json] [--live] "
-		"[--threads N] [--quiet]\n"
+		"usage: exitbench trace TRACE.dat [-o trace.json] [--results results.json [--round N]] "
+		"[--live] [--threads N] [--quiet]\n"
 		"       exitbench trace --live [-o trace.json] [--threads N]   (this system's tracefs, "
 		"until Ctrl-C)";
 	struct trace_read_opts o = { .stop = &trace_stop };
@@ -45,6 +47,7 @@ int cmd_trace(int argc, char **argv)
 	struct rusage ru;
 	char err[2048];
 	int c, quiet = 0, status = 0, ret;
+	uint32_t round = 0;
 	double v;
 
 	while ((c = getopt_long(argc, argv, "o:r:lt:qh", opts, NULL)) != -1) {
@@ -58,6 +61,11 @@ int cmd_trace(int argc, char **argv)
 				die2("--threads %s: a whole number from 1 to %d", optarg, TRACE_MAX_THREADS);
 			o.threads = (unsigned)v;
 			break;
+		case 'R':
+			if (cmd_number(optarg, 1, UINT32_MAX, &v) || v != (uint32_t)v)
+				die2("--round %s: a comparison round, a whole number >= 1", optarg);
+			round = (uint32_t)v;
+			break;
 		case 'h':
 			printf("%s\n", usage_line);
 			return 0;
@@ -65,6 +73,8 @@ int cmd_trace(int argc, char **argv)
 			die2("%s", usage_line);
 		}
 	}
+	if (round && !resf)
+		die2("--round needs --results (the rounds are kept in results.json)");
 	if (optind == argc - 1) {
 		ret = trace_read_file(argv[optind], &o, &s, &src, err, sizeof(err));
 	} else if (optind == argc && o.live) {
@@ -99,10 +109,18 @@ int cmd_trace(int argc, char **argv)
 	if (resf) {
 		size_t unmatched;
 
-		ret = trace_merge_results(&r, &s, &src, &unmatched);
+		if (round)
+			ret = trace_merge_round(&r, &s, &src, round, &unmatched);
+		else
+			ret = trace_merge_results(&r, &s, &src, &unmatched);
 		if (!ret)
 			ret = res_write(&r, resf);
 		res_free(&r);
+		if (ret == -EEXIST) {
+			trace_summary_free(&s);
+			die2("%s: has round %u or a later one already (rounds are merged once each, in "
+			     "order)", resf, round);
+		}
 		if (ret) {
 			trace_summary_free(&s);
 			die2("%s: %s", resf, strerror(-ret));

@@ -562,40 +562,6 @@ static unsigned char *hist_blob(const struct hist *hg, size_t *len)
 	return b;
 }
 
-/*
- * A phase's figure for a night: the mean of the middle 80% of its round trips, from its
- * histogram (the sum over the count where it has none). Plain means move by a tick or two
- * from night to night with a few round trips that a host interrupt stretched (seen: mmio's
- * handle_exit 435.6, 437.5, 435.4 over three nights of the same code), and a median of
- * whole ticks flips by one where a phase straddles two (store_nvgprs, 21 and 22); the
- * trimmed mean holds to a few hundredths of a tick and still moves when an instruction does.
- */
-static double phase_figure(const struct res_phase *ph)
-{
-	const struct res_tstat *p = &ph->st;
-	double lo, hi, acc = 0, sum = 0, n = 0, scale;
-	struct hist_iter it;
-	int64_t total;
-
-	if (!ph->hist || !(total = hist_total_count(ph->hist)))
-		return p->count ? (double)p->sum / (double)p->count : NAN;
-	scale = ph->hist_scale > 0 ? (double)ph->hist_scale : 1;
-	lo = 0.1 * (double)total;
-	hi = 0.9 * (double)total;
-	hist_iter_init(&it, ph->hist);
-	while (hist_iter_next(&it)) {
-		double a0 = acc, a1 = acc + (double)it.count;
-		double take = (a1 < hi ? a1 : hi) - (a0 > lo ? a0 : lo);
-
-		acc = a1;
-		if (take > 0) {
-			sum += take * ((double)it.from + (double)it.to) / 2 / scale;
-			n += take;
-		}
-	}
-	return n > 0 ? sum / n : NAN;
-}
-
 static int store_bench(struct history *h, long long run, const struct results *r,
 		       const struct res_bench *b, char *err, size_t len)
 {
@@ -666,7 +632,9 @@ static int store_bench(struct history *h, long long run, const struct results *r
 		sqlite3_bind_int(st, 3, (int)k);
 		history_bind_text(st, 4, p->unit);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)p->count);
-		history_bind_num(st, 6, phase_figure(&b->trace.phase[k]));
+		history_bind_num(st, 6, res_hist_figure(b->trace.phase[k].hist, b->trace.phase[k].hist_scale,
+							     b->trace.phase[k].st.count,
+							     b->trace.phase[k].st.sum));
 		history_bind_num(st, 7, p->median);
 		history_bind_num(st, 8, p->p5);
 		history_bind_num(st, 9, p->p95);

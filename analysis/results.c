@@ -616,18 +616,59 @@ int res_net_cost(const struct res_bench *b, const struct res_bench *base, double
 
 static void free_phases(struct res_phase *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		hist_free(p[i].hist);
+		free(p[i].round);
+	}
 	free(p);
 }
 
 void res_trace_free(struct res_trace *t)
 {
 	free_phases(t->phase, t->nphase);
-	for (size_t i = 0; i < t->nreason; i++)
+	for (size_t i = 0; i < t->nreason; i++) {
 		free_phases(t->reason[i].phase, t->reason[i].nphase);
+		hist_free(t->reason[i].hist);
+		free(t->reason[i].round);
+	}
 	free(t->reason);
 	memset(t, 0, sizeof(*t));
+}
+
+double res_hist_figure(const struct hist *h, int64_t scale, uint64_t count, uint64_t sum)
+{
+	double lo, hi, acc = 0, s = 0, n = 0, sc;
+	struct hist_iter it;
+	int64_t total;
+
+	if (!h || !(total = hist_total_count(h)))
+		return count ? (double)sum / (double)count : NAN;
+	sc = scale > 0 ? (double)scale : 1;
+	lo = 0.1 * (double)total;
+	hi = 0.9 * (double)total;
+	hist_iter_init(&it, h);
+	while (hist_iter_next(&it)) {
+		double a0 = acc, a1 = acc + (double)it.count;
+		double take = (a1 < hi ? a1 : hi) - (a0 > lo ? a0 : lo);
+
+		acc = a1;
+		if (take > 0) {
+			s += take * ((double)it.from + (double)it.to) / 2 / sc;
+			n += take;
+		}
+	}
+	return n > 0 ? s / n : NAN;
+}
+
+int res_round_figures(const struct res_round *r, size_t n, double **v, size_t *nv)
+{
+	*nv = 0;
+	if (!(*v = malloc((n ? n : 1) * sizeof(**v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(r[i].figure))
+			(*v)[(*nv)++] = r[i].figure;
+	return 0;
 }
 
 static const char *const timed_sources[] = {
@@ -877,19 +918,41 @@ static json_t *tstat_json(const char *key, const struct res_tstat *st)
 			 "sum", (json_int_t)st->sum, "unit", st->unit);
 }
 
+/* a phase's or a reason's "rounds": [{round, count, figure}, ...] */
+static json_t *rounds_json(const struct res_round *r, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{s:I,s:I,s:o}", "round", (json_int_t)r[i].round,
+						   "count", (json_int_t)r[i].count,
+						   "figure", num_json(r[i].figure)));
+	return a;
+}
+
+/* the histogram of st's values and the rounds, where there are */
+static void tstat_extra_json(json_t *o, const struct res_tstat *st, const struct hist *h,
+			     int64_t scale, const struct res_round *r, size_t nr)
+{
+	char of[128];
+
+	if (h) {
+		snprintf(of, sizeof(of), "%s: %s x value_scale", st->name, st->unit);
+		json_object_set_new(o, "histogram", hist_doc(h, of, scale));
+	}
+	if (nr)
+		json_object_set_new(o, "rounds", rounds_json(r, nr));
+}
+
 static json_t *phases_json(const struct res_phase *p, size_t n)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < n; i++) {
 		json_t *o = tstat_json("name", &p[i].st);
-		char of[128];
 
-		if (o && p[i].hist) {
-			/* values in whole units already: value_scale 1 */
-			snprintf(of, sizeof(of), "%s: %s x value_scale", p[i].st.name, p[i].st.unit);
-			json_object_set_new(o, "histogram", hist_doc(p[i].hist, of, p[i].hist_scale));
-		}
+		if (o)
+			tstat_extra_json(o, &p[i].st, p[i].hist, p[i].hist_scale, p[i].round, p[i].nround);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -917,6 +980,7 @@ static json_t *reasons_json(const struct res_reason *x, size_t n)
 			json_object_set_new(o, "out_of_order", json_integer((json_int_t)x->out_of_order));
 		if (x->has_phases)
 			json_object_set_new(o, "phases", phases_json(x->phase, x->nphase));
+		tstat_extra_json(o, &x->st, x->hist, x->hist_scale, x->round, x->nround);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -1254,8 +1318,8 @@ static int read_tstat(struct rctx *c, json_t *o, const char *key, struct res_tst
 	return 0;
 }
 
-/* a phase's "histogram": hist_json's form with its value_scale */
-static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
+/* a phase's or a reason's "histogram": hist_json's form with its value_scale */
+static int read_phase_hist(struct rctx *c, json_t *h, struct hist **out, int64_t *out_scale)
 {
 	json_t *scale = json_object_get(h, "value_scale");
 	char herr[256];
@@ -1265,11 +1329,42 @@ static int read_phase_hist(struct rctx *c, json_t *h, struct res_phase *p)
 		return rfail(c, "'histogram' is not an object");
 	if (!json_is_integer(scale) || json_integer_value(scale) < 1)
 		return rfail(c, "the histogram's 'value_scale' is not a whole number >= 1");
-	p->hist_scale = json_integer_value(scale);
-	ret = hist_read(h, &p->hist, herr, sizeof(herr));
+	*out_scale = json_integer_value(scale);
+	ret = hist_read(h, out, herr, sizeof(herr));
 	if (ret == -ENOMEM)
 		return ret;
 	return ret ? rfail(c, "%s", herr) : 0;
+}
+
+/* "rounds" (absent: none): [{round >= 1, count, figure}, ...], rounds ascending */
+static int read_rounds(struct rctx *c, json_t *o, struct res_round **out, size_t *nout)
+{
+	json_t *a = json_object_get(o, "rounds"), *e;
+	size_t i;
+	int ret;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return rfail(c, "'rounds' is not an array");
+	if (json_array_size(a) && !(*out = calloc(json_array_size(a), sizeof(**out))))
+		return -ENOMEM;
+	json_array_foreach(a, i, e) {
+		struct res_round *r = &(*out)[i];
+		uint64_t round;
+
+		if (!json_is_object(e))
+			return rfail(c, "rounds[%zu] is not an object", i);
+		if ((ret = get_count(c, e, "round", &round)) || (ret = get_count(c, e, "count", &r->count)) ||
+		    (ret = get_fig(c, e, "figure", &r->figure)))
+			return ret;
+		if (round < 1 || round > UINT32_MAX || (i && round <= (*out)[i - 1].round))
+			return rfail(c, "rounds[%zu]: round %llu is not a round after the one before "
+				     "(1 to 4294967295, ascending)", i, (unsigned long long)round);
+		r->round = (uint32_t)round;
+		(*nout)++;
+	}
+	return 0;
 }
 
 /* "phases" (of a benchmark, or of an exit reason: what names it is in c->at) */
@@ -1289,7 +1384,9 @@ static int read_phases(struct rctx *c, json_t *a, struct res_phase **out, size_t
 
 		snprintf(c->at + used, sizeof(c->at) - used, "%sphases[%zu]", used ? " " : "", i);
 		(*nout)++;
-		if ((ret = read_tstat(c, o, "name", &p->st)) || (h && (ret = read_phase_hist(c, h, p))))
+		if ((ret = read_tstat(c, o, "name", &p->st)) ||
+		    (h && (ret = read_phase_hist(c, h, &p->hist, &p->hist_scale))) ||
+		    (ret = read_rounds(c, o, &p->round, &p->nround)))
 			return ret;
 	}
 	c->at[used] = '\0';
@@ -1323,6 +1420,11 @@ static int read_reason(struct rctx *c, json_t *o, struct res_reason *x)
 		if ((ret = get_count(c, o, "out_of_order", &x->out_of_order)))
 			return ret;
 	}
+	if ((v = json_object_get(o, "histogram")) &&
+	    (ret = read_phase_hist(c, v, &x->hist, &x->hist_scale)))
+		return ret;
+	if ((ret = read_rounds(c, o, &x->round, &x->nround)))
+		return ret;
 	if ((ph = json_object_get(o, "phases"))) {
 		x->has_phases = 1;
 		return read_phases(c, ph, &x->phase, &x->nphase);
@@ -1532,9 +1634,53 @@ out:
 
 /* ---- compare.json ---- */
 
+/* a phase's or an exit reason's comparison, in compare.json */
+static json_t *cmp_part_json(const struct res_cmp_part *x)
+{
+	const struct cmp_result *r = &x->r;
+
+	if (x->state != RES_CMP_DONE)
+		return json_pack("{s:s,s:s}", "name", x->name, "not_compared", x->note);
+	return json_pack("{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:[o,o],s:[o,o],s:s,s:b,s:o,s:s}",
+			 "name", x->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
+			 "base_median", num_json(r->median_a), "patched_median", num_json(r->median_b),
+			 "change", num_json(r->diff), "change_pct", num_json(r->change_pct),
+			 "ci", num_json(r->diff_lo), num_json(r->diff_hi),
+			 "ci_pct", num_json(r->ci_pct_lo), num_json(r->ci_pct_hi),
+			 "verdict", cmp_verdict_name(r->verdict), "moved", x->moved,
+			 "share", num_json(x->share), "note", x->note);
+}
+
+/* "where it changed" of a row, into its object o (nothing when the row has no trace) */
+static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
+{
+	json_t *a;
+
+	if (row->nphase) {
+		a = json_array();
+		for (size_t i = 0; a && i < row->nphase; i++)
+			json_array_append_new(a, cmp_part_json(&row->phase[i]));
+		json_object_set_new(o, "phases", a);
+		json_object_set_new(o, "phase_unit", json_string(row->phase_unit));
+		json_object_set_new(o, "round_trip_change_per_exit", num_json(row->rt_change));
+		json_object_set_new(o, "phases_change_sum", num_json(row->phases_sum));
+		json_object_set_new(o, "phases_explain",
+				    num_json(isfinite(row->rt_change) && row->rt_change != 0 ?
+					     row->phases_sum / row->rt_change : NAN));
+		json_object_set_new(o, "trace_phase_moved", json_boolean(row->trace_moved));
+	}
+	if (row->nreason) {
+		a = json_array();
+		for (size_t i = 0; a && i < row->nreason; i++)
+			json_array_append_new(a, cmp_part_json(&row->reason[i]));
+		json_object_set_new(o, "exit_reasons", a);
+		json_object_set_new(o, "exit_reason_unit", json_string(row->reason_unit));
+	}
+}
+
 int res_write_compare(const struct res_cmp *c, const char *path)
 {
-	json_t *rows = json_array(), *not = json_array(), *root;
+	json_t *rows = json_array(), *not = json_array(), *root, *o;
 	size_t regressions = 0;
 	int ret;
 
@@ -1548,7 +1694,7 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 			continue;
 		}
 		regressions += cmp_regressed(r, &c->opts);
-		json_array_append_new(rows, json_pack(
+		o = json_pack(
 			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
 			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
 			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
@@ -1571,7 +1717,10 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 			"verdict", cmp_verdict_name(r->verdict),
 			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
 			"p50_a", num_json(row->p50_a), "p50_b", num_json(row->p50_b),
-			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b)));
+			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b));
+		if (o)
+			cmp_where_json(o, row);
+		json_array_append_new(rows, o);
 	}
 	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
 			 "tool", "exitbench compare",

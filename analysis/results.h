@@ -58,10 +58,22 @@ struct res_tstat {
 	char unit[32];			/* "timebase ticks", "ns", ... */
 };
 
+/*
+ * One comparison round's figure of a phase or an exit reason: make compare traces each
+ * round of each side into its own trace.dat (docs/design.md, "results.json").
+ */
+struct res_round {
+	uint32_t round;
+	uint64_t count;			/* values timed in that round */
+	double figure;			/* their mean over the middle 80% (res_hist_figure) */
+};
+
 struct res_phase {
 	struct res_tstat st;
 	struct hist *hist;		/* its values (NULL: not kept), in units of 1 / hist_scale */
 	int64_t hist_scale;
+	size_t nround;			/* rounds merged (exitbench trace --round), by round */
+	struct res_round *round;
 };
 
 /* what a trace timed an exit with */
@@ -84,7 +96,12 @@ struct res_reason {
 	uint64_t out_of_order;
 	int has_phases;
 	size_t nphase;
-	struct res_phase *phase;	/* the phases of this reason's round trips (no histograms) */
+	struct res_phase *phase;	/* the phases of this reason's round trips (no histograms;
+					   one round's only: dropped when rounds are merged) */
+	struct hist *hist;		/* st's values (NULL: not kept), units of 1 / hist_scale */
+	int64_t hist_scale;
+	size_t nround;			/* as a phase's */
+	struct res_round *round;
 };
 
 #define RES_RESUME_NAMES { "guest", "guest_nv", "host", "error" }
@@ -274,6 +291,17 @@ const char *res_timed_source(enum res_timed t);
 const char *res_timed_kind(enum res_timed t);
 /* Free what t holds and empty it. */
 void res_trace_free(struct res_trace *t);
+/*
+ * The figure of a phase (or an exit reason) over many exits: the mean of the middle 80% of
+ * its values, from its histogram h (values in 1 / scale units), or sum / count when there
+ * is none. Plain means move by a tick or two with a few round trips a host interrupt
+ * stretched, and a median of whole ticks flips where a phase straddles two; the trimmed
+ * mean holds to a few hundredths of a tick and still moves when an instruction does.
+ * NaN when nothing was timed.
+ */
+double res_hist_figure(const struct hist *h, int64_t scale, uint64_t count, uint64_t sum);
+/* The figures of ph's rounds (or a reason's), ordered by round, into *v (malloc'ed). */
+int res_round_figures(const struct res_round *r, size_t n, double **v, size_t *nv);
 void res_trace_run_free(struct res_trace_run *t);
 /* Write trace.json (atomically, as results.json). -errno on failure. */
 int res_write_trace(const struct res_trace_run *t, const char *path);
@@ -303,6 +331,20 @@ enum res_cmp_state {
 					   side, no spread, too large */
 };
 
+/*
+ * A phase of the round trip, or an exit reason, of a benchmark compared round by round
+ * ("where it changed"): its samples are its figures of each round (struct res_round).
+ */
+struct res_cmp_part {
+	char name[32];
+	enum res_cmp_state state;	/* DONE, or BAD_SAMPLES (fewer than 2 rounds a side ...) */
+	char note[160];
+	struct cmp_result r;
+	int moved;			/* a proven change (the interval excludes 0) */
+	double share;			/* of the round trip's change an exit (NaN: not a phase of
+					   it, or the round trip did not change) */
+};
+
 struct res_cmp_row {
 	char name[EB_NAME_LEN];
 	enum res_cmp_state state;
@@ -310,6 +352,17 @@ struct res_cmp_row {
 	char note[512];
 	struct cmp_result r;
 	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
+	/* where it changed: both sides traced round by round (results only) */
+	char phase_unit[32];		/* of the phases ("timebase ticks") */
+	size_t nphase;			/* in path order, then round_trip (their sum) */
+	struct res_cmp_part *phase;
+	double rt_change;		/* the round trip's change an exit: r.diff over the claimed
+					   exits an iteration (NaN: no exits) */
+	double phases_sum;		/* the phases' changes added up (NaN: no phases) */
+	int trace_moved;		/* the 'trace' phase (the instrumentation's own) moved */
+	char reason_unit[32];
+	size_t nreason;			/* exit reasons on both sides, by A's share of time */
+	struct res_cmp_part *reason;
 };
 
 struct res_cmp {

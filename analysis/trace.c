@@ -879,6 +879,11 @@ static int summarize(struct trace_agg *a, struct trace_summary *s, int top_only)
 					const struct hist *nh = node_merge(a, nodes[i], h, &sum, &events, &ooo, resume);
 
 					stat_of(nh, sum, &r.phase[k]);
+					if (k == tb->kind && !top_only && nh->total > 0 && !r.hist) {
+						if (!(r.hist = hist_new_lazy(a->tmpl)))
+							goto out;
+						hist_add(r.hist, nh);
+					}
 					hist_add(bh[k], nh);
 					bused[k] = 1;
 					bsum[k] += sum;
@@ -889,16 +894,20 @@ static int summarize(struct trace_agg *a, struct trace_summary *s, int top_only)
 						memcpy(r.resume, resume, sizeof(r.resume));
 					}
 				}
-				if (!r.count)
+				if (!r.count) {
+					hist_free(r.hist);
 					continue;
+				}
 				r.stat = r.phase[r.kind];
 				if (tb->nreasons == cap) {
 					struct trace_reason *nr;
 
 					cap = cap ? 2 * cap : 8;
 					nr = realloc(tb->reasons, cap * sizeof(*nr));
-					if (!nr)
+					if (!nr) {
+						hist_free(r.hist);
 						goto out;
+					}
 					tb->reasons = nr;
 				}
 				tb->reasons[tb->nreasons++] = r;
@@ -918,6 +927,8 @@ static int summarize(struct trace_agg *a, struct trace_summary *s, int top_only)
 			if (tb->nreasons)
 				qsort(tb->reasons, tb->nreasons, sizeof(*tb->reasons), reason_cmp);
 			if (!tb->events && !tb->reps) {
+				for (size_t j = 0; j < tb->nreasons; j++)
+					hist_free(tb->reasons[j].hist);
 				free(tb->reasons);
 				for (int k = 0; k < TRACE_NKINDS; k++)
 					hist_free(tb->hist[k]);
@@ -949,6 +960,8 @@ int trace_summarize_top(struct trace_agg *a, struct trace_summary *s)
 void trace_summary_free(struct trace_summary *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
+		for (size_t j = 0; j < s->b[i].nreasons; j++)
+			hist_free(s->b[i].reasons[j].hist);
 		free(s->b[i].reasons);
 		for (int k = 0; k < TRACE_NKINDS; k++)
 			hist_free(s->b[i].hist[k]);

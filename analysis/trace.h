@@ -162,6 +162,7 @@ struct trace_reason {
 	struct trace_stat stat;	/* = phase[kind] */
 	double share;		/* of the benchmark's sum of kind over all its exits (0..1) */
 	struct trace_stat phase[TRACE_NKINDS];
+	struct hist *hist;	/* stat's values (trace_summarize only; else NULL) */
 };
 
 struct trace_bench {
@@ -226,6 +227,16 @@ int trace_run_result(const struct trace_summary *s, const struct trace_source *s
  */
 int trace_merge_results(struct results *r, const struct trace_summary *s,
 			const struct trace_source *src, size_t *unmatched);
+/*
+ * The same for round `round` of a comparison (make compare traces each round of a side into
+ * its own file): each phase and exit reason gains that round's figure (res_hist_figure) in
+ * its rounds; the first round merged replaces what the benchmark had (a trace without
+ * rounds), later ones add to it (histograms merged, counts summed, figures recomputed; the
+ * exit reasons' own phases, which keep no histogram, are dropped). Rounds are merged in
+ * ascending order: -EEXIST when a benchmark has that round or a later one already; -ENOMEM.
+ */
+int trace_merge_round(struct results *r, const struct trace_summary *s,
+		      const struct trace_source *src, uint32_t round, size_t *unmatched);
 
 /* ---- reading (trace_read.c, trace_check.c) ---- */
 /*

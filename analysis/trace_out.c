@@ -223,6 +223,11 @@ static int reason_of(const struct trace_bench *b, const struct trace_reason *r,
 	x->of = timed_of(r->kind);
 	snprintf(x->of_name, sizeof(x->of_name), "%s", trace_kind_name(r->kind));
 	memcpy(x->resume, r->resume, sizeof(x->resume));
+	if (r->hist && r->stat.count) {
+		if (hist_dup(r->hist, &x->hist))
+			return -ENOMEM;
+		x->hist_scale = 1;
+	}
 	if (r->kind != TRACE_K_ROUND_TRIP)
 		return 0;
 	x->has_out_of_order = x->has_phases = 1;
@@ -311,6 +316,202 @@ int trace_merge_results(struct results *r, const struct trace_summary *s,
 			return -ENOMEM;
 		res_trace_free(&rb->trace);	/* merged again: replaced */
 		rb->trace = t;
+	}
+	return 0;
+}
+
+/* ---- rounds of a comparison ---- */
+
+/* append r to a phase's or a reason's rounds */
+static int round_append(struct res_round **v, size_t *n, struct res_round r)
+{
+	struct res_round *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = r;
+	return 0;
+}
+
+/* st (whose values h holds, 1 / scale units) after adding add's values, addh's */
+static int tstat_add(struct res_tstat *st, struct hist **h, int64_t scale, const struct res_tstat *add,
+		     const struct hist *addh)
+{
+	double sc = scale > 0 ? (double)scale : 1;
+
+	st->count += add->count;
+	st->sum += add->sum;
+	if (!*h || !addh) {
+		/* no histogram to merge: what cannot be summed is not known any more */
+		hist_free(*h);
+		*h = NULL;
+		st->median = st->p5 = st->p95 = st->p99 = NAN;
+		st->min = fmin(st->min, add->min);
+		st->max = fmax(st->max, add->max);
+		return 0;
+	}
+	if (hist_merge(*h, addh) == -ENOMEM)
+		return -ENOMEM;
+	if (!hist_total_count(*h))
+		return 0;
+	st->median = (double)hist_value_at_percentile(*h, 50) / sc;
+	st->p5 = (double)hist_value_at_percentile(*h, 5) / sc;
+	st->p95 = (double)hist_value_at_percentile(*h, 95) / sc;
+	st->p99 = (double)hist_value_at_percentile(*h, 99) / sc;
+	st->min = (double)hist_min(*h) / sc;
+	st->max = (double)hist_max(*h) / sc;
+	return 0;
+}
+
+/* the new round's trace t of a benchmark into have, which has earlier rounds */
+static int merge_round(struct res_trace *have, struct res_trace *t)
+{
+	double total = 0;
+	int ret;
+
+	have->repetitions_marked += t->repetitions_marked;
+	have->exits += t->exits;
+	snprintf(have->file, sizeof(have->file), "%s", t->file);
+	for (size_t i = 0; i < t->nphase; i++) {
+		struct res_phase *p = &t->phase[i], *q = NULL;
+
+		for (size_t j = 0; j < have->nphase && !q; j++)
+			if (!strcmp(have->phase[j].st.name, p->st.name))
+				q = &have->phase[j];
+		if (!q) {
+			/* a phase this round has and the earlier ones did not (counted: 0 before) */
+			struct res_phase *np = realloc(have->phase, (have->nphase + 1) * sizeof(*np));
+
+			if (!np)
+				return -ENOMEM;
+			have->phase = np;
+			have->phase[have->nphase++] = *p;
+			memset(p, 0, sizeof(*p));
+			have->has_phases = 1;
+			continue;
+		}
+		if ((ret = tstat_add(&q->st, &q->hist, q->hist_scale, &p->st, p->hist)))
+			return ret;
+		if ((ret = round_append(&q->round, &q->nround, p->round[0])))
+			return ret;
+	}
+	for (size_t i = 0; i < t->nreason; i++) {
+		struct res_reason *x = &t->reason[i], *y = NULL;
+
+		for (size_t j = 0; j < have->nreason && !y; j++)
+			if (have->reason[j].vector == x->vector)
+				y = &have->reason[j];
+		if (!y) {
+			struct res_reason *nr = realloc(have->reason, (have->nreason + 1) * sizeof(*nr));
+
+			if (!nr)
+				return -ENOMEM;
+			have->reason = nr;
+			y = &have->reason[have->nreason++];
+			*y = *x;
+			memset(x, 0, sizeof(*x));
+			have->has_reasons = 1;
+			continue;
+		}
+		if ((ret = tstat_add(&y->st, &y->hist, y->hist_scale, &x->st, x->hist)))
+			return ret;
+		y->timed += x->timed;
+		y->out_of_order += x->out_of_order;
+		for (int k = 0; k < 4; k++)
+			y->resume[k] += x->resume[k];
+		if ((ret = round_append(&y->round, &y->nround, x->round[0])))
+			return ret;
+		/* a reason's phases keep no histogram: one round's, not the sum's */
+		for (size_t j = 0; j < y->nphase; j++) {
+			hist_free(y->phase[j].hist);
+			free(y->phase[j].round);
+		}
+		free(y->phase);
+		y->phase = NULL;
+		y->nphase = 0;
+		y->has_phases = 0;
+	}
+	/* shares of the benchmark's time over all rounds */
+	for (size_t j = 0; j < have->nreason; j++)
+		total += (double)have->reason[j].st.sum;
+	for (size_t j = 0; j < have->nreason; j++)
+		have->reason[j].share = total > 0 ? (double)have->reason[j].st.sum / total : 0;
+	return 0;
+}
+
+/* the last round merged into t (0: none, t is not of rounds) */
+static uint32_t last_round(const struct res_trace *t)
+{
+	uint32_t m = 0;
+
+	for (size_t j = 0; j < t->nphase; j++)
+		if (t->phase[j].nround && t->phase[j].round[t->phase[j].nround - 1].round > m)
+			m = t->phase[j].round[t->phase[j].nround - 1].round;
+	for (size_t j = 0; j < t->nreason; j++)
+		if (t->reason[j].nround && t->reason[j].round[t->reason[j].nround - 1].round > m)
+			m = t->reason[j].round[t->reason[j].nround - 1].round;
+	return m;
+}
+
+/* the round's figure of each phase and reason of t, in their rounds */
+static int set_round(struct res_trace *t, uint32_t round)
+{
+	int ret;
+
+	for (size_t i = 0; i < t->nphase; i++) {
+		struct res_phase *p = &t->phase[i];
+		struct res_round r = { .round = round, .count = p->st.count,
+				       .figure = res_hist_figure(p->hist, p->hist_scale, p->st.count,
+								 p->st.sum) };
+
+		if ((ret = round_append(&p->round, &p->nround, r)))
+			return ret;
+	}
+	for (size_t i = 0; i < t->nreason; i++) {
+		struct res_reason *x = &t->reason[i];
+		struct res_round r = { .round = round, .count = x->timed,
+				       .figure = res_hist_figure(x->hist, x->hist_scale, x->timed,
+								 x->st.sum) };
+
+		if ((ret = round_append(&x->round, &x->nround, r)))
+			return ret;
+	}
+	return 0;
+}
+
+int trace_merge_round(struct results *r, const struct trace_summary *s,
+		      const struct trace_source *src, uint32_t round, size_t *unmatched)
+{
+	*unmatched = 0;
+	for (size_t k = 0; k < s->n; k++) {
+		const struct trace_bench *b = &s->b[k];
+		struct res_bench *rb;
+		struct res_trace t;
+		int ret, first;
+
+		if (!strcmp(b->name, TRACE_NONE))
+			continue;
+		if (!(rb = res_find(r, b->name))) {
+			(*unmatched)++;
+			continue;
+		}
+		first = !rb->trace.has_source || !last_round(&rb->trace);
+		if (!first && last_round(&rb->trace) >= round)
+			return -EEXIST;
+		if (trace_bench_result(b, src, &t))
+			return -ENOMEM;
+		ret = set_round(&t, round);
+		if (!ret && first) {
+			res_trace_free(&rb->trace);
+			rb->trace = t;
+			continue;
+		}
+		if (!ret)
+			ret = merge_round(&rb->trace, &t);
+		res_trace_free(&t);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
