@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -76,12 +77,12 @@ static const char *cmp_error(int ret)
 
 /*
  * Instruction-count mode is deterministic: runs that agree to the last digit are expected
- * there, and the difference between two constant sides is exact, not a statistic.
+ * there, and the difference between two constant sides is exact, not a statistic. -1 when
+ * a side is not constant.
  */
-static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const double *b,
-		     size_t nb)
+static int exact_result(struct cmp_result *r, const double *a, size_t na, const double *b,
+			size_t nb)
 {
-	struct cmp_result *r = &row->r;
 	double d;
 
 	for (size_t i = 1; i < na; i++)
@@ -90,8 +91,6 @@ static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const 
 	for (size_t i = 1; i < nb; i++)
 		if (b[i] != b[0])
 			return -1;
-	if (a[0] == 0)
-		return -1;
 	memset(r, 0, sizeof(*r));
 	r->na = na;
 	r->nb = nb;
@@ -99,15 +98,23 @@ static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const 
 	r->mean_b = r->median_b = b[0];
 	d = b[0] - a[0];
 	r->diff = r->diff_lo = r->diff_hi = d;
-	r->change_pct = r->ci_pct_lo = r->ci_pct_hi = d / fabs(a[0]) * 100;
+	r->change_pct = r->ci_pct_lo = r->ci_pct_hi = a[0] != 0 ? d / fabs(a[0]) * 100 : d == 0 ? 0 : NAN;
 	r->t = r->df = r->effect_d = NAN;
 	r->p_welch = d == 0 ? 1 : 0;
 	r->p_mannwhitney = cmp_mannwhitney_p(a, na, b, nb, &r->u, &r->mw_exact);
-	r->median_ratio = r->median_ratio_lo = r->median_ratio_hi = b[0] / a[0];
+	r->median_ratio = r->median_ratio_lo = r->median_ratio_hi = a[0] != 0 ? b[0] / a[0] : NAN;
 	r->mde_pct = 0;
 	r->runs_needed = d != 0 ? 2 : INFINITY;
 	r->runs_needed_threshold = 2;
 	r->verdict = d > 0 ? CMP_REGRESSION : d < 0 ? CMP_IMPROVEMENT : CMP_NO_CHANGE;
+	return 0;
+}
+
+static int exact_row(struct res_cmp_row *row, const double *a, size_t na, const double *b,
+		     size_t nb)
+{
+	if (a[0] == 0 || exact_result(&row->r, a, na, b, nb))
+		return -1;
 	row->state = RES_CMP_DONE;
 	snprintf(row->note, sizeof(row->note), "exact: every run of both sides gave the same figure");
 	return 0;
@@ -137,6 +144,137 @@ static double pct_of(const struct res_bench *b, double p)
 {
 	return b->hist && hist_total_count(b->hist)
 		       ? hist_value_at_percentile(b->hist, p) / (double)RES_HIST_SCALE : NAN;
+}
+
+/* ---- where it changed: the phases and exit reasons, round by round ---- */
+
+/* part x from the rounds' figures of both sides; -ENOMEM only */
+static int compare_part(struct compare *c, struct res_cmp_part *x, const struct res_round *ra,
+			size_t na, const struct res_round *rb, size_t nb, int deterministic)
+{
+	double *a = NULL, *b = NULL;
+	size_t ka, kb;
+	int ret;
+
+	if (res_round_figures(ra, na, &a, &ka) || res_round_figures(rb, nb, &b, &kb)) {
+		free(a);
+		return -ENOMEM;
+	}
+	ret = ka < 2 || kb < 2 ? -EINVAL : cmp_compare(a, ka, b, kb, &c->opts, &x->r);
+	if (ret == -EDOM && deterministic && !exact_result(&x->r, a, ka, b, kb)) {
+		ret = 0;
+		snprintf(x->note, sizeof(x->note), "exact: every round of both sides gave the same figure");
+	}
+	free(a);
+	free(b);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		x->state = RES_CMP_BAD_SAMPLES;
+		snprintf(x->note, sizeof(x->note), "%s",
+			 ka < 2 || kb < 2 ? "fewer than 2 rounds timed on a side" :
+			 ret == -EDOM ? "no spread on either side, in a mode that is not exact" :
+			 "the statistics refused the rounds' figures");
+		x->share = NAN;
+		return 0;
+	}
+	x->state = RES_CMP_DONE;
+	x->moved = x->r.diff_lo > 0 || x->r.diff_hi < 0;
+	x->share = NAN;
+	return 0;
+}
+
+static struct res_cmp_part *add_part(struct res_cmp_part **v, size_t *n, const char *name)
+{
+	struct res_cmp_part *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return NULL;
+	*v = nv;
+	nv = &nv[(*n)++];
+	memset(nv, 0, sizeof(*nv));
+	snprintf(nv->name, sizeof(nv->name), "%s", name);
+	nv->share = NAN;
+	return nv;
+}
+
+/* the phases' derived kinds: the whole round trip, not a part of it */
+static int whole_kind(const char *name)
+{
+	return !strcmp(name, "round_trip") || !strcmp(name, "exit_to_reenter");
+}
+
+/*
+ * The share of t's round trips that have phase name: 1 for most, a few for vcpu_run (only
+ * a round trip that began at KVM_RUN has it) and less than 1 for trace (all but those). A
+ * phase's change counts that much in an exit's.
+ */
+static double exit_weight(const struct res_trace *t, const char *name)
+{
+	uint64_t n = 0, all = 0;
+
+	for (size_t i = 0; i < t->nphase; i++) {
+		if (!strcmp(t->phase[i].st.name, name))
+			n = t->phase[i].st.count;
+		if (whole_kind(t->phase[i].st.name))
+			all = t->phase[i].st.count;
+	}
+	return all ? (double)n / (double)all : 1;
+}
+
+/* row's phases and exit reasons, from a's and b's traces (those with rounds); -ENOMEM */
+static int compare_where(struct compare *c, struct res_cmp_row *row, const struct res_bench *a,
+			 const struct res_bench *b, int deterministic)
+{
+	const struct res_trace *ta = &a->trace, *tb = &b->trace;
+	int ret;
+
+	row->rt_change = row->phases_sum = NAN;
+	for (size_t i = 0; i < ta->nphase; i++) {
+		const struct res_phase *pa = &ta->phase[i], *pb = NULL;
+		struct res_cmp_part *x;
+
+		for (size_t j = 0; j < tb->nphase && !pb; j++)
+			if (!strcmp(tb->phase[j].st.name, pa->st.name))
+				pb = &tb->phase[j];
+		if (!pb || !pa->nround || !pb->nround)
+			continue;
+		if (!(x = add_part(&row->phase, &row->nphase, pa->st.name)))
+			return -ENOMEM;
+		snprintf(row->phase_unit, sizeof(row->phase_unit), "%s", pa->st.unit);
+		if ((ret = compare_part(c, x, pa->round, pa->nround, pb->round, pb->nround, deterministic)))
+			return ret;
+	}
+	if (row->nphase && row->state == RES_CMP_DONE && a->claimed_exits_per_iteration)
+		row->rt_change = row->r.diff / a->claimed_exits_per_iteration;
+	for (size_t i = 0; i < row->nphase; i++) {
+		struct res_cmp_part *x = &row->phase[i];
+		double w = exit_weight(ta, x->name), d = x->r.diff * w;
+
+		if (x->state != RES_CMP_DONE || whole_kind(x->name))
+			continue;
+		row->phases_sum = isfinite(row->phases_sum) ? row->phases_sum + d : d;
+		if (isfinite(row->rt_change) && row->rt_change != 0)
+			x->share = d / row->rt_change;
+		if (!strcmp(x->name, "trace") && x->moved)
+			row->trace_moved = 1;
+	}
+	for (size_t i = 0; i < ta->nreason; i++) {
+		const struct res_reason *xa = &ta->reason[i], *xb = NULL;
+		struct res_cmp_part *x;
+
+		for (size_t j = 0; j < tb->nreason && !xb; j++)
+			if (tb->reason[j].vector == xa->vector)
+				xb = &tb->reason[j];
+		if (!xb || !xa->nround || !xb->nround)
+			continue;
+		if (!(x = add_part(&row->reason, &row->nreason, xa->st.name)))
+			return -ENOMEM;
+		text_fmt(row->reason_unit, sizeof(row->reason_unit), "%s", xa->st.unit);
+		if ((ret = compare_part(c, x, xa->round, xa->nround, xb->round, xb->nround, deterministic)))
+			return ret;
+	}
+	return 0;
 }
 
 static int compare_results(struct compare *c, char *err, size_t errlen)
@@ -200,6 +338,8 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		free(va);
 		free(vb);
 		if (ret)
+			return ret;
+		if ((ret = compare_where(c, row, a, b, ma == MODE_ICOUNT)))
 			return ret;
 		row->p50_a = pct_of(a, 50);
 		row->p50_b = pct_of(b, 50);
@@ -309,6 +449,10 @@ void compare_free(struct compare *c)
 {
 	res_free(&c->ra);
 	res_free(&c->rb);
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->rows[i].phase);
+		free(c->rows[i].reason);
+	}
 	free(c->rows);
 	c->rows = NULL;
 	c->n = 0;
@@ -357,11 +501,86 @@ static const char *verdict_note(const struct compare *c, const struct res_cmp_ro
 	case CMP_REGRESSION:
 		return cmp_regressed(r, &c->opts) ? "beyond the threshold" : "proven, below the threshold";
 	case CMP_IMPROVEMENT:
-		return "proven";
+		return -r->change_pct > c->opts.threshold_pct ? "beyond the threshold"
+							     : "proven, below the threshold";
 	case CMP_NO_CHANGE:
 		return "the interval lies inside the threshold";
 	default:
 		return "the interval reaches beyond the threshold: more runs needed";
+	}
+}
+
+/* a part's verdict for the reader: the round trip's rules, and "moved" for a proven change */
+static const char *part_verdict(const struct res_cmp_part *x)
+{
+	return x->state != RES_CMP_DONE ? "-" : cmp_verdict_name(x->r.verdict);
+}
+
+/* "the phases' changes add up to ..." of a row with phases, into buf */
+static void where_sum_line(const struct res_cmp_row *row, char *buf, size_t len)
+{
+	if (!isfinite(row->phases_sum))
+		snprintf(buf, len, "no phase could be compared");
+	else if (!isfinite(row->rt_change))
+		snprintf(buf, len, "the phases' changes add up to %+.3f %s an exit (the round trip's "
+			 "own change is not known: it claims no exits, or was not compared)",
+			 row->phases_sum, row->phase_unit);
+	else if (row->rt_change == 0)
+		snprintf(buf, len, "the phases' changes add up to %+.3f %s an exit; the round trip "
+			 "did not change", row->phases_sum, row->phase_unit);
+	else
+		snprintf(buf, len, "the phases' changes add up to %+.3f %s an exit: %.1f%% of the "
+			 "round trip's change of %+.3f an exit (the runner's figures), %+.3f apart",
+			 row->phases_sum, row->phase_unit, row->phases_sum / row->rt_change * 100,
+			 row->rt_change, row->phases_sum - row->rt_change);
+}
+
+static void print_parts(FILE *f, const char *what, const struct res_cmp_part *v, size_t n,
+			const char *unit)
+{
+	fprintf(f, "  %-18s %10s %10s %10s %24s %-13s %7s\n", what, "base", "patched", "change",
+		"95% interval", "verdict", "share");
+	for (size_t i = 0; i < n; i++) {
+		const struct res_cmp_part *x = &v[i];
+		char iv[64], sh[16];
+
+		if (x->state != RES_CMP_DONE) {
+			fprintf(f, "  %-18s %s\n", x->name, x->note);
+			continue;
+		}
+		snprintf(iv, sizeof(iv), "[%+.3f, %+.3f]", x->r.diff_lo, x->r.diff_hi);
+		if (isfinite(x->share))
+			snprintf(sh, sizeof(sh), "%.0f%%", x->share * 100);
+		else
+			snprintf(sh, sizeof(sh), "-");
+		fprintf(f, "%s %-18s %10.3f %10.3f %+10.3f %24s %-13s %7s\n", x->moved ? "*" : " ",
+			x->name, x->r.median_a, x->r.median_b, x->r.diff, iv, part_verdict(x), sh);
+	}
+	fprintf(f, "  (%s)\n", unit);
+}
+
+/* the "where it changed" of every row that has it */
+static void print_where(FILE *f, const struct compare *c)
+{
+	char line[512];
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+
+		if (!row->nphase && !row->nreason)
+			continue;
+		fprintf(f, "\nwhere %s changed (figures of each round, %s vs %s; * moved):\n", row->name,
+			c->label_a, c->label_b);
+		if (row->nphase) {
+			print_parts(f, "phase", row->phase, row->nphase, row->phase_unit);
+			where_sum_line(row, line, sizeof(line));
+			fprintf(f, "  %s\n", line);
+			if (row->trace_moved)
+				fprintf(f, "  the 'trace' phase (the instrumentation's own event) moved: the "
+					"two sides' instrumentation costs differ\n");
+		}
+		if (row->nreason)
+			print_parts(f, "exit reason", row->reason, row->nreason, row->reason_unit);
 	}
 }
 
@@ -402,6 +621,7 @@ void compare_print(FILE *f, const struct compare *c)
 		fprintf(f, "%s: %s: %s (%s)\n", row->name, line, cmp_verdict_name(row->r.verdict),
 			verdict_note(c, row));
 	}
+	print_where(f, c);
 	fprintf(f, "\n'runs' is the runs a side needed for %.0f%% power at the observed difference.\n",
 		c->opts.power * 100);
 }
@@ -441,6 +661,93 @@ static void env_line(FILE *f, const char *label, const struct results *r)
 			!strcmp(res_val_str(res_val_get(cmp, "mode"), ""), "modules")
 				? "modules swapped in one boot" : "boots alternated", (long long)rounds);
 	fputc('\n', f);
+}
+
+static void md_parts(FILE *f, const struct compare *c, const char *what,
+		     const struct res_cmp_part *v, size_t n, int shares)
+{
+	fprintf(f, "| %s | %s | %s | change | 95%% interval | change %% | verdict |%s\n"
+		"|---|---|---|---|---|---|---|%s\n", what, c->label_a, c->label_b,
+		shares ? " share of the round trip's change |" : "", shares ? "---|" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct res_cmp_part *x = &v[i];
+		const char *b = x->moved ? "**" : "";
+
+		if (x->state != RES_CMP_DONE) {
+			fprintf(f, "| %s | | | | | | %s |%s\n", x->name, x->note, shares ? " |" : "");
+			continue;
+		}
+		fprintf(f, "| %s%s%s%s | %.3f | %.3f | %s%+.3f%s | [%+.3f, %+.3f] | %+.3f%% | %s%s%s |",
+			b, x->name, b, x->moved ? " ◀ moved" : "", x->r.median_a, x->r.median_b, b,
+			x->r.diff, b, x->r.diff_lo, x->r.diff_hi, x->r.change_pct, b,
+			cmp_verdict_name(x->r.verdict), b);
+		if (shares && isfinite(x->share))
+			fprintf(f, " %.1f%% |", x->share * 100);
+		else if (shares)
+			fprintf(f, " |");
+		fputc('\n', f);
+	}
+}
+
+/* 1 when row's 'trace' phase was compared */
+static int trace_compared(const struct res_cmp_row *row)
+{
+	for (size_t i = 0; i < row->nphase; i++)
+		if (!strcmp(row->phase[i].name, "trace"))
+			return row->phase[i].state == RES_CMP_DONE;
+	return 0;
+}
+
+/* "Where it changed": per benchmark, the phases along the path and the exit reasons */
+static void md_where(FILE *f, const struct compare *c, int plots)
+{
+	int any = 0;
+	char line[512];
+
+	for (size_t i = 0; i < c->n; i++)
+		any |= c->rows[i].nphase || c->rows[i].nreason;
+	if (!any)
+		return;
+	fprintf(f, "\n## Where it changed\n\nEach side was traced round by round. A phase's (or an "
+		"exit reason's) sample is its figure of one round: the mean of the middle 80%% of its "
+		"exits' times (the runs' rounds are the unit of replication here too). Base and "
+		"patched are the medians of those figures; the change is the difference of their "
+		"means with its %.4g%% interval, judged by the round trip's rules. **Moved**: the "
+		"interval excludes 0. The phases are in path order; `round_trip` is their sum.\n",
+		c->opts.confidence * 100);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+
+		if (!row->nphase && !row->nreason)
+			continue;
+		fprintf(f, "\n### %s\n\n", row->name);
+		if (row->nphase) {
+			fprintf(f, "Phases of the round trip (%s an exit):\n\n", row->phase_unit);
+			md_parts(f, c, "phase", row->phase, row->nphase, 1);
+			where_sum_line(row, line, sizeof(line));
+			line[0] = (char)toupper((unsigned char)line[0]);
+			fprintf(f, "\n%s.\n", line);
+			if (row->trace_moved)
+				fprintf(f, "\n> **The `trace` phase moved**: it is the instrumentation's own "
+					"event, the same code on both sides; a change there means the two "
+					"sides' instrumentation costs differ, and the figures above carry "
+					"that difference.\n");
+			else if (trace_compared(row))
+				fprintf(f, "\nThe `trace` phase (the instrumentation's own event) did not "
+					"move: the instrumentation costs both sides the same.\n");
+			else
+				fprintf(f, "\nThe `trace` phase (the instrumentation's own event) could not "
+					"be compared: whether the instrumentation costs both sides the same is "
+					"not known here.\n");
+			if (plots)
+				fprintf(f, "\n![%s: the phases' changes](compare-phases-%s.png)\n", row->name,
+					row->name);
+		}
+		if (row->nreason) {
+			fprintf(f, "\nExit reasons (%s an exit):\n\n", row->reason_unit);
+			md_parts(f, c, "exit reason", row->reason, row->nreason, 0);
+		}
+	}
 }
 
 int compare_markdown(const struct compare *c, const char *path, int plots)
@@ -514,6 +821,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 					c->rows[i].p50_a, c->rows[i].p50_b, c->rows[i].p99_a,
 					c->rows[i].p99_b);
 	}
+	md_where(f, c, plots);
 	if (plots) {
 		fprintf(f, "\n## Distributions (per batch)\n\n");
 		for (size_t i = 0; i < c->n; i++)
@@ -639,10 +947,78 @@ static int compare_plot(const struct compare *c, const struct res_cmp_row *row,
 	return ret;
 }
 
+/* dir/compare-phases-<name>.png: a bar a phase from 0 to its change, whiskers its interval */
+static int phases_plot(const struct compare *c, const struct res_cmp_row *row, const char *dir)
+{
+	size_t n = 0;
+	double *x = calloc(row->nphase, sizeof(double)), *lo = calloc(row->nphase, sizeof(double));
+	double *hi = calloc(row->nphase, sizeof(double)), *wlo = calloc(row->nphase, sizeof(double));
+	double *whi = calloc(row->nphase, sizeof(double));
+	char (*lab)[48] = calloc(row->nphase, sizeof(*lab));
+	const char **labels = calloc(row->nphase, sizeof(*labels));
+	char name[80], title[256], ylabel[96];
+	struct plot *p = NULL;
+	int ret = -ENOMEM;
+
+	if (!x || !lo || !hi || !wlo || !whi || !lab || !labels)
+		goto out;
+	for (size_t i = 0; i < row->nphase; i++) {
+		const struct res_cmp_part *q = &row->phase[i];
+
+		if (q->state != RES_CMP_DONE || whole_kind(q->name))
+			continue;
+		x[n] = (double)n;
+		lo[n] = fmin(0, q->r.diff);
+		hi[n] = fmax(0, q->r.diff);
+		wlo[n] = q->r.diff_lo;
+		whi[n] = q->r.diff_hi;
+		snprintf(lab[n], sizeof(lab[n]), "%s%s", q->name, q->moved ? " *" : "");
+		labels[n] = lab[n];
+		n++;
+	}
+	ret = 0;
+	if (!n)
+		goto out;
+	snprintf(name, sizeof(name), "compare-phases-%s", row->name);
+	snprintf(title, sizeof(title), "%s: where it changed, %s vs %s (bar: change, whiskers: %.4g%% "
+		 "interval; * moved)", row->name, c->label_a, c->label_b, c->opts.confidence * 100);
+	snprintf(ylabel, sizeof(ylabel), "change, %s an exit", row->phase_unit);
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 1000, .height = 460,
+					      .title = title }, &p);
+	if (ret) {
+		ret = -EBADF;
+		goto out;
+	}
+	plot_panel(p, &(struct plot_panel){ .x = { .label = "phase, in path order", .rotate = -30,
+		.fixed = PLOT_MIN | PLOT_MAX, .min = -0.6, .max = (double)n - 0.4 },
+		.y = { .label = ylabel, .grid = 1 }, .box_width = 0.6, .key = PLOT_KEY_NONE });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_CANDLES, .colour = "#c04020", .n = n, .x = x,
+		 .lo = lo, .hi = hi, .wlo = wlo, .whi = whi, .whisker_bars = 0.4, .labels = labels });
+	ret = plot_draw(p);
+	plot_free(p);
+out:
+	free(x);
+	free(lo);
+	free(hi);
+	free(wlo);
+	free(whi);
+	free(lab);
+	free(labels);
+	return ret;
+}
+
 const char *compare_plots(const struct compare *c, const char *dir)
 {
 	if (!c->from_results)
 		return NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		int ret = c->rows[i].nphase ? phases_plot(c, &c->rows[i], dir) : 0;
+
+		if (ret == -EBADF || ret == -ENOMEM)
+			return "cannot write the plot data";
+		if (ret)
+			return plot_strerror(ret);
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct res_bench *a = res_find((struct results *)&c->ra, row->name);
