@@ -7,7 +7,15 @@
 #     in its eb-build/ subdirectory (Kbuild then uses relative paths, so a patched copy of
 #     the tree rebuilds only what its patches touch).
 #   --patch: a patch (-p1) or a directory with a quilt-style 'series' file, applied in order
-#     to a copy of the tree (hard links; the tree itself is never modified).
+#     to a copy of the tree (hard links; the tree itself is never modified). Given more than
+#     once, each --patch is a group written against the tree, not against the groups before
+#     it (make compare INSTRUMENT=1: the user's change, then module/patches): the first group
+#     is applied to the tree, and each file it changes is merged three-way (git merge-file)
+#     with the same file of the tree built with the later groups (cached like any patched
+#     tree; its objects are reused, so only the first group's changes are rebuilt). Where
+#     both groups insert lines at the same place the first group's lines come first (code a
+#     change adds where a timing stamp is goes before the stamp); any other overlap is a
+#     conflict: one line naming the file and the hunk, exit 2, nothing built.
 #   --git: COMMIT of the git repository TREE (the nightly, its comparisons and bisections).
 #     TREE is never written to: a clone in the cache shares its objects, is checked out at
 #     COMMIT and built in its eb-build/ (incrementally: one clone per tree, and one more for
@@ -23,6 +31,8 @@ top=$(dirname "$here")
 fragment=$top/configs/kernel/ppc64le-pr.config
 
 patches=()
+groups=()	# each --patch as given: a file or a directory with a series
+ngroup_patches=()	# how many of patches[] each group gave
 git_tree= git_commit=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--patch)
 		[ $# -ge 2 ] || die "usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]"
 		p=$2
+		before=${#patches[@]}
 		if [ -d "$p" ]; then
 			[ -f "$p/series" ] || die2 "$p: a patch directory needs a 'series' file listing its patches"
 			while read -r line; do
@@ -45,6 +56,8 @@ while [ $# -gt 0 ]; do
 			[ -f "$p" ] || die2 "$p: no such patch file or directory"
 			patches+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
 		fi
+		groups+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
+		ngroup_patches+=($((${#patches[@]} - before)))
 		shift 2 ;;
 	-*) die "usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]" ;;
 	*) break ;;
@@ -125,12 +138,129 @@ if [ -n "$git_tree" ]; then
 	patches=()	# applied: not a copy to make
 fi
 
+# touching FILE PATCH...: the names of the patches that change FILE
+touching() {
+	local f=$1 p names=
+	shift
+	for p in "$@"; do
+		grep -q "^+++ [^/]*/$f\([	 ]\|$\)" "$p" && names="${names:+$names, }${p##*/}"
+	done
+	echo "${names:-(none)}"
+}
+
+# conflict_hunk FILE TREE_FILE LATER_FILE PATCH...: "PATCH: hunk '@@ ... @@'", the hunk of
+# the patches for FILE whose lines of the tree (context included) meet a change the later
+# groups make there (diff TREE_FILE LATER_FILE), or the first hunk of FILE when none does
+conflict_hunk() {
+	local f=$1 o=$2 b=$3 changes
+	shift 3
+	changes=$(diff -U0 "$o" "$b" | sed -n 's/^@@ -\([0-9]*\)\(,\([0-9]*\)\)\{0,1\} .*/\1 \3/p')
+	awk -v file="$f" -v changes="$changes" '
+		BEGIN { n = split(changes, c, "\n") }
+		FNR == 1 { cur = "" }
+		/^\+\+\+ / { cur = $2; sub(/^[^\/]*\//, "", cur); next }
+		cur == file && /^@@ -[0-9]/ {
+			split(substr($2, 2), r, ","); s = r[1] + 0; l = (2 in r) ? r[2] + 0 : 1
+			h = FILENAME; sub(/.*\//, "", h); h = h ": hunk \x27" $1 " " $2 " " $3 " " $4 "\x27"
+			if (first == "") first = h
+			for (i = 1; i <= n; i++) {
+				split(c[i], w, " "); cs = w[1] + 0; cl = (w[2] == "") ? 1 : w[2] + 0
+				if (cl == 0) cl = 1
+				if (s < cs + cl && cs < s + l + 1) { print h; found = 1; exit }
+			}
+		}
+		END { if (!found) print (first == "" ? "a hunk" : first) }' "$@"
+}
+
+# --- the first of several groups of patches, over the tree built with the later ones ---
+if [ -z "$git_tree" ] && [ ${#groups[@]} -gt 1 ]; then
+	rest=()
+	for g in "${groups[@]:1}"; do rest+=(--patch "$g"); done
+	base_out=$("$0" "${rest[@]}" ${ksrc:+"$ksrc"}) || exit $?
+	tree_out=$("$0" ${ksrc:+"$ksrc"}) || exit $?
+	first=("${patches[@]:0:${ngroup_patches[0]}}")
+	key=$( (cat "$base_out/stamp"; echo merge-1; for p in "${first[@]}"; do sha256sum <"$p"; done) |
+		sha256sum | cut -c1-12)
+	name=$(basename "$base_out")-m$key
+	out=$EXITBENCH_CACHE/kernel/$name
+	if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
+		echo "$out"
+		exit 0
+	fi
+	base_src=$(cat "$base_out/source")
+	base_obj=$(cat "$base_out/objtree")
+	tree_src=$(cat "$tree_out/source")
+	vdir=$EXITBENCH_CACHE/variants/$name
+	vsrc=$vdir/linux
+	step "merging ${first[*]##*/} with ${groups[*]:1} (three-way, over a copy of $base_src)"
+	rm -rf "$vdir"
+	mkdir -p "$vsrc" "$vdir/o" "$vdir/a"
+	for e in "$base_src"/* "$base_src"/.[!.]*; do
+		[ -e "$e" ] || continue
+		[ "$(basename "$e")" = eb-build ] && continue
+		cp -al "$e" "$vsrc/"
+	done
+	# the first group on the tree's own files (o: as in the tree, a: with the group)
+	files=$(for p in "${first[@]}"; do
+		sed -n 's|^+++ [^/]*/\([^	]*\).*|\1|p;s|^--- [^/]*/\([^	]*\).*|\1|p' "$p"; done |
+		grep -v '^/dev/null$' | sort -u)
+	for f in $files; do
+		[ ! -f "$tree_src/$f" ] || { mkdir -p "$vdir/o/$(dirname "$f")" && cp "$tree_src/$f" "$vdir/o/$f"; }
+	done
+	cp -a "$vdir/o/." "$vdir/a/"
+	for p in "${first[@]}"; do
+		if ! msg=$(patch -d "$vdir/a" -p1 -s -f <"$p" 2>&1); then
+			rm -rf "$vdir"
+			die2 "$p does not apply to $tree_src: $(head -1 <<<"$msg")"
+		fi
+	done
+	rest_patches=("${patches[@]:${ngroup_patches[0]}}")
+	for f in $files; do
+		o=$vdir/o/$f a=$vdir/a/$f b=$vsrc/$f
+		if [ ! -f "$b" ] && [ ! -f "$o" ]; then
+			mkdir -p "$(dirname "$b")" && cp "$a" "$b"	# a new file of the first group
+			continue
+		fi
+		if [ -f "$o" ] && [ -f "$b" ] && cmp -s "$o" "$b"; then
+			rm -f "$b"	# the later groups leave it alone: the first group's version
+			if [ -f "$a" ]; then cp "$a" "$b"; fi
+			continue
+		fi
+		# both change it: three-way; insertions at the same place are kept, the first group's
+		# first; anything else is a conflict
+		[ -f "$a" ] && [ -f "$o" ] ||
+			die2 "$(touching "$f" "${first[@]}") creates or deletes $f, which $(touching "$f" "${rest_patches[@]}") changes too: they conflict; not building a half-patched kernel"
+		rc=0
+		git merge-file --diff3 -p -L first -L tree -L later "$a" "$o" "$b" >"$vdir/merged" 2>/dev/null || rc=$?
+		[ $rc -ge 0 ] && [ $rc -lt 128 ] || die "git merge-file failed on $f"
+		if [ $rc -gt 0 ] && ! awk -f "$here/merge-inserts.awk" "$vdir/merged" >"$vdir/resolved"; then
+			hunk=$(conflict_hunk "$f" "$o" "$b" "${first[@]}")
+			rm -rf "$vdir"
+			die2 "$hunk and $(touching "$f" "${rest_patches[@]}") change the same lines of $f: they conflict (merge by hand, or move the change); not building a half-patched kernel"
+		fi
+		[ $rc = 0 ] || mv "$vdir/resolved" "$vdir/merged"
+		rm -f "$b"
+		mv "$vdir/merged" "$b"
+	done
+	rm -rf "$vdir/o" "$vdir/a" "$vdir/merged" "$vdir/resolved"
+	# the later groups' build, objects and times: only what the first group changed is rebuilt
+	if [ "$base_obj" = "$base_src/eb-build" ]; then
+		cp -a "$base_obj" "$vsrc/eb-build"
+		{ grep -rlF --include='.*.cmd' "$base_src/" "$vsrc/eb-build" || true; } | while read -r f; do
+			sed -i "s|$base_src/|$vsrc/|g" "$f"
+		done
+	fi
+	mapfile -t later <"$base_out/patches"
+	patches=("${first[@]}" "${later[@]}")
+	ksrc=$vsrc
+	obj=$vsrc/eb-build
+	pristine=1
 # --- a patched copy of a tree: build the tree, copy it, patch the copy, build the copy ---
-if [ ${#patches[@]} -gt 0 ]; then
+elif [ ${#patches[@]} -gt 0 ]; then
 	base_out=$("$0" ${ksrc:+"$ksrc"}) || exit $?
 	base_src=$(cat "$base_out/source")
 	base_obj=$(cat "$base_out/objtree")
-	key=$( (cat "$base_out/stamp"; for p in "${patches[@]}"; do sha256sum <"$p"; done) |
+	key=$( (cat "$base_out/stamp"; echo copy-2; for p in "${patches[@]}"; do sha256sum <"$p"; done) |
 		sha256sum | cut -c1-12)
 	name=$(basename "$base_out")-p$key
 	out=$EXITBENCH_CACHE/kernel/$name
@@ -214,7 +344,8 @@ else
 fi
 
 out=$EXITBENCH_CACHE/kernel/$name
-[ -n "$key" ] || key=$( (echo layout-2; cat "$fragment"; echo "$ksrc"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) | sha256sum | cut -c1-16)
+# layout-3: every build with KBUILD_BUILD_VERSION=1 (the banner is the same in all of them)
+[ -n "$key" ] || key=$( (echo layout-3; cat "$fragment"; echo "$ksrc"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) | sha256sum | cut -c1-16)
 # the Debian tree (and a patched copy) never changes under us: skip kbuild when built
 if [ "$pristine" = 1 ] && [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
 	echo "$out"
