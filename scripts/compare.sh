@@ -10,6 +10,12 @@
 #                       boots: one boot per side and round; auto picks
 #      SUITE ICOUNT KSRC O RESULTS RUN_ID BOOT_TIMEOUT  as for make bench
 #      THRESHOLD (1)    percent: what counts as a change that matters
+#      INSTRUMENT=1     both sides built with the instrumentation (module/patches) after their
+#                       own change, both traced: the comparison covers each phase of the round
+#                       trip too ("where it changed"); implies TRACE=1
+#      TRACE=1          record the stock kvm_exit/kvm_book3s_reenter tracepoints: the exit
+#                       reasons are compared too (TRACE_EVENTS, TRACE_BUFFER_KB, OUT_DISK_MB as
+#                       for make bench)
 #      COMPARE_ARGS     more options for exitbench compare (e.g. --stat median)
 # The steps are run-lib.sh's, as make bench's.
 # Exit status: that of exitbench compare (0 no regression, 1 a regression or a failure,
@@ -26,6 +32,8 @@ ICOUNT=${ICOUNT:-0}
 ROUNDS=${ROUNDS:-10}
 MODE=${MODE:-auto}
 THRESHOLD=${THRESHOLD:-1}
+INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0}
+[ "$INSTRUMENT" = 1 ] && TRACE=1
 results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
@@ -35,10 +43,22 @@ run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
 [ "$ROUNDS" -ge 2 ] || step "ROUNDS=1: one load of each side, no spread to judge a difference against"
 case $MODE in auto|modules|boots) ;; *) die2 "MODE=$MODE: auto, modules or boots" ;; esac
 
-step "BASE: ${BASE:-the default tree}"
-kA=$(run_kernel "${BASE:-}" "${KSRC:-}") || exit $?
-step "PATCHED: ${PATCHED:-the default tree}"
-kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}") || exit $?
+# the events: as make bench records them (bench.sh)
+record= series=
+if [ "$INSTRUMENT" = 1 ]; then
+	export TRACE_EVENTS=${TRACE_EVENTS:-kvm_pr:kvm_pr_exit_timing kvm:kvm_userspace_exit}
+	series=module/patches
+elif [ "$TRACE" = 1 ]; then
+	export TRACE_EVENTS=${TRACE_EVENTS:-kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit}
+fi
+[ "$TRACE" = 1 ] && record=trace
+out_mb=0
+[ -z "$record" ] || out_mb=${OUT_DISK_MB:-8192}
+
+step "BASE: ${BASE:-the default tree}${series:+, then the instrumentation ($series)}"
+kA=$(run_kernel "${BASE:-}" "${KSRC:-}" "$series") || exit $?
+step "PATCHED: ${PATCHED:-the default tree}${series:+, then the instrumentation ($series)}"
+kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}" "$series") || exit $?
 
 if [ "$MODE" = auto ]; then
 	if cmp -s "$kA/vmlinux" "$kB/vmlinux"; then MODE=modules; else MODE=boots; fi
@@ -50,6 +70,7 @@ mode=$(run_mode "$ICOUNT")
 run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-compare-$mode}
 run=$(run_new "$results" "$run_id" "$SUITE")
 : >"$run/records.jsonl"
+[ "$INSTRUMENT" = 1 ] && echo instrumented >"$run/kernel-variant"
 
 # A B, B A, A B ...: drift over the session falls on both sides alike
 plan() {
@@ -65,10 +86,10 @@ start=$(date +%s)
 status=0
 if [ "$MODE" = modules ]; then
 	step "one boot, modules swapped between runs: $ROUNDS rounds ($mode emulation)"
-	run_pack "$run/initramfs.cpio.gz" "$kA" "$runner" "$guest_dir" "$SUITE" "" \
+	run_pack "$run/initramfs.cpio.gz" "$kA" "$runner" "$guest_dir" "$SUITE" "$record" \
 		"base=$kA patched=$kB" "$run/plan" || exit 1
 	run_boot "$run" "$kA/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" \
-		"${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))}" 0 || status=1
+		"${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))}" "$out_mb" || status=1
 else
 	step "boots alternate: $ROUNDS rounds, $((2 * ROUNDS)) boots ($mode emulation)"
 	while read -r r side; do
@@ -77,12 +98,14 @@ else
 		b=$run/boot-$r-$side
 		mkdir -p "$b"
 		echo "$r $side" >"$b/plan"
-		run_pack "$b/initramfs.cpio.gz" "$k" "$runner" "$guest_dir" "$SUITE" "" "$side=$k" "$b/plan" ||
-			exit 1
-		run_boot "$b" "$k/vmlinux" "$b/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" 0 || status=1
+		run_pack "$b/initramfs.cpio.gz" "$k" "$runner" "$guest_dir" "$SUITE" "$record" "$side=$k" \
+			"$b/plan" || exit 1
+		run_boot "$b" "$k/vmlinux" "$b/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" "$out_mb" ||
+			status=1
 		# (a host that failed early may have written neither)
 		[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
 		[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
+		[ ! -f "$b/trace-$side-$r.dat" ] || mv "$b/trace-$side-$r.dat" "$run/"
 		[ $status = 0 ] || break
 	done <"$run/plan"
 fi
@@ -100,6 +123,11 @@ for side in base patched; do
 	run_collect "$eb" "$run" "$run_id-$side" "$SUITE" "$run/$side/env.json" "$run/$side/results.json" \
 		"$side" || rc=$?
 	[ $rc -lt 2 ] || exit 1
+	# each round's trace: the phases (instrumented) and exit reasons, round by round
+	if [ -n "$record" ]; then
+		step "aggregating the $side side's traces, round by round"
+		run_trace_rounds "$eb" "$run" "$side" "$ROUNDS" || status=1
+	fi
 done
 step "comparing"
 rc=0

@@ -27,23 +27,31 @@ run_mode() {
 	if [ "$1" = 1 ]; then echo icount; else echo plain; fi
 }
 
-# run_kernel SPEC KSRC: build a host kernel and print its directory (vmlinux, kvm.ko,
-# kvm-pr.ko, config ...). SPEC: empty (the default tree: KSRC, or Debian's
+# run_kernel SPEC KSRC [SERIES]: build a host kernel and print its directory (vmlinux,
+# kvm.ko, kvm-pr.ko, config ...). SPEC: empty (the default tree: KSRC, or Debian's
 # linux-source-6.1 when KSRC is empty too), a kernel tree, or a patch (-p1) or directory
 # with a quilt 'series' file, applied to the default tree, or a kernel built already (a
-# directory of build-kernel.sh's: vmlinux, kvm-pr.ko, stamp), taken as it is.
+# directory of build-kernel.sh's: vmlinux, kvm-pr.ko, stamp), taken as it is. SERIES (the
+# instrumentation, module/patches): applied after SPEC's change, merged three-way with it
+# where they meet (build-kernel.sh); a kernel built already must have been built with it.
 # Status: build-kernel.sh's.
 run_kernel() {
-	local spec=$1 ksrc=$2
+	local spec=$1 ksrc=$2 series=${3:-}
+	local extra=()
 
+	[ -z "$series" ] || extra=(--patch "$series")
 	if [ -z "$spec" ]; then
-		"$run_lib_dir/build-kernel.sh" ${ksrc:+"$ksrc"}
+		"$run_lib_dir/build-kernel.sh" "${extra[@]}" ${ksrc:+"$ksrc"}
 	elif [ -f "$spec/vmlinux" ] && [ -f "$spec/kvm-pr.ko" ] && [ -f "$spec/stamp" ]; then
+		if [ -n "$series" ] && ! grep -q '^CONFIG_KVM_BOOK3S_PR_EXIT_TIMING=y' "$spec/config" 2>/dev/null; then
+			echo "exitbench: $spec is a kernel built without the instrumentation (no CONFIG_KVM_BOOK3S_PR_EXIT_TIMING=y in its config): give its tree or patch instead" >&2
+			return 2
+		fi
 		(cd "$spec" && pwd)
 	elif [ -d "$spec" ] && [ -f "$spec/Makefile" ] && [ ! -f "$spec/series" ]; then
-		"$run_lib_dir/build-kernel.sh" "$spec"
+		"$run_lib_dir/build-kernel.sh" "${extra[@]}" "$spec"
 	elif [ -e "$spec" ]; then
-		"$run_lib_dir/build-kernel.sh" --patch "$spec" ${ksrc:+"$ksrc"}
+		"$run_lib_dir/build-kernel.sh" --patch "$spec" "${extra[@]}" ${ksrc:+"$ksrc"}
 	else
 		echo "exitbench: '$spec' is neither a kernel tree, a patch nor a directory with a 'series' file" >&2
 		return 2
@@ -102,6 +110,30 @@ run_collect() {
 		--suite "$suite" --run-id "$run_id" -o "$out" || rc=$?
 	[ $rc -lt 2 ] ||
 		echo "exitbench: collecting ${variant:+$variant from }$run/records.jsonl failed; raw records kept there" >&2
+	return $rc
+}
+
+# run_trace_rounds EXITBENCH RUN SIDE ROUNDS: each round's RUN/trace-SIDE-R.dat (make
+# compare's) into RUN/SIDE/results.json, the phases' and exit reasons' figures by round
+# (exitbench trace --round), and its counts into RUN/trace-SIDE-R.json. Status: 0; 1 a
+# round's trace is missing, lost events or could not be read (the others are merged).
+run_trace_rounds() {
+	local eb=$1 run=$2 side=$3 rounds=$4 r rc=0 one
+
+	for r in $(seq 1 "$rounds"); do
+		if [ ! -f "$run/trace-$side-$r.dat" ]; then
+			echo "exitbench: no trace of $side, round $r ($run/trace-$side-$r.dat): its phases are missing" >&2
+			rc=1
+			continue
+		fi
+		one=0
+		"$eb" trace "$run/trace-$side-$r.dat" --results "$run/$side/results.json" --round "$r" \
+			-o "$run/trace-$side-$r.json" --quiet 2>"$run/trace-$side-$r.log" || one=$?
+		if [ $one != 0 ]; then
+			grep -v ' events in .* s (' "$run/trace-$side-$r.log" >&2 || true
+			rc=1
+		fi
+	done
 	return $rc
 }
 
