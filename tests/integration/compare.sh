@@ -89,4 +89,47 @@ check "K=8 nops: compare.md, overlay plot, both sides' results" \
 check "per-side results.json carry rounds, variant and a histogram" \
 	jqr '.variant == "patched" and (.benchmarks[] | select(.name == "pvr") | (.run_rounds | unique) == [1, 2, 3] and .histogram.total_count > 0)' "$k8/patched/results.json"
 
+# --- where it changed: both sides instrumented and traced round by round (ICOUNT=1)
+echo "# make compare PATCHED=nop-8-lightweight.patch INSTRUMENT=1 ICOUNT=1 ROUNDS=3"
+rc=0
+PATCHED=tests/patches/conflict-trampoline-call.patch INSTRUMENT=1 RUN_ID=conflict mc >/dev/null \
+	2>"$tmp/conflict.err" || rc=$?
+check "a patch that conflicts with the instrumentation: exit 2, one line naming its hunk" \
+	bash -c "[ $rc = 2 ] && [ \$(grep -c '^exitbench:' '$tmp/conflict.err') = 1 ] &&
+		grep -q \"conflict-trampoline-call.patch: hunk '@@ -122,7 +122,7 @@' and 0003-.* change the same lines of arch/powerpc/kvm/book3s_interrupts.S.*not building a half-patched kernel\" '$tmp/conflict.err' &&
+		[ ! -d '$tmp/results/conflict' ]"
+rc=0
+PATCHED=module/test-patches/nop-8-lightweight.patch INSTRUMENT=1 THRESHOLD=0.5 RUN_ID=k8i mc \
+	>"$tmp/k8i.out" 2>"$tmp/k8i.err" || rc=$?
+k8i=$tmp/results/k8i
+check "K=8 nops, instrumented: exit 1 (a regression), both sides traced each round" \
+	bash -c "[ $rc = 1 ] && ls '$k8i'/trace-base-{1,2,3}.dat '$k8i'/trace-patched-{1,2,3}.dat >/dev/null"
+# the 8 nops sit where the START stamp is, before it (build-kernel.sh's merge): loop_entry.
+# A round's figure is a trimmed mean of whole ticks, so 8 x 0.512 comes out within 0.1.
+check "K=8 nops, instrumented: loop_entry +4.096 ticks (+/- 0.1), proven, and no other phase by 1 tick" \
+	jqr '.benchmarks[] | select(.name == "pvr") | .phases as $p |
+		($p | map(select(.name == "loop_entry"))[0] | (.change - 4.096 | fabs) < 0.1 and .moved) and
+		($p | map(select(.name != "loop_entry" and .name != "round_trip") | .change | fabs < 1) | all)' \
+	"$k8i/compare.json"
+check "K=8 nops, instrumented: the trace phase unchanged, the phases add up to the round trip (within 2%)" \
+	jqr '.benchmarks[] | select(.name == "pvr") | (.trace_phase_moved | not) and
+		(.phases | map(select(.name == "trace"))[0].verdict == "no-change") and
+		(.phases_explain - 1 | fabs) < 0.02 and (.round_trip_change_per_exit - 4.096 | fabs) < 0.5' \
+	"$k8i/compare.json"
+check "K=8 nops, instrumented: the exit reason that moved is PROGRAM (mfpvr's)" \
+	jqr '.benchmarks[] | select(.name == "pvr") | .exit_reasons | map(select(.moved) | .name) == ["PROGRAM"]' \
+	"$k8i/compare.json"
+check "K=8 nops, instrumented: compare.md's 'where it changed', the phases' plot" \
+	bash -c "grep -q '^## Where it changed' '$k8i/compare.md' && grep -q '| \*\*loop_entry\*\* ◀ moved |' '$k8i/compare.md' && [ -s '$k8i/compare-phases-pvr.png' ]"
+check "exitbench compare on the two results.json alone gives the same phases" \
+	bash -c "'$eb' compare '$k8i/base/results.json' '$k8i/patched/results.json' --threshold 0.5 --json='$tmp/again.json' >/dev/null; [ \$? = 1 ] &&
+		[ \"\$(jq -c '[.benchmarks[].phases]' '$tmp/again.json')\" = \"\$(jq -c '[.benchmarks[].phases]' '$k8i/compare.json')\" ]"
+
+echo "# A/A: make compare INSTRUMENT=1 ICOUNT=1 ROUNDS=3, the same tree on both sides"
+rc=0
+INSTRUMENT=1 RUN_ID=aai mc >"$tmp/aai.out" 2>"$tmp/aai.err" || rc=$?
+check "A/A, instrumented: exit 0, every phase of pvr no-change, none moved" \
+	bash -c "[ $rc = 0 ] && jq -e '.benchmarks[] | select(.name == \"pvr\") | .phases | length > 8 and
+		(map(.verdict == \"no-change\" and (.moved | not)) | all)' '$tmp/results/aai/compare.json' >/dev/null"
+
 it_done compare "$tmp"/*.err

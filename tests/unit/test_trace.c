@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -688,6 +689,155 @@ static void merge_into_results(void **state)
 	trace_agg_free(a);
 }
 
+/*
+ * One round of a comparison side: pvr's round trips, every phase its base value plus the
+ * round's jitter (exits whose values spread by +/-1), loop_entry moved by shift, and a
+ * few decrementer exits.
+ */
+static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round, uint32_t shift)
+{
+	struct trace_worker *w;
+	struct trace_cpu c;
+	int entry = -1;
+
+	assert_int_equal(trace_agg_new(1, ap), 0);
+	assert_int_equal(trace_worker_new(*ap, 0, &w), 0);
+	trace_cpu_init(&c, 0);
+	marker(w, &c, "exitbench: begin bench=pvr rep=0");
+	for (int i = 0; i < 100; i++) {
+		struct trace_timing t = timing(i % 10 ? 0x700 : 0x900, 3, entry, 200);
+
+		t.phase[TRACE_K_GUEST] += (uint32_t)((i + round) % 3);	/* a spread round to round */
+		if (t.exit_nr == 0x700)
+			t.phase[TRACE_K_LOOP_ENTRY] += shift;
+		trace_on_timing(w, &c, &t);
+		entry = 3;
+	}
+	marker(w, &c, "exitbench: end bench=pvr rep=0");
+	assert_int_equal(trace_summarize(*ap, s), 0);
+}
+
+/* a side of a comparison: results.json of pvr, its 3 rounds traced with loop_entry + shift */
+static void side(const char *path, const char *variant, uint32_t shift)
+{
+	struct trace_source src = { .path = "t.dat", .cpus = 1, .clock = "ppc-tb",
+				    .pair_unit = "timebase ticks" };
+	struct trace_summary s;
+	struct trace_agg *a;
+	struct results r;
+	struct res_bench *rb;
+	size_t unmatched;
+	char err[512];
+
+	res_init(&r);
+	snprintf(r.variant, sizeof(r.variant), "%s", variant);
+	res_env_set_bool(&r, "instruction_count_mode", 1);
+	rb = res_add(&r, "pvr");
+	rb->iterations = 100;
+	rb->batches = 1;
+	rb->repetitions = 3;
+	rb->claimed_exits_per_iteration = 1;
+	snprintf(rb->exit_kind, sizeof(rb->exit_kind), "emulated");
+	for (uint32_t i = 1; i <= 3; i++) {
+		res_push_run_round(rb, 1000 + 0.9 * shift + 0.01 * i, i);
+		res_push_batch(rb, 1000 + 0.9 * shift + 0.01 * i);
+	}
+	res_derive(&r);
+	for (uint32_t round = 1; round <= 3; round++) {
+		fill_round(&s, &a, (int)round, shift);
+		assert_int_equal(trace_merge_round(&r, &s, &src, round, &unmatched), 0);
+		assert_int_equal(unmatched, 0);
+		if (round == 3) {
+			/* once each, in order */
+			assert_int_equal(trace_merge_round(&r, &s, &src, 3, &unmatched), -EEXIST);
+			assert_int_equal(trace_merge_round(&r, &s, &src, 1, &unmatched), -EEXIST);
+		}
+		trace_summary_free(&s);
+		trace_agg_free(a);
+	}
+	assert_int_equal(res_write(&r, path), 0);
+	res_free(&r);
+	assert_int_equal(res_read(path, &r, err, sizeof(err)), 0);
+	res_free(&r);
+}
+
+static void merge_rounds(void **state)
+{
+	char pa[64], pb[64], err[1024];
+	struct results r;
+	const struct res_trace *t;
+	const struct res_phase *guest = NULL, *loop = NULL;
+	struct compare cmp = { 0 };
+	const struct res_cmp_row *row;
+	int n_moved = 0;
+
+	(void)state;
+	snprintf(pa, sizeof(pa), "/tmp/exitbench-test-rounds-a-%d.json", (int)getpid());
+	snprintf(pb, sizeof(pb), "/tmp/exitbench-test-rounds-b-%d.json", (int)getpid());
+	side(pa, "base", 0);
+	side(pb, "patched", 8);
+	/* three rounds merged: counts summed, a figure a round, reasons' phases dropped */
+	assert_int_equal(res_read(pa, &r, err, sizeof(err)), 0);
+	t = &r.b[0].trace;
+	for (size_t i = 0; i < t->nphase; i++) {
+		if (!strcmp(t->phase[i].st.name, "guest"))
+			guest = &t->phase[i];
+		if (!strcmp(t->phase[i].st.name, "loop_entry"))
+			loop = &t->phase[i];
+	}
+	assert_non_null(guest);
+	assert_non_null(loop);
+	assert_int_equal(guest->st.count, 300);
+	assert_int_equal(hist_total_count(guest->hist), 300);
+	assert_int_equal(guest->nround, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(guest->round[i].round, i + 1);
+		assert_int_equal(guest->round[i].count, 100);
+		/* 205 + 0, 1 or 2: the middle 80% of a round has a third of each, about */
+		assert_true(guest->round[i].figure > 205.9 && guest->round[i].figure < 206.1);
+	}
+	assert_true(loop->round[0].figure == 202);
+	assert_int_equal(t->nreason, 2);
+	assert_int_equal(t->reason[0].nround, 3);
+	assert_int_equal(t->reason[0].st.count, 270);	/* PROGRAM: 90 a round */
+	assert_false(t->reason[0].has_phases);
+	assert_non_null(t->reason[0].hist);
+	assert_true(t->reason[0].share > 0.85 && t->reason[0].share < 0.95);
+	res_free(&r);
+	/* compared: loop_entry moved by 8 on 90% of the exits, nothing else did */
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, pa, pb, err, sizeof(err)), 0);
+	row = &cmp.rows[0];
+	assert_int_equal(row->state, RES_CMP_DONE);
+	assert_true(row->nphase >= TRACE_NPHASES);
+	for (size_t i = 0; i < row->nphase; i++) {
+		const struct res_cmp_part *x = &row->phase[i];
+
+		if (x->state != RES_CMP_DONE)
+			continue;
+		if (!strcmp(x->name, "loop_entry")) {
+			assert_true(x->moved);
+			assert_true(x->r.diff > 7.9 && x->r.diff < 8.1);
+			assert_int_equal(x->r.verdict, CMP_REGRESSION);
+			n_moved++;
+		} else if (strcmp(x->name, "round_trip")) {
+			assert_false(x->moved);
+		}
+	}
+	assert_int_equal(n_moved, 1);
+	assert_false(row->trace_moved);
+	assert_true(isfinite(row->phases_sum));
+	assert_int_equal(row->nreason, 2);
+	assert_string_equal(row->reason[0].name, "PROGRAM");
+	assert_true(row->reason[0].moved);
+	assert_false(row->reason[1].moved);	/* the decrementer's did not */
+	assert_int_equal(compare_write_json(&cmp, pa), 0);
+	compare_free(&cmp);
+	unlink(pa);
+	unlink(pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +851,7 @@ int main(void)
 		cmocka_unit_test(fixed_memory),
 		cmocka_unit_test(table_and_json),
 		cmocka_unit_test(merge_into_results),
+		cmocka_unit_test(merge_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
