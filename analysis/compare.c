@@ -184,6 +184,21 @@ static int compare_part(struct compare *c, struct res_cmp_part *x, const struct 
 	return 0;
 }
 
+/*
+ * Under -icount shift=0 the emulated CPU retires one instruction a nanosecond of virtual
+ * time, so a figure in timebase ticks is ticks / tb_hz * 1e9 instructions (0.512 ticks an
+ * instruction at 512 MHz); NaN elsewhere, or for figures in other units.
+ */
+static void part_instructions(const struct compare *c, struct res_cmp_part *x, const char *unit)
+{
+	int ok = mode_of(&c->ra) == MODE_ICOUNT && !strcmp(unit, "timebase ticks") &&
+		 x->state == RES_CMP_DONE && c->ra.tb_hz > 0;
+
+	x->insn_a = ok ? res_ns(&c->ra, x->r.median_a) : NAN;
+	x->insn_b = ok ? res_ns(&c->ra, x->r.median_b) : NAN;
+	x->insn_change = ok ? res_ns(&c->ra, x->r.diff) : NAN;
+}
+
 static struct res_cmp_part *add_part(struct res_cmp_part **v, size_t *n, const char *name)
 {
 	struct res_cmp_part *nv = realloc(*v, (*n + 1) * sizeof(**v));
@@ -244,7 +259,12 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 		snprintf(row->phase_unit, sizeof(row->phase_unit), "%s", pa->st.unit);
 		if ((ret = compare_part(c, x, pa->round, pa->nround, pb->round, pb->nround, deterministic)))
 			return ret;
+		part_instructions(c, x, pa->st.unit);
 	}
+	if (!row->nphase && ta->nphase && tb->nphase)
+		snprintf(row->where_note, sizeof(row->where_note), "both sides have phases, but not by "
+			 "round (a single traced run): no interval to judge them by; make compare "
+			 "INSTRUMENT=1 traces each round");
 	if (row->nphase && row->state == RES_CMP_DONE && a->claimed_exits_per_iteration)
 		row->rt_change = row->r.diff / a->claimed_exits_per_iteration;
 	for (size_t i = 0; i < row->nphase; i++) {
@@ -273,6 +293,7 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 		text_fmt(row->reason_unit, sizeof(row->reason_unit), "%s", xa->st.unit);
 		if ((ret = compare_part(c, x, xa->round, xa->nround, xb->round, xb->nround, deterministic)))
 			return ret;
+		part_instructions(c, x, xa->st.unit);
 	}
 	return 0;
 }
@@ -567,6 +588,8 @@ static void print_where(FILE *f, const struct compare *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 
+		if (row->where_note[0])
+			fprintf(f, "\nwhere %s changed: %s\n", row->name, row->where_note);
 		if (!row->nphase && !row->nreason)
 			continue;
 		fprintf(f, "\nwhere %s changed (figures of each round, %s vs %s; * moved):\n", row->name,
@@ -666,21 +689,29 @@ static void env_line(FILE *f, const char *label, const struct results *r)
 static void md_parts(FILE *f, const struct compare *c, const char *what,
 		     const struct res_cmp_part *v, size_t n, int shares)
 {
-	fprintf(f, "| %s | %s | %s | change | 95%% interval | change %% | verdict |%s\n"
-		"|---|---|---|---|---|---|---|%s\n", what, c->label_a, c->label_b,
-		shares ? " share of the round trip's change |" : "", shares ? "---|" : "");
+	int insns = n && isfinite(v[0].insn_change);
+
+	for (size_t i = 0; i < n; i++)
+		insns |= isfinite(v[i].insn_change);
+	fprintf(f, "| %s | %s | %s | change | 95%% interval | change %% | verdict |%s%s\n"
+		"|---|---|---|---|---|---|---|%s%s\n", what, c->label_a, c->label_b,
+		insns ? " change, instructions |" : "", shares ? " share of the round trip's change |" : "",
+		insns ? "---|" : "", shares ? "---|" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct res_cmp_part *x = &v[i];
 		const char *b = x->moved ? "**" : "";
 
 		if (x->state != RES_CMP_DONE) {
-			fprintf(f, "| %s | | | | | | %s |%s\n", x->name, x->note, shares ? " |" : "");
+			fprintf(f, "| %s | | | | | | %s |%s%s\n", x->name, x->note, insns ? " |" : "",
+				shares ? " |" : "");
 			continue;
 		}
 		fprintf(f, "| %s%s%s%s | %.3f | %.3f | %s%+.3f%s | [%+.3f, %+.3f] | %+.3f%% | %s%s%s |",
 			b, x->name, b, x->moved ? " ◀ moved" : "", x->r.median_a, x->r.median_b, b,
 			x->r.diff, b, x->r.diff_lo, x->r.diff_hi, x->r.change_pct, b,
 			cmp_verdict_name(x->r.verdict), b);
+		if (insns)
+			fprintf(f, " %+.1f |", x->insn_change);
 		if (shares && isfinite(x->share))
 			fprintf(f, " %.1f%% |", x->share * 100);
 		else if (shares)
@@ -705,7 +736,7 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 	char line[512];
 
 	for (size_t i = 0; i < c->n; i++)
-		any |= c->rows[i].nphase || c->rows[i].nreason;
+		any |= c->rows[i].nphase || c->rows[i].nreason || c->rows[i].where_note[0];
 	if (!any)
 		return;
 	fprintf(f, "\n## Where it changed\n\nEach side was traced round by round. A phase's (or an "
@@ -718,9 +749,11 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 
-		if (!row->nphase && !row->nreason)
+		if (!row->nphase && !row->nreason && !row->where_note[0])
 			continue;
 		fprintf(f, "\n### %s\n\n", row->name);
+		if (row->where_note[0])
+			fprintf(f, "Not compared: %s.\n", row->where_note);
 		if (row->nphase) {
 			fprintf(f, "Phases of the round trip (%s an exit):\n\n", row->phase_unit);
 			md_parts(f, c, "phase", row->phase, row->nphase, 1);

@@ -1641,14 +1641,17 @@ static json_t *cmp_part_json(const struct res_cmp_part *x)
 
 	if (x->state != RES_CMP_DONE)
 		return json_pack("{s:s,s:s}", "name", x->name, "not_compared", x->note);
-	return json_pack("{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:[o,o],s:[o,o],s:s,s:b,s:o,s:s}",
+	return json_pack("{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:[o,o],s:[o,o],s:s,s:b,s:o,s:s,s:o,s:o,s:o}",
 			 "name", x->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
 			 "base_median", num_json(r->median_a), "patched_median", num_json(r->median_b),
 			 "change", num_json(r->diff), "change_pct", num_json(r->change_pct),
 			 "ci", num_json(r->diff_lo), num_json(r->diff_hi),
 			 "ci_pct", num_json(r->ci_pct_lo), num_json(r->ci_pct_hi),
 			 "verdict", cmp_verdict_name(r->verdict), "moved", x->moved,
-			 "share", num_json(x->share), "note", x->note);
+			 "share", num_json(x->share), "note", x->note,
+			 "base_instructions", num_json(x->insn_a),
+			 "patched_instructions", num_json(x->insn_b),
+			 "change_instructions", num_json(x->insn_change));
 }
 
 /* "where it changed" of a row, into its object o (nothing when the row has no trace) */
@@ -1656,6 +1659,8 @@ static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
 {
 	json_t *a;
 
+	if (row->where_note[0])
+		json_object_set_new(o, "phases_not_compared", json_string(row->where_note));
 	if (row->nphase) {
 		a = json_array();
 		for (size_t i = 0; a && i < row->nphase; i++)

@@ -341,6 +341,8 @@ struct res_cmp_part {
 	char note[160];
 	struct cmp_result r;
 	int moved;			/* a proven change (the interval excludes 0) */
+	double insn_a, insn_b, insn_change;	/* instruction-count mode, a figure in timebase
+					   ticks: the same in instructions (else NaN) */
 	double share;			/* of the round trip's change an exit (NaN: not a phase of
 					   it, or the round trip did not change) */
 };
@@ -360,6 +362,7 @@ struct res_cmp_row {
 					   exits an iteration (NaN: no exits) */
 	double phases_sum;		/* the phases' changes added up (NaN: no phases) */
 	int trace_moved;		/* the 'trace' phase (the instrumentation's own) moved */
+	char where_note[200];		/* why there is no "where it changed" ("": none asked) */
 	char reason_unit[32];
 	size_t nreason;			/* exit reasons on both sides, by A's share of time */
 	struct res_cmp_part *reason;

@@ -661,6 +661,9 @@ static void merge_into_results(void **state)
 	cmp_opts_default(&cmp.opts);
 	cmp.median = -1;
 	assert_int_equal(compare_run(&cmp, path, path, err, sizeof(err)), 0);
+	/* phases of a single traced run: no rounds, no interval, said so */
+	assert_int_equal(cmp.rows[0].nphase, 0);
+	assert_non_null(strstr(cmp.rows[0].where_note, "not by round"));
 	compare_free(&cmp);
 	/* on disk: the schema, and the keys where readers of the trace's results.json look */
 	root = json_load_file(path, 0, NULL);
