@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +35,200 @@ double stats_percentile_sorted(const double *sorted, size_t n, double p)
 	return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
+/*
+ * Radix sort: a double's bits, the sign bit flipped for positives and every bit for
+ * negatives, sort as unsigned integers in the doubles' order. Eleven bits a pass, six
+ * passes, a pass skipped when every key has the same digit there (the exponent of values
+ * of one magnitude); the keys go back and forth between a buffer and v itself.
+ */
+#define SORT_BITS 11
+#define SORT_PASSES 6
+#define SORT_RADIX_MIN 512	/* below this, qsort is as fast */
+
+static inline uint64_t sort_key(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u >> 63 ? ~u : u | (1ull << 63);
+}
+
+static inline double sort_value(uint64_t k)
+{
+	uint64_t u = k >> 63 ? k & ~(1ull << 63) : ~k;
+	double d;
+
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/* the i-th key of a buffer of keys (v's own storage holds keys between passes) */
+static inline uint64_t key_at(const void *buf, size_t i)
+{
+	uint64_t k;
+
+	memcpy(&k, (const char *)buf + i * sizeof(k), sizeof(k));
+	return k;
+}
+
+static inline void key_put(void *buf, size_t i, uint64_t k)
+{
+	memcpy((char *)buf + i * sizeof(k), &k, sizeof(k));
+}
+
+void stats_sort(double *v, size_t n)
+{
+	uint32_t (*count)[1 << SORT_BITS];	/* (a sort of 2^32 values or more takes qsort) */
+	uint64_t *keys;
+	void *src, *dst, *t;
+
+	if (n < SORT_RADIX_MIN || n >= UINT32_MAX)
+		goto fallback;
+	keys = malloc(n * sizeof(*keys));
+	count = calloc(SORT_PASSES, sizeof(*count));
+	if (!keys || !count) {
+		free(keys);
+		free(count);
+		goto fallback;
+	}
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = sort_key(v[i]);
+		for (int p = 0; p < SORT_PASSES; p++)
+			count[p][keys[i] >> (p * SORT_BITS) & ((1 << SORT_BITS) - 1)]++;
+	}
+	src = keys;
+	dst = v;
+	for (int p = 0; p < SORT_PASSES; p++) {
+		int shift = p * SORT_BITS;
+		uint32_t sum = 0;
+
+		if (count[p][keys[0] >> shift & ((1 << SORT_BITS) - 1)] == n)
+			continue;	/* one digit for all: nothing to move */
+		for (size_t d = 0; d < 1 << SORT_BITS; d++) {
+			uint32_t c = count[p][d];
+
+			count[p][d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t k = key_at(src, i);
+
+			key_put(dst, count[p][k >> shift & ((1 << SORT_BITS) - 1)]++, k);
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = sort_value(key_at(src, i));
+	free(keys);
+	free(count);
+	return;
+fallback:
+	qsort(v, n, sizeof(*v), stats_cmp_double);
+}
+
+static void insertion_sort(double *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static inline void swap_d(double *a, double *b)
+{
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Quickselect (Hoare's partition about the median of three), O(n) on the average; after
+ * 2 log2(n) + 16 rounds, the rest of the range is sorted, which bounds the worst case.
+ */
+double stats_select(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, rounds = 16;
+
+	for (size_t m = n; m; m >>= 1)
+		rounds += 2;
+	while (hi > lo) {
+		size_t i, j, mid = lo + (hi - lo) / 2;
+		double pivot;
+
+		if (hi - lo < 16 || !rounds--) {
+			if (hi - lo < 16)
+				insertion_sort(v + lo, hi - lo + 1);
+			else
+				stats_sort(v + lo, hi - lo + 1);
+			break;
+		}
+		if (v[mid] < v[lo])
+			swap_d(&v[mid], &v[lo]);
+		if (v[hi] < v[lo])
+			swap_d(&v[hi], &v[lo]);
+		if (v[hi] < v[mid])
+			swap_d(&v[hi], &v[mid]);
+		pivot = v[mid];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				swap_d(&v[i], &v[j]);
+				i++;
+				j--;
+			}
+		}
+		/* v[lo..j] <= pivot <= v[i..hi], and what lies between equals the pivot */
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}
+
+double stats_percentile(double *v, size_t n, double p)
+{
+	double h, frac, at, above;
+	size_t lo;
+
+	if (n == 0)
+		return NAN;
+	if (p <= 0)
+		return stats_select(v, n, 0);
+	if (p >= 100)
+		return stats_select(v, n, n - 1);
+	h = (double)(n - 1) * p / 100.0;
+	lo = (size_t)floor(h);
+	frac = h - (double)lo;
+	if (lo + 1 >= n)
+		return stats_select(v, n, n - 1);
+	at = stats_select(v, n, lo);
+	/* the next order statistic: the smallest of what selection left above */
+	above = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < above)
+			above = v[i];
+	return at + frac * (above - at);
+}
+
 double stats_median(const double *v, size_t n, double *tmp)
 {
 	memcpy(tmp, v, n * sizeof(*tmp));
-	qsort(tmp, n, sizeof(*tmp), stats_cmp_double);
-	return stats_percentile_sorted(tmp, n, 50);
+	return stats_percentile(tmp, n, 50);
 }
 
 /*

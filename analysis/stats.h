@@ -20,7 +20,13 @@ struct stats_summary {
 double stats_percentile_sorted(const double *sorted, size_t n, double p);
 /* qsort comparator of doubles, ascending. */
 int stats_cmp_double(const void *a, const void *b);
-/* Median of v[n] (n >= 1), sorting a copy in tmp[n]; v is not modified. */
+/* Sort v[n] ascending: a radix sort in O(n) for large n (qsort when memory is short). */
+void stats_sort(double *v, size_t n);
+/* The k-th smallest of v[n] (k from 0), by selection in O(n); v is reordered around it. */
+double stats_select(double *v, size_t n, size_t k);
+/* stats_percentile_sorted's figure from unsorted v[n], by selection; v is reordered. */
+double stats_percentile(double *v, size_t n, double p);
+/* Median of v[n] (n >= 1), by selection in a copy in tmp[n]; v is not modified. */
 double stats_median(const double *v, size_t n, double *tmp);
 /* Summary of v[n] (v is not modified); n == 0 gives all NaN. */
 void stats_summarize(const double *v, size_t n, struct stats_summary *s);

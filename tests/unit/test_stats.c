@@ -4,7 +4,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+
+#include <gsl/gsl_rng.h>
 
 #include "../../analysis/stats.h"
 
@@ -100,6 +104,97 @@ static void welch_zero_variance_is_exact(void **state)
 	assert_float_equal(hi, d, 0);
 }
 
+
+/* values with many ties, both signs, zeros of both signs and far-apart magnitudes */
+static void awkward_values(double *v, size_t n, gsl_rng *rng)
+{
+	static const double odd[] = { 0.0, -0.0, 1e-300, -1e-300, 1e300, -1e300, 5e-324, 590.125 };
+
+	for (size_t i = 0; i < n; i++) {
+		double u = gsl_rng_uniform(rng);
+
+		if (u < 0.1)
+			v[i] = odd[gsl_rng_uniform_int(rng, 8)];
+		else if (u < 0.5)
+			v[i] = (double)gsl_rng_uniform_int(rng, 7) - 3;	/* ties */
+		else
+			v[i] = (gsl_rng_uniform(rng) - 0.3) * 1e3;
+	}
+}
+
+/* the radix sort puts every value where qsort does */
+static void sort_like_qsort(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 17, 511, 512, 513, 5000, 70000 };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		double *v = malloc((n + 1) * sizeof(*v)), *w = malloc((n + 1) * sizeof(*w));
+
+		awkward_values(v, n, rng);
+		memcpy(w, v, n * sizeof(*v));
+		stats_sort(v, n);
+		qsort(w, n, sizeof(*w), stats_cmp_double);
+		for (size_t i = 0; i < n; i++)
+			if (!(v[i] == w[i]))	/* -0 and 0 are equal: either order is sorted */
+				fail_msg("n %zu: [%zu] %g, qsort %g", n, i, v[i], w[i]);
+		free(v);
+		free(w);
+	}
+	gsl_rng_free(rng);
+}
+
+/* the median and every percentile by selection equal the figures of the sorted copy */
+static void selection_equals_sorting(void **state)
+{
+	static const double ps[] = { 0, 0.1, 1, 2.5, 25, 50, 75, 97.5, 99, 100 };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	(void)state;
+	for (size_t n = 1; n < 3000; n = n * 3 / 2 + 1) {
+		double *v = malloc(n * sizeof(*v)), *sorted = malloc(n * sizeof(*v));
+		double *tmp = malloc(n * sizeof(*v)), *work = malloc(n * sizeof(*v));
+
+		awkward_values(v, n, rng);
+		memcpy(sorted, v, n * sizeof(*v));
+		qsort(sorted, n, sizeof(*sorted), stats_cmp_double);
+		assert_true(stats_median(v, n, tmp) == stats_percentile_sorted(sorted, n, 50));
+		for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+			memcpy(work, v, n * sizeof(*v));
+			assert_true(stats_percentile(work, n, ps[i]) ==
+				    stats_percentile_sorted(sorted, n, ps[i]));
+		}
+		for (size_t k = 0; k < n; k += n / 7 + 1) {
+			memcpy(work, v, n * sizeof(*v));
+			assert_true(stats_select(work, n, k) == sorted[k]);
+		}
+		free(v);
+		free(sorted);
+		free(tmp);
+		free(work);
+	}
+	/* a sorted, a reversed and a constant input: no quadratic case, the same answers */
+	{
+		size_t n = 100001;
+		double *v = malloc(n * sizeof(*v)), *tmp = malloc(n * sizeof(*v));
+
+		for (size_t i = 0; i < n; i++)
+			v[i] = (double)i;
+		assert_float_equal(stats_median(v, n, tmp), 50000, 0);
+		for (size_t i = 0; i < n; i++)
+			v[i] = (double)(n - i);
+		assert_float_equal(stats_median(v, n, tmp), 50001, 0);
+		for (size_t i = 0; i < n; i++)
+			v[i] = 7;
+		assert_float_equal(stats_median(v, n, tmp), 7, 0);
+		free(v);
+		free(tmp);
+	}
+	gsl_rng_free(rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +204,8 @@ int main(void)
 		cmocka_unit_test(single_value_has_no_interval),
 		cmocka_unit_test(welch_of_the_seed_figures),
 		cmocka_unit_test(welch_zero_variance_is_exact),
+		cmocka_unit_test(sort_like_qsort),
+		cmocka_unit_test(selection_equals_sorting),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
