@@ -76,14 +76,17 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
-/* one line's number into *x; 0, 1 for a line without one, or -EINVAL with the reason */
-static int parse_line(char *line, size_t len, const char *name, size_t lineno, double *x,
-		      char *err, size_t errlen)
+/*
+ * One line's number into *x; 0, 1 for a line without one, or -EINVAL with the reason. nul:
+ * the line holds a NUL byte (found by the scan for its end).
+ */
+static int parse_line(char *line, size_t len, int nul, const char *name, size_t lineno,
+		      double *x, char *err, size_t errlen)
 {
 	char *tok = line, *stop = line + len, *end;
 	size_t toklen;
 
-	if (memchr(line, '\0', len)) {
+	if (nul) {
 		snprintf(err, errlen, "%s:%zu: a NUL byte: not a text file of numbers", name, lineno);
 		return -EINVAL;
 	}
@@ -182,6 +185,7 @@ int sample_read_progress(FILE *f, const char *name, double **out, size_t *nout, 
 		return -ENOMEM;
 	while (!ret) {
 		char *p = r.buf + r.pos, *stop = r.buf + r.have, *eol = p;
+		int nul = 0;
 		double x;
 
 		if (r.after_cr && p < stop) {
@@ -191,8 +195,9 @@ int sample_read_progress(FILE *f, const char *name, double **out, size_t *nout, 
 				continue;
 			}
 		}
-		while (eol < stop && *eol != '\n' && *eol != '\r')
-			eol++;
+		/* to the line's end, noting a NUL on the way: one pass over the bytes */
+		for (; eol < stop && *eol != '\n' && *eol != '\r'; eol++)
+			nul |= !*eol;
 		if (eol == stop && !r.eof) {
 			ret = refill(&r);
 			continue;
@@ -202,7 +207,7 @@ int sample_read_progress(FILE *f, const char *name, double **out, size_t *nout, 
 		if (++r.lineno % PROGRESS_LINES == 0 && progress)
 			progress(arg, what, r.size > 0 ? r.taken / r.size : -1);
 		r.after_cr = eol < stop && *eol == '\r';
-		ret = parse_line(p, (size_t)(eol - p), name, r.lineno, &x, err, errlen);
+		ret = parse_line(p, (size_t)(eol - p), nul, name, r.lineno, &x, err, errlen);
 		if (!ret)
 			ret = push(&r.v, &r.n, &r.alloc, x);
 		else if (ret == 1)
