@@ -139,6 +139,7 @@ struct reader {
 	size_t cap, pos, have, lineno, n, alloc;
 	double *v;
 	int eof, after_cr;	/* the last line ended with a CR: an LF right after it is its */
+	int errnum;		/* why a read failed */
 	double size, taken;	/* f's size when known (else -1), bytes taken */
 };
 
@@ -161,8 +162,10 @@ static int refill(struct reader *r)
 	got = fread(r->buf + r->have, 1, r->cap - 1 - r->have, r->f);
 	r->have += got;
 	if (!got) {
-		if (ferror(r->f))
+		if (ferror(r->f)) {
+			r->errnum = errno;
 			return -EIO;
+		}
 		r->eof = 1;
 	}
 	return 0;
@@ -217,7 +220,7 @@ int sample_read_progress(FILE *f, const char *name, double **out, size_t *nout, 
 	}
 	free(r.buf);
 	if (ret == -EIO)
-		snprintf(err, errlen, "%s: read error", name);
+		snprintf(err, errlen, "%s: read error: %s", name, strerror(r.errnum));
 	if (!ret && !r.n) {
 		snprintf(err, errlen, "%s: no numbers (one a line expected)", name);
 		ret = -EINVAL;

@@ -179,6 +179,22 @@ static void decimals_as_strtod(void **state)
 	gsl_rng_free(rng);
 }
 
+/* a directory opens, and its read fails: the line says why */
+static void read_error(void **state)
+{
+	FILE *f = fopen("/", "r");
+	char err[256];
+	double *v;
+	size_t n;
+
+	(void)state;
+	if (!f)
+		skip();
+	assert_int_equal(sample_read(f, "/", &v, &n, err, sizeof(err)), -EIO);
+	assert_string_equal(err, "/: read error: Is a directory");
+	fclose(f);
+}
+
 static void count_progress(void *arg, const char *what, double done)
 {
 	int *calls = arg;
@@ -221,6 +237,7 @@ int main(void)
 		cmocka_unit_test(tiny_values),
 		cmocka_unit_test(decimals_as_strtod),
 		cmocka_unit_test(progress),
+		cmocka_unit_test(read_error),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }
