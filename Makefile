@@ -8,6 +8,7 @@
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
 #   make bench-history   (the nightly history's import and page on 365 synthetic nights)
+#   make bench-compare   (exitbench compare vs ministat, 10,000 to 7 million values a side)
 # and, night after night (README.md, "The nightly run"):
 #   make nightly TREE=~/src/linux REF=kvm-ppc-next      one night: REF's tip
 #   make nightly TREE=~/src/linux NIGHTS="v6.1 abc123"  a night a revision (a replay)
@@ -64,7 +65,8 @@ RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help compare bench-collector bench-history lib nightly nightly-demo \
+	deps-target check-cross kernel results clean help compare bench-collector bench-history bench-compare lib \
+	nightly nightly-demo \
 	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
 all: tools
 
@@ -144,6 +146,12 @@ nightly-demo: deps
 
 bench-history: tools
 	@scripts/history-bench.sh
+
+# --- exitbench compare's speed on plain samples of 10,000 to 7,000,000 values a side, against
+# Debian's ministat on the same files (README.md, "Comparing: speed"); no boot; not part of
+# make check
+bench-compare: tools
+	@scripts/compare-bench.sh
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps

@@ -8,10 +8,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "compare.h"
 #include "results.h"
+
+/* progress lines: on a terminal only, once the comparison has taken this long, then each second */
+#define PROGRESS_AFTER 3.0
+
+struct progress {
+	double t0, last;
+	int tty;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* what a long comparison is doing: reading a file (done: the share read) or a step */
+static void progress_line(void *arg, const char *step, double done)
+{
+	struct progress *p = arg;
+	double t = now();
+
+	if (!p->tty || t - p->t0 < PROGRESS_AFTER || t - p->last < 1)
+		return;
+	p->last = t;
+	if (done >= 0)
+		fprintf(stderr, "exitbench: compare: %s, %.0f%% done, %.0f s so far\n", step,
+			done * 100, t - p->t0);
+	else
+		fprintf(stderr, "exitbench: compare: %s, %.0f s so far\n", step, t - p->t0);
+}
 
 int cmd_compare(int argc, char **argv)
 {
@@ -30,10 +64,13 @@ int cmd_compare(int argc, char **argv)
 	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
 	int c, as_json = 0, quiet = 0, status;
 	struct compare cmp = { 0 };
+	struct progress prog = { .t0 = now(), .tty = isatty(STDERR_FILENO) };
 	char err[2048];
 	double v;
 
 	cmp_opts_default(&cmp.opts);
+	cmp.opts.progress = progress_line;
+	cmp.opts.progress_arg = &prog;
 	cmp.median = -1;
 	while ((c = getopt_long(argc, argv, "t:qj::m:p:s:c:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -65,16 +65,6 @@ static struct res_cmp_row *add_row(struct compare *c, const char *name)
 	return nr;
 }
 
-static const char *cmp_error(int ret)
-{
-	if (ret == -ERANGE)
-		return "values too large or too spread out for floating point (sums of squares "
-		       "overflow); check the units";
-	return ret == -EDOM ? "no spread: both sides have zero variance (identical values), so a "
-			      "difference cannot be judged; are these really repeated runs?"
-			    : "fewer than 2 values on a side (a comparison needs repeated runs)";
-}
-
 /*
  * Instruction-count mode is deterministic: runs that agree to the last digit are expected
  * there, and the difference between two constant sides is exact, not a statistic. -1 when
@@ -132,7 +122,7 @@ static int compare_samples(struct compare *c, struct res_cmp_row *row, const dou
 		return 0;
 	if (ret) {
 		row->state = RES_CMP_BAD_SAMPLES;
-		snprintf(row->note, sizeof(row->note), "%s", cmp_error(ret));
+		snprintf(row->note, sizeof(row->note), "%s", cmp_strerror(ret));
 		c->uncomparable++;
 		return 0;
 	}
@@ -384,7 +374,8 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 	return 0;
 }
 
-static int read_sample(const char *path, double **v, size_t *n, char *err, size_t errlen)
+static int read_sample(const struct compare *c, const char *path, double **v, size_t *n,
+		       char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	int ret;
@@ -393,7 +384,8 @@ static int read_sample(const char *path, double **v, size_t *n, char *err, size_
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -EINVAL;
 	}
-	ret = sample_read(f, path, v, n, err, errlen);
+	ret = sample_read_progress(f, path, v, n, err, errlen, c->opts.progress,
+				   c->opts.progress_arg);
 	fclose(f);
 	return ret;
 }
@@ -443,9 +435,9 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 		size_t na, nb;
 		struct res_cmp_row *row;
 
-		if ((ret = read_sample(a, &va, &na, err, errlen)))
+		if ((ret = read_sample(c, a, &va, &na, err, errlen)))
 			return ret;
-		if ((ret = read_sample(b, &vb, &nb, err, errlen))) {
+		if ((ret = read_sample(c, b, &vb, &nb, err, errlen))) {
 			free(va);
 			return ret;
 		}
@@ -645,8 +637,8 @@ void compare_print(FILE *f, const struct compare *c)
 			verdict_note(c, row));
 	}
 	print_where(f, c);
-	fprintf(f, "\n'runs' is the runs a side needed for %.0f%% power at the observed difference.\n",
-		c->opts.power * 100);
+	fprintf(f, "\n'runs' is the runs a side needed for %.0f%% power at the observed difference "
+		"(Student's t with 2n-2 df, not the normal approximation).\n", c->opts.power * 100);
 }
 
 /* ---- JSON: results.c writes it ---- */
@@ -809,7 +801,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		"Change = mean of %s minus mean of %s, as %% of %s's, with Welch's %.4g%% interval; "
 		"p-values of Welch's t test and the Mann-Whitney U test; verdict against a threshold of "
 		"+/-%.4g%%; runs = runs a side needed for %.0f%% power at the observed difference "
-		"(at the threshold in the last column).\n\n",
+		"(at the threshold in the last column), by Student's t with 2n-2 df.\n\n",
 		c->unit, c->samples, c->label_b, c->label_a, c->label_a, c->opts.confidence * 100,
 		c->opts.threshold_pct, c->opts.power * 100);
 	fprintf(f, "| benchmark | n | %s | %s | change | 95%% interval | p (Welch) | p (M-W) | "

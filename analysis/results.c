@@ -1701,7 +1701,7 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 		regressions += cmp_regressed(r, &c->opts);
 		o = json_pack(
 			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
-			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o}}",
+			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o},s:s?,s:s?}",
 			"name", row->name, "n_a", (json_int_t)r->na, "n_b", (json_int_t)r->nb,
 			"mean_a", num_json(r->mean_a), "mean_b", num_json(r->mean_b),
 			"sd_a", num_json(r->sd_a), "sd_b", num_json(r->sd_b),
@@ -1722,7 +1722,9 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 			"verdict", cmp_verdict_name(r->verdict),
 			"regressed", cmp_regressed(r, &c->opts), "batch_percentiles",
 			"p50_a", num_json(row->p50_a), "p50_b", num_json(row->p50_b),
-			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b));
+			"p99_a", num_json(row->p99_a), "p99_b", num_json(row->p99_b),
+			"bootstrap_method", r->bootstrap_method,
+			"runs_needed_method", r->runs_needed_method);
 		if (o)
 			cmp_where_json(o, row);
 		json_array_append_new(rows, o);

@@ -2,13 +2,14 @@
 # Install the Debian packages exitbench needs, only those missing.
 # usage: scripts/install-deps.sh [host|target|all]
 #   host:   what the x86 side needs to build the analysis tools and run make check's unit tests
-#           (chromium, chromium-driver, python3: the nightly page's browser test, tests/page)
+#           (chromium, chromium-driver, python3: the nightly page's browser test, tests/page;
+#           ministat: make bench-compare's yardstick)
 #   target: cross compiler, kernel source, QEMU, ppc64el userland for the emulated host
 set -euo pipefail
 what=${1:-all}
 
 host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev libsqlite3-dev gnuplot-nox jq clang libclang-rt-14-dev
- chromium chromium-driver python3 sqlite3 git
+ chromium chromium-driver python3 sqlite3 git ministat
  trace-cmd libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod e2fsprogs
