@@ -138,19 +138,24 @@ static double pct_of(const struct res_bench *b, double p)
 
 /* ---- where it changed: the phases and exit reasons, round by round ---- */
 
-/* part x from the rounds' figures of both sides; -ENOMEM only */
-static int compare_part(struct compare *c, struct res_cmp_part *x, const struct res_round *ra,
-			size_t na, const struct res_round *rb, size_t nb, int deterministic)
+/*
+ * part x from the rounds' figures of both sides, its intervals at o's confidence (the
+ * family's: compare_where); a proven change smaller than floor (in the figures' unit; 0:
+ * none) is no change. -ENOMEM only.
+ */
+static int compare_part(const struct cmp_opts *o, struct res_cmp_part *x, const struct res_round *ra,
+			size_t na, const struct res_round *rb, size_t nb, int deterministic, double floor)
 {
 	double *a = NULL, *b = NULL;
 	size_t ka, kb;
 	int ret;
 
+	x->share = NAN;
 	if (res_round_figures(ra, na, &a, &ka) || res_round_figures(rb, nb, &b, &kb)) {
 		free(a);
 		return -ENOMEM;
 	}
-	ret = ka < 2 || kb < 2 ? -EINVAL : cmp_compare(a, ka, b, kb, &c->opts, &x->r);
+	ret = ka < 2 || kb < 2 ? -EINVAL : cmp_compare(a, ka, b, kb, o, &x->r);
 	if (ret == -EDOM && deterministic && !exact_result(&x->r, a, ka, b, kb)) {
 		ret = 0;
 		snprintf(x->note, sizeof(x->note), "exact: every round of both sides gave the same figure");
@@ -165,12 +170,16 @@ static int compare_part(struct compare *c, struct res_cmp_part *x, const struct 
 			 ka < 2 || kb < 2 ? "fewer than 2 rounds timed on a side" :
 			 ret == -EDOM ? "no spread on either side, in a mode that is not exact" :
 			 "the statistics refused the rounds' figures");
-		x->share = NAN;
 		return 0;
 	}
 	x->state = RES_CMP_DONE;
 	x->moved = x->r.diff_lo > 0 || x->r.diff_hi < 0;
-	x->share = NAN;
+	if (x->moved && fabs(x->r.diff) < floor) {
+		x->moved = 0;
+		x->r.verdict = CMP_NO_CHANGE;
+		snprintf(x->note, sizeof(x->note), "proven, but less than half an instruction an exit: "
+			 "not a change of the code on this path");
+	}
 	return 0;
 }
 
@@ -227,27 +236,82 @@ static double exit_weight(const struct res_trace *t, const char *name)
 	return all ? (double)n / (double)all : 1;
 }
 
+/* the phase of b's trace named as pa is, if it has figures by round (and pa has) */
+static const struct res_phase *phase_pair(const struct res_phase *pa, const struct res_trace *tb)
+{
+	if (!pa->nround)
+		return NULL;
+	for (size_t j = 0; j < tb->nphase; j++)
+		if (!strcmp(tb->phase[j].st.name, pa->st.name))
+			return tb->phase[j].nround ? &tb->phase[j] : NULL;
+	return NULL;
+}
+
+static const struct res_reason *reason_pair(const struct res_reason *xa, const struct res_trace *tb)
+{
+	if (!xa->nround)
+		return NULL;
+	for (size_t j = 0; j < tb->nreason; j++)
+		if (tb->reason[j].vector == xa->vector)
+			return tb->reason[j].nround ? &tb->reason[j] : NULL;
+	return NULL;
+}
+
+/*
+ * The options of a family of k comparisons (a benchmark's phases, or its exit reasons):
+ * "which of them moved" asks k questions at once, so each interval is at 1 - (1 -
+ * confidence) / k (Bonferroni), and the family's chance of a false "moved" stays within
+ * 1 - confidence.
+ */
+static struct cmp_opts family_opts(const struct compare *c, size_t k)
+{
+	struct cmp_opts o = c->opts;
+
+	if (k > 1)
+		o.confidence = 1 - (1 - c->opts.confidence) / (double)k;
+	return o;
+}
+
+/*
+ * The smallest change of a figure in unit that can be code (instruction-count mode: half an
+ * instruction an exit, the nightly's exact step; one instruction is a nanosecond of virtual
+ * time there); 0 (none) elsewhere. Less moves with a round's share of interrupted exits or
+ * with where a module was loaded, not with code.
+ */
+static double code_floor(const struct compare *c, const char *unit, int deterministic)
+{
+	if (!deterministic)
+		return 0;
+	if (!strcmp(unit, "timebase ticks") && c->ra.tb_hz > 0)
+		return 0.5e-9 * c->ra.tb_hz;
+	return !strcmp(unit, "ns") ? 0.5 : 0;
+}
+
 /* row's phases and exit reasons, from a's and b's traces (those with rounds); -ENOMEM */
 static int compare_where(struct compare *c, struct res_cmp_row *row, const struct res_bench *a,
 			 const struct res_bench *b, int deterministic)
 {
 	const struct res_trace *ta = &a->trace, *tb = &b->trace;
+	size_t k = 0;
+	struct cmp_opts o;
 	int ret;
 
 	row->rt_change = row->phases_sum = NAN;
+	for (size_t i = 0; i < ta->nphase; i++)
+		k += phase_pair(&ta->phase[i], tb) != NULL;
+	o = family_opts(c, k);
+	row->phase_confidence = o.confidence;
 	for (size_t i = 0; i < ta->nphase; i++) {
-		const struct res_phase *pa = &ta->phase[i], *pb = NULL;
+		const struct res_phase *pa = &ta->phase[i], *pb = phase_pair(pa, tb);
 		struct res_cmp_part *x;
 
-		for (size_t j = 0; j < tb->nphase && !pb; j++)
-			if (!strcmp(tb->phase[j].st.name, pa->st.name))
-				pb = &tb->phase[j];
-		if (!pb || !pa->nround || !pb->nround)
+		if (!pb)
 			continue;
 		if (!(x = add_part(&row->phase, &row->nphase, pa->st.name)))
 			return -ENOMEM;
 		snprintf(row->phase_unit, sizeof(row->phase_unit), "%s", pa->st.unit);
-		if ((ret = compare_part(c, x, pa->round, pa->nround, pb->round, pb->nround, deterministic)))
+		if ((ret = compare_part(&o, x, pa->round, pa->nround, pb->round, pb->nround, deterministic,
+					code_floor(c, pa->st.unit, deterministic))))
 			return ret;
 		part_instructions(c, x, pa->st.unit);
 	}
@@ -269,19 +333,22 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 		if (!strcmp(x->name, "trace") && x->moved)
 			row->trace_moved = 1;
 	}
+	k = 0;
+	for (size_t i = 0; i < ta->nreason; i++)
+		k += reason_pair(&ta->reason[i], tb) != NULL;
+	o = family_opts(c, k);
+	row->reason_confidence = o.confidence;
 	for (size_t i = 0; i < ta->nreason; i++) {
-		const struct res_reason *xa = &ta->reason[i], *xb = NULL;
+		const struct res_reason *xa = &ta->reason[i], *xb = reason_pair(xa, tb);
 		struct res_cmp_part *x;
 
-		for (size_t j = 0; j < tb->nreason && !xb; j++)
-			if (tb->reason[j].vector == xa->vector)
-				xb = &tb->reason[j];
-		if (!xb || !xa->nround || !xb->nround)
+		if (!xb)
 			continue;
 		if (!(x = add_part(&row->reason, &row->nreason, xa->st.name)))
 			return -ENOMEM;
 		text_fmt(row->reason_unit, sizeof(row->reason_unit), "%s", xa->st.unit);
-		if ((ret = compare_part(c, x, xa->round, xa->nround, xb->round, xb->nround, deterministic)))
+		if ((ret = compare_part(&o, x, xa->round, xa->nround, xb->round, xb->nround, deterministic,
+					code_floor(c, xa->st.unit, deterministic))))
 			return ret;
 		part_instructions(c, x, xa->st.unit);
 	}
@@ -552,7 +619,7 @@ static void print_parts(FILE *f, const char *what, const struct res_cmp_part *v,
 			const char *unit)
 {
 	fprintf(f, "  %-18s %10s %10s %10s %24s %-13s %7s\n", what, "base", "patched", "change",
-		"95% interval", "verdict", "share");
+		"interval", "verdict", "share");
 	for (size_t i = 0; i < n; i++) {
 		const struct res_cmp_part *x = &v[i];
 		char iv[64], sh[16];
@@ -584,8 +651,9 @@ static void print_where(FILE *f, const struct compare *c)
 			fprintf(f, "\nwhere %s changed: %s\n", row->name, row->where_note);
 		if (!row->nphase && !row->nreason)
 			continue;
-		fprintf(f, "\nwhere %s changed (figures of each round, %s vs %s; * moved):\n", row->name,
-			c->label_a, c->label_b);
+		fprintf(f, "\nwhere %s changed (figures of each round, %s vs %s; * moved; intervals "
+			"at %.4g%% for the phases, %.4g%% for the exit reasons: Bonferroni):\n", row->name,
+			c->label_a, c->label_b, row->phase_confidence * 100, row->reason_confidence * 100);
 		if (row->nphase) {
 			print_parts(f, "phase", row->phase, row->nphase, row->phase_unit);
 			where_sum_line(row, line, sizeof(line));
@@ -685,7 +753,7 @@ static void md_parts(FILE *f, const struct compare *c, const char *what,
 
 	for (size_t i = 0; i < n; i++)
 		insns |= isfinite(v[i].insn_change);
-	fprintf(f, "| %s | %s | %s | change | 95%% interval | change %% | verdict |%s%s\n"
+	fprintf(f, "| %s | %s | %s | change | interval | change %% | verdict |%s%s\n"
 		"|---|---|---|---|---|---|---|%s%s\n", what, c->label_a, c->label_b,
 		insns ? " change, instructions |" : "", shares ? " share of the round trip's change |" : "",
 		insns ? "---|" : "", shares ? "---|" : "");
@@ -698,10 +766,11 @@ static void md_parts(FILE *f, const struct compare *c, const char *what,
 				shares ? " |" : "");
 			continue;
 		}
-		fprintf(f, "| %s%s%s%s | %.3f | %.3f | %s%+.3f%s | [%+.3f, %+.3f] | %+.3f%% | %s%s%s |",
+		fprintf(f, "| %s%s%s%s | %.3f | %.3f | %s%+.3f%s | [%+.3f, %+.3f] | %+.3f%% | %s%s%s%s%s%s |",
 			b, x->name, b, x->moved ? " ◀ moved" : "", x->r.median_a, x->r.median_b, b,
 			x->r.diff, b, x->r.diff_lo, x->r.diff_hi, x->r.change_pct, b,
-			cmp_verdict_name(x->r.verdict), b);
+			cmp_verdict_name(x->r.verdict), b, x->note[0] ? " (" : "", x->note,
+			x->note[0] ? ")" : "");
 		if (insns)
 			fprintf(f, " %+.1f |", x->insn_change);
 		if (shares && isfinite(x->share))
@@ -735,9 +804,14 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 		"exit reason's) sample is its figure of one round: the mean of the middle 80%% of its "
 		"exits' times (the runs' rounds are the unit of replication here too). Base and "
 		"patched are the medians of those figures; the change is the difference of their "
-		"means with its %.4g%% interval, judged by the round trip's rules. **Moved**: the "
-		"interval excludes 0. The phases are in path order; `round_trip` is their sum.\n",
-		c->opts.confidence * 100);
+		"means with its interval, judged by the round trip's rules. A benchmark's k phases "
+		"(and its exit reasons) are a family: each interval is at 1 - %.4g%%/k confidence "
+		"(Bonferroni), so that the chance of any false **moved** stays within %.4g%%. "
+		"**Moved**: the interval excludes 0%s. The phases are in path order; `round_trip` is "
+		"their sum.\n", (1 - c->opts.confidence) * 100, (1 - c->opts.confidence) * 100,
+		mode_of(&c->ra) == MODE_ICOUNT ? ", by half an instruction an exit or more (in "
+		"instruction-count mode less is not a change of code: a round's share of interrupted "
+		"exits, or where a module was loaded)" : "");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 
@@ -747,7 +821,8 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 		if (row->where_note[0])
 			fprintf(f, "Not compared: %s.\n", row->where_note);
 		if (row->nphase) {
-			fprintf(f, "Phases of the round trip (%s an exit):\n\n", row->phase_unit);
+			fprintf(f, "Phases of the round trip (%s an exit; intervals at %.4g%%):\n\n",
+				row->phase_unit, row->phase_confidence * 100);
 			md_parts(f, c, "phase", row->phase, row->nphase, 1);
 			where_sum_line(row, line, sizeof(line));
 			line[0] = (char)toupper((unsigned char)line[0]);
@@ -769,7 +844,8 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 					row->name);
 		}
 		if (row->nreason) {
-			fprintf(f, "\nExit reasons (%s an exit):\n\n", row->reason_unit);
+			fprintf(f, "\nExit reasons (%s an exit; intervals at %.4g%%):\n\n", row->reason_unit,
+				row->reason_confidence * 100);
 			md_parts(f, c, "exit reason", row->reason, row->nreason, 0);
 		}
 	}

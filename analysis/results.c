@@ -1667,6 +1667,7 @@ static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
 			json_array_append_new(a, cmp_part_json(&row->phase[i]));
 		json_object_set_new(o, "phases", a);
 		json_object_set_new(o, "phase_unit", json_string(row->phase_unit));
+		json_object_set_new(o, "phase_confidence", num_json(row->phase_confidence));
 		json_object_set_new(o, "round_trip_change_per_exit", num_json(row->rt_change));
 		json_object_set_new(o, "phases_change_sum", num_json(row->phases_sum));
 		json_object_set_new(o, "phases_explain",
@@ -1680,6 +1681,7 @@ static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
 			json_array_append_new(a, cmp_part_json(&row->reason[i]));
 		json_object_set_new(o, "exit_reasons", a);
 		json_object_set_new(o, "exit_reason_unit", json_string(row->reason_unit));
+		json_object_set_new(o, "exit_reason_confidence", num_json(row->reason_confidence));
 	}
 }
 

@@ -356,6 +356,8 @@ struct res_cmp_row {
 	double p50_a, p50_b, p99_a, p99_b;	/* per-batch percentiles (results only) */
 	/* where it changed: both sides traced round by round (results only) */
 	char phase_unit[32];		/* of the phases ("timebase ticks") */
+	double phase_confidence;	/* of each phase's interval (the family's, Bonferroni) */
+	double reason_confidence;	/* ... each exit reason's */
 	size_t nphase;			/* in path order, then round_trip (their sum) */
 	struct res_cmp_part *phase;
 	double rt_change;		/* the round trip's change an exit: r.diff over the claimed

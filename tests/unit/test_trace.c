@@ -697,7 +697,8 @@ static void merge_into_results(void **state)
  * round's jitter (exits whose values spread by +/-1), loop_entry moved by shift, and a
  * few decrementer exits.
  */
-static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round, uint32_t shift)
+static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round, uint32_t shift,
+		       int tiny)
 {
 	struct trace_worker *w;
 	struct trace_cpu c;
@@ -713,6 +714,8 @@ static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round
 		t.phase[TRACE_K_GUEST] += (uint32_t)((i + round) % 3);	/* a spread round to round */
 		if (t.exit_nr == 0x700)
 			t.phase[TRACE_K_LOOP_ENTRY] += shift;
+		if (tiny && i % 10 >= 1 && i % 10 <= 3)
+			t.phase[TRACE_K_LOOP_ENTRY] += 1;	/* 30% of the exits, one tick */
 		trace_on_timing(w, &c, &t);
 		entry = 3;
 	}
@@ -721,7 +724,7 @@ static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round
 }
 
 /* a side of a comparison: results.json of pvr, its 3 rounds traced with loop_entry + shift */
-static void side(const char *path, const char *variant, uint32_t shift)
+static void side(const char *path, const char *variant, uint32_t shift, int tiny)
 {
 	struct trace_source src = { .path = "t.dat", .cpus = 1, .clock = "ppc-tb",
 				    .pair_unit = "timebase ticks" };
@@ -735,6 +738,7 @@ static void side(const char *path, const char *variant, uint32_t shift)
 	res_init(&r);
 	snprintf(r.variant, sizeof(r.variant), "%s", variant);
 	res_env_set_bool(&r, "instruction_count_mode", 1);
+	res_env_set_int(&r, "tb_hz", 512000000);
 	rb = res_add(&r, "pvr");
 	rb->iterations = 100;
 	rb->batches = 1;
@@ -747,7 +751,7 @@ static void side(const char *path, const char *variant, uint32_t shift)
 	}
 	res_derive(&r);
 	for (uint32_t round = 1; round <= 3; round++) {
-		fill_round(&s, &a, (int)round, shift);
+		fill_round(&s, &a, (int)round, shift, tiny);
 		assert_int_equal(trace_merge_round(&r, &s, &src, round, &unmatched), 0);
 		assert_int_equal(unmatched, 0);
 		if (round == 3) {
@@ -777,8 +781,8 @@ static void merge_rounds(void **state)
 	(void)state;
 	snprintf(pa, sizeof(pa), "/tmp/exitbench-test-rounds-a-%d.json", (int)getpid());
 	snprintf(pb, sizeof(pb), "/tmp/exitbench-test-rounds-b-%d.json", (int)getpid());
-	side(pa, "base", 0);
-	side(pb, "patched", 8);
+	side(pa, "base", 0, 0);
+	side(pb, "patched", 8, 0);
 	/* three rounds merged: counts summed, a figure a round, reasons' phases dropped */
 	assert_int_equal(res_read(pa, &r, err, sizeof(err)), 0);
 	t = &r.b[0].trace;
@@ -835,7 +839,33 @@ static void merge_rounds(void **state)
 	assert_string_equal(row->reason[0].name, "PROGRAM");
 	assert_true(row->reason[0].moved);
 	assert_false(row->reason[1].moved);	/* the decrementer's did not */
+	/* the family's intervals: 11 phases, each at 1 - 0.05 / 11 */
+	assert_true(fabs(row->phase_confidence - (1 - 0.05 / (double)row->nphase)) < 1e-12);
 	assert_int_equal(compare_write_json(&cmp, pa), 0);
+	compare_free(&cmp);
+	/*
+	 * a quarter of a tick on loop_entry, the same every round (exact): proven, but less than
+	 * half an instruction (0.256 ticks): no change of code, not moved
+	 */
+	side(pa, "base", 0, 0);
+	side(pb, "patched", 0, 1);
+	memset(&cmp, 0, sizeof(cmp));
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, pa, pb, err, sizeof(err)), 0);
+	row = &cmp.rows[0];
+	for (size_t i = 0; i < row->nphase; i++) {
+		const struct res_cmp_part *x = &row->phase[i];
+
+		assert_false(x->moved);
+		if (strcmp(x->name, "loop_entry"))
+			continue;
+		assert_true(fabs(x->r.diff - 0.25) < 1e-9);
+		assert_int_equal(x->r.verdict, CMP_NO_CHANGE);
+		assert_non_null(strstr(x->note, "less than half an instruction"));
+		n_moved++;
+	}
+	assert_int_equal(n_moved, 2);
 	compare_free(&cmp);
 	unlink(pa);
 	unlink(pb);
