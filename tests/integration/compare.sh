@@ -133,5 +133,9 @@ INSTRUMENT=1 RUN_ID=aai mc >"$tmp/aai.out" 2>"$tmp/aai.err" || rc=$?
 check "A/A, instrumented: exit 0, every phase of pvr no-change, none moved" \
 	bash -c "[ $rc = 0 ] && jq -e '.benchmarks[] | select(.name == \"pvr\") | .phases | length > 8 and
 		(map(.verdict == \"no-change\" and (.moved | not)) | all)' '$tmp/results/aai/compare.json' >/dev/null"
+# (what did move, for the log when that check fails)
+jq -c '.benchmarks[] | .name as $b | .phases[]? | select(.verdict != "no-change" or .moved) |
+	{benchmark: $b, name, change, ci, verdict, note}' "$tmp/results/aai/compare.json" \
+	>"$tmp/aai-phases.err" 2>&1 || true
 
 it_done compare "$tmp"/*.err
