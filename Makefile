@@ -28,7 +28,7 @@ THRESHOLD ?= 1
 export CROSS_COMPILE
 # the scripts read these from the environment: exported, never spliced into a command line,
 # so a path with a blank or a quote in it reaches them whole
-export O SUITE ICOUNT KSRC INSTRUMENT TRACE PERF ROUNDS MODE THRESHOLD BASE PATCHED
+export O SUITE ICOUNT KSRC INSTRUMENT STATS TRACE PERF ROUNDS MODE THRESHOLD BASE PATCHED
 # ... and the nightly's (scripts/nightly.sh)
 export TREE REF NIGHTS HISTORY SITE RUNS MODES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
 	ROUNDS_ICOUNT ROUNDS_PLAIN

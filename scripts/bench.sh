@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job (make bench): boot the emulated POWER8 host, run SUITE, collect and report.
 # env: SUITE, ICOUNT, KSRC, O (build dir), RESULTS (default results/), RUN_ID, BOOT_TIMEOUT,
-#   INSTRUMENT=1 (boot the instrumented kernel: module/patches), TRACE=1 (trace-cmd record in
+#   INSTRUMENT=1 (boot the instrumented kernel: module/patches), STATS=1 (with INSTRUMENT=1:
+#   its phase histograms in the binary stats on, kvm-pr exit_timing_stats=1), TRACE=1 (trace-cmd record in
 #   the host -> RUN/trace.dat), PERF=1 (perf record -> RUN/perf.data); OUT_DISK_MB sizes the
 #   output disk those come back on (default 8192, sparse); TRACE_EVENTS, TRACE_BUFFER_KB,
 #   PERF_EVENTS, PERF_MMAP: see make-initramfs.sh
@@ -17,7 +18,7 @@ cd "$top"
 O=${O:-build}
 SUITE=${SUITE:-configs/suites/default}
 ICOUNT=${ICOUNT:-0}
-INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} PERF=${PERF:-0}
+INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} PERF=${PERF:-0} STATS=${STATS:-0}
 record=
 [ "$TRACE" = 1 ] && record=trace
 [ "$PERF" = 1 ] && record="${record:+$record }perf"
@@ -40,6 +41,13 @@ else
 	export TRACE_EVENTS=${TRACE_EVENTS:-kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit}
 	variant=stock patches=
 	step "host kernel"
+fi
+# STATS=1: the instrumented kvm-pr times each round trip's phases into the vcpu's binary
+# stats (exit_timing_stats=1), without the trace event
+if [ "$STATS" = 1 ]; then
+	[ "$INSTRUMENT" = 1 ] || die2 "STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too"
+	export KVM_PR_PARAMS=exit_timing_stats=1
+	variant=instrumented-stats
 fi
 kdir=$(run_kernel "$patches" "${KSRC:-}") || exit $?
 

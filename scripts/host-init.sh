@@ -165,7 +165,9 @@ worst=0
 while read -r round side; do
 	mods=/lib/modules/$side
 	insmod "$mods/kvm.ko" || fatal "insmod kvm.ko ($side) failed (host kernel and module do not match?)"
-	insmod "$mods/kvm-pr.ko" || fatal "insmod kvm-pr.ko ($side) failed: no PR KVM on this host (needs a hash-MMU POWER CPU)"
+	# shellcheck disable=SC2046 # the parameters, one word each
+	insmod "$mods/kvm-pr.ko" $(cat /exitbench/kvm-pr.params 2>/dev/null) ||
+		fatal "insmod kvm-pr.ko ($side $(cat /exitbench/kvm-pr.params 2>/dev/null)) failed: no PR KVM on this host (needs a hash-MMU POWER CPU), or a parameter this kvm-pr.ko does not have"
 	[ -c /dev/kvm ] || fatal "no /dev/kvm after loading kvm-pr.ko"
 	tag= files=
 	[ "$round" = 0 ] || tag="--variant $side --round $round" files="-$side-$round"

@@ -10,6 +10,7 @@
 #   (-m PERF_MMAP) onto its output disk (boot-host.sh OUT_DISK_MB); adds Debian's ppc64el
 #   trace-cmd and perf with their libraries (scripts/host-tools.sh) and /exitbench/record.conf,
 #   which host-init.sh reads. Without RECORD the initramfs stays small.
+# env: KVM_PR_PARAMS, kvm-pr.ko's parameters (make bench STATS=1: exit_timing_stats=1)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -50,6 +51,7 @@ for g in "${gdirs[@]}"; do
 	cp "$g"/*.bin "$root/exitbench/guests/"
 done
 cp "$suite" "$root/exitbench/suite"
+printf '%s\n' "${KVM_PR_PARAMS:-}" >"$root/exitbench/kvm-pr.params"
 # a value for record.conf, which host-init.sh sources (busybox sh): single-quoted, a quote
 # inside written '\''
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }

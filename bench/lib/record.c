@@ -192,6 +192,8 @@ int rec_write_bench(struct rec *r, const struct rec_bench *b)
 	rec_u64(r, "timeout_s", b->timeout_s);
 	snprintf(pvr, sizeof(pvr), "0x%08" PRIx32, b->vcpu_pvr);
 	rec_str(r, "vcpu_pvr", pvr);
+	if (b->exit_timing_stats)
+		rec_str(r, "exit_timing_stats", b->exit_timing_stats);
 	if (b->npmu) {
 		rec_arr_begin(r, "pmu");
 		for (size_t i = 0; i < b->npmu; i++) {
@@ -208,6 +210,43 @@ int rec_write_bench(struct rec *r, const struct rec_bench *b)
 		rec_arr_end(r);
 	}
 	return rec_end(r);
+}
+
+/* a histogram's non-zero buckets, sparse: KEY_at (bucket indexes) and KEY_n (counts) */
+static void rec_sparse(struct rec *r, const char *key, const uint64_t *v, uint32_t n)
+{
+	uint64_t at[REC_SPARSE_MAX], cnt[REC_SPARSE_MAX];
+	char k[32];
+	size_t m = 0;
+
+	for (uint32_t i = 0; i < n && i < REC_SPARSE_MAX; i++)
+		if (v[i]) {
+			at[m] = i;
+			cnt[m++] = v[i];
+		}
+	snprintf(k, sizeof(k), "%s_at", key);
+	rec_u64_array(r, k, at, m);
+	snprintf(k, sizeof(k), "%s_n", key);
+	rec_u64_array(r, k, cnt, m);
+}
+
+/* "exit_timing": {round_trips, hist_buckets, phases: [{name, sum, hist_at, hist_n, log_at, log_n}]} */
+static void rec_timing(struct rec *r, const struct rec_timing *t)
+{
+	rec_obj_begin(r, "exit_timing");
+	rec_u64(r, "round_trips", t->round_trips);
+	rec_u64(r, "hist_buckets", t->n ? t->ph[0].nhist : 0);
+	rec_arr_begin(r, "phases");
+	for (size_t i = 0; i < t->n; i++) {
+		rec_item_begin(r);
+		rec_str(r, "name", t->ph[i].name);
+		rec_u64(r, "sum", t->ph[i].sum);
+		rec_sparse(r, "hist", t->ph[i].hist, t->ph[i].nhist);
+		rec_sparse(r, "log", t->ph[i].log, t->ph[i].nlog);
+		rec_obj_end(r);
+	}
+	rec_arr_end(r);
+	rec_obj_end(r);
 }
 
 int rec_write_rep(struct rec *r, const struct rec_rep *p)
@@ -246,6 +285,8 @@ int rec_write_rep(struct rec *r, const struct rec_rep *p)
 		rec_arr_end(r);
 		rec_obj_end(r);
 	}
+	if (p->timing)
+		rec_timing(r, p->timing);
 	return rec_end(r);
 }
 

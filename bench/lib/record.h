@@ -85,6 +85,7 @@ struct rec_bench {
 	uint32_t vcpu_pvr;
 	size_t npmu;			/* 0: no PMU counts this run */
 	const struct rec_pmu_event *pmu;
+	const char *exit_timing_stats;	/* NULL: not said; "on", or "off: why" */
 };
 int rec_write_bench(struct rec *r, const struct rec_bench *b);
 
@@ -92,6 +93,22 @@ int rec_write_bench(struct rec *r, const struct rec_bench *b);
 struct rec_pmu_count {
 	const char *event, *error;
 	uint64_t count, enabled_ns, running_ns;
+};
+/*
+ * One phase's exit timing stats over a repetition (the instrumented kvm-pr's binary stats):
+ * the sum of its durations and its histograms' counts, differences of two readings.
+ */
+struct rec_timing_phase {
+	const char *name;
+	uint64_t sum;
+	uint32_t nhist, nlog;
+	const uint64_t *hist, *log;	/* one tick a bucket (the last: beyond); log2 buckets */
+};
+#define REC_SPARSE_MAX 4096	/* buckets a histogram may have (more are not written) */
+struct rec_timing {
+	uint64_t round_trips;
+	size_t n;
+	const struct rec_timing_phase *ph;
 };
 struct rec_rep {
 	const char *bench;
@@ -103,6 +120,7 @@ struct rec_rep {
 	const char *pmu_mode;		/* NULL: no PMU counts in this record */
 	size_t ncounts;
 	const struct rec_pmu_count *counts;
+	const struct rec_timing *timing;	/* NULL: no exit timing stats */
 };
 int rec_write_rep(struct rec *r, const struct rec_rep *p);
 /* type "skip" (not measurable here) or "error"; what: a one-word class ("hang", "kvm") */

@@ -23,6 +23,7 @@
 #include "mailbox.h"
 #include "marker.h"
 #include "pmu.h"
+#include "prstats.h"
 #include "record.h"
 #include "suite.h"
 #include "text.h"
@@ -251,6 +252,8 @@ struct bench_run {
 	struct vm vm;
 	struct eb_mailbox *mb;
 	uint64_t before[EBC_N], after[EBC_N];
+	struct prs prs;			/* the exit timing stats (instrumented kvm-pr) */
+	uint64_t *tbefore, *tafter;	/* ... read as the counters are (prs.on) */
 	uint64_t user_exits;
 	uint32_t rep;
 	int failed;		/* error or hang recorded */
@@ -328,6 +331,24 @@ static int write_rep(struct rec *r, struct bench_run *b)
 		.exits = x,
 	};
 
+	struct rec_timing_phase ph[PRS_NPHASE];
+	struct rec_timing t = { .n = PRS_NPHASE, .ph = ph };
+
+	if (b->prs.on) {
+		/* the differences, into tafter (each reading is taken afresh) */
+		for (size_t i = 0; i < b->prs.nvals; i++)
+			b->tafter[i] -= b->tbefore[i];
+		t.round_trips = b->tafter[0];
+		for (int k = 0; k < PRS_NPHASE; k++) {
+			size_t at = prs_sum_at(&b->prs, k);
+
+			ph[k] = (struct rec_timing_phase){
+				.name = prs_phase_names[k], .sum = b->tafter[at],
+				.nhist = b->prs.ph[k].nhist, .nlog = b->prs.ph[k].nlog,
+				.hist = &b->tafter[at + 1], .log = &b->tafter[at + 1 + b->prs.ph[k].nhist] };
+		}
+		p.timing = &t;
+	}
 	if (b->h->pmu_on && b->h->pmu.active >= 0) {
 		p.pmu_mode = pmu_mode_name(b->h->pmu.active);
 		p.ncounts = pmu_counts(&b->h->pmu, counts, why);
@@ -360,7 +381,8 @@ static int doorbell(struct rec *r, struct bench_run *b, uint64_t what)
 					     "guest started repetition %u, expected %u", b->mb->rep,
 					     b->rep), b->failed = 1;
 		b->user_exits = 0;
-		if (vm_stats_read(&b->vm, b->before))
+		if (vm_stats_read(&b->vm, b->before) ||
+		    (b->prs.on && prs_read(&b->prs, b->vm.stats_fd, b->tbefore)))
 			return write_problem(r, "error", b->e->name, "stats",
 					     "reading the vcpu statistics failed"), b->failed = 1;
 		/* the last things before the guest runs the repetition: marker, counters */
@@ -373,7 +395,8 @@ static int doorbell(struct rec *r, struct bench_run *b, uint64_t what)
 		if (b->h->pmu_on)
 			pmu_stop(&b->h->pmu);
 		marker(b->h, "end", b->e->name, b->rep);
-		if (vm_stats_read(&b->vm, b->after))
+		if (vm_stats_read(&b->vm, b->after) ||
+		    (b->prs.on && prs_read(&b->prs, b->vm.stats_fd, b->tafter)))
 			return write_problem(r, "error", b->e->name, "stats",
 					     "reading the vcpu statistics failed"), b->failed = 1;
 		if (eb_mailbox_check_rep(b->mb, EB_MAILBOX_SIZE, &b->req, b->rep, &why))
@@ -486,6 +509,19 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		return -1;
 	}
 
+	/* the instrumented kvm-pr's exit timing stats, when it records them */
+	ret = prs_open(&b.prs, b.vm.stats_fd, "/sys/module/kvm_pr/parameters/exit_timing_stats");
+	if (!ret && b.prs.on && (!(b.tbefore = calloc(b.prs.nvals, 8)) ||
+				 !(b.tafter = calloc(b.prs.nvals, 8))))
+		ret = -ENOMEM;
+	if (ret) {
+		write_problem(r, "error", e->name, "stats", "reading the exit timing stats failed: %s",
+			      strerror(-ret));
+		free(b.tbefore);
+		vm_destroy(&b.vm);
+		return -1;
+	}
+
 	struct rec_pmu_event events[PMU_MAX_EVENTS];
 	struct rec_bench rb = {
 		.name = e->name, .what = b.info.what, .exit_kind = eb_exit_kind_name(b.info.exit_kind),
@@ -493,6 +529,7 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		.batches = e->batches, .repetitions = e->repetitions, .warmup = e->warmup,
 		.timeout_s = timeout, .vcpu_pvr = pvr,
 		.npmu = h->pmu_on ? pmu_events(&h->pmu, events) : 0, .pmu = events,
+		.exit_timing_stats = b.prs.state[0] ? b.prs.state : NULL,
 	};
 	rec_write_bench(r, &rb);
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
@@ -524,6 +561,8 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 	if (h->pmu_on)
 		pmu_stop(&h->pmu);	/* a repetition cut short leaves them running */
 	vm_destroy(&b.vm);
+	free(b.tbefore);
+	free(b.tafter);
 	return b.failed ? -1 : b.skipped;
 
 kvm_fail:

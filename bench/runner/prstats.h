@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The instrumented kvm-pr's phase histograms (module/patches 0005, kvm-pr exit_timing_stats=1)
+ * in the vcpu's binary stats: per phase of the round trip a sum of its durations in timebase
+ * ticks, a linear histogram of one tick a bucket and a log2 histogram past it, and the round
+ * trips timed. Read at the start and end of each repetition, as the exit counters are; the
+ * difference is the repetition's (docs/design.md, "Raw records"). Library code: -errno.
+ */
+#ifndef EB_PRSTATS_H
+#define EB_PRSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PRS_NPHASE 10
+
+/* the phases of the round trip, in path order, as the stats name them */
+extern const char *const prs_phase_names[PRS_NPHASE];
+
+struct prs {
+	int on;				/* the stats are there and kvm-pr records into them */
+	char state[160];		/* "on", or "off: why" (the env record's) */
+	off_t round_trips;		/* offsets into the stats fd */
+	struct {
+		off_t sum, hist, log;
+		uint32_t nhist, nlog;
+	} ph[PRS_NPHASE];
+	size_t nvals;			/* values a reading holds (prs_read) */
+};
+
+/*
+ * Find the stats of the vcpu's stats fd; off (p->on 0, p->state why) when this kvm-pr has
+ * none or does not record (its exit_timing_stats parameter, read from param_path, is not Y).
+ * -errno only when the fd cannot be read.
+ */
+int prs_open(struct prs *p, int stats_fd, const char *param_path);
+/* One reading into vals[p->nvals]: round trips, then per phase: sum, hist[], log[]. */
+int prs_read(const struct prs *p, int stats_fd, uint64_t *vals);
+/* The layout of a reading: where phase k's sum, hist and log are in vals. */
+size_t prs_sum_at(const struct prs *p, int k);
+
+#endif
