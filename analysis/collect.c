@@ -9,6 +9,7 @@
 #include <exitbench/mailbox.h>
 #include "collect.h"
 #include "exits.h"
+#include "hist.h"
 #include "record.h"
 
 static void problem(struct collect_report *rep, const char *fname, size_t line, const char *what)
@@ -181,12 +182,240 @@ static int take_pmu_counts(struct res_bench *b, json_t *pmu, const char *rep_no,
 	return 0;
 }
 
-static int take_rep(struct results *r, json_t *rec, const char *name, const char **why)
+/* ---- the instrumented kvm-pr's exit timing stats (rep records' "exit_timing") ---- */
+
+#define TIMING_NPHASE 11	/* the ten phases in path order, then round_trip */
+static const char *const timing_names[TIMING_NPHASE] = {
+	"vcpu_run", "trace", "loop_entry", "copy_to_svcpu", "trampoline_enter", "guest",
+	"realmode_exit", "copy_from_svcpu", "store_nvgprs", "handle_exit", "round_trip",
+};
+#define TIMING_SOURCE "kvm-pr exit_timing_stats (binary stats)"
+
+/* a benchmark's timing of the round being read: its figures go into rounds when it ends */
+struct timing_acc {
+	struct res_bench *b;
+	uint32_t round;
+	struct hist *h[TIMING_NPHASE];	/* this round's (round_trip: none) */
+	uint64_t count[TIMING_NPHASE], sum[TIMING_NPHASE];
+};
+
+struct collect_ctx {
+	size_t n;
+	struct timing_acc *acc;
+};
+
+static struct timing_acc *timing_acc(struct collect_ctx *cx, struct res_bench *b)
+{
+	struct timing_acc *na;
+
+	for (size_t i = 0; i < cx->n; i++)
+		if (cx->acc[i].b == b)
+			return &cx->acc[i];
+	if (!(na = realloc(cx->acc, (cx->n + 1) * sizeof(*na))))
+		return NULL;
+	cx->acc = na;
+	na = &na[cx->n++];
+	memset(na, 0, sizeof(*na));
+	na->b = b;
+	return na;
+}
+
+/* the round a's figures are of, into each phase's rounds; a emptied for the next */
+static int timing_round_end(struct timing_acc *a)
+{
+	struct res_trace *t = &a->b->trace;
+
+	for (int k = 0; k < TIMING_NPHASE && a->round; k++) {
+		struct res_phase *p = &t->phase[k];
+		struct res_round *nr;
+
+		if (!a->count[k])
+			continue;
+		if (!(nr = realloc(p->round, (p->nround + 1) * sizeof(*nr))))
+			return -ENOMEM;
+		p->round = nr;
+		nr[p->nround++] = (struct res_round){
+			.round = a->round, .count = a->count[k],
+			.figure = res_hist_figure(a->h[k], 1, a->count[k], a->sum[k]) };
+	}
+	for (int k = 0; k < TIMING_NPHASE; k++) {
+		if (a->h[k])
+			hist_reset(a->h[k]);
+		a->count[k] = a->sum[k] = 0;
+	}
+	return 0;
+}
+
+/* the benchmark's phases, made the first time (the trace's layout: whole ticks) */
+static int timing_init(struct res_bench *b)
+{
+	struct res_trace *t = &b->trace;
+
+	if (t->has_phases)
+		return 0;
+	if (!(t->phase = calloc(TIMING_NPHASE, sizeof(*t->phase))))
+		return -ENOMEM;
+	t->nphase = TIMING_NPHASE;
+	t->has_source = t->has_phases = 1;
+	t->timed = RES_TIMED_OTHER;
+	snprintf(t->source, sizeof(t->source), "%s", TIMING_SOURCE);
+	for (int k = 0; k < TIMING_NPHASE; k++) {
+		struct res_phase *p = &t->phase[k];
+
+		snprintf(p->st.name, sizeof(p->st.name), "%s", timing_names[k]);
+		snprintf(p->st.unit, sizeof(p->st.unit), "timebase ticks");
+		p->hist_scale = 1;
+		p->st.median = p->st.p5 = p->st.p95 = p->st.p99 = p->st.min = p->st.max = NAN;
+		if (k < TIMING_NPHASE - 1 && hist_init(1, INT64_C(1) << 40, 3, &p->hist))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* v (count times) into the whole run's and the round's histograms of phase k */
+static int timing_record(struct timing_acc *a, int k, int64_t v, int64_t count)
+{
+	struct res_phase *p = &a->b->trace.phase[k];
+
+	if (!a->h[k] && hist_init(1, INT64_C(1) << 40, 3, &a->h[k]))
+		return -ENOMEM;
+	hist_record_n(p->hist, v, count);
+	hist_record_n(a->h[k], v, count);
+	return 0;
+}
+
+/* the sparse histogram KEY_at/KEY_n of o: *n pairs, checked */
+static int sparse(json_t *o, const char *key, json_t **at, json_t **cnt, size_t *n)
+{
+	char k[32];
+
+	snprintf(k, sizeof(k), "%s_at", key);
+	*at = json_object_get(o, k);
+	snprintf(k, sizeof(k), "%s_n", key);
+	*cnt = json_object_get(o, k);
+	if (!json_is_array(*at) || !json_is_array(*cnt) || json_array_size(*at) != json_array_size(*cnt))
+		return -EINVAL;
+	*n = json_array_size(*at);
+	for (size_t i = 0; i < *n; i++) {
+		json_t *x = json_array_get(*at, i), *y = json_array_get(*cnt, i);
+
+		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 4096 ||
+		    !json_is_integer(y) || json_integer_value(y) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * One repetition's exit timing stats: each phase's durations into its histograms, one tick
+ * a bucket; those past the linear range (its last bucket) at the middle of their log2
+ * bucket, [2^(k-1), 2^k) (the sums stay exact). dry: check only.
+ */
+static int take_timing(struct collect_ctx *cx, struct res_bench *b, json_t *et, uint32_t round,
+		       int dry, const char **why)
+{
+	json_t *phases = json_object_get(et, "phases"), *o, *at, *cnt, *lat, *lcnt;
+	json_int_t rts = 0, buckets = 0;
+	struct timing_acc *a = NULL;
+	uint64_t total_sum = 0;
+	size_t i, n, nl;
+	int ret;
+
+	*why = "exit_timing of a repetition record is malformed";
+	if (json_unpack(et, "{s:I,s:I}", "round_trips", &rts, "hist_buckets", &buckets) || rts < 0 ||
+	    buckets < 2 || !json_is_array(phases))
+		return -EINVAL;
+	json_array_foreach(phases, i, o) {
+		const char *name = json_string_value(json_object_get(o, "name"));
+		json_t *sum = json_object_get(o, "sum");
+		int k;
+
+		for (k = 0; name && k < TIMING_NPHASE - 1 && strcmp(name, timing_names[k]); k++)
+			;
+		if (!name || k == TIMING_NPHASE - 1 || !json_is_integer(sum) || json_integer_value(sum) < 0 ||
+		    sparse(o, "hist", &at, &cnt, &n) || sparse(o, "log", &lat, &lcnt, &nl))
+			return -EINVAL;
+		if (dry)
+			continue;
+		if (!a) {
+			if ((ret = timing_init(b)) || !(a = timing_acc(cx, b)))
+				return -ENOMEM;
+			if (a->round != round && (ret = timing_round_end(a)))
+				return ret;
+			a->round = round;
+		}
+		for (size_t j = 0; j < n; j++) {
+			int64_t v = json_integer_value(json_array_get(at, j));
+			int64_t c = json_integer_value(json_array_get(cnt, j));
+
+			a->count[k] += c;
+			b->trace.phase[k].st.count += c;
+			if (v == buckets - 1 && nl)
+				continue;	/* the log buckets say where those lie */
+			if ((ret = timing_record(a, k, v, c)))
+				return ret;
+		}
+		for (size_t j = 0; j < nl; j++) {
+			int64_t e = json_integer_value(json_array_get(lat, j));
+			int64_t c = json_integer_value(json_array_get(lcnt, j));
+
+			if (e >= 1 && (ret = timing_record(a, k, (INT64_C(3) << e) / 4, c)))
+				return ret;
+		}
+		a->sum[k] += json_integer_value(sum);
+		b->trace.phase[k].st.sum += json_integer_value(sum);
+		total_sum += json_integer_value(sum);
+	}
+	if (dry || !a)
+		return 0;
+	/* the round trip: its count and the phases' sum (the stats keep no histogram of it) */
+	a->count[TIMING_NPHASE - 1] += rts;
+	a->sum[TIMING_NPHASE - 1] += total_sum;
+	b->trace.phase[TIMING_NPHASE - 1].st.count += rts;
+	b->trace.phase[TIMING_NPHASE - 1].st.sum += total_sum;
+	b->trace.exits += rts;
+	b->trace.repetitions_marked++;
+	return 0;
+}
+
+/* after the last record: each benchmark's last round, and the whole run's figures */
+static int timing_finish(struct collect_ctx *cx)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < cx->n; i++) {
+		struct timing_acc *a = &cx->acc[i];
+
+		if (!ret)
+			ret = timing_round_end(a);
+		for (int k = 0; k < TIMING_NPHASE; k++) {
+			struct res_phase *p = &a->b->trace.phase[k];
+
+			hist_free(a->h[k]);
+			if (!p->hist || !hist_total_count(p->hist))
+				continue;
+			p->st.median = (double)hist_value_at_percentile(p->hist, 50);
+			p->st.p5 = (double)hist_value_at_percentile(p->hist, 5);
+			p->st.p95 = (double)hist_value_at_percentile(p->hist, 95);
+			p->st.p99 = (double)hist_value_at_percentile(p->hist, 99);
+			p->st.min = (double)hist_min(p->hist);
+			p->st.max = (double)hist_max(p->hist);
+		}
+	}
+	free(cx->acc);
+	cx->acc = NULL;
+	cx->n = 0;
+	return ret;
+}
+
+
+static int take_rep(struct collect_ctx *cx, struct results *r, json_t *rec, const char *name,
+		    const char **why)
 {
 	struct res_bench *b = res_find(r, name);
 	struct eb_exits x = { 0 };
 	struct eb_exit_judgement j;
-	json_t *ticks, *exits, *v, *round, *pmu;
+	json_t *ticks, *exits, *v, *round, *pmu, *timing;
 	json_int_t it = 0, bat = 0;
 	double sum = 0, per_batch;
 	size_t i;
@@ -203,6 +432,9 @@ static int take_rep(struct results *r, json_t *rec, const char *name, const char
 	pmu = json_object_get(rec, "pmu");
 	if (pmu && take_pmu_counts(b, pmu, "", it, 0, 1, why))
 		return -EINVAL;		/* checked before anything is taken */
+	timing = json_object_get(rec, "exit_timing");
+	if (timing && take_timing(cx, b, timing, 0, 1, why))
+		return -EINVAL;
 	for (int c = 0; c < EBC_N; c++) {
 		v = json_object_get(exits, eb_counter_names[c]);
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -225,6 +457,8 @@ static int take_rep(struct results *r, json_t *rec, const char *name, const char
 		      json_integer_value(round) > UINT32_MAX))
 		return *why = "repetition record's round is not a positive integer", -EINVAL;
 	if (res_push_run_round(b, sum / (double)it, round ? json_integer_value(round) : 0))
+		return -ENOMEM;
+	if (timing && take_timing(cx, b, timing, round ? (uint32_t)json_integer_value(round) : 0, 0, why))
 		return -ENOMEM;
 
 	eb_exits_judge(&x, kind_from_name(b->exit_kind), b->claimed_exits_per_iteration, it, &j);
@@ -308,7 +542,8 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
-	int ret = 0, format_seen = 0;
+	int ret = 0, format_seen = 0, tret;
+	struct collect_ctx cx = { 0 };
 
 	memset(rep, 0, sizeof(*rep));
 	while ((len = getline(&line, &cap, f)) > 0) {
@@ -362,7 +597,7 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 		} else if (!strcmp(type, "bench")) {
 			ret = take_bench(r, rec, name, &why);
 		} else if (!strcmp(type, "rep")) {
-			ret = take_rep(r, rec, name, &why);
+			ret = take_rep(&cx, r, rec, name, &why);
 		} else if (!strcmp(type, "skip")) {
 			ret = take_problem(r, rec, name, RES_SKIPPED);
 		} else if (!strcmp(type, "error")) {
@@ -386,6 +621,9 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 	if (variant)
 		snprintf(r->variant, sizeof(r->variant), "%s", variant);
 	free(line);
+	tret = timing_finish(&cx);
+	if (!ret)
+		ret = tret;
 	res_derive(r);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../analysis/collect.h"
+#include "../../analysis/hist.h"
 
 #define ENV "{\"type\":\"env\",\"record_format\":2,\"tb_hz\":512000000,\"kernel_release\":\"6.1.192\"}\n"
 #define BENCH(n, kind, claimed) "{\"type\":\"bench\",\"bench\":\"" n "\",\"exit_kind\":\"" kind \
@@ -147,6 +148,71 @@ static void sides_and_rounds(void **state)
 	res_free(&r);
 }
 
+/*
+ * The instrumented kvm-pr's exit timing stats in rep records (exit_timing): two rounds of a
+ * side, guest 50 ticks on 150 exits and 52 on 50 in round 1, 60 on all 200 in round 2, one
+ * guest stretch past the linear range (log2 bucket 14: 8192..16383) in round 2.
+ */
+#define TIMING(g_at, g_n, g_sum, log) ",\"exit_timing\":{\"round_trips\":200,\"hist_buckets\":1024," \
+	"\"phases\":[{\"name\":\"loop_entry\",\"sum\":4000,\"hist_at\":[20],\"hist_n\":[200]," \
+	"\"log_at\":[],\"log_n\":[]},{\"name\":\"guest\",\"sum\":" #g_sum ",\"hist_at\":" g_at \
+	",\"hist_n\":" g_n "," log "}]}"
+#define TREP(r, t, timing) "{\"type\":\"rep\"," TAG("A", r) "\"bench\":\"pvr\",\"rep\":0,\"iterations\":200," \
+	"\"batches\":2,\"rep_ticks\":1,\"batch_ticks\":[" #t "," #t "]," EXITS(201, 200, 1) timing "}\n"
+#define THEAD(r) "{\"type\":\"env\"," TAG("A", r) "\"record_format\":2,\"tb_hz\":512000000}\n" \
+	"{\"type\":\"bench\"," TAG("A", r) "\"bench\":\"pvr\",\"exit_kind\":\"emulated-instruction\"," \
+	"\"claimed_exits_per_iteration\":1,\"iterations\":200,\"batches\":2,\"repetitions\":1," \
+	"\"exit_timing_stats\":\"on\"}\n"
+#define TEND(r) "{\"type\":\"end\"," TAG("A", r) "\"benchmarks\":1}\n"
+
+static void exit_timing_stats(void **state)
+{
+	static const char text[] =
+		THEAD(1) TREP(1, 60000, TIMING("[50,52]", "[150,50]", 10100, "\"log_at\":[],\"log_n\":[]")) TEND(1)
+		THEAD(2) TREP(2, 60200, TIMING("[60,1023]", "[199,1]", 21940, "\"log_at\":[14],\"log_n\":[1]")) TEND(2);
+	static const char bad[] = THEAD(1) TREP(1, 60000, ",\"exit_timing\":{\"round_trips\":1}") TEND(1);
+	struct collect_report rep;
+	struct results r;
+	const struct res_trace *t;
+	const struct res_phase *guest = NULL, *rt = NULL;
+
+	(void)state;
+	assert_int_equal(collect_variant(text, "A", &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 0);
+	t = &res_find(&r, "pvr")->trace;
+	assert_true(t->has_phases && t->has_source);
+	assert_non_null(strstr(t->source, "exit_timing_stats"));
+	assert_int_equal(t->exits, 400);
+	for (size_t i = 0; i < t->nphase; i++) {
+		if (!strcmp(t->phase[i].st.name, "guest"))
+			guest = &t->phase[i];
+		if (!strcmp(t->phase[i].st.name, "round_trip"))
+			rt = &t->phase[i];
+	}
+	assert_non_null(guest);
+	assert_int_equal(guest->st.count, 400);
+	assert_int_equal(guest->st.sum, 10100 + 21940);	/* exact, the stretch included */
+	assert_int_equal(hist_total_count(guest->hist), 400);
+	assert_int_equal(hist_max(guest->hist) >> 13, 1);	/* at 3 x 2^12, in 8192..16383 */
+	assert_int_equal(guest->nround, 2);
+	/* round 1: the middle 80% of 150 x 50 and 50 x 52: 130 x 50 and 30 x 52 */
+	assert_float_equal(guest->round[0].figure, (130 * 50.0 + 30 * 52.0) / 160, 1e-9);
+	assert_float_equal(guest->round[1].figure, 60, 1e-9);
+	assert_int_equal(guest->round[1].round, 2);
+	/* the round trip: no histogram, its figure the mean of the phases' sums */
+	assert_non_null(rt);
+	assert_null(rt->hist);
+	assert_int_equal(rt->nround, 2);
+	assert_float_equal(rt->round[0].figure, (4000 + 10100) / 200.0, 1e-9);
+	res_free(&r);
+
+	/* malformed: the record is refused, counted, the run goes on */
+	assert_int_equal(collect_variant(bad, "A", &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 1);
+	assert_false(res_find(&r, "pvr")->trace.has_phases);
+	res_free(&r);
+}
+
 static void damaged_lines_are_skipped(void **state)
 {
 	static const char text[] = ENV "garbage\n"
@@ -277,6 +343,7 @@ int main(void)
 		cmocka_unit_test(sides_and_rounds),
 		cmocka_unit_test(pmu_counts),
 		cmocka_unit_test(pmu_malformed_and_absent),
+		cmocka_unit_test(exit_timing_stats),
 	};
 	return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
 }
