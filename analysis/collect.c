@@ -193,7 +193,8 @@ static const char *const timing_names[TIMING_NPHASE] = {
 
 /* a benchmark's timing of the round being read: its figures go into rounds when it ends */
 struct timing_acc {
-	struct res_bench *b;
+	char name[EB_NAME_LEN];		/* the benchmark's (its res_bench moves as others are added) */
+	struct res_bench *b;		/* ... found again at each record and at the end */
 	uint32_t round;
 	struct hist *h[TIMING_NPHASE];	/* this round's (round_trip: none) */
 	uint64_t count[TIMING_NPHASE], sum[TIMING_NPHASE];
@@ -209,13 +210,16 @@ static struct timing_acc *timing_acc(struct collect_ctx *cx, struct res_bench *b
 	struct timing_acc *na;
 
 	for (size_t i = 0; i < cx->n; i++)
-		if (cx->acc[i].b == b)
+		if (!strcmp(cx->acc[i].name, b->name)) {
+			cx->acc[i].b = b;
 			return &cx->acc[i];
+		}
 	if (!(na = realloc(cx->acc, (cx->n + 1) * sizeof(*na))))
 		return NULL;
 	cx->acc = na;
 	na = &na[cx->n++];
 	memset(na, 0, sizeof(*na));
+	snprintf(na->name, sizeof(na->name), "%s", b->name);
 	na->b = b;
 	return na;
 }
@@ -379,12 +383,14 @@ static int take_timing(struct collect_ctx *cx, struct res_bench *b, json_t *et, 
 }
 
 /* after the last record: each benchmark's last round, and the whole run's figures */
-static int timing_finish(struct collect_ctx *cx)
+static int timing_finish(struct collect_ctx *cx, struct results *r)
 {
 	int ret = 0;
 
 	for (size_t i = 0; i < cx->n; i++) {
 		struct timing_acc *a = &cx->acc[i];
+
+		a->b = res_find(r, a->name);
 
 		if (!ret)
 			ret = timing_round_end(a);
@@ -621,7 +627,7 @@ int collect_records(FILE *f, const char *fname, const char *variant, struct resu
 	if (variant)
 		snprintf(r->variant, sizeof(r->variant), "%s", variant);
 	free(line);
-	tret = timing_finish(&cx);
+	tret = timing_finish(&cx, r);
 	if (!ret)
 		ret = tret;
 	res_derive(r);
