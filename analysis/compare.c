@@ -319,8 +319,25 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 		snprintf(row->where_note, sizeof(row->where_note), "both sides have phases, but not by "
 			 "round (a single traced run): no interval to judge them by; make compare "
 			 "INSTRUMENT=1 traces each round");
-	if (row->nphase && row->state == RES_CMP_DONE && a->claimed_exits_per_iteration)
+	if (row->nphase && row->state == RES_CMP_DONE && a->claimed_exits_per_iteration) {
 		row->rt_change = row->r.diff / a->claimed_exits_per_iteration;
+		/*
+		 * What matters is a change of the exit's cost: a phase that did not move has no
+		 * change when its interval lies within the threshold of the round trip (not of
+		 * the phase: vcpu_run, timed on a few exits a round, is never known to 1% of
+		 * itself, and need not be)
+		 */
+		row->phase_band = c->opts.threshold_pct / 100 * row->r.mean_a /
+				  a->claimed_exits_per_iteration;
+		for (size_t i = 0; i < row->nphase; i++) {
+			struct res_cmp_part *x = &row->phase[i];
+
+			if (x->state != RES_CMP_DONE || x->moved || whole_kind(x->name))
+				continue;
+			x->r.verdict = x->r.diff_lo >= -row->phase_band && x->r.diff_hi <= row->phase_band
+					       ? CMP_NO_CHANGE : CMP_INCONCLUSIVE;
+		}
+	}
 	for (size_t i = 0; i < row->nphase; i++) {
 		struct res_cmp_part *x = &row->phase[i];
 		double w = exit_weight(ta, x->name), d = x->r.diff * w;
@@ -807,7 +824,9 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 		"means with its interval, judged by the round trip's rules. A benchmark's k phases "
 		"(and its exit reasons) are a family: each interval is at 1 - %.4g%%/k confidence "
 		"(Bonferroni), so that the chance of any false **moved** stays within %.4g%%. "
-		"**Moved**: the interval excludes 0%s. The phases are in path order; `round_trip` is "
+		"**Moved**: the interval excludes 0%s. A phase that did not move is no-change when "
+		"its interval lies within the threshold of the round trip (what matters is the "
+		"exit's cost), inconclusive otherwise. The phases are in path order; `round_trip` is "
 		"their sum.\n", (1 - c->opts.confidence) * 100, (1 - c->opts.confidence) * 100,
 		mode_of(&c->ra) == MODE_ICOUNT ? ", by half an instruction an exit or more (in "
 		"instruction-count mode less is not a change of code: a round's share of interrupted "

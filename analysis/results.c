@@ -1668,6 +1668,7 @@ static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
 		json_object_set_new(o, "phases", a);
 		json_object_set_new(o, "phase_unit", json_string(row->phase_unit));
 		json_object_set_new(o, "phase_confidence", num_json(row->phase_confidence));
+		json_object_set_new(o, "phase_no_change_band", num_json(row->phase_band));
 		json_object_set_new(o, "round_trip_change_per_exit", num_json(row->rt_change));
 		json_object_set_new(o, "phases_change_sum", num_json(row->phases_sum));
 		json_object_set_new(o, "phases_explain",

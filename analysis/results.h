@@ -363,6 +363,8 @@ struct res_cmp_row {
 	double rt_change;		/* the round trip's change an exit: r.diff over the claimed
 					   exits an iteration (NaN: no exits) */
 	double phases_sum;		/* the phases' changes added up (NaN: no phases) */
+	double phase_band;		/* a phase's no-change band: +/- threshold of the round
+					   trip an exit, in its unit (0: none) */
 	int trace_moved;		/* the 'trace' phase (the instrumentation's own) moved */
 	char where_note[200];		/* why there is no "where it changed" ("": none asked) */
 	char reason_unit[32];
