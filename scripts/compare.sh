@@ -13,6 +13,8 @@
 #      INSTRUMENT=1     both sides built with the instrumentation (module/patches) after their
 #                       own change, both traced: the comparison covers each phase of the round
 #                       trip too ("where it changed"); implies TRACE=1
+#      STATS=1          with INSTRUMENT=1: the phases from the vcpu's binary stats (kvm-pr
+#                       exit_timing_stats=1), round by round, no tracing
 #      TRACE=1          record the stock kvm_exit/kvm_book3s_reenter tracepoints: the exit
 #                       reasons are compared too (TRACE_EVENTS, TRACE_BUFFER_KB, OUT_DISK_MB as
 #                       for make bench)
@@ -32,8 +34,15 @@ ICOUNT=${ICOUNT:-0}
 ROUNDS=${ROUNDS:-10}
 MODE=${MODE:-auto}
 THRESHOLD=${THRESHOLD:-1}
-INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0}
-[ "$INSTRUMENT" = 1 ] && TRACE=1
+INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} STATS=${STATS:-0}
+# the instrumented kernel's phases come from the trace event, or from the binary stats with
+# STATS=1 (no trace then, unless TRACE=1 asks for it too)
+if [ "$STATS" = 1 ]; then
+	[ "$INSTRUMENT" = 1 ] || die2 "STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too"
+	export KVM_PR_PARAMS=exit_timing_stats=1
+elif [ "$INSTRUMENT" = 1 ]; then
+	TRACE=1
+fi
 results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
@@ -70,7 +79,7 @@ mode=$(run_mode "$ICOUNT")
 run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-compare-$mode}
 run=$(run_new "$results" "$run_id" "$SUITE")
 : >"$run/records.jsonl"
-[ "$INSTRUMENT" = 1 ] && echo instrumented >"$run/kernel-variant"
+[ "$INSTRUMENT" = 1 ] && echo "instrumented$([ "$STATS" = 1 ] && echo -stats)" >"$run/kernel-variant"
 
 # A B, B A, A B ...: drift over the session falls on both sides alike
 plan() {
