@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ void cseq_opts_default(struct cseq_opts *o)
 	o->confidence = 0.95;
 	o->until_pct = 1.0;
 	o->mixture = CSEQ_MIXTURE;
+	o->floor_pct = 0;
 }
 
 /* A_t: the bound on S^2 / Q (S, Q of d - mu0) below which BF_t(mu0) < 1/alpha */
@@ -57,15 +59,73 @@ int cseq_decided(const struct cseq_result *r)
 	return r->verdict != CMP_INCONCLUSIVE;
 }
 
-/* the rule at one look, on the interval so far */
-static void judge(struct cseq_result *r, double until)
+int cseq_regressed(const struct cseq_result *r, const struct cseq_opts *o)
 {
-	double lo = r->lo_pct, hi = r->hi_pct;
+	return r->rounds && r->verdict == CMP_REGRESSION && r->change_pct > o->until_pct;
+}
 
-	if (lo > 0 || hi < 0) {
+const char *cseq_verdict_note(const struct cseq_result *r)
+{
+	switch (r->verdict) {
+	case CMP_REGRESSION:
+	case CMP_IMPROVEMENT:
+		return r->beyond > 0 ? "proven, beyond the band" : !r->beyond ? "proven, within the band"
+			: "proven; beyond the band or not is not known yet";
+	case CMP_NO_CHANGE:
+		return "within the band";
+	default:
+		return "not decided: the interval holds 0 and reaches beyond the band";
+	}
+}
+
+static const char *const end_names[] = { "rounds", "budget", "failure" };
+
+const char *cseq_end_name(enum cseq_end e)
+{
+	return end_names[e];
+}
+
+int cseq_end_parse(const char *name, enum cseq_end *e)
+{
+	for (size_t i = 0; i < sizeof(end_names) / sizeof(end_names[0]); i++)
+		if (!strcmp(name, end_names[i])) {
+			*e = (enum cseq_end)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void cseq_stop_line(const struct cseq_summary *s, char *buf, size_t len)
+{
+	char took[64] = "";
+
+	if (isfinite(s->elapsed_s))
+		snprintf(took, sizeof(took), ", %.0f s of rounds", s->elapsed_s);
+	if (s->look)
+		snprintf(buf, len, "stopped: every benchmark decided at round %zu (%zu taken%s)", s->look,
+			 s->rounds, took);
+	else if (s->ended == CSEQ_END_BUDGET && isfinite(s->budget_s))
+		snprintf(buf, len, "not decided after %zu rounds: the time budget of %.0f s ended%s",
+			 s->rounds, s->budget_s, took);
+	else if (s->ended == CSEQ_END_BUDGET)
+		snprintf(buf, len, "not decided after %zu rounds: the time budget ended%s", s->rounds, took);
+	else if (s->ended == CSEQ_END_FAILURE)
+		snprintf(buf, len, "not decided after %zu rounds: the runs failed%s", s->rounds, took);
+	else
+		snprintf(buf, len, "not decided after %zu rounds: no more rounds were given%s", s->rounds,
+			 took);
+}
+
+/* the rule at one look, on the interval so far */
+static void judge(struct cseq_result *r, const struct cseq_opts *o)
+{
+	double lo = r->lo_pct, hi = r->hi_pct, until = o->until_pct, floor = o->floor_pct;
+	double band = fmax(until, floor);
+
+	if (lo > floor || hi < -floor) {
 		r->verdict = lo > 0 ? CMP_REGRESSION : CMP_IMPROVEMENT;
 		r->beyond = lo > until || hi < -until ? 1 : lo > -until && hi < until ? 0 : -1;
-	} else if (lo > -until && hi < until) {
+	} else if (lo > -band && hi < band) {
 		r->verdict = CMP_NO_CHANGE;
 		r->beyond = 0;
 	} else {
@@ -78,7 +138,8 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 {
 	double alpha = 1 - o->confidence, mean = 0, ss = 0;
 
-	if (!n || !(alpha > 0 && alpha < 1) || !(o->mixture > 0) || !(o->until_pct >= 0))
+	if (!n || !(alpha > 0 && alpha < 1) || !(o->mixture > 0) || !(o->until_pct >= 0) ||
+	    !(o->floor_pct >= 0))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!isfinite(d[i]))
@@ -107,7 +168,7 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 			r->lo_pct = lo;
 			r->hi_pct = hi;
 		}
-		judge(r, o->until_pct);
+		judge(r, o);
 		if (!r->decided_at && cseq_decided(r))
 			r->decided_at = t;
 	}
@@ -124,6 +185,7 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 		r->fixed_hi_pct = INFINITY;
 	}
 	r->width_ratio = cseq_width_ratio(n, alpha, o->mixture);
+	r->floor_pct = o->floor_pct;
 	r->mean_a = r->mean_b = NAN;
 	r->change = r->lo = r->hi = NAN;
 	return 0;
@@ -257,14 +319,24 @@ static int by_round(const void *x, const void *y)
 	return a->round < b->round ? -1 : a->round > b->round;
 }
 
+/* 1 when b's runs carry the comparison's rounds */
+static int has_rounds(const struct res_bench *b)
+{
+	for (size_t i = 0; i < b->nruns; i++)
+		if (b->run_rounds && b->run_rounds[i])
+			return 1;
+	return 0;
+}
+
 /*
- * b's figures a round (res_samples: in order of each round's first run), with their
- * rounds, sorted by round (rounds are numbered as they ran). *n of them into *out.
+ * b's figures a round, with their rounds, sorted by round (rounds are numbered as they
+ * ran): res_samples' (in order of each round's first run), or with a single round, which
+ * res_samples gives run by run, their mean. *n of them into *out.
  */
 static int round_figures(const struct res_bench *b, int median, struct round_fig **out, size_t *n)
 {
 	struct round_fig *f;
-	double *v = NULL;
+	double *v = NULL, sum = 0;
 	size_t nv = 0, k = 0;
 	int ret;
 
@@ -273,6 +345,16 @@ static int round_figures(const struct res_bench *b, int median, struct round_fig
 	if (!(f = calloc(nv ? nv : 1, sizeof(*f)))) {
 		free(v);
 		return -ENOMEM;
+	}
+	if (res_rounds(b) <= 1) {
+		for (size_t i = 0; i < nv; i++)
+			sum += v[i];
+		f[0].round = b->run_rounds[0];
+		f[0].v = sum / (double)nv;
+		free(v);
+		*out = f;
+		*n = nv ? 1 : 0;
+		return 0;
 	}
 	for (size_t i = 0; i < b->nruns && k < nv; i++) {
 		size_t j = 0;
@@ -297,7 +379,7 @@ int cseq_pair(const struct res_bench *ra, const struct res_bench *rb, int median
 	double *va = NULL, *vb = NULL, *pa, *pb;
 	struct round_fig *fa = NULL, *fb = NULL;
 	size_t na = 0, nb = 0, k = 0;
-	int ret, rounds = res_rounds(ra) > 1 && res_rounds(rb) > 1;
+	int ret, rounds = has_rounds(ra) && has_rounds(rb);
 
 	if (rounds) {
 		ret = round_figures(ra, median, &fa, &na);

@@ -45,6 +45,10 @@ struct cseq_opts {
 	double confidence;		/* of the sequence, uniformly over all rounds (0.95) */
 	double until_pct;		/* the band of no change, +/- % of A (1) */
 	double mixture;			/* g (CSEQ_MIXTURE) */
+	double floor_pct;		/* a change is proven only beyond +/-floor (0): in
+					   instruction-count mode, half an instruction an exit, the
+					   least a change of code moves (less is where a module was
+					   loaded, or a round's share of interrupted exits) */
 };
 
 struct cseq_result {
@@ -59,13 +63,15 @@ struct cseq_result {
 	double fixed_lo_pct, fixed_hi_pct;	/* Student's t interval of the same rounds, as if
 					   their number had been fixed in advance (the price) */
 	double width_ratio;		/* the sequence's critical value over Student's at this n */
-	enum cmp_verdict verdict;	/* regression, improvement (the interval excludes 0),
-					   no-change (it lies within +/-until), inconclusive */
+	double floor_pct;		/* the floor it was judged with (cseq_opts) */
+	enum cmp_verdict verdict;	/* regression, improvement (the interval excludes 0, or
+					   +/-floor), no-change (it lies within +/-until, or
+					   +/-floor), inconclusive */
 	int beyond;			/* a change: 1 its interval lies beyond +/-until, 0 within,
 					   -1 not known yet (it reaches across) */
 };
 
-/* Defaults: confidence 95%, until 1%, g = CSEQ_MIXTURE. */
+/* Defaults: confidence 95%, until 1%, g = CSEQ_MIXTURE, no floor. */
 void cseq_opts_default(struct cseq_opts *o);
 /*
  * The critical value c_t at look t (the bound on |mean| sqrt(t) / sd): INFINITY while the
@@ -99,8 +105,30 @@ size_t cseq_stop_look(const struct cseq_result *r, size_t k);
 double cseq_power(double effect_sd, size_t n, double alpha, double mixture);
 /* The smallest n at which cseq_power reaches power (INFINITY beyond 1e6 rounds). */
 double cseq_rounds_needed(double effect_sd, double power, double alpha, double mixture);
-/* "decided" (change or no-change) or not, for the reader */
+/* 1 when the rule decided at this look (change or no-change) */
 int cseq_decided(const struct cseq_result *r);
+/* 1 when r is a proven slow-down whose estimate exceeds the band (as cmp_regressed) */
+int cseq_regressed(const struct cseq_result *r, const struct cseq_opts *o);
+/* What a decided or undecided r says against the band, as a clause for the reader. */
+const char *cseq_verdict_note(const struct cseq_result *r);
+
+/* Why the rounds of an undecided comparison ended (the caller knows; the data do not). */
+enum cseq_end { CSEQ_END_ROUNDS, CSEQ_END_BUDGET, CSEQ_END_FAILURE };
+
+/* A sequential comparison as a whole: its settings and where it stopped. */
+struct cseq_summary {
+	struct cseq_opts opts;
+	size_t rounds;			/* rounds taken: the most any benchmark had */
+	size_t look;			/* the look it stopped at, every benchmark decided (0: none) */
+	enum cseq_end ended;		/* undecided: what ended the rounds */
+	double budget_s, elapsed_s;	/* the time budget and the time taken (NaN: not given) */
+};
+/* "rounds" (the rounds given ran out), "budget" (the time budget ended), "failure" */
+const char *cseq_end_name(enum cseq_end e);
+/* 0 and *e, or -EINVAL for a name that is none of cseq_end_name's */
+int cseq_end_parse(const char *name, enum cseq_end *e);
+/* Why s stopped, one clause for the reader: "every benchmark decided at round 3 of 4 taken" */
+void cseq_stop_line(const struct cseq_summary *s, char *buf, size_t len);
 
 struct res_bench;
 /*

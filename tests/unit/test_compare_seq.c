@@ -247,6 +247,25 @@ static void decision_rules(void **state)
 	assert_int_equal(cseq_run_changes(faster, 5, &o, &r), 0);
 	assert_int_equal(r.verdict, CMP_IMPROVEMENT);
 	assert_int_equal(r.beyond, 0);
+	/* a difference proven but smaller than the floor (instruction-count mode: half an
+	 * instruction an exit) is no change; beyond it, a change */
+	{
+		double tiny[] = { -0.0005, -0.0006, -0.0005, -0.0006, -0.0005 };
+
+		assert_int_equal(cseq_run_changes(tiny, 5, &o, &r), 0);
+		assert_int_equal(r.verdict, CMP_IMPROVEMENT);
+		o.floor_pct = 0.043;
+		assert_int_equal(cseq_run_changes(tiny, 5, &o, &r), 0);
+		assert_int_equal(r.verdict, CMP_NO_CHANGE);
+		assert_int_equal(r.decided_at, 3);
+		assert_int_equal(cseq_run_changes(k8, 4, &o, &r), 0);
+		assert_int_equal(r.verdict, CMP_REGRESSION);
+		/* a band narrower than the floor: within the floor is no change all the same */
+		o.until_pct = 0.01;
+		assert_int_equal(cseq_run_changes(tiny, 5, &o, &r), 0);
+		assert_int_equal(r.verdict, CMP_NO_CHANGE);
+		o.floor_pct = 0;
+	}
 	/* from the rounds' figures: +4.096 ticks on 590 */
 	o.until_pct = 0.5;
 	assert_int_equal(cseq_run(a, b, 3, &o, &r), 0);
@@ -301,6 +320,23 @@ static void pair_rounds(void **state)
 	assert_near(vb[0], 16, 0);
 	assert_near(va[1], 21, 0);
 	assert_near(vb[1], 25, 0);
+	free(va);
+	free(vb);
+	/* a single round (the first look): one pair, the mean of its runs, not a pair a run */
+	res_free(&ra);
+	res_free(&rb);
+	res_init(&ra);
+	res_init(&rb);
+	a = res_add(&ra, "pvr");
+	b = res_add(&rb, "pvr");
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(res_push_run_round(a, 100 + i, 1), 0);
+		assert_int_equal(res_push_run_round(b, 200 + i, 1), 0);
+	}
+	assert_int_equal(cseq_pair(a, b, 0, &va, &vb, &n), 0);
+	assert_int_equal(n, 1);
+	assert_near(va[0], 101.5, 0);
+	assert_near(vb[0], 201.5, 0);
 	free(va);
 	free(vb);
 	/* runs without rounds: by position, as many as the shorter side has */
