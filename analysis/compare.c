@@ -459,33 +459,14 @@ static int read_sample(const struct compare *c, const char *path, double **v, si
 
 /* ---- the sequential comparison: the rounds looked at one by one (compare_seq.h) ---- */
 
-/*
- * row's paired rounds a[n], b[n], judged at look (0: the last); floor: the least change
- * that can be code, in their unit (code_floor's: 0 but in instruction-count mode). -ENOMEM
- * only.
- */
-static int seq_series(struct compare *c, struct res_cmp_row *row, const double *a,
-		      const double *b, size_t n, size_t look, double floor)
+/* a row the sequence could not judge (ret, cseq_bench's): said why, and bad input */
+static int seq_refused(struct compare *c, struct res_cmp_row *row, int ret)
 {
-	struct cseq_opts o = c->seq.opts;
-	double mean = 0;
-	int ret;
-
-	for (size_t i = 0; i < n; i++)
-		mean += a[i] / (double)n;
-	o.floor_pct = floor > 0 && mean != 0 ? 100 * floor / fabs(mean) : 0;
-	ret = n ? cseq_run(a, b, look && look < n ? look : n, &o, &row->seq) : -ERANGE;
-
 	if (ret == -ENOMEM)
 		return ret;
-	if (ret) {
-		memset(&row->seq, 0, sizeof(row->seq));
-		snprintf(row->seq_note, sizeof(row->seq_note), "%s",
-			 ret == -ERANGE ? "no round that both sides ran" :
-			 ret == -EDOM ? "a round's figure on A is 0: no change in percent of it" :
-			 "a round's figure is not a number");
-		c->uncomparable++;
-	}
+	memset(&row->seq, 0, sizeof(row->seq));
+	snprintf(row->seq_note, sizeof(row->seq_note), "%s", cseq_strerror(ret));
+	c->uncomparable++;
 	return 0;
 }
 
@@ -493,8 +474,8 @@ static int seq_series(struct compare *c, struct res_cmp_row *row, const double *
 static int seq_results(struct compare *c)
 {
 	struct cseq_result *all = calloc(c->n ? c->n : 1, sizeof(*all));
+	int icount = mode_of(&c->ra) == MODE_ICOUNT, ret = 0;
 	size_t k = 0;
-	int ret = 0;
 
 	if (!all)
 		return -ENOMEM;
@@ -502,26 +483,16 @@ static int seq_results(struct compare *c)
 		for (size_t i = 0; i < c->n && !ret; i++) {
 			struct res_cmp_row *row = &c->rows[i];
 			const struct res_bench *a = res_find(&c->ra, row->name), *b = res_find(&c->rb, row->name);
-			double *va = NULL, *vb = NULL, floor;
-			size_t n = 0;
+			double floor;
 
 			if (row->state != RES_CMP_DONE || (pass && !row->seq.rounds))
 				continue;
-			/* in instruction-count mode, half an instruction an exit (an iteration, for a
-			 * benchmark without exits: its loop is code too) */
-			floor = code_floor(c, "timebase ticks", mode_of(&c->ra) == MODE_ICOUNT) *
-				(a->claimed_exits_per_iteration > 1 ? a->claimed_exits_per_iteration : 1);
-			ret = cseq_pair(a, b, c->median, &va, &vb, &n);
-			if (!ret)
-				ret = seq_series(c, row, va, vb, n, pass ? c->seq.look : 0, floor);
-			free(va);
-			free(vb);
-			if (ret == -EINVAL) {
-				snprintf(row->seq_note, sizeof(row->seq_note), "per-run medians need "
-					 "per-batch values, which this results.json lacks");
-				c->uncomparable++;
-				ret = 0;
-			}
+			/* in instruction-count mode, less than half an instruction an exit is no change */
+			floor = icount ? cseq_icount_floor(c->ra.tb_hz, a->claimed_exits_per_iteration) : 0;
+			ret = cseq_bench(a, b, c->median, floor, pass ? c->seq.look : 0, &c->seq.opts,
+					 &row->seq);
+			if (ret && (ret = seq_refused(c, row, ret)))
+				break;
 			if (!pass && row->seq.rounds) {
 				all[k++] = row->seq;
 				if (row->seq.rounds > c->seq.rounds)
@@ -547,11 +518,11 @@ static int seq_plain(struct compare *c, struct res_cmp_row *row, const double *a
 			 "each): %s has %zu, %s %zu", c->file_a, na, c->file_b, nb);
 		return -EINVAL;
 	}
-	if ((ret = seq_series(c, row, a, b, na, 0, 0)) || !row->seq.rounds)
-		return ret;
+	if ((ret = cseq_run(a, b, na, &c->seq.opts, &row->seq)))
+		return seq_refused(c, row, ret == -EDOM || ret == -ENOMEM ? ret : -EILSEQ);
 	c->seq.rounds = na;
 	c->seq.look = row->seq.decided_at;
-	return c->seq.look ? seq_series(c, row, a, b, na, c->seq.look, 0) : 0;
+	return c->seq.look ? cseq_run(a, b, c->seq.look, &c->seq.opts, &row->seq) : 0;
 }
 
 int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen)

@@ -425,3 +425,43 @@ int cseq_pair(const struct res_bench *ra, const struct res_bench *rb, int median
 	*n = k;
 	return 0;
 }
+
+double cseq_icount_floor(double tb_hz, unsigned exits_per_iteration)
+{
+	return tb_hz > 0 ? 0.5e-9 * tb_hz * (exits_per_iteration > 1 ? exits_per_iteration : 1) : 0;
+}
+
+int cseq_bench(const struct res_bench *ra, const struct res_bench *rb, int median, double floor,
+	       size_t look, const struct cseq_opts *o, struct cseq_result *r)
+{
+	struct cseq_opts oo = *o;
+	double *a = NULL, *b = NULL, mean = 0;
+	size_t n = 0;
+	int ret;
+
+	if ((ret = cseq_pair(ra, rb, median, &a, &b, &n)))
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		mean += a[i] / (double)n;
+	oo.floor_pct = floor > 0 && mean != 0 ? 100 * floor / fabs(mean) : 0;
+	ret = n ? cseq_run(a, b, look && look < n ? look : n, &oo, r) : -ERANGE;
+	free(a);
+	free(b);
+	return ret;
+}
+
+const char *cseq_strerror(int ret)
+{
+	switch (ret) {
+	case -EINVAL:
+		return "per-run medians need per-batch values, which this results.json lacks";
+	case -ERANGE:
+		return "no round that both sides ran";
+	case -EDOM:
+		return "a round's figure on A is 0: no change in percent of it";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return "a round's figure is not a number";
+	}
+}

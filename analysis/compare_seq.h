@@ -140,4 +140,21 @@ struct res_bench;
 int cseq_pair(const struct res_bench *ra, const struct res_bench *rb, int median, double **a,
 	      double **b, size_t *n);
 
+/*
+ * The floor of a figure in timebase ticks an iteration under -icount shift=0: half an
+ * instruction (0.5 ns of virtual time) an exit, or an iteration for a benchmark without
+ * exits (its loop is code too). tb_hz: the timebase's frequency; 0 when not known.
+ */
+double cseq_icount_floor(double tb_hz, unsigned exits_per_iteration);
+/*
+ * Judge benchmark rb (B) against ra (A) by the sequence: their rounds paired (cseq_pair),
+ * floor (in their unit, 0: none) taken as a percentage of A's mean, at look (0: their
+ * last round). -EINVAL: medians asked of runs without batch values; -ERANGE: no round both
+ * sides ran; -EDOM: a round of A's is 0; -ENOMEM.
+ */
+int cseq_bench(const struct res_bench *ra, const struct res_bench *rb, int median, double floor,
+	       size_t look, const struct cseq_opts *o, struct cseq_result *r);
+/* What cseq_bench's error ret means, as a clause for a message line. */
+const char *cseq_strerror(int ret);
+
 #endif

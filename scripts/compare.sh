@@ -7,7 +7,7 @@
 #      ROUNDS (10)      rounds; a round runs the suite once on each side, A B then B A ...
 #                       (with UNTIL: the most rounds, default as many as MAXTIME has seconds)
 #      UNTIL            percent: run rounds until every benchmark's change is decided against
-#                       +/-UNTIL (proven, or proven within the band) by the confidence
+#                       +/-UNTIL (proven, or proven within the band; 0: proven) by the confidence
 #                       sequence (exitbench compare --sequential), looked at after every
 #                       round, or until MAXTIME ends; then compare what was taken
 #      MAXTIME (10m)    with UNTIL: the time budget of the rounds (600, 600s, 10m, 1h, 1h30m).
@@ -65,8 +65,8 @@ run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
 seq=0 budget=0
 if [ -n "$UNTIL" ]; then
 	seq=1
-	if ! [[ $UNTIL =~ ^[0-9]*\.?[0-9]+$ ]] || [ "$(awk -v u="$UNTIL" 'BEGIN {print (u > 0 && u <= 1000)}')" != 1 ]; then
-		die2 "UNTIL=$UNTIL: a percentage above 0, the band of no change (e.g. 0.5)"
+	if ! [[ $UNTIL =~ ^[0-9]*\.?[0-9]+$ ]] || [ "$(awk -v u="$UNTIL" 'BEGIN {print (u <= 1000)}')" != 1 ]; then
+		die2 "UNTIL=$UNTIL: a percentage, the band of no change (e.g. 0.5; 0: only a proven change decides)"
 	fi
 	budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
 	# no round takes less than a second: the budget bounds the rounds
@@ -274,6 +274,11 @@ boot_s=$(( $(date +%s) - start ))
 taken=$ROUNDS from=$run
 if [ "$seq" = 1 ]; then
 	taken=$(seq_rounds "$run/records.jsonl")
+	if [ "$taken" = 0 ]; then
+		why="the time budget (MAXTIME=$MAXTIME) ended"
+		[ "$ended" != failure ] || why="the emulated host failed"
+		die "no round ended on both sides: $why after $boot_s s, nothing to compare (the records taken are in $run/records.jsonl)"
+	fi
 	seq_records "$taken"
 	from=$run/seq
 fi
