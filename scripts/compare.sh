@@ -5,7 +5,8 @@
 #                       a kernel tree, a patch file or a directory with a 'series' file
 #                       (applied to the default tree)
 #      ROUNDS (10)      rounds; a round runs the suite once on each side, A B then B A ...
-#                       (with UNTIL: the most rounds, default as many as MAXTIME has seconds)
+#                       (with UNTIL: the most rounds, default as many as MAXTIME has seconds,
+#                       at most 10000)
 #      UNTIL            percent: run rounds until every benchmark's change is decided against
 #                       +/-UNTIL (proven, or proven within the band; 0: proven) by the confidence
 #                       sequence (exitbench compare --sequential), looked at after every
@@ -69,8 +70,8 @@ if [ -n "$UNTIL" ]; then
 		die2 "UNTIL=$UNTIL: a percentage, the band of no change (e.g. 0.5; 0: only a proven change decides)"
 	fi
 	budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
-	# no round takes less than a second: the budget bounds the rounds
-	ROUNDS=${ROUNDS:-$budget}
+	# no round takes less than a second: the budget bounds the rounds (and the host's plan)
+	ROUNDS=${ROUNDS:-$((budget < 10000 ? budget : 10000))}
 	# the band is the threshold (the table's verdicts say the same as the decision)
 	THRESHOLD=$UNTIL
 fi
