@@ -69,6 +69,7 @@ if [ -n "$UNTIL" ]; then
 	if ! [[ $UNTIL =~ ^[0-9]*\.?[0-9]+$ ]] || [ "$(awk -v u="$UNTIL" 'BEGIN {print (u <= 1000)}')" != 1 ]; then
 		die2 "UNTIL=$UNTIL: a percentage, the band of no change (e.g. 0.5; 0: only a proven change decides)"
 	fi
+	UNTIL=$(awk -v u="$UNTIL" 'BEGIN {print u + 0}')	# as JSON writes it: .5 is 0.5
 	budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
 	# no round takes less than a second: the budget bounds the rounds (and the host's plan)
 	ROUNDS=${ROUNDS:-$((budget < 10000 ? budget : 10000))}
