@@ -133,8 +133,11 @@ runner=$O/ppc64/exitbench-run
 # seq_rounds RECORDS: the rounds both sides have ended in RECORDS (whole lines only): the
 # largest R with rounds 1..R whole
 seq_rounds() {
-	head -n "$(wc -l <"$1")" "$1" |
-		sed -n 's/^{"type":"end","variant":"\([a-z]*\)","round":\([0-9]*\)[,}].*/\2 \1/p' | sort -u |
+	head -n "$(wc -l <"$1")" "$1" | awk '/"type":"end"/ {
+		v = r = ""
+		if (match($0, /"variant":"[a-z]+"/)) v = substr($0, RSTART + 11, RLENGTH - 12)
+		if (match($0, /"round":[0-9]+/)) r = substr($0, RSTART + 8, RLENGTH - 8)
+		if (v != "" && r != "") print r, v }' | sort -u |
 		awk '{n[$1]++} END {r = 0; while (n[r + 1] == 2) r++; print r}'
 }
 # seq_records K: RUN/records.jsonl's whole lines of rounds 1..K into RUN/seq/records.jsonl
