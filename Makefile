@@ -4,6 +4,7 @@
 #   make check   unit tests, then the integration test on the emulated host (ICOUNT=1)
 # and, to judge a patch:
 #   make compare BASE=... PATCHED=... [ROUNDS=10] [ICOUNT=1]   (see README.md, "Comparing")
+#   make compare BASE=... PATCHED=... UNTIL=0.5 [MAXTIME=10m]  rounds until the answer is known
 # and, per phase of the round trip (the instrumented kvm-pr, module/patches):
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
@@ -22,16 +23,19 @@ KSRC ?=
 INSTRUMENT ?= 0
 TRACE ?= 0
 PERF ?= 0
-ROUNDS ?= 10
+# (empty: 10, or with UNTIL as many as MAXTIME allows: scripts/compare.sh)
+ROUNDS ?=
+UNTIL ?=
+MAXTIME ?=
 MODE ?= auto
 THRESHOLD ?= 1
 export CROSS_COMPILE
 # the scripts read these from the environment: exported, never spliced into a command line,
 # so a path with a blank or a quote in it reaches them whole
-export O SUITE ICOUNT KSRC INSTRUMENT STATS TRACE PERF ROUNDS MODE THRESHOLD BASE PATCHED
+export O SUITE ICOUNT KSRC INSTRUMENT STATS TRACE PERF ROUNDS UNTIL MAXTIME MODE THRESHOLD BASE PATCHED
 # ... and the nightly's (scripts/nightly.sh)
 export TREE REF NIGHTS HISTORY SITE RUNS MODES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
-	ROUNDS_ICOUNT ROUNDS_PLAIN
+	ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME
 
 HOST_CC ?= gcc
 # the sanitizer build (unit tests and fuzz targets): clang, for libFuzzer

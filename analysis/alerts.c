@@ -295,6 +295,58 @@ static int compare_bench(const struct res_bench *a, const struct res_bench *b, i
 	return ret;
 }
 
+/*
+ * The candidates' benchmarks of a sequential comparison, judged as exitbench compare
+ * --sequential judges them: each by its confidence sequence, all at the round where every
+ * one had decided (or at their last). r[i] as compare_bench gives it; ok[i] 0 when
+ * benchmark i was not measured on both sides or could not be judged.
+ */
+static void seq_judge(const struct results *base, const struct results *patched,
+		      char (*bench)[EB_NAME_LEN], size_t n, int icount, double until,
+		      struct cmp_result *r, int *ok)
+{
+	struct cseq_result q[64], judged[64];
+	struct cseq_opts so;
+	size_t look, k = 0;
+
+	cseq_opts_default(&so);
+	so.until_pct = until;
+	for (int pass = 0; pass < 2; pass++) {
+		look = pass ? cseq_stop_look(judged, k) : 0;
+		if (pass && !look)
+			break;	/* one has not decided: each at its last round */
+		for (size_t i = 0; i < n; i++) {
+			const struct res_bench *a = res_find((struct results *)base, bench[i]);
+			const struct res_bench *b = res_find((struct results *)patched, bench[i]);
+			double floor;
+
+			if (!pass)
+				ok[i] = a && b && a->status == RES_OK && b->status == RES_OK;
+			if (!ok[i])
+				continue;
+			floor = icount ? cseq_icount_floor(base->tb_hz, a->claimed_exits_per_iteration) : 0;
+			ok[i] = !cseq_bench(a, b, icount, floor, look, &so, &q[i]);
+			if (ok[i] && !pass)
+				judged[k++] = q[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		if (!ok[i])
+			continue;
+		r[i].na = r[i].nb = q[i].rounds;
+		r[i].mean_a = r[i].median_a = q[i].mean_a;
+		r[i].mean_b = r[i].median_b = q[i].mean_b;
+		r[i].diff = q[i].change;
+		r[i].diff_lo = q[i].lo;
+		r[i].diff_hi = q[i].hi;
+		r[i].change_pct = q[i].change_pct;
+		r[i].ci_pct_lo = q[i].lo_pct;
+		r[i].ci_pct_hi = q[i].hi_pct;
+		r[i].verdict = q[i].verdict;
+	}
+}
+
 /* the phase of bench whose median moved most in the direction of sign, between two nights */
 static void phase_moved(struct history *h, long long fp, const char *mode, const char *bench,
 			long long before, long long after, double sign, char *name, size_t len,
@@ -341,7 +393,8 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 {
 	struct cmp_opts co;
 	sqlite3_stmt *st;
-	int ret, rc, found = 0, icount = !strcmp(mode, "icount");
+	int ret, rc, found = 0, icount = !strcmp(mode, "icount"), seq_ok[64];
+	struct cmp_result seq_r[64];
 	struct {
 		long long id;
 		char bench[EB_NAME_LEN];
@@ -376,6 +429,13 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 	if (!nc)
 		return history_err(err, len, -ENOENT, "%s: no candidate change between nights %lld and %lld "
 			    "(%s)", history_path(h), night_before, night_after, mode);
+	if (o->sequential) {
+		char names[64][EB_NAME_LEN];
+
+		for (size_t i = 0; i < nc; i++)
+			snprintf(names[i], sizeof(names[i]), "%s", c[i].bench);
+		seq_judge(base, patched, names, nc, icount, o->until_pct, seq_r, seq_ok);
+	}
 	if ((ret = history_exec(h, "BEGIN IMMEDIATE", err, len)))
 		return ret;
 	history_now(now, sizeof(now));
@@ -385,11 +445,17 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 		struct cmp_result r;
 		char note[256], phase[32];
 		double moved;
-		int same_way;
+		int same_way, judged;
 
 		found++;
-		if (!a || !b || a->status != RES_OK || b->status != RES_OK ||
-		    compare_bench(a, b, icount, &co, &r)) {
+		if (o->sequential) {
+			judged = seq_ok[i];
+			r = seq_r[i];
+		} else {
+			judged = a && b && a->status == RES_OK && b->status == RES_OK &&
+				 !compare_bench(a, b, icount, &co, &r);
+		}
+		if (!judged) {
 			snprintf(note, sizeof(note), "not confirmed: the comparison did not measure %s "
 				 "on both sides", c[i].bench);
 			same_way = 0;
@@ -397,8 +463,9 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 		} else {
 			same_way = (r.verdict == CMP_REGRESSION && c[i].change > 0) ||
 				   (r.verdict == CMP_IMPROVEMENT && c[i].change < 0);
-			snprintf(note, sizeof(note), "A/B: %s, %+.3f ticks (%+.3f%%) [%+.3f, %+.3f]",
-				 cmp_verdict_name(r.verdict), r.diff, r.change_pct, r.diff_lo, r.diff_hi);
+			snprintf(note, sizeof(note), "A/B%s: %s, %+.3f ticks (%+.3f%%) [%+.3f, %+.3f]",
+				 o->sequential ? " (sequential)" : "", cmp_verdict_name(r.verdict), r.diff,
+				 r.change_pct, r.diff_lo, r.diff_hi);
 		}
 		if ((ret = history_prep(h, &st, "UPDATE changes SET state = ?, note = ? WHERE id = ?", err, len)))
 			break;

@@ -29,6 +29,10 @@ struct alerts_opts {
 	double threshold_pct;	/* THRESHOLD: smaller changes raise no alert (1) */
 	double floor;		/* FLOOR: nor do changes smaller than this many ticks (0) */
 	double p_value;		/* E-Divisive's significance (0.001) */
+	int sequential;		/* confirm: the comparison was sequential (make compare UNTIL=):
+				   judged by its confidence sequence against +/-until_pct, at the
+				   round where every candidate had decided; 0: fixed, Welch */
+	double until_pct;
 };
 void alerts_opts_default(struct alerts_opts *o);
 
@@ -56,8 +60,9 @@ struct alerts_confirm_report {
 };
 /*
  * Judge the candidates of the pair (night_before, night_after) of fingerprint fp's mode with
- * an A/B comparison's two sides: base ran night_before's commit, patched night_after's.
- * comparison: where its files are, for the alert. -ENOENT when the pair has no candidate.
+ * an A/B comparison's two sides: base ran night_before's commit, patched night_after's
+ * (o->sequential: by the sequential rule, compare_seq.h). comparison: where its files are,
+ * for the alert. -ENOENT when the pair has no candidate.
  */
 int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp, const char *mode,
 		   long long night_before, long long night_after, const struct results *base,

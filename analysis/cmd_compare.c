@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 #include "cmds.h"
 #include "compare.h"
 #include "results.h"
+
+/* the long options without a letter */
+enum { OPT_SEQUENTIAL = 256, OPT_UNTIL, OPT_BUDGET, OPT_ELAPSED, OPT_ENDED };
 
 /* progress lines: on a terminal only, once the comparison has taken this long, then each second */
 #define PROGRESS_AFTER 3.0
@@ -55,20 +59,28 @@ int cmd_compare(int argc, char **argv)
 		{ "stat", required_argument, NULL, 's' }, { "confidence", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' }, { "resamples", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ "sequential", no_argument, NULL, OPT_SEQUENTIAL }, { "until", required_argument, NULL, OPT_UNTIL },
+		{ "budget", required_argument, NULL, OPT_BUDGET }, { "elapsed", required_argument, NULL, OPT_ELAPSED },
+		{ "ended", required_argument, NULL, OPT_ENDED },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
 		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
+		"[--sequential [--until PCT] [--budget S] [--elapsed S] [--ended rounds|budget|failure]] "
 		"(A, B: two results.json, or two files of one number a line)";
 	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
 	int c, as_json = 0, quiet = 0, status;
 	struct compare cmp = { 0 };
 	struct progress prog = { .t0 = now(), .tty = isatty(STDERR_FILENO) };
 	char err[2048];
-	double v;
+	double v, until = -1;
+	int threshold_given = 0;
 
 	cmp_opts_default(&cmp.opts);
+	cseq_opts_default(&cmp.seq.opts);
+	cmp.seq.ended = CSEQ_END_ROUNDS;
+	cmp.seq.budget_s = cmp.seq.elapsed_s = NAN;
 	cmp.opts.progress = progress_line;
 	cmp.opts.progress_arg = &prog;
 	cmp.median = -1;
@@ -80,6 +92,7 @@ int cmd_compare(int argc, char **argv)
 		case 't':
 			if (cmd_number(optarg, 0, 1000, &cmp.opts.threshold_pct))
 				die2("--threshold %s: a percentage, e.g. 1 or 0.05", optarg);
+			threshold_given = 1;
 			break;
 		case 'c':
 			if (cmd_number(optarg, 50, 99.999, &v))
@@ -105,12 +118,33 @@ int cmd_compare(int argc, char **argv)
 				die2("--resamples %s: 100 to 10000000", optarg);
 			cmp.opts.resamples = (unsigned)v;
 			break;
+		case OPT_SEQUENTIAL: cmp.sequential = 1; break;
+		case OPT_UNTIL:
+			if (cmd_number(optarg, 0, 1000, &until))
+				die2("--until %s: a percentage, e.g. 0.5 (the band of no change)", optarg);
+			cmp.sequential = 1;
+			break;
+		case OPT_BUDGET:
+		case OPT_ELAPSED:
+			if (cmd_number(optarg, 0, 1e9, &v))
+				die2("--%s %s: seconds", c == OPT_BUDGET ? "budget" : "elapsed", optarg);
+			*(c == OPT_BUDGET ? &cmp.seq.budget_s : &cmp.seq.elapsed_s) = v;
+			break;
+		case OPT_ENDED:
+			if (cseq_end_parse(optarg, &cmp.seq.ended))
+				die2("--ended %s: rounds, budget or failure (why the rounds ended)", optarg);
+			break;
 		default:
 			die2("%s", usage_line);
 		}
 	}
 	if (optind != argc - 2)
 		die2("%s", usage_line);
+	/* the band: --until, else the threshold (and the threshold, unless given, the band) */
+	cmp.seq.opts.until_pct = until >= 0 ? until : cmp.opts.threshold_pct;
+	if (!threshold_given)
+		cmp.opts.threshold_pct = cmp.seq.opts.until_pct;
+	cmp.seq.opts.confidence = cmp.opts.confidence;
 	if (compare_run(&cmp, argv[optind], argv[optind + 1], err, sizeof(err))) {
 		compare_free(&cmp);
 		die2("%s", err);
@@ -133,6 +167,9 @@ int cmd_compare(int argc, char **argv)
 	for (size_t i = 0; i < cmp.n; i++)
 		if (cmp.rows[i].state == RES_CMP_NO_BATCHES || cmp.rows[i].state == RES_CMP_BAD_SAMPLES)
 			fprintf(stderr, "exitbench: %s: %s\n", cmp.rows[i].name, cmp.rows[i].note);
+		else if (cmp.sequential && cmp.rows[i].state == RES_CMP_DONE && !cmp.rows[i].seq.rounds)
+			fprintf(stderr, "exitbench: %s: not judged sequentially: %s\n", cmp.rows[i].name,
+				cmp.rows[i].seq_note);
 	compare_free(&cmp);
 	return status;
 }

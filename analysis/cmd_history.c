@@ -63,7 +63,8 @@ static int parse(int argc, char **argv, struct hopts *o)
 		{ "before", required_argument, NULL, 'b' }, { "after", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' }, { "threshold", required_argument, NULL, 'T' },
 		{ "floor", required_argument, NULL, 'F' }, { "p-value", required_argument, NULL, 'p' },
-		{ "comparison", required_argument, NULL, 'r' }, { NULL, 0, NULL, 0 },
+		{ "comparison", required_argument, NULL, 'r' }, { "until", required_argument, NULL, 'U' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -107,6 +108,14 @@ static int parse(int argc, char **argv, struct hopts *o)
 				fprintf(stderr, "exitbench: --floor %s: ticks, >= 0\n", optarg);
 				return -1;
 			}
+			break;
+		case 'U':
+			if (cmd_number(optarg, 0, 1000, &o->ao.until_pct)) {
+				fprintf(stderr, "exitbench: --until %s: a percentage (the sequential "
+					"comparison's band)\n", optarg);
+				return -1;
+			}
+			o->ao.sequential = 1;
 			break;
 		case 'p':
 			if (cmd_number(optarg, 1e-12, 0.5, &o->ao.p_value)) {
@@ -406,6 +415,7 @@ int cmd_history(int argc, char **argv)
 		"  show                                           the nights\n"
 		"  detect [--threshold PCT] [--floor TICKS] [--p-value P] [--candidates FILE]\n"
 		"  confirm --fp ID --mode M --before N --after N BASE.json PATCHED.json [--comparison DIR]\n"
+		"          [--until PCT: the comparison was sequential, judged by its confidence sequence]\n"
 		"  blame --fp ID --mode M --before N --after N --commit C --subject S --how H [--log FILE]\n"
 		"  alerts [--json]                                every alert, newest first\n"
 		"  ack|invalid|expected ID                        triage an alert\n"

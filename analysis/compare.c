@@ -474,6 +474,74 @@ static int read_sample(const struct compare *c, const char *path, double **v, si
 	return ret;
 }
 
+/* ---- the sequential comparison: the rounds looked at one by one (compare_seq.h) ---- */
+
+/* a row the sequence could not judge (ret, cseq_bench's): said why, and bad input */
+static int seq_refused(struct compare *c, struct res_cmp_row *row, int ret)
+{
+	if (ret == -ENOMEM)
+		return ret;
+	memset(&row->seq, 0, sizeof(row->seq));
+	snprintf(row->seq_note, sizeof(row->seq_note), "%s", cseq_strerror(ret));
+	c->uncomparable++;
+	return 0;
+}
+
+/* every row's rounds, then each at the look where all had decided; -ENOMEM only */
+static int seq_results(struct compare *c)
+{
+	struct cseq_result *all = calloc(c->n ? c->n : 1, sizeof(*all));
+	int icount = mode_of(&c->ra) == MODE_ICOUNT, ret = 0;
+	size_t k = 0;
+
+	if (!all)
+		return -ENOMEM;
+	for (int pass = 0; pass < 2 && !ret; pass++) {
+		for (size_t i = 0; i < c->n && !ret; i++) {
+			struct res_cmp_row *row = &c->rows[i];
+			const struct res_bench *a = res_find(&c->ra, row->name), *b = res_find(&c->rb, row->name);
+			double floor;
+
+			if (row->state != RES_CMP_DONE || (pass && !row->seq.rounds))
+				continue;
+			/* in instruction-count mode, less than half an instruction an exit is no change */
+			floor = icount ? cseq_icount_floor(c->ra.tb_hz, a->claimed_exits_per_iteration) : 0;
+			ret = cseq_bench(a, b, c->median, floor, pass ? c->seq.look : 0, &c->seq.opts,
+					 &row->seq);
+			if (ret && (ret = seq_refused(c, row, ret)))
+				break;
+			if (!pass && row->seq.rounds) {
+				all[k++] = row->seq;
+				if (row->seq.rounds > c->seq.rounds)
+					c->seq.rounds = row->seq.rounds;
+			}
+		}
+		c->seq.look = k ? cseq_stop_look(all, k) : 0;
+		if (!c->seq.look)
+			break;
+	}
+	free(all);
+	return ret;
+}
+
+/* a plain sample's values, paired line by line; -EINVAL (with err) when the counts differ */
+static int seq_plain(struct compare *c, struct res_cmp_row *row, const double *a, size_t na,
+		     const double *b, size_t nb, char *err, size_t errlen)
+{
+	int ret;
+
+	if (na != nb) {
+		snprintf(err, errlen, "--sequential pairs A's and B's values line by line (a round "
+			 "each): %s has %zu, %s %zu", c->file_a, na, c->file_b, nb);
+		return -EINVAL;
+	}
+	if ((ret = cseq_run(a, b, na, &c->seq.opts, &row->seq)))
+		return seq_refused(c, row, ret == -EDOM || ret == -ENOMEM ? ret : -EILSEQ);
+	c->seq.rounds = na;
+	c->seq.look = row->seq.decided_at;
+	return c->seq.look ? cseq_run(a, b, c->seq.look, &c->seq.opts, &row->seq) : 0;
+}
+
 int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen)
 {
 	int ja = res_looks_like(a), jb = res_looks_like(b), ret;
@@ -483,6 +551,7 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 	c->n = 0;
 	c->rows = NULL;
 	c->uncomparable = 0;
+	c->seq.rounds = c->seq.look = 0;
 	snprintf(c->file_a, sizeof(c->file_a), "%s", a);
 	snprintf(c->file_b, sizeof(c->file_b), "%s", b);
 	if (ja < 0 || jb < 0) {
@@ -513,7 +582,8 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 			snprintf(c->label_a, sizeof(c->label_a), "A");
 			snprintf(c->label_b, sizeof(c->label_b), "B");
 		}
-		return compare_results(c, err, errlen);
+		ret = compare_results(c, err, errlen);
+		return !ret && c->sequential ? seq_results(c) : ret;
 	} else {
 		double *va = NULL, *vb = NULL;
 		size_t na, nb;
@@ -532,10 +602,16 @@ int compare_run(struct compare *c, const char *a, const char *b, char *err, size
 		ret = -ENOMEM;
 		if ((row = add_row(c, "sample")))
 			ret = compare_samples(c, row, va, na, vb, nb, 0);
+		if (!ret && c->sequential && row->state == RES_CMP_DONE)
+			ret = seq_plain(c, row, va, na, vb, nb, err, errlen);
 		free(va);
 		free(vb);
 		if (!ret && row->state != RES_CMP_DONE) {
 			snprintf(err, errlen, "%s vs %s: %s", a, b, row->note);
+			return -EINVAL;
+		}
+		if (!ret && c->sequential && !row->seq.rounds) {
+			snprintf(err, errlen, "%s vs %s: %s", a, b, row->seq_note);
 			return -EINVAL;
 		}
 		return ret;
@@ -563,7 +639,9 @@ int compare_status(const struct compare *c)
 		return 2;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->rows[i].failed_b ||
-		    (c->rows[i].state == RES_CMP_DONE && cmp_regressed(&c->rows[i].r, &c->opts)))
+		    (c->rows[i].state == RES_CMP_DONE && !c->sequential &&
+		     cmp_regressed(&c->rows[i].r, &c->opts)) ||
+		    (c->sequential && cseq_regressed(&c->rows[i].seq, &c->seq.opts)))
 			st = 1;
 	return st;
 }
@@ -684,6 +762,37 @@ static void print_where(FILE *f, const struct compare *c)
 	}
 }
 
+/* the sequential judgement of each row, and why it stopped */
+static void print_seq(FILE *f, const struct compare *c)
+{
+	char line[256], iv[64], fx[64], at[16];
+
+	fprintf(f, "\nsequential: confidence sequence (Lai 1976; Wang and Ramdas 2023), %.4g%% "
+		"over every round; band +/-%.4g%%; one sample: a round's change (B - A) / A%s\n",
+		c->seq.opts.confidence * 100, c->seq.opts.until_pct, mode_of(&c->ra) == MODE_ICOUNT ?
+		"; a change must lie beyond half an instruction an exit" : "");
+	fprintf(f, "%-12s %6s %7s %9s %24s %24s %-13s %s\n", "benchmark", "rounds", "decided",
+		"change", "sequence interval", "t interval if n fixed", "verdict", "against the band");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+		const struct cseq_result *q = &row->seq;
+
+		if (row->state != RES_CMP_DONE)
+			continue;
+		if (!q->rounds) {
+			fprintf(f, "%-12s not judged: %s\n", row->name, row->seq_note);
+			continue;
+		}
+		snprintf(iv, sizeof(iv), "[%+.3f%%, %+.3f%%]", q->lo_pct, q->hi_pct);
+		snprintf(fx, sizeof(fx), "[%+.3f%%, %+.3f%%]", q->fixed_lo_pct, q->fixed_hi_pct);
+		snprintf(at, sizeof(at), q->decided_at ? "%zu" : "-", q->decided_at);
+		fprintf(f, "%-12s %6zu %7s %+8.3f%% %24s %24s %-13s %s\n", row->name, q->rounds, at,
+			q->change_pct, iv, fx, cmp_verdict_name(q->verdict), cseq_verdict_note(q));
+	}
+	cseq_stop_line(&c->seq, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+}
+
 void compare_print(FILE *f, const struct compare *c)
 {
 	char pw[16], pm[16], rn[16], line[512];
@@ -724,6 +833,8 @@ void compare_print(FILE *f, const struct compare *c)
 	print_where(f, c);
 	fprintf(f, "\n'runs' is the runs a side needed for %.0f%% power at the observed difference "
 		"(Student's t with 2n-2 df, not the normal approximation).\n", c->opts.power * 100);
+	if (c->sequential)
+		print_seq(f, c);
 }
 
 /* ---- JSON: results.c writes it ---- */
@@ -731,7 +842,8 @@ void compare_print(FILE *f, const struct compare *c)
 int compare_write_json(const struct compare *c, const char *path)
 {
 	struct res_cmp doc = { .opts = c->opts, .n = c->n, .rows = c->rows,
-			       .exit_status = compare_status(c) };
+			       .exit_status = compare_status(c),
+			       .seq = c->sequential ? &c->seq : NULL };
 
 	snprintf(doc.label_a, sizeof(doc.label_a), "%s", c->label_a);
 	snprintf(doc.label_b, sizeof(doc.label_b), "%s", c->label_b);
@@ -870,6 +982,50 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 	}
 }
 
+/* "Sequential decision": the rounds judged by the confidence sequence, and why it stopped */
+static void md_seq(FILE *f, const struct compare *c)
+{
+	char line[256];
+
+	cseq_stop_line(&c->seq, line, sizeof(line));
+	line[0] = (char)toupper((unsigned char)line[0]);
+	fprintf(f, "\n## Sequential decision\n\n**%s.**\n\nThe rounds were looked at one by one, "
+		"each judged as it came, and the comparison stops once every benchmark's change is "
+		"decided against the band of +/-%.4g%%: proven (the interval excludes 0) or proven "
+		"within the band. One sample is a round's change, (B - A) / A, paired by round. The "
+		"interval is a %.4g%% confidence sequence, which holds over every round at once, "
+		"however the rounds were stopped: %s. Its price: it is wider than Student's t interval "
+		"of the same rounds (given beside it), which would hold only had their number been "
+		"fixed in advance. The table above is of every round taken, for reading: after a "
+		"sequential stop its %.4g%% does not hold; the decision is this one.\n\n",
+		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100, cseq_method,
+		c->opts.confidence * 100);
+	if (mode_of(&c->ra) == MODE_ICOUNT)
+		fprintf(f, "In instruction-count mode a change is proven only when the interval lies "
+			"beyond half an instruction an exit (the floor, in %% of A below): less is not "
+			"a change of code but where a module was loaded, or a round's share of "
+			"interrupted exits; an interval within the floor is no change.\n\n");
+	fprintf(f, "| benchmark | rounds | decided at | change | sequence interval | t interval if n "
+		"fixed (width x) | floor | verdict |\n|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct res_cmp_row *row = &c->rows[i];
+		const struct cseq_result *q = &row->seq;
+
+		if (row->state != RES_CMP_DONE)
+			continue;
+		if (!q->rounds) {
+			fprintf(f, "| %s | | | | | | | not judged: %s |\n", row->name, row->seq_note);
+			continue;
+		}
+		fprintf(f, "| %s | %zu | ", row->name, q->rounds);
+		if (q->decided_at)
+			fprintf(f, "%zu", q->decided_at);
+		fprintf(f, " | %+.3f%% | [%+.3f%%, %+.3f%%] | [%+.3f%%, %+.3f%%] (%.2f) | %.3g%% | **%s** (%s) |\n",
+			q->change_pct, q->lo_pct, q->hi_pct, q->fixed_lo_pct, q->fixed_hi_pct,
+			q->width_ratio, q->floor_pct, cmp_verdict_name(q->verdict), cseq_verdict_note(q));
+	}
+}
+
 int compare_markdown(const struct compare *c, const char *path, int plots)
 {
 	FILE *f = fopen(path, "w");
@@ -931,6 +1087,8 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 			"%.3f%%\n", row->name, line, cmp_verdict_name(row->r.verdict),
 			verdict_note(c, row), row->r.mde_pct);
 	}
+	if (c->sequential)
+		md_seq(f, c);
 	if (c->from_results) {
 		fprintf(f, "\nPer-batch percentiles (ticks per iteration, from the histograms):\n\n"
 			"| benchmark | p50 %s | p50 %s | p99 %s | p99 %s |\n|---|---|---|---|---|\n",

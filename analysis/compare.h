@@ -24,11 +24,16 @@ struct compare {
 	size_t n;
 	struct res_cmp_row *rows;
 	size_t uncomparable;		/* shared benchmarks that are bad input (n < 2, no spread) */
+	int sequential;			/* judge the rounds by the confidence sequence too */
+	struct cseq_summary seq;	/* its settings (the caller's) and where it stopped */
 };
 
 /*
  * Load A and B and compare. -EINVAL (bad input: unreadable, mismatched, nothing in
- * common) with a one-line reason in err. c->opts and c->median are the caller's.
+ * common) with a one-line reason in err. c->opts and c->median are the caller's, and with
+ * c->sequential, c->seq's opts, ended, budget_s and elapsed_s: the rounds are then judged
+ * by the confidence sequence too (compare_seq.h), each row's seq at the look where every
+ * benchmark had decided (or at its last round).
  */
 int compare_run(struct compare *c, const char *a, const char *b, char *err, size_t errlen);
 void compare_free(struct compare *c);
@@ -40,7 +45,10 @@ int compare_write_json(const struct compare *c, const char *path);
 int compare_markdown(const struct compare *c, const char *path, int plots);
 /* compare-<name>.png per benchmark: histogram and CDF of A and B. NULL or a problem. */
 const char *compare_plots(const struct compare *c, const char *dir);
-/* Exit status: 2 bad input, 1 a regression beyond the threshold or a failure on B, 0. */
+/*
+ * Exit status: 2 bad input, 1 a regression beyond the threshold (sequential: the
+ * sequence's, beyond the band) or a failure on B, 0.
+ */
 int compare_status(const struct compare *c);
 
 #endif

@@ -1686,6 +1686,46 @@ static void cmp_where_json(json_t *o, const struct res_cmp_row *row)
 	}
 }
 
+/* a row's sequential judgement, into its object o */
+static void cmp_seq_json(json_t *o, const struct res_cmp_row *row, const struct cseq_opts *so)
+{
+	const struct cseq_result *q = &row->seq;
+
+	if (!q->rounds) {
+		json_object_set_new(o, "sequential", json_pack("{s:s}", "not_judged", row->seq_note));
+		return;
+	}
+	json_object_set_new(o, "sequential", json_pack(
+		"{s:s,s:s,s:I,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,s:o,s:b}",
+		"verdict", cmp_verdict_name(q->verdict), "note", cseq_verdict_note(q),
+		"rounds", (json_int_t)q->rounds,
+		"decided_at", q->decided_at ? json_integer((json_int_t)q->decided_at) : json_null(),
+		"change_pct", num_json(q->change_pct), "ci_pct", num_json(q->lo_pct), num_json(q->hi_pct),
+		"change", num_json(q->change), "ci", num_json(q->lo), num_json(q->hi),
+		"sd_pct", num_json(q->sd_pct),
+		"fixed_ci_pct", num_json(q->fixed_lo_pct), num_json(q->fixed_hi_pct),
+		"width_ratio", num_json(q->width_ratio), "mean_a", num_json(q->mean_a),
+		"floor_pct", num_json(q->floor_pct),
+		"beyond_until", q->verdict == CMP_INCONCLUSIVE || q->beyond < 0 ? json_null()
+			: json_boolean(q->beyond > 0),
+		"regressed", cseq_regressed(q, so)));
+}
+
+/* the sequential comparison as a whole, into the document's root */
+static void cmp_seq_summary_json(json_t *root, const struct cseq_summary *s)
+{
+	char why[256];
+
+	cseq_stop_line(s, why, sizeof(why));
+	json_object_set_new(root, "sequential", json_pack(
+		"{s:s,s:o,s:o,s:o,s:I,s:I,s:b,s:s,s:s,s:o,s:o}",
+		"method", cseq_method, "confidence", num_json(s->opts.confidence),
+		"until_pct", num_json(s->opts.until_pct), "mixture", num_json(s->opts.mixture),
+		"rounds", (json_int_t)s->rounds, "rounds_used", (json_int_t)(s->look ? s->look : s->rounds),
+		"decided", s->look != 0, "stop", s->look ? "decided" : cseq_end_name(s->ended),
+		"why", why, "budget_s", num_json(s->budget_s), "elapsed_s", num_json(s->elapsed_s)));
+}
+
 int res_write_compare(const struct res_cmp *c, const char *path)
 {
 	json_t *rows = json_array(), *not = json_array(), *root, *o;
@@ -1701,7 +1741,7 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 							     "reason", row->note, "failed_b", row->failed_b));
 			continue;
 		}
-		regressions += cmp_regressed(r, &c->opts);
+		regressions += c->seq ? cseq_regressed(&row->seq, &c->seq->opts) : cmp_regressed(r, &c->opts);
 		o = json_pack(
 			"{s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[o,o],s:o,s:[o,o],s:o,s:o,s:o,"
 			"s:o,s:o,s:b,s:o,s:[o,o],s:o,s:o,s:o,s:o,s:s,s:b,s:{s:o,s:o,s:o,s:o},s:s?,s:s?}",
@@ -1730,6 +1770,8 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 			"runs_needed_method", r->runs_needed_method);
 		if (o)
 			cmp_where_json(o, row);
+		if (o && c->seq)
+			cmp_seq_json(o, row, &c->seq->opts);
 		json_array_append_new(rows, o);
 	}
 	root = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:i}",
@@ -1742,6 +1784,8 @@ int res_write_compare(const struct res_cmp *c, const char *path)
 			 "bootstrap_seed", (json_int_t)c->opts.seed, "benchmarks", rows,
 			 "not_compared", not, "regressions", (json_int_t)regressions,
 			 "exit_status", c->exit_status);
+	if (root && c->seq)
+		cmp_seq_summary_json(root, c->seq);
 	if (path)
 		return dump_atomic(root, path);
 	if (!root)

@@ -19,6 +19,7 @@
 
 #include <exitbench/mailbox.h>	/* EB_NAME_LEN */
 
+#include "compare_seq.h"
 #include "compare_stats.h"
 #include "hist.h"
 #include "stats.h"
@@ -370,6 +371,9 @@ struct res_cmp_row {
 	char reason_unit[32];
 	size_t nreason;			/* exit reasons on both sides, by A's share of time */
 	struct res_cmp_part *reason;
+	/* compare --sequential: the rounds paired, judged by the confidence sequence */
+	struct cseq_result seq;		/* seq.rounds 0: not judged (seq_note says why) */
+	char seq_note[160];
 };
 
 struct res_cmp {
@@ -379,6 +383,7 @@ struct res_cmp {
 	char samples[128];		/* what one sample is */
 	struct cmp_opts opts;
 	int exit_status;		/* what exitbench compare exits with */
+	const struct cseq_summary *seq;	/* compare --sequential (NULL: a fixed comparison) */
 	size_t n;
 	const struct res_cmp_row *rows;
 };

@@ -6,8 +6,12 @@
 #   image of N MiB on virtio-blk (/dev/vda in the host, which mounts it at /out); after
 #   poweroff its files are copied into RUNDIR (debugfs rdump, no loop mount) and the image
 #   is deleted (kept, and named, when that fails)
+#   STOP_FILE=PATH: when PATH appears (the caller has what it needs: make compare's
+#   sequential rule decided, or its time budget ended), QEMU is stopped there and then;
+#   the records taken so far stay in RUNDIR (a run cut short is the caller's to drop)
 # Exit status: the runner's (0, or 1 when a benchmark failed); 1 when the host did not run
-# to its end (a timeout, QEMU failed, a fatal error in the host, the output disk).
+# to its end (a timeout, QEMU failed, a fatal error in the host, the output disk); 0 when
+# stopped through STOP_FILE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -77,13 +81,29 @@ echo "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G ${icount[*]}" >"$run/qemu-c
 tail -n +1 -F --pid=$$ "$run/console.log" 2>/dev/null | grep --line-buffered -o 'exitbench-.*' >&2 &
 tailer=$!
 
-rc=0
-timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G -smp 1 \
-	-nodefaults -nographic -no-reboot "${icount[@]}" \
-	-kernel "$vmlinux" -initrd "$initrd" -append 'console=hvc0 quiet' \
-	-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -device spapr-vty,chardev=con \
-	-chardev "file,id=rec,path=$(qemu_opt "$run/records.jsonl")" -device spapr-vty,chardev=rec \
-	"${disk[@]}" </dev/null >"$run/qemu.log" 2>&1 || rc=$?
+rc=0 stopped=
+# shellcheck disable=SC2054 # the commas are QEMU's
+qemu=(timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G -smp 1
+	-nodefaults -nographic -no-reboot "${icount[@]}"
+	-kernel "$vmlinux" -initrd "$initrd" -append 'console=hvc0 quiet'
+	-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -device spapr-vty,chardev=con
+	-chardev "file,id=rec,path=$(qemu_opt "$run/records.jsonl")" -device spapr-vty,chardev=rec
+	"${disk[@]}")
+if [ -z "${STOP_FILE:-}" ]; then
+	"${qemu[@]}" </dev/null >"$run/qemu.log" 2>&1 || rc=$?
+else
+	# timeout passes a TERM on to QEMU, which quits at once; what the host wrote is kept
+	"${qemu[@]}" </dev/null >"$run/qemu.log" 2>&1 &
+	qpid=$!
+	while kill -0 "$qpid" 2>/dev/null; do
+		if [ -z "$stopped" ] && [ -e "$STOP_FILE" ]; then
+			stopped=1
+			kill -TERM "$qpid" 2>/dev/null || true
+		fi
+		sleep 1
+	done
+	wait "$qpid" || rc=$?
+fi
 sleep 0.5
 kill "$tailer" 2>/dev/null || true
 wait "$tailer" 2>/dev/null || true
@@ -92,7 +112,11 @@ if [ -n "$img" ]; then
 	out_err=$(out_extract) || true
 fi
 
-if [ $rc = 124 ] || [ $rc = 137 ]; then
+if [ -n "$stopped" ]; then
+	step "the emulated host was stopped as asked (STOP_FILE); the records taken are in $run/records.jsonl"
+	[ -z "$out_err" ] || die "$out_err"
+	exit 0
+elif [ $rc = 124 ] || [ $rc = 137 ]; then
 	die "the emulated host did not power off within ${timeout_s}s (console: $run/console.log); records taken so far are kept in $run/records.jsonl"
 elif [ $rc != 0 ]; then
 	die "qemu-system-ppc64 failed (exit $rc): $(tail -1 "$run/qemu.log"); see $run/qemu.log"

@@ -5,11 +5,21 @@
 #                       a kernel tree, a patch file or a directory with a 'series' file
 #                       (applied to the default tree)
 #      ROUNDS (10)      rounds; a round runs the suite once on each side, A B then B A ...
+#                       (with UNTIL: the most rounds, default as many as MAXTIME has seconds,
+#                       at most 10000)
+#      UNTIL            percent: run rounds until every benchmark's change is decided against
+#                       +/-UNTIL (proven, or proven within the band; 0: proven) by the confidence
+#                       sequence (exitbench compare --sequential), looked at after every
+#                       round, or until MAXTIME ends; then compare what was taken
+#      MAXTIME (10m)    with UNTIL: the time budget of the rounds (600, 600s, 10m, 1h, 1h30m).
+#                       modules: the host is stopped when it ends (the round under way is
+#                       dropped); boots: no round is begun that the last one's time says
+#                       would not end within it
 #      MODE (auto)      modules: one boot, kvm.ko/kvm-pr.ko swapped between runs (when the
 #                       two vmlinux are identical: the change is in the modules only);
 #                       boots: one boot per side and round; auto picks
 #      SUITE ICOUNT KSRC O RESULTS RUN_ID BOOT_TIMEOUT  as for make bench
-#      THRESHOLD (1)    percent: what counts as a change that matters
+#      THRESHOLD (1)    percent: what counts as a change that matters (with UNTIL: UNTIL)
 #      INSTRUMENT=1     both sides built with the instrumentation (module/patches) after their
 #                       own change, both traced: the comparison covers each phase of the round
 #                       trip too ("where it changed"); implies TRACE=1
@@ -21,7 +31,8 @@
 #      COMPARE_ARGS     more options for exitbench compare (e.g. --stat median)
 # The steps are run-lib.sh's, as make bench's.
 # Exit status: that of exitbench compare (0 no regression, 1 a regression or a failure,
-# 2 bad input: a patch that does not apply, a tree that does not build ...).
+# 2 bad input: a patch that does not apply, a tree that does not build ...); with UNTIL, a
+# regression is the sequence's (proven, its estimate beyond UNTIL).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -31,7 +42,7 @@ cd "$top"
 O=${O:-build}
 SUITE=${SUITE:-configs/suites/default}
 ICOUNT=${ICOUNT:-0}
-ROUNDS=${ROUNDS:-10}
+UNTIL=${UNTIL:-} MAXTIME=${MAXTIME:-10m}
 MODE=${MODE:-auto}
 THRESHOLD=${THRESHOLD:-1}
 INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} STATS=${STATS:-0}
@@ -47,10 +58,40 @@ results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
+# duration_s 10m: seconds (N, Ns, Nm, Nh, Nd and sums such as 1h30m); fails on anything else
+duration_s() {
+	local s=$1 total=0 n
+	if [[ $s =~ ^[0-9]+$ ]]; then total=$((10#$s)); s=; fi
+	[[ $s =~ ^([0-9]+[smhd])*$ ]] || return 1
+	while [[ $s =~ ^([0-9]+)([smhd])(.*)$ ]]; do
+		n=$((10#${BASH_REMATCH[1]}))
+		case ${BASH_REMATCH[2]} in m) n=$((n * 60)) ;; h) n=$((n * 3600)) ;; d) n=$((n * 86400)) ;; esac
+		total=$((total + n)) s=${BASH_REMATCH[3]}
+	done
+	[ "$total" -gt 0 ] && echo "$total"
+}
+
 run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
+seq=0 budget=0
+if [ -n "$UNTIL" ]; then
+	seq=1
+	if ! [[ $UNTIL =~ ^[0-9]*\.?[0-9]+$ ]] || [ "$(awk -v u="$UNTIL" 'BEGIN {print (u <= 1000)}')" != 1 ]; then
+		die2 "UNTIL=$UNTIL: a percentage, the band of no change (e.g. 0.5; 0: only a proven change decides)"
+	fi
+	UNTIL=$(awk -v u="$UNTIL" 'BEGIN {print u + 0}')	# as JSON writes it: .5 is 0.5
+	budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
+	# no round takes less than a second: the budget bounds the rounds (and the host's plan)
+	ROUNDS=${ROUNDS:-$((budget < 10000 ? budget : 10000))}
+	# the band is the threshold (the table's verdicts say the same as the decision)
+	THRESHOLD=$UNTIL
+fi
+ROUNDS=${ROUNDS:-10}
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die2 "ROUNDS=$ROUNDS: give a whole number of rounds >= 1"
 [ "$ROUNDS" -ge 2 ] || step "ROUNDS=1: one load of each side, no spread to judge a difference against"
 case $MODE in auto|modules|boots) ;; *) die2 "MODE=$MODE: auto, modules or boots" ;; esac
+# the traces come back on the output disk at poweroff: a host stopped in the middle has none
+[ "$seq" = 1 ] && [ "$MODE" = modules ] && [ "$TRACE" = 1 ] &&
+	die2 "UNTIL with TRACE=1 or INSTRUMENT=1 needs MODE=boots (one boot a side and round: each powers off with its trace)"
 
 # the events: as make bench records them (bench.sh)
 record= series=
@@ -70,7 +111,11 @@ step "PATCHED: ${PATCHED:-the default tree}${series:+, then the instrumentation 
 kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}" "$series") || exit $?
 
 if [ "$MODE" = auto ]; then
-	if cmp -s "$kA/vmlinux" "$kB/vmlinux"; then MODE=modules; else MODE=boots; fi
+	if cmp -s "$kA/vmlinux" "$kB/vmlinux" && ! { [ "$seq" = 1 ] && [ "$TRACE" = 1 ]; }; then
+		MODE=modules
+	else
+		MODE=boots
+	fi
 elif [ "$MODE" = modules ] && ! cmp -s "$kA/vmlinux" "$kB/vmlinux"; then
 	die2 "MODE=modules: BASE and PATCHED differ in vmlinux, not only in kvm.ko/kvm-pr.ko; use MODE=boots"
 fi
@@ -91,17 +136,123 @@ plan() {
 }
 plan >"$run/plan"
 runner=$O/ppc64/exitbench-run
+[ "$seq" = 0 ] || mkdir -p "$run/seq"
+
+# ---- the sequential rule: the rounds judged as they end (UNTIL) ----
+# seq_rounds RECORDS: the rounds both sides have ended in RECORDS (whole lines only): the
+# largest R with rounds 1..R whole
+seq_rounds() {
+	head -n "$(wc -l <"$1")" "$1" | awk '/"type":"end"/ {
+		v = r = ""
+		if (match($0, /"variant":"[a-z]+"/)) v = substr($0, RSTART + 11, RLENGTH - 12)
+		if (match($0, /"round":[0-9]+/)) r = substr($0, RSTART + 8, RLENGTH - 8)
+		if (v != "" && r != "") print r, v }' | sort -u |
+		awk '{n[$1]++} END {r = 0; while (n[r + 1] == 2) r++; print r}'
+}
+# seq_records K: RUN/records.jsonl's whole lines of rounds 1..K into RUN/seq/records.jsonl
+seq_records() {
+	local f=$run/records.jsonl
+	head -n "$(wc -l <"$f")" "$f" | awk -v k="$1" 'match($0, /"round":[0-9]+/) {
+		if (substr($0, RSTART + 8, RLENGTH - 8) + 0 > k) next } { print }' >"$run/seq/records.jsonl"
+}
+# side_env SIDE ROUNDS BOOT_S OUT: SIDE's env.json (write-env.sh), with the comparison
+side_env() {
+	local side=$1 kd=$kA spec=${BASE:-} comparison
+	[ "$side" = base ] || kd=$kB spec=${PATCHED:-}
+	comparison=$(jq -n --arg side "$side" --arg spec "${spec:-default tree}" --arg mode "$MODE" \
+		--argjson rounds "$2" --argjson until "${UNTIL:-null}" --argjson budget "$budget" \
+		'{comparison: ({side: $side, spec: $spec, mode: $mode, rounds: $rounds} +
+			if $until then {until_pct: $until, budget_s: $budget} else {} end)}')
+	run_env "$4" "$kd" "$run" "$SUITE" "$3" "$ICOUNT" "$comparison"
+}
+# seq_look K: judge rounds 1..K as exitbench compare --sequential does at the end; status 0
+# when every benchmark is decided (RUN/seq/compare.json says how), 1 when not yet
+seq_look() {
+	local k=$1 side rc
+	seq_records "$k"
+	for side in base patched; do
+		rc=0
+		side_env "$side" "$k" "$(( $(date +%s) - start ))" "$run/seq/env-$side.json"
+		run_collect "$eb" "$run/seq" "$run_id-$side" "$SUITE" "$run/seq/env-$side.json" \
+			"$run/seq/$side.json" "$side" >>"$run/seq/looks.log" 2>&1 || rc=$?
+		[ $rc -lt 2 ] || return 1
+	done
+	# shellcheck disable=SC2086
+	"$eb" compare "$run/seq/base.json" "$run/seq/patched.json" --threshold "$THRESHOLD" \
+		--sequential --until "$UNTIL" --json="$run/seq/compare.json" --quiet ${COMPARE_ARGS:-} \
+		>>"$run/seq/looks.log" 2>&1 || true
+	jq -e '.sequential.decided' "$run/seq/compare.json" >/dev/null 2>&1
+}
+# seq_say K: a line of progress: look K's verdicts and intervals
+seq_say() {
+	local what
+	what=$(jq -r '[.benchmarks[] | select(.sequential.rounds) | "\(.name) \(.sequential.verdict) [" +
+		(.sequential.ci_pct | map(if . == null then "inf" else "\(. * 1000 | round / 1000)%" end) |
+		join(", ")) + "]"] | join("; ")' "$run/seq/compare.json" 2>/dev/null) ||
+		what="not judged (see $run/seq/looks.log)"
+	step "round $1, $(( $(date +%s) - start )) s: $what"
+}
+
 start=$(date +%s)
-status=0
+status=0 ended=rounds seen=0
 if [ "$MODE" = modules ]; then
-	step "one boot, modules swapped between runs: $ROUNDS rounds ($mode emulation)"
+	if [ "$seq" = 1 ]; then
+		step "one boot, modules swapped between runs, rounds until decided against +/-$UNTIL% or $MAXTIME ($mode emulation)"
+	else
+		step "one boot, modules swapped between runs: $ROUNDS rounds ($mode emulation)"
+	fi
 	run_pack "$run/initramfs.cpio.gz" "$kA" "$runner" "$guest_dir" "$SUITE" "$record" \
 		"base=$kA patched=$kB" "$run/plan" || exit 1
-	run_boot "$run" "$kA/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" \
-		"${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))}" "$out_mb" || status=1
+	if [ "$seq" = 0 ]; then
+		run_boot "$run" "$kA/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" \
+			"${BOOT_TIMEOUT:-$((600 + 600 * ROUNDS))}" "$out_mb" || status=1
+	else
+		# the host runs the whole plan; here its records are watched, each round judged as
+		# it ends, and the host stopped once every benchmark is decided (or at the budget)
+		rm -f "$run/stop"
+		STOP_FILE=$run/stop run_boot "$run" "$kA/vmlinux" "$run/initramfs.cpio.gz" "$ICOUNT" \
+			"${BOOT_TIMEOUT:-$((budget + 600))}" "$out_mb" &
+		boot=$!
+		while kill -0 "$boot" 2>/dev/null; do
+			sleep 2
+			k=$(seq_rounds "$run/records.jsonl")
+			if [ "$k" -gt "$seen" ]; then
+				seen=$k
+				if seq_look "$k"; then
+					seq_say "$k"
+					ended=decided
+					touch "$run/stop"
+					break
+				fi
+				seq_say "$k"
+			fi
+			if [ $(( $(date +%s) - start )) -ge "$budget" ]; then
+				step "the time budget ($MAXTIME) ended after $seen rounds: stopping the host"
+				ended=budget
+				touch "$run/stop"
+				break
+			fi
+		done
+		wait "$boot" || status=1
+		rm -f "$run/stop"
+	fi
 else
-	step "boots alternate: $ROUNDS rounds, $((2 * ROUNDS)) boots ($mode emulation)"
+	if [ "$seq" = 1 ]; then
+		step "boots alternate, one a side and round, rounds until decided against +/-$UNTIL% or $MAXTIME ($mode emulation)"
+	else
+		step "boots alternate: $ROUNDS rounds, $((2 * ROUNDS)) boots ($mode emulation)"
+	fi
+	n=0 round_s=0 round_start=$start
 	while read -r r side; do
+		if [ "$seq" = 1 ] && [ $((n % 2)) = 0 ]; then
+			# a round begins, unless the last one's time says it would end beyond the budget
+			if [ $n -gt 0 ] && [ $(( $(date +%s) - start + round_s )) -gt "$budget" ]; then
+				step "the time budget ($MAXTIME) would end before another round: $seen rounds"
+				ended=budget
+				break
+			fi
+			round_start=$(date +%s)
+		fi
 		k=$kA
 		[ "$side" = base ] || k=$kB
 		b=$run/boot-$r-$side
@@ -115,35 +266,63 @@ else
 		[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
 		[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
 		[ ! -f "$b/trace-$side-$r.dat" ] || mv "$b/trace-$side-$r.dat" "$run/"
+		n=$((n + 1))
 		[ $status = 0 ] || break
+		if [ "$seq" = 1 ] && [ $((n % 2)) = 0 ]; then
+			round_s=$(( $(date +%s) - round_start ))
+			seen=$r
+			if seq_look "$r"; then
+				seq_say "$r"
+				ended=decided
+				break
+			fi
+			seq_say "$r"
+		fi
 	done <"$run/plan"
 fi
 boot_s=$(( $(date +%s) - start ))
 [ $status = 0 ] || echo "exitbench: the emulated host failed; comparing what was taken (records: $run/records.jsonl)" >&2
+[ $status = 0 ] || [ "$ended" = decided ] || ended=failure
+# sequential: whole rounds only (a round the stop cut short has one side, or half of one);
+# the raw records stay in records.jsonl
+taken=$ROUNDS from=$run
+if [ "$seq" = 1 ]; then
+	taken=$(seq_rounds "$run/records.jsonl")
+	if [ "$taken" = 0 ]; then
+		why="the time budget (MAXTIME=$MAXTIME) ended"
+		[ "$ended" != failure ] || why="the emulated host failed"
+		die "no round ended on both sides: $why after $boot_s s, nothing to compare (the records taken are in $run/records.jsonl)"
+	fi
+	seq_records "$taken"
+	from=$run/seq
+fi
 
 for side in base patched; do
-	k=$kA spec=${BASE:-}
-	[ $side = base ] || k=$kB spec=${PATCHED:-}
 	mkdir -p "$run/$side"
-	comparison=$(jq -n --arg side "$side" --arg spec "${spec:-default tree}" --arg mode "$MODE" \
-		--argjson rounds "$ROUNDS" '{comparison: {side: $side, spec: $spec, mode: $mode, rounds: $rounds}}')
-	run_env "$run/$side/env.json" "$k" "$run" "$SUITE" "$boot_s" "$ICOUNT" "$comparison"
+	side_env "$side" "$taken" "$boot_s" "$run/$side/env.json"
 	rc=0
-	run_collect "$eb" "$run" "$run_id-$side" "$SUITE" "$run/$side/env.json" "$run/$side/results.json" \
+	run_collect "$eb" "$from" "$run_id-$side" "$SUITE" "$run/$side/env.json" "$run/$side/results.json" \
 		"$side" || rc=$?
 	[ $rc -lt 2 ] || exit 1
 	# each round's trace: the phases (instrumented) and exit reasons, round by round
 	if [ -n "$record" ]; then
 		step "aggregating the $side side's traces, round by round"
-		run_trace_rounds "$eb" "$run" "$side" "$ROUNDS" || status=1
+		run_trace_rounds "$eb" "$run" "$side" "$taken" || status=1
 	fi
 done
 step "comparing"
 rc=0
+seq_args=()
+if [ "$seq" = 1 ]; then
+	seq_args=(--sequential --until "$UNTIL" --budget "$budget" --elapsed "$boot_s")
+	[ "$ended" = decided ] || seq_args+=(--ended "$ended")
+fi
 # shellcheck disable=SC2086
 "$eb" compare "$run/base/results.json" "$run/patched/results.json" --threshold "$THRESHOLD" \
-	--json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" ${COMPARE_ARGS:-} || rc=$?
+	"${seq_args[@]}" --json="$run/compare.json" --markdown "$run/compare.md" --plots "$run" \
+	${COMPARE_ARGS:-} || rc=$?
 run_latest "$results" "$run_id" latest-compare
+[ "$seq" = 0 ] || step "sequential: $(jq -r '.sequential.why' "$run/compare.json" 2>/dev/null || echo "no compare.json")"
 echo "results: $run/compare.md"
 [ $rc = 0 ] && [ $status != 0 ] && rc=1
 exit $rc

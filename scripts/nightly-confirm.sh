@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # One candidate change of the nightly history, confirmed or not: the two nights' commits
-# run A/B on this host (make compare's machinery), the verdict stored with the change, and
+# run A/B on this host (make compare's machinery, sequential: rounds until the change is
+# decided against +/-THRESHOLD, or CONFIRM_MAXTIME ends), the verdict stored with the change, and
 # a confirmed change bisected to its first commit when the nights are more than one commit
 # apart. Called by nightly.sh for each line of `exitbench history detect --candidates`.
 # usage: nightly-confirm.sh TREE HISTORY FP MODE NIGHT_BEFORE NIGHT_AFTER COMMIT_BEFORE
 #        COMMIT_AFTER "BENCHMARKS" THRESHOLD
-# env: SUITE, RUNS, ROUNDS_ICOUNT, ROUNDS_PLAIN, BISECT, O
+# env: SUITE, RUNS, ROUNDS_ICOUNT (10), ROUNDS_PLAIN (none) the most rounds, CONFIRM_MAXTIME
+#      (10m) the time budget of a confirmation's rounds, BISECT, O
 # Exit status: 0 (a new regression: 1) beyond the threshold; 2 the comparison could not run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,14 +30,16 @@ rm -rf "$dir"
 mkdir -p "$dir"
 # the suite's lines of the changed benchmarks only
 awk -v want=" $benches " 'index(want, " " $1 " ") && $1 !~ /^#/' "${SUITE:-configs/suites/nightly}" >"$dir.suite"
-ic=0 rounds=${ROUNDS_PLAIN:-10}
-[ "$mode" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-2}
+ic=0 rounds=${ROUNDS_PLAIN:-}
+[ "$mode" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-10}
 rc=0
+# sequential: looked at after every round, stopped once the change is proven or proven
+# within the threshold (instruction-count mode's exact rounds: at the third)
 BASE=$kA PATCHED=$kB ICOUNT=$ic ROUNDS=$rounds SUITE=$dir.suite RESULTS=$runs/confirm RUN_ID=$id \
-	THRESHOLD=$threshold scripts/compare.sh >"$dir.log" 2>&1 || rc=$?
+	THRESHOLD=$threshold UNTIL=$threshold MAXTIME=${CONFIRM_MAXTIME:-10m} scripts/compare.sh >"$dir.log" 2>&1 || rc=$?
 [ $rc -lt 2 ] || { tail -3 "$dir.log" >&2; die2 "the A/B comparison of ${cb:0:12} and ${ca:0:12} could not run (log: $dir.log)"; }
 out=$(hist confirm "${pair[@]}" "$dir/base/results.json" "$dir/patched/results.json" \
-	--comparison "$dir" --threshold "$threshold") || rc=$?
+	--comparison "$dir" --threshold "$threshold" --until "$threshold") || rc=$?
 echo "$out"
 [[ $out =~ ^([0-9]+)\ confirmed,.*\ ([0-9]+)\ new\ regression ]] || die2 "history confirm said: $out"
 confirmed=${BASH_REMATCH[1]} regressions=${BASH_REMATCH[2]}

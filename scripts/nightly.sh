@@ -16,7 +16,9 @@
 #   SUITE      configs/suites/nightly         MODES  "icount plain"
 #   THRESHOLD  percent (1): a smaller change is kept, raises no alert; FLOOR ticks (0)
 #   PHASES     1: a traced run of the instrumented kernel a night (the phases); 0: none
-#   CONFIRM    1: confirm a candidate change A/B; ROUNDS_ICOUNT (2), ROUNDS_PLAIN (10)
+#   CONFIRM    1: confirm a candidate change A/B, sequentially: rounds until the change is
+#              decided against +/-THRESHOLD, at most ROUNDS_ICOUNT (10), ROUNDS_PLAIN (no
+#              bound), within CONFIRM_MAXTIME (10m) each
 #   BISECT     1: bisect a confirmed change over more than one commit
 #   HOST_NAME  this host's name in the history (default: hostname)
 # Exit status: 0 no new confirmed regression, 1 a new confirmed regression beyond the
@@ -31,7 +33,7 @@ cd "$top"
 O=${O:-build}
 eb=$O/exitbench
 
-keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN BISECT HOST_NAME"
+keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME BISECT HOST_NAME"
 # CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
 # Values are taken as they are: nothing in the file is run.
 if [ -n "${CONFIG:-}" ]; then
@@ -58,7 +60,9 @@ SUITE=${SUITE:-configs/suites/nightly}
 MODES=${MODES:-icount plain}
 THRESHOLD=${THRESHOLD:-1} FLOOR=${FLOOR:-0}
 PHASES=${PHASES:-1} CONFIRM=${CONFIRM:-1} BISECT=${BISECT:-1}
-ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-2} ROUNDS_PLAIN=${ROUNDS_PLAIN:-10}
+ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-10} ROUNDS_PLAIN=${ROUNDS_PLAIN:-} CONFIRM_MAXTIME=${CONFIRM_MAXTIME:-10m}
+# nightly-confirm.sh reads them (a CONFIG file's too)
+export ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME
 HOST_NAME=${HOST_NAME:-$(hostname 2>/dev/null || echo localhost)}
 # a test seam: stop dead (SIGKILL, as a machine that loses power) at a stage
 kill_at() { [ "${EXITBENCH_NIGHTLY_KILL_AT:-}" != "$1" ] || kill -9 $$; }

@@ -11,6 +11,8 @@ O=${O:-build}
 eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-cmp.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# (fixed rounds here: the sequential comparison is tests/integration/sequential.sh's)
+unset UNTIL MAXTIME
 # "exit N, one line on stderr, containing TEXT": cmd...
 bad() {
 	local want=$1 text=$2; shift 2

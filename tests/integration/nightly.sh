@@ -27,7 +27,8 @@ tree=$(tests/nightly/make-tree.sh)
 c() { git -C "$tree" rev-parse "$1"; }
 export TREE=$tree HISTORY=$tmp/n/history.db SUITE=tests/suites/nightly MODES=icount O
 # the settings a make that runs this test may have exported are not this test's
-unset REF NIGHTS SITE RUNS CONFIG THRESHOLD FLOOR PHASES CONFIRM BISECT HOST_NAME
+unset REF NIGHTS SITE RUNS CONFIG THRESHOLD FLOOR PHASES CONFIRM BISECT HOST_NAME ROUNDS_ICOUNT \
+	ROUNDS_PLAIN CONFIRM_MAXTIME UNTIL MAXTIME ROUNDS
 nightly() { env "$@" scripts/nightly.sh; }	# nightly KEY=VALUE...
 nights_of() {	# nights_of COMMIT: how many nights of COMMIT the history holds
 	"$eb" history show --history "$HISTORY" | awk -v c="${1:0:12}" '$2 == c' | wc -l
@@ -112,6 +113,10 @@ check "each names c2, the first commit with the change (bisected), and its subje
 check "a regression of 32 instructions (16.384 ticks), interval over it, in icount mode" \
 	jqr 'all(.verdict == "regression" and .mode == "icount" and (.change - 16.384 | fabs) < 0.1 and .ci[0] <= .change and .ci[1] >= .change and .change_pct > 1)' "$tmp/alerts.json"
 check "the phase that moved: copy_to_svcpu" jqr 'all(.phase == "copy_to_svcpu" and .phase_change > 15)' "$tmp/alerts.json"
+check "the A/B confirmation was sequential: it stopped decided, within its budget, the changes proven" \
+	jqr '.sequential.decided and .sequential.elapsed_s <= .sequential.budget_s and
+		([.benchmarks[].sequential.verdict] | length > 0 and all(. == "regression"))' \
+	"$(jq -r '.[0].comparison' "$tmp/alerts.json")/compare.json"
 check "the nights around it: c1 -> c3" \
 	jqr --arg c1 "$(c c1)" --arg c3 "$(c c3)" 'all(.commit_before == $c1 and .commit_after == $c3)' "$tmp/alerts.json"
 id=$(jq '.[0].id' "$tmp/alerts.json")
