@@ -91,7 +91,7 @@ ROUNDS=${ROUNDS:-10}
 case $MODE in auto|modules|boots) ;; *) die2 "MODE=$MODE: auto, modules or boots" ;; esac
 # the traces come back on the output disk at poweroff: a host stopped in the middle has none
 [ "$seq" = 1 ] && [ "$MODE" = modules ] && [ "$TRACE" = 1 ] &&
-	die2 "UNTIL with TRACE=1 or INSTRUMENT=1 needs MODE=boots (one boot a side and round: each powers off with its trace)"
+	die2 "UNTIL with a trace (TRACE=1, or INSTRUMENT=1 without STATS=1) needs MODE=boots (one boot a side and round: each powers off with its trace)"
 
 # the events: as make bench records them (bench.sh)
 record= series=
