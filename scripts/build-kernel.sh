@@ -138,6 +138,29 @@ if [ -n "$git_tree" ]; then
 	patches=()	# applied: not a copy to make
 fi
 
+# link_tree SRC DST: DST a copy of the tree SRC (not its eb-build/) made of hard links:
+# cheap, and patch(1) and the merge write a new file for each one they change
+link_tree() {
+	local e
+	for e in "$1"/* "$1"/.[!.]*; do
+		[ -e "$e" ] || continue
+		[ "$(basename "$e")" = eb-build ] && continue
+		cp -al "$e" "$2/"
+	done
+}
+
+# copy_objects SRC OBJ DST: the objects of SRC's build (OBJ, when in SRC/eb-build) with their
+# times into DST/eb-build: only what differs from SRC is rebuilt. A few kbuild commands name
+# the tree by its absolute path (lib/vdso): as if built in DST (both in the cache: paths
+# without '|'; grep finds none: nothing to do)
+copy_objects() {
+	[ "$2" = "$1/eb-build" ] || return 0
+	cp -a "$2" "$3/eb-build"
+	{ grep -rlF --include='.*.cmd' "$1/" "$3/eb-build" || true; } | while read -r f; do
+		sed -i "s|$1/|$3/|g" "$f"
+	done
+}
+
 # touching FILE PATCH...: the names of the patches that change FILE
 touching() {
 	local f=$1 p names=
@@ -195,11 +218,7 @@ if [ -z "$git_tree" ] && [ ${#groups[@]} -gt 1 ]; then
 	step "merging ${first[*]##*/} with ${groups[*]:1} (three-way, over a copy of $base_src)"
 	rm -rf "$vdir"
 	mkdir -p "$vsrc" "$vdir/o" "$vdir/a"
-	for e in "$base_src"/* "$base_src"/.[!.]*; do
-		[ -e "$e" ] || continue
-		[ "$(basename "$e")" = eb-build ] && continue
-		cp -al "$e" "$vsrc/"
-	done
+	link_tree "$base_src" "$vsrc"
 	# the first group on the tree's own files (o: as in the tree, a: with the group)
 	files=$(for p in "${first[@]}"; do
 		sed -n 's|^+++ [^/]*/\([^	]*\).*|\1|p;s|^--- [^/]*/\([^	]*\).*|\1|p' "$p"; done |
@@ -244,12 +263,7 @@ if [ -z "$git_tree" ] && [ ${#groups[@]} -gt 1 ]; then
 	done
 	rm -rf "$vdir/o" "$vdir/a" "$vdir/merged" "$vdir/resolved"
 	# the later groups' build, objects and times: only what the first group changed is rebuilt
-	if [ "$base_obj" = "$base_src/eb-build" ]; then
-		cp -a "$base_obj" "$vsrc/eb-build"
-		{ grep -rlF --include='.*.cmd' "$base_src/" "$vsrc/eb-build" || true; } | while read -r f; do
-			sed -i "s|$base_src/|$vsrc/|g" "$f"
-		done
-	fi
+	copy_objects "$base_src" "$base_obj" "$vsrc"
 	mapfile -t later <"$base_out/patches"
 	patches=("${first[@]}" "${later[@]}")
 	ksrc=$vsrc
@@ -273,21 +287,9 @@ elif [ ${#patches[@]} -gt 0 ]; then
 	step "patching a copy of $base_src: ${patches[*]##*/}"
 	rm -rf "$vdir"
 	mkdir -p "$vsrc"
-	# hard links: cheap, and patch(1) writes a new file for each one it changes
-	for e in "$base_src"/* "$base_src"/.[!.]*; do
-		[ -e "$e" ] || continue
-		[ "$(basename "$e")" = eb-build ] && continue
-		cp -al "$e" "$vsrc/"
-	done
+	link_tree "$base_src" "$vsrc"
 	# the base's objects with their times: only what the patches touch is rebuilt
-	if [ "$base_obj" = "$base_src/eb-build" ]; then
-		cp -a "$base_obj" "$vsrc/eb-build"
-		# a few kbuild commands name the tree by its absolute path (lib/vdso): as if built here
-		# (both in the cache: paths without '|'; grep finds none: nothing to do)
-		{ grep -rlF --include='.*.cmd' "$base_src/" "$vsrc/eb-build" || true; } | while read -r f; do
-			sed -i "s|$base_src/|$vsrc/|g" "$f"
-		done
-	fi
+	copy_objects "$base_src" "$base_obj" "$vsrc"
 	for p in "${patches[@]}"; do
 		if ! msg=$(patch -d "$vsrc" -p1 --dry-run -s -f <"$p" 2>&1); then
 			rm -rf "$vdir"
