@@ -398,14 +398,7 @@ static int timing_finish(struct collect_ctx *cx, struct results *r)
 			struct res_phase *p = &a->b->trace.phase[k];
 
 			hist_free(a->h[k]);
-			if (!p->hist || !hist_total_count(p->hist))
-				continue;
-			p->st.median = (double)hist_value_at_percentile(p->hist, 50);
-			p->st.p5 = (double)hist_value_at_percentile(p->hist, 5);
-			p->st.p95 = (double)hist_value_at_percentile(p->hist, 95);
-			p->st.p99 = (double)hist_value_at_percentile(p->hist, 99);
-			p->st.min = (double)hist_min(p->hist);
-			p->st.max = (double)hist_max(p->hist);
+			res_tstat_from_hist(&p->st, p->hist, p->hist_scale);
 		}
 	}
 	free(cx->acc);

@@ -660,6 +660,20 @@ double res_hist_figure(const struct hist *h, int64_t scale, uint64_t count, uint
 	return n > 0 ? s / n : NAN;
 }
 
+void res_tstat_from_hist(struct res_tstat *st, const struct hist *h, int64_t scale)
+{
+	double sc = scale > 0 ? (double)scale : 1;
+
+	if (!h || !hist_total_count(h))
+		return;
+	st->median = (double)hist_value_at_percentile(h, 50) / sc;
+	st->p5 = (double)hist_value_at_percentile(h, 5) / sc;
+	st->p95 = (double)hist_value_at_percentile(h, 95) / sc;
+	st->p99 = (double)hist_value_at_percentile(h, 99) / sc;
+	st->min = (double)hist_min(h) / sc;
+	st->max = (double)hist_max(h) / sc;
+}
+
 int res_round_figures(const struct res_round *r, size_t n, double **v, size_t *nv)
 {
 	*nv = 0;

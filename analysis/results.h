@@ -301,6 +301,8 @@ void res_trace_free(struct res_trace *t);
  * NaN when nothing was timed.
  */
 double res_hist_figure(const struct hist *h, int64_t scale, uint64_t count, uint64_t sum);
+/* st's median, p5, p95, p99, min and max from h (values in 1 / scale units); none when h is empty. */
+void res_tstat_from_hist(struct res_tstat *st, const struct hist *h, int64_t scale);
 /* The figures of ph's rounds (or a reason's), ordered by round, into *v (malloc'ed). */
 int res_round_figures(const struct res_round *r, size_t n, double **v, size_t *nv);
 void res_trace_run_free(struct res_trace_run *t);

@@ -338,8 +338,6 @@ static int round_append(struct res_round **v, size_t *n, struct res_round r)
 static int tstat_add(struct res_tstat *st, struct hist **h, int64_t scale, const struct res_tstat *add,
 		     const struct hist *addh)
 {
-	double sc = scale > 0 ? (double)scale : 1;
-
 	st->count += add->count;
 	st->sum += add->sum;
 	if (!*h || !addh) {
@@ -353,14 +351,7 @@ static int tstat_add(struct res_tstat *st, struct hist **h, int64_t scale, const
 	}
 	if (hist_merge(*h, addh) == -ENOMEM)
 		return -ENOMEM;
-	if (!hist_total_count(*h))
-		return 0;
-	st->median = (double)hist_value_at_percentile(*h, 50) / sc;
-	st->p5 = (double)hist_value_at_percentile(*h, 5) / sc;
-	st->p95 = (double)hist_value_at_percentile(*h, 95) / sc;
-	st->p99 = (double)hist_value_at_percentile(*h, 99) / sc;
-	st->min = (double)hist_min(*h) / sc;
-	st->max = (double)hist_max(*h) / sc;
+	res_tstat_from_hist(st, *h, scale);
 	return 0;
 }
 
