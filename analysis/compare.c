@@ -287,6 +287,27 @@ static double code_floor(const struct compare *c, const char *unit, int determin
 	return !strcmp(unit, "ns") ? 0.5 : 0;
 }
 
+/*
+ * One more part of *v (a phase or an exit reason named by st): compared from the rounds of
+ * both sides, its unit into unit. -ENOMEM.
+ */
+static int add_compared(struct compare *c, const struct cmp_opts *o, struct res_cmp_part **v,
+			size_t *n, char *unit, size_t unitlen, const struct res_tstat *st,
+			const struct res_round *ra, size_t na, const struct res_round *rb, size_t nb,
+			int deterministic)
+{
+	struct res_cmp_part *x = add_part(v, n, st->name);
+	int ret;
+
+	if (!x)
+		return -ENOMEM;
+	snprintf(unit, unitlen, "%s", st->unit);
+	ret = compare_part(o, x, ra, na, rb, nb, deterministic, code_floor(c, st->unit, deterministic));
+	if (!ret)
+		part_instructions(c, x, st->unit);
+	return ret;
+}
+
 /* row's phases and exit reasons, from a's and b's traces (those with rounds); -ENOMEM */
 static int compare_where(struct compare *c, struct res_cmp_row *row, const struct res_bench *a,
 			 const struct res_bench *b, int deterministic)
@@ -303,17 +324,11 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 	row->phase_confidence = o.confidence;
 	for (size_t i = 0; i < ta->nphase; i++) {
 		const struct res_phase *pa = &ta->phase[i], *pb = phase_pair(pa, tb);
-		struct res_cmp_part *x;
 
-		if (!pb)
-			continue;
-		if (!(x = add_part(&row->phase, &row->nphase, pa->st.name)))
-			return -ENOMEM;
-		snprintf(row->phase_unit, sizeof(row->phase_unit), "%s", pa->st.unit);
-		if ((ret = compare_part(&o, x, pa->round, pa->nround, pb->round, pb->nround, deterministic,
-					code_floor(c, pa->st.unit, deterministic))))
+		if (pb && (ret = add_compared(c, &o, &row->phase, &row->nphase, row->phase_unit,
+					      sizeof(row->phase_unit), &pa->st, pa->round, pa->nround,
+					      pb->round, pb->nround, deterministic)))
 			return ret;
-		part_instructions(c, x, pa->st.unit);
 	}
 	if (!row->nphase && ta->nphase && tb->nphase)
 		snprintf(row->where_note, sizeof(row->where_note), "both sides have phases, but not by "
@@ -357,17 +372,11 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 	row->reason_confidence = o.confidence;
 	for (size_t i = 0; i < ta->nreason; i++) {
 		const struct res_reason *xa = &ta->reason[i], *xb = reason_pair(xa, tb);
-		struct res_cmp_part *x;
 
-		if (!xb)
-			continue;
-		if (!(x = add_part(&row->reason, &row->nreason, xa->st.name)))
-			return -ENOMEM;
-		text_fmt(row->reason_unit, sizeof(row->reason_unit), "%s", xa->st.unit);
-		if ((ret = compare_part(&o, x, xa->round, xa->nround, xb->round, xb->nround, deterministic,
-					code_floor(c, xa->st.unit, deterministic))))
+		if (xb && (ret = add_compared(c, &o, &row->reason, &row->nreason, row->reason_unit,
+					      sizeof(row->reason_unit), &xa->st, xa->round, xa->nround,
+					      xb->round, xb->nround, deterministic)))
 			return ret;
-		part_instructions(c, x, xa->st.unit);
 	}
 	return 0;
 }
