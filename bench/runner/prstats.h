@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vm.h"
+
 #define PRS_NPHASE 10
 
 /* the phases of the round trip, in path order, as the stats name them */
@@ -30,11 +32,11 @@ struct prs {
 };
 
 /*
- * Find the stats of the vcpu's stats fd; off (p->on 0, p->state why) when this kvm-pr has
- * none or does not record (its exit_timing_stats parameter, read from param_path, is not Y).
- * -errno only when the fd cannot be read.
+ * Find the stats among the vcpu's (vm_stats_open first); off (p->on 0, p->state why) when
+ * this kvm-pr has none or does not record (its exit_timing_stats parameter, read from
+ * param_path, is not Y). 0.
  */
-int prs_open(struct prs *p, int stats_fd, const char *param_path);
+int prs_open(struct prs *p, const struct vm *vm, const char *param_path);
 /* One reading into vals[p->nvals]: round trips, then per phase: sum, hist[], log[]. */
 int prs_read(const struct prs *p, int stats_fd, uint64_t *vals);
 /* The layout of a reading: where phase k's sum, hist and log are in vals. */

@@ -510,7 +510,7 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 	}
 
 	/* the instrumented kvm-pr's exit timing stats, when it records them */
-	ret = prs_open(&b.prs, b.vm.stats_fd, "/sys/module/kvm_pr/parameters/exit_timing_stats");
+	ret = prs_open(&b.prs, &b.vm, "/sys/module/kvm_pr/parameters/exit_timing_stats");
 	if (!ret && b.prs.on && (!(b.tbefore = calloc(b.prs.nvals, 8)) ||
 				 !(b.tafter = calloc(b.prs.nvals, 8))))
 		ret = -ENOMEM;

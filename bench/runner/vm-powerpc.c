@@ -110,9 +110,9 @@ int vm_get_pvr(struct vm *vm, uint32_t *pvr)
 
 int vm_stats_open(struct vm *vm, const char *const *names, size_t n, const char **missing)
 {
-	struct kvm_stats_header hdr;
-	size_t desc_size, i;
-	char *descs;
+	struct kvm_stats_header *hdr = &vm->stat_hdr;
+	size_t desc_size;
+	uint32_t size;
 	int r = 0;
 
 	if (n > sizeof(vm->stat_off) / sizeof(vm->stat_off[0]))
@@ -122,35 +122,45 @@ int vm_stats_open(struct vm *vm, const char *const *names, size_t n, const char 
 		vm->stats_fd = -1;
 		return -errno;
 	}
-	if (pread(vm->stats_fd, &hdr, sizeof(hdr), 0) != sizeof(hdr))
+	if (pread(vm->stats_fd, hdr, sizeof(*hdr), 0) != sizeof(*hdr))
 		return -EIO;
-	desc_size = sizeof(struct kvm_stats_desc) + hdr.name_size;
-	descs = calloc(hdr.num_desc, desc_size);
-	if (!descs)
+	desc_size = sizeof(struct kvm_stats_desc) + hdr->name_size;
+	vm->stat_descs = calloc(hdr->num_desc, desc_size);
+	if (!vm->stat_descs)
 		return -ENOMEM;
-	if (pread(vm->stats_fd, descs, hdr.num_desc * desc_size, hdr.desc_offset) !=
-	    (ssize_t)(hdr.num_desc * desc_size)) {
-		free(descs);
+	if (pread(vm->stats_fd, vm->stat_descs, hdr->num_desc * desc_size, hdr->desc_offset) !=
+	    (ssize_t)(hdr->num_desc * desc_size)) {
+		free(vm->stat_descs);
+		vm->stat_descs = NULL;
 		return -EIO;
 	}
-	for (i = 0; i < n; i++) {
-		vm->stat_off[i] = -1;
-		for (uint32_t k = 0; k < hdr.num_desc; k++) {
-			struct kvm_stats_desc *d = (void *)(descs + k * desc_size);
-
-			if (!strncmp(d->name, names[i], hdr.name_size) && d->size == 1) {
-				vm->stat_off[i] = hdr.data_offset + d->offset;
-				break;
-			}
-		}
+	for (size_t i = 0; i < n; i++) {
+		if (vm_stats_find(vm, names[i], &vm->stat_off[i], &size) || size != 1)
+			vm->stat_off[i] = -1;
 		if (vm->stat_off[i] < 0 && !r) {
 			*missing = names[i];
 			r = -ENOENT;
 		}
 	}
 	vm->nstats = n;
-	free(descs);
 	return r;
+}
+
+int vm_stats_find(const struct vm *vm, const char *name, long *off, uint32_t *size)
+{
+	const struct kvm_stats_header *hdr = &vm->stat_hdr;
+	size_t desc_size = sizeof(struct kvm_stats_desc) + hdr->name_size;
+
+	for (uint32_t k = 0; vm->stat_descs && k < hdr->num_desc; k++) {
+		const struct kvm_stats_desc *d = (const void *)(vm->stat_descs + k * desc_size);
+
+		if (!strncmp(d->name, name, hdr->name_size)) {
+			*off = (long)hdr->data_offset + d->offset;
+			*size = d->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int vm_stats_read(struct vm *vm, uint64_t *vals)
@@ -177,6 +187,8 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->run, vm->run_size);
 	if (vm->stats_fd >= 0)
 		close(vm->stats_fd);
+	free(vm->stat_descs);
+	vm->stat_descs = NULL;
 	if (vm->vcpu_fd >= 0)
 		close(vm->vcpu_fd);
 	if (vm->vm_fd >= 0)
