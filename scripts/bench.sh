@@ -29,8 +29,7 @@ bench_dir=${BENCH_DIR:-bench/ppc64}
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
 run_check_suite "$eb" "$SUITE" "$bench_dir" || exit 2
-[ "$STATS" != 1 ] || [ "$INSTRUMENT" = 1 ] ||
-	die2 "STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too"
+run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
 
 # the events recorded by default: the round trip's own event on the instrumented kernel
 # (another tracepoint per exit would be counted inside its handle_exit phase), the stock
@@ -44,12 +43,7 @@ else
 	variant=stock patches=
 	step "host kernel"
 fi
-# STATS=1: the instrumented kvm-pr times each round trip's phases into the vcpu's binary
-# stats (exit_timing_stats=1), without the trace event
-if [ "$STATS" = 1 ]; then
-	export KVM_PR_PARAMS=exit_timing_stats=1
-	variant=instrumented-stats
-fi
+[ "$STATS" != 1 ] || variant=instrumented-stats
 kdir=$(run_kernel "$patches" "${KSRC:-}") || exit $?
 
 mode=$(run_mode "$ICOUNT")

@@ -48,12 +48,8 @@ THRESHOLD=${THRESHOLD:-1}
 INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} STATS=${STATS:-0}
 # the instrumented kernel's phases come from the trace event, or from the binary stats with
 # STATS=1 (no trace then, unless TRACE=1 asks for it too)
-if [ "$STATS" = 1 ]; then
-	[ "$INSTRUMENT" = 1 ] || die2 "STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too"
-	export KVM_PR_PARAMS=exit_timing_stats=1
-elif [ "$INSTRUMENT" = 1 ]; then
-	TRACE=1
-fi
+run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
+[ "$STATS" = 1 ] || [ "$INSTRUMENT" != 1 ] || TRACE=1
 results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}

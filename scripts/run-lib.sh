@@ -58,6 +58,19 @@ run_kernel() {
 	fi
 }
 
+# run_timing_stats STATS INSTRUMENT: with STATS=1 the instrumented kvm-pr times each round
+# trip's phases into the vcpu's binary stats: kvm-pr's exit_timing_stats=1 into
+# KVM_PR_PARAMS (make-initramfs.sh), exported. Status 2 (one line): STATS=1 without
+# INSTRUMENT=1.
+run_timing_stats() {
+	[ "$1" = 1 ] || return 0
+	if [ "$2" != 1 ]; then
+		echo "exitbench: STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too" >&2
+		return 2
+	fi
+	export KVM_PR_PARAMS=exit_timing_stats=1
+}
+
 # run_new RESULTS RUN_ID SUITE: make the run directory RESULTS/RUN_ID with a copy of the
 # suite in it, and print its path. (The functions here chain their steps with && where a
 # failure must stop them: in $(...) or before ||, set -e does not.)
