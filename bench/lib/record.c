@@ -230,22 +230,40 @@ static void rec_sparse(struct rec *r, const char *key, const uint64_t *v, uint32
 	rec_u64_array(r, k, cnt, m);
 }
 
-/* "exit_timing": {round_trips, hist_buckets, phases: [{name, sum, hist_at, hist_n, log_at, log_n}]} */
+/* a phase's or reason's entry: {name, [vector,] sum, hist_at, hist_n, log_at, log_n} */
+static void rec_timing_group(struct rec *r, const struct rec_timing_phase *g, int vector)
+{
+	rec_item_begin(r);
+	rec_str(r, "name", g->name);
+	if (vector)
+		rec_u64(r, "vector", g->vector);
+	rec_u64(r, "sum", g->sum);
+	rec_sparse(r, "hist", g->hist, g->nhist);
+	rec_sparse(r, "log", g->log, g->nlog);
+	rec_obj_end(r);
+}
+
+/*
+ * "exit_timing": {round_trips, every, hist_buckets, phases: [...], exits: [...]} (exits:
+ * the reasons with round trips timed in the repetition, each with its vector)
+ */
 static void rec_timing(struct rec *r, const struct rec_timing *t)
 {
 	rec_obj_begin(r, "exit_timing");
 	rec_u64(r, "round_trips", t->round_trips);
+	if (t->every)
+		rec_u64(r, "every", t->every);
 	rec_u64(r, "hist_buckets", t->n ? t->ph[0].nhist : 0);
 	rec_arr_begin(r, "phases");
-	for (size_t i = 0; i < t->n; i++) {
-		rec_item_begin(r);
-		rec_str(r, "name", t->ph[i].name);
-		rec_u64(r, "sum", t->ph[i].sum);
-		rec_sparse(r, "hist", t->ph[i].hist, t->ph[i].nhist);
-		rec_sparse(r, "log", t->ph[i].log, t->ph[i].nlog);
-		rec_obj_end(r);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		rec_timing_group(r, &t->ph[i], 0);
 	rec_arr_end(r);
+	if (t->nexit) {
+		rec_arr_begin(r, "exits");
+		for (size_t i = 0; i < t->nexit; i++)
+			rec_timing_group(r, &t->ex[i], 1);
+		rec_arr_end(r);
+	}
 	rec_obj_end(r);
 }
 

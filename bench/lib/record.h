@@ -95,20 +95,24 @@ struct rec_pmu_count {
 	uint64_t count, enabled_ns, running_ns;
 };
 /*
- * One phase's exit timing stats over a repetition (the instrumented kvm-pr's binary stats):
- * the sum of its durations and its histograms' counts, differences of two readings.
+ * One phase's (or one exit reason's round trips') exit timing stats over a repetition (the
+ * instrumented kvm-pr's binary stats): the sum of the durations and the histograms' counts,
+ * differences of two readings.
  */
 struct rec_timing_phase {
 	const char *name;
+	uint32_t vector;		/* an exit reason's (0: the others'); phases: unused */
 	uint64_t sum;
 	uint32_t nhist, nlog;
 	const uint64_t *hist, *log;	/* one tick a bucket (the last: beyond); log2 buckets */
 };
 #define REC_SPARSE_MAX 4096	/* buckets a histogram may have (more are not written) */
 struct rec_timing {
-	uint64_t round_trips;
-	size_t n;
+	uint64_t round_trips;		/* timed */
+	uint32_t every;			/* one round trip in this many timed (0: not said) */
+	size_t n, nexit;
 	const struct rec_timing_phase *ph;
+	const struct rec_timing_phase *ex;	/* per exit reason, the whole round trip */
 };
 struct rec_rep {
 	const char *bench;

@@ -331,21 +331,34 @@ static int write_rep(struct rec *r, struct bench_run *b)
 		.exits = x,
 	};
 
-	struct rec_timing_phase ph[PRS_NPHASE];
-	struct rec_timing t = { .n = PRS_NPHASE, .ph = ph };
+	struct rec_timing_phase ph[PRS_NPHASE], ex[PRS_NEXIT];
+	struct rec_timing t = { .n = PRS_NPHASE, .ph = ph, .ex = ex };
 
 	if (b->prs.on) {
 		/* the differences, into tafter (each reading is taken afresh) */
 		for (size_t i = 0; i < b->prs.nvals; i++)
 			b->tafter[i] -= b->tbefore[i];
 		t.round_trips = b->tafter[0];
-		for (int k = 0; k < PRS_NPHASE; k++) {
+		t.every = b->prs.every;
+		for (int k = 0; k < b->prs.ngroup; k++) {
 			size_t at = prs_sum_at(&b->prs, k);
+			struct rec_timing_phase g = {
+				.sum = b->tafter[at], .nhist = b->prs.g[k].nhist, .nlog = b->prs.g[k].nlog,
+				.hist = &b->tafter[at + 1], .log = &b->tafter[at + 1 + b->prs.g[k].nhist] };
+			uint64_t n = 0;
 
-			ph[k] = (struct rec_timing_phase){
-				.name = prs_phase_names[k], .sum = b->tafter[at],
-				.nhist = b->prs.ph[k].nhist, .nlog = b->prs.ph[k].nlog,
-				.hist = &b->tafter[at + 1], .log = &b->tafter[at + 1 + b->prs.ph[k].nhist] };
+			if (k < PRS_NPHASE) {
+				g.name = prs_phase_names[k];
+				ph[k] = g;
+				continue;
+			}
+			for (uint32_t i = 0; i < g.nhist; i++)
+				n += g.hist[i];
+			if (!n)
+				continue;	/* only the reasons that were timed */
+			g.name = prs_exit_names[k - PRS_NPHASE];
+			g.vector = prs_exit_vectors[k - PRS_NPHASE];
+			ex[t.nexit++] = g;
 		}
 		p.timing = &t;
 	}
