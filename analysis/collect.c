@@ -11,6 +11,7 @@
 #include "exits.h"
 #include "hist.h"
 #include "record.h"
+#include "trace.h"
 
 static void problem(struct collect_report *rep, const char *fname, size_t line, const char *what)
 {
@@ -191,13 +192,21 @@ static const char *const timing_names[TIMING_NPHASE] = {
 };
 #define TIMING_SOURCE "kvm-pr exit_timing_stats (binary stats)"
 
+#define TIMING_NEXIT 16	/* exit reasons a benchmark's stats may give (the series: 12) */
+
 /* a benchmark's timing of the round being read: its figures go into rounds when it ends */
 struct timing_acc {
 	char name[EB_NAME_LEN];		/* the benchmark's (its res_bench moves as others are added) */
 	struct res_bench *b;		/* ... found again at each record and at the end */
 	uint32_t round;
-	struct hist *h[TIMING_NPHASE];	/* this round's (round_trip: none) */
+	struct hist *h[TIMING_NPHASE];	/* this round's (round_trip: from the exit reasons') */
 	uint64_t count[TIMING_NPHASE], sum[TIMING_NPHASE];
+	size_t nexit;			/* the exit reasons' round trips, this round's */
+	struct {
+		uint32_t vector;
+		struct hist *h;
+		uint64_t count, sum;
+	} ex[TIMING_NEXIT];
 };
 
 struct collect_ctx {
@@ -242,12 +251,79 @@ static int timing_round_end(struct timing_acc *a)
 			.round = a->round, .count = a->count[k],
 			.figure = res_hist_figure(a->h[k], 1, a->count[k], a->sum[k]) };
 	}
+	for (size_t i = 0; i < a->nexit && a->round; i++) {
+		struct res_reason *x = NULL;
+		struct res_round *nr;
+
+		for (size_t j = 0; j < t->nreason && !x; j++)
+			if (t->reason[j].vector == a->ex[i].vector)
+				x = &t->reason[j];
+		if (!x || !a->ex[i].count)
+			continue;
+		if (!(nr = realloc(x->round, (x->nround + 1) * sizeof(*nr))))
+			return -ENOMEM;
+		x->round = nr;
+		nr[x->nround++] = (struct res_round){
+			.round = a->round, .count = a->ex[i].count,
+			.figure = res_hist_figure(a->ex[i].h, 1, a->ex[i].count, a->ex[i].sum) };
+	}
 	for (int k = 0; k < TIMING_NPHASE; k++) {
 		if (a->h[k])
 			hist_reset(a->h[k]);
 		a->count[k] = a->sum[k] = 0;
 	}
+	for (size_t i = 0; i < a->nexit; i++) {
+		hist_reset(a->ex[i].h);
+		a->ex[i].count = a->ex[i].sum = 0;
+	}
 	return 0;
+}
+
+/*
+ * The benchmark's exit reason of this vector (the record's 0: all the others), made the
+ * first time: the whole round trips of its exits, as the trace event's exit reasons are.
+ */
+static struct res_reason *timing_reason(struct res_bench *b, uint32_t vector)
+{
+	struct res_trace *t = &b->trace;
+	struct res_reason *nr;
+	const char *name;
+
+	for (size_t i = 0; i < t->nreason; i++)
+		if (t->reason[i].vector == vector)
+			return &t->reason[i];
+	if (!(nr = realloc(t->reason, (t->nreason + 1) * sizeof(*nr))))
+		return NULL;
+	t->reason = nr;
+	nr = &nr[t->nreason];
+	memset(nr, 0, sizeof(*nr));
+	if (hist_init(1, INT64_C(1) << 40, 3, &nr->hist))
+		return NULL;
+	t->nreason++;
+	t->has_reasons = 1;
+	name = trace_exit_name(vector);
+	snprintf(nr->st.name, sizeof(nr->st.name), "%s", name ? name : "?");
+	snprintf(nr->st.unit, sizeof(nr->st.unit), "timebase ticks");
+	nr->st.median = nr->st.p5 = nr->st.p95 = nr->st.p99 = nr->st.min = nr->st.max = NAN;
+	nr->vector = vector;
+	nr->hist_scale = 1;
+	nr->of = RES_TIMED_ROUND_TRIP;
+	snprintf(nr->of_name, sizeof(nr->of_name), "round_trip");
+	return nr;
+}
+
+/* the round's accumulator of the exit reason of this vector */
+static int timing_exit_acc(struct timing_acc *a, uint32_t vector)
+{
+	for (size_t i = 0; i < a->nexit; i++)
+		if (a->ex[i].vector == vector)
+			return (int)i;
+	if (a->nexit == TIMING_NEXIT)
+		return -ENOSPC;
+	if (hist_init(1, INT64_C(1) << 40, 3, &a->ex[a->nexit].h))
+		return -ENOMEM;
+	a->ex[a->nexit].vector = vector;
+	return (int)a->nexit++;
 }
 
 /* the benchmark's phases, made the first time (the trace's layout: whole ticks) */
@@ -276,15 +352,17 @@ static int timing_init(struct res_bench *b)
 	return 0;
 }
 
-/* v (count times) into the whole run's and the round's histograms of phase k */
-static int timing_record(struct timing_acc *a, int k, int64_t v, int64_t count)
+/* phase k's histograms, the whole run's and the round's, made the first time */
+static int timing_hists(struct timing_acc *a, int k, struct hist **hs)
 {
 	struct res_phase *p = &a->b->trace.phase[k];
 
 	if (!a->h[k] && hist_init(1, INT64_C(1) << 40, 3, &a->h[k]))
 		return -ENOMEM;
-	hist_record_n(p->hist, v, count);
-	hist_record_n(a->h[k], v, count);
+	if (!p->hist && hist_init(1, INT64_C(1) << 40, 3, &p->hist))
+		return -ENOMEM;	/* round_trip: when the exit reasons give it */
+	hs[0] = p->hist;
+	hs[1] = a->h[k];
 	return 0;
 }
 
@@ -311,33 +389,118 @@ static int sparse(json_t *o, const char *key, json_t **at, json_t **cnt, size_t 
 }
 
 /*
- * One repetition's exit timing stats: each phase's durations into its histograms, one tick
- * a bucket; those past the linear range (its last bucket) at the middle of their log2
- * bucket, [2^(k-1), 2^k) (the sums stay exact). dry: check only.
+ * One histogram of a repetition's stats, o's hist and log (checked by sparse), into each of
+ * hs[nh], one tick a bucket; those past the linear range (its last bucket, of buckets) at the
+ * middle of their log2 bucket, [2^(k-1), 2^k). *count: plus its count.
  */
+static void sparse_record(json_t *o, json_int_t buckets, struct hist *const *hs, int nh,
+			  uint64_t *count)
+{
+	json_t *at = json_object_get(o, "hist_at"), *cnt = json_object_get(o, "hist_n");
+	json_t *lat = json_object_get(o, "log_at"), *lcnt = json_object_get(o, "log_n");
+	size_t nl = json_array_size(lat);
+
+	for (size_t j = 0; j < json_array_size(at); j++) {
+		int64_t v = json_integer_value(json_array_get(at, j));
+		int64_t c = json_integer_value(json_array_get(cnt, j));
+
+		*count += c;
+		if (v == buckets - 1 && nl)
+			continue;	/* the log buckets say where those lie */
+		for (int h = 0; h < nh; h++)
+			hist_record_n(hs[h], v, c);
+	}
+	for (size_t j = 0; j < nl; j++) {
+		int64_t e = json_integer_value(json_array_get(lat, j));
+		int64_t c = json_integer_value(json_array_get(lcnt, j));
+
+		for (int h = 0; h < nh && e >= 1; h++)
+			hist_record_n(hs[h], (INT64_C(3) << e) / 4, c);
+	}
+}
+
+/* o is a phase's or an exit reason's entry: name, sum, hist and log; its sum */
+static int timing_entry(json_t *o, const char **name, uint64_t *sum)
+{
+	json_t *s = json_object_get(o, "sum"), *at, *cnt;
+	size_t n;
+
+	*name = json_string_value(json_object_get(o, "name"));
+	if (!*name || !json_is_integer(s) || json_integer_value(s) < 0 ||
+	    sparse(o, "hist", &at, &cnt, &n) || sparse(o, "log", &at, &cnt, &n))
+		return -EINVAL;
+	*sum = (uint64_t)json_integer_value(s);
+	return 0;
+}
+
+/*
+ * A repetition's exit reasons (the kvm-pr's stats keep the whole round trip by exit reason):
+ * each into its reason's histograms, and into the round trip's. dry: check only.
+ */
+static int take_timing_exits(struct timing_acc *a, struct res_bench *b, json_t *exits,
+			     json_int_t buckets, int dry)
+{
+	struct hist *hs[4];
+	const char *name;
+	uint64_t sum, c;
+	json_t *o, *v;
+	size_t i;
+	int ret, e;
+
+	if (!json_is_array(exits))
+		return -EINVAL;
+	json_array_foreach(exits, i, o) {
+		struct res_reason *x;
+		uint32_t vector;
+
+		v = json_object_get(o, "vector");
+		if (timing_entry(o, &name, &sum) || !json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 0xffff)
+			return -EINVAL;
+		if (dry)
+			continue;
+		/* the series' 0: every reason it does not keep apart */
+		vector = json_integer_value(v) ? (uint32_t)json_integer_value(v) : TRACE_OTHER;
+		if (!(x = timing_reason(b, vector)) || (e = timing_exit_acc(a, vector)) < 0 ||
+		    (ret = timing_hists(a, TIMING_NPHASE - 1, hs)))
+			return -ENOMEM;
+		hs[2] = x->hist;
+		hs[3] = a->ex[e].h;
+		c = 0;
+		sparse_record(o, buckets, hs, 4, &c);
+		a->ex[e].count += c;
+		x->st.count += c;
+		x->st.sum += sum;
+		a->ex[e].sum += sum;
+	}
+	return 0;
+}
+
+/* One repetition's exit timing stats into the benchmark's phases and exit reasons. dry: check only. */
 static int take_timing(struct collect_ctx *cx, struct res_bench *b, json_t *et, uint32_t round,
 		       int dry, const char **why)
 {
-	json_t *phases = json_object_get(et, "phases"), *o, *at, *cnt, *lat, *lcnt;
+	json_t *phases = json_object_get(et, "phases"), *exits = json_object_get(et, "exits"), *o;
 	json_int_t rts = 0, buckets = 0;
 	struct timing_acc *a = NULL;
-	uint64_t total_sum = 0;
-	size_t i, n, nl;
+	uint64_t total_sum = 0, sum, c;
+	struct hist *hs[2];
+	const char *name;
+	size_t i;
 	int ret;
 
 	*why = "exit_timing of a repetition record is malformed";
 	if (json_unpack(et, "{s:I,s:I}", "round_trips", &rts, "hist_buckets", &buckets) || rts < 0 ||
-	    buckets < 2 || !json_is_array(phases))
+	    buckets < 2 || !json_is_array(phases) || (exits && take_timing_exits(NULL, b, exits, buckets, 1)))
 		return -EINVAL;
 	json_array_foreach(phases, i, o) {
-		const char *name = json_string_value(json_object_get(o, "name"));
-		json_t *sum = json_object_get(o, "sum");
 		int k;
 
-		for (k = 0; name && k < TIMING_NPHASE - 1 && strcmp(name, timing_names[k]); k++)
+		if (timing_entry(o, &name, &sum))
+			return -EINVAL;
+		for (k = 0; k < TIMING_NPHASE - 1 && strcmp(name, timing_names[k]); k++)
 			;
-		if (!name || k == TIMING_NPHASE - 1 || !json_is_integer(sum) || json_integer_value(sum) < 0 ||
-		    sparse(o, "hist", &at, &cnt, &n) || sparse(o, "log", &lat, &lcnt, &nl))
+		if (k == TIMING_NPHASE - 1)
 			return -EINVAL;
 		if (dry)
 			continue;
@@ -348,31 +511,21 @@ static int take_timing(struct collect_ctx *cx, struct res_bench *b, json_t *et, 
 				return ret;
 			a->round = round;
 		}
-		for (size_t j = 0; j < n; j++) {
-			int64_t v = json_integer_value(json_array_get(at, j));
-			int64_t c = json_integer_value(json_array_get(cnt, j));
-
-			a->count[k] += c;
-			b->trace.phase[k].st.count += c;
-			if (v == buckets - 1 && nl)
-				continue;	/* the log buckets say where those lie */
-			if ((ret = timing_record(a, k, v, c)))
-				return ret;
-		}
-		for (size_t j = 0; j < nl; j++) {
-			int64_t e = json_integer_value(json_array_get(lat, j));
-			int64_t c = json_integer_value(json_array_get(lcnt, j));
-
-			if (e >= 1 && (ret = timing_record(a, k, (INT64_C(3) << e) / 4, c)))
-				return ret;
-		}
-		a->sum[k] += json_integer_value(sum);
-		b->trace.phase[k].st.sum += json_integer_value(sum);
-		total_sum += json_integer_value(sum);
+		if ((ret = timing_hists(a, k, hs)))
+			return ret;
+		c = 0;
+		sparse_record(o, buckets, hs, 2, &c);
+		a->count[k] += c;
+		b->trace.phase[k].st.count += c;
+		a->sum[k] += sum;
+		b->trace.phase[k].st.sum += sum;
+		total_sum += sum;
 	}
 	if (dry || !a)
 		return 0;
-	/* the round trip: its count and the phases' sum (the stats keep no histogram of it) */
+	if (exits && (ret = take_timing_exits(a, b, exits, buckets, 0)))
+		return ret;
+	/* the round trip: its count and the phases' sum (its histogram: the exit reasons') */
 	a->count[TIMING_NPHASE - 1] += rts;
 	a->sum[TIMING_NPHASE - 1] += total_sum;
 	b->trace.phase[TIMING_NPHASE - 1].st.count += rts;
@@ -380,6 +533,31 @@ static int take_timing(struct collect_ctx *cx, struct res_bench *b, json_t *et, 
 	b->trace.exits += rts;
 	b->trace.repetitions_marked++;
 	return 0;
+}
+
+static int by_share(const void *x, const void *y)
+{
+	const struct res_reason *a = x, *b = y;
+
+	return (a->share < b->share) - (a->share > b->share);
+}
+
+/* the exit reasons' whole-run figures, and their shares of the time, largest first */
+static void timing_reasons_finish(struct res_trace *t)
+{
+	double total = 0;
+
+	for (size_t j = 0; j < t->nreason; j++) {
+		struct res_reason *x = &t->reason[j];
+
+		res_tstat_from_hist(&x->st, x->hist, x->hist_scale);
+		x->timed = x->st.count;		/* every round trip the stats have is timed */
+		total += (double)x->st.sum;
+	}
+	for (size_t j = 0; j < t->nreason; j++)
+		t->reason[j].share = total > 0 ? (double)t->reason[j].st.sum / total : 0;
+	if (t->nreason)
+		qsort(t->reason, t->nreason, sizeof(*t->reason), by_share);
 }
 
 /* after the last record: each benchmark's last round, and the whole run's figures */
@@ -400,6 +578,9 @@ static int timing_finish(struct collect_ctx *cx, struct results *r)
 			hist_free(a->h[k]);
 			res_tstat_from_hist(&p->st, p->hist, p->hist_scale);
 		}
+		for (size_t j = 0; j < a->nexit; j++)
+			hist_free(a->ex[j].h);
+		timing_reasons_finish(&a->b->trace);
 	}
 	free(cx->acc);
 	cx->acc = NULL;

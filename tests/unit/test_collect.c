@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../analysis/collect.h"
+#include "../../analysis/trace.h"
 #include "../../analysis/hist.h"
 
 #define ENV "{\"type\":\"env\",\"record_format\":2,\"tb_hz\":512000000,\"kernel_release\":\"6.1.192\"}\n"
@@ -220,6 +221,62 @@ static void exit_timing_stats(void **state)
 	res_free(&r);
 }
 
+/*
+ * The series' exit reasons (exit_timing.exits: the whole round trip by exit reason, sampled):
+ * PROGRAM 150 round trips of 600 and 10 of 610, the others (vector 0) 40 of 2000 ticks, past
+ * the linear range (log2 bucket 11: 1024..2047), in one repetition of 200 round trips.
+ */
+#define EXITS_TIMING ",\"exit_timing\":{\"round_trips\":200,\"every\":64,\"hist_buckets\":1024," \
+	"\"phases\":[{\"name\":\"guest\",\"sum\":10000,\"hist_at\":[50],\"hist_n\":[200]," \
+	"\"log_at\":[],\"log_n\":[]}],\"exits\":[{\"name\":\"program\",\"vector\":1792," \
+	"\"sum\":96100,\"hist_at\":[600,610],\"hist_n\":[150,10],\"log_at\":[],\"log_n\":[]}," \
+	"{\"name\":\"other\",\"vector\":0,\"sum\":80000,\"hist_at\":[1023],\"hist_n\":[40]," \
+	"\"log_at\":[11],\"log_n\":[40]}]}"
+
+static void exit_timing_stats_by_reason(void **state)
+{
+	static const char text[] = THEAD(1) TREP(1, 60000, EXITS_TIMING) TEND(1);
+	static const char bad[] = THEAD(1) TREP(1, 60000, ",\"exit_timing\":{\"round_trips\":1,"
+		"\"hist_buckets\":1024,\"phases\":[],\"exits\":[{\"name\":\"program\",\"sum\":1}]}")
+		TEND(1);
+	struct collect_report rep;
+	struct results r;
+	const struct res_trace *t;
+	const struct res_phase *rt = NULL;
+
+	(void)state;
+	assert_int_equal(collect_variant(text, "A", &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 0);
+	t = &res_find(&r, "pvr")->trace;
+	assert_true(t->has_reasons);
+	assert_int_equal(t->nreason, 2);
+	/* largest share of the time first: PROGRAM's 96100 of 176100 */
+	assert_string_equal(t->reason[0].st.name, "PROGRAM");
+	assert_int_equal(t->reason[0].vector, 0x700);
+	assert_int_equal(t->reason[0].st.count, 160);
+	assert_int_equal(t->reason[0].timed, 160);
+	assert_float_equal(t->reason[0].st.median, 600, 1e-9);
+	assert_float_equal(t->reason[0].share, 96100 / 176100.0, 1e-9);
+	assert_int_equal(t->reason[0].of, RES_TIMED_ROUND_TRIP);
+	assert_int_equal(t->reason[1].vector, TRACE_OTHER);
+	assert_int_equal(hist_total_count(t->reason[1].hist), 40);
+	assert_int_equal(hist_max(t->reason[1].hist) >> 10, 1);	/* at 3 x 2^9, in 1024..2047 */
+	/* the round trip gets the reasons' histogram: its median PROGRAM's */
+	for (size_t i = 0; i < t->nphase; i++)
+		if (!strcmp(t->phase[i].st.name, "round_trip"))
+			rt = &t->phase[i];
+	assert_non_null(rt);
+	assert_non_null(rt->hist);
+	assert_int_equal(hist_total_count(rt->hist), 200);
+	assert_float_equal(rt->st.median, 600, 1e-9);
+	res_free(&r);
+
+	/* an exit reason without its vector: the record is refused */
+	assert_int_equal(collect_variant(bad, "A", &r, &rep), 0);
+	assert_int_equal(rep.bad_lines, 1);
+	res_free(&r);
+}
+
 static void damaged_lines_are_skipped(void **state)
 {
 	static const char text[] = ENV "garbage\n"
@@ -351,6 +408,7 @@ int main(void)
 		cmocka_unit_test(pmu_counts),
 		cmocka_unit_test(pmu_malformed_and_absent),
 		cmocka_unit_test(exit_timing_stats),
+		cmocka_unit_test(exit_timing_stats_by_reason),
 	};
 	return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
 }
