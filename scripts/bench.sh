@@ -2,7 +2,7 @@
 # The main job (make bench): boot the emulated POWER8 host, run SUITE, collect and report.
 # env: SUITE, ICOUNT, KSRC, O (build dir), RESULTS (default results/), RUN_ID, BOOT_TIMEOUT,
 #   INSTRUMENT=1 (boot the instrumented kernel: module/patches), STATS=1 (with INSTRUMENT=1:
-#   its phase histograms in the binary stats on, kvm-pr exit_timing_stats=1), TRACE=1 (trace-cmd record in
+#   its phase histograms in the binary stats on, kvm-pr exit_timing_stats=STATS_EVERY), TRACE=1 (trace-cmd record in
 #   the host -> RUN/trace.dat), PERF=1 (perf record -> RUN/perf.data); OUT_DISK_MB sizes the
 #   output disk those come back on (default 8192, sparse); TRACE_EVENTS, TRACE_BUFFER_KB,
 #   PERF_EVENTS, PERF_MMAP: see make-initramfs.sh

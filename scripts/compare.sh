@@ -24,7 +24,7 @@
 #                       own change, both traced: the comparison covers each phase of the round
 #                       trip too ("where it changed"); implies TRACE=1
 #      STATS=1          with INSTRUMENT=1: the phases from the vcpu's binary stats (kvm-pr
-#                       exit_timing_stats=1), round by round, no tracing
+#                       exit_timing_stats=STATS_EVERY), round by round, no tracing
 #      TRACE=1          record the stock kvm_exit/kvm_book3s_reenter tracepoints: the exit
 #                       reasons are compared too (TRACE_EVENTS, TRACE_BUFFER_KB, OUT_DISK_MB as
 #                       for make bench)

@@ -10,7 +10,7 @@
 #   (-m PERF_MMAP) onto its output disk (boot-host.sh OUT_DISK_MB); adds Debian's ppc64el
 #   trace-cmd and perf with their libraries (scripts/host-tools.sh) and /exitbench/record.conf,
 #   which host-init.sh reads. Without RECORD the initramfs stays small.
-# env: KVM_PR_PARAMS, kvm-pr.ko's parameters (make bench STATS=1: exit_timing_stats=1)
+# env: KVM_PR_PARAMS, kvm-pr.ko's parameters (make bench STATS=1: exit_timing_stats=STATS_EVERY)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"

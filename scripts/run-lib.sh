@@ -58,17 +58,24 @@ run_kernel() {
 	fi
 }
 
-# run_timing_stats STATS INSTRUMENT: with STATS=1 the instrumented kvm-pr times each round
-# trip's phases into the vcpu's binary stats: kvm-pr's exit_timing_stats=1 into
-# KVM_PR_PARAMS (make-initramfs.sh), exported. Status 2 (one line): STATS=1 without
-# INSTRUMENT=1.
+# run_timing_stats STATS INSTRUMENT: with STATS=1 the instrumented kvm-pr times round trips'
+# phases into the vcpu's binary stats, one round trip in STATS_EVERY (default 64) at random:
+# kvm-pr's exit_timing_stats=N into KVM_PR_PARAMS (make-initramfs.sh), exported. Status 2
+# (one line): STATS=1 without INSTRUMENT=1, or STATS_EVERY not a positive integer.
 run_timing_stats() {
+	local every=${STATS_EVERY:-64}
+
 	[ "$1" = 1 ] || return 0
 	if [ "$2" != 1 ]; then
 		echo "exitbench: STATS=1 times phases with the instrumented kvm-pr: give INSTRUMENT=1 too" >&2
 		return 2
 	fi
-	export KVM_PR_PARAMS=exit_timing_stats=1
+	case $every in
+	'' | *[!0-9]* | 0*)
+		echo "exitbench: STATS_EVERY=$every: give a positive number of round trips (one timed in that many)" >&2
+		return 2 ;;
+	esac
+	export KVM_PR_PARAMS=exit_timing_stats=$every
 }
 
 # run_new RESULTS RUN_ID SUITE: make the run directory RESULTS/RUN_ID with a copy of the

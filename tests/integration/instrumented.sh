@@ -112,15 +112,24 @@ check "stats: pvr, hcall, mmio: each phase's median within a tick of the trace e
 		select(.name != "trace" and .name != "round_trip" and .median != null) | .name as $p |
 		(.median - ($e[0].benchmarks[] | select(.name == $b) | .phases[] | select(.name == $p) | .median) | fabs) <= 1]
 		| length > 20 and all' "$T"
-check "stats: pvr's phases by repetition: count = round trips, sums exact (mean x count)" \
+# one round trip in 64 on average (STATS_EVERY's default), at intervals drawn uniform on
+# 1..127: of pvr's 15,000 exits (3 x 5000), 15000/64 = 234 expected; the draws are seeded, so
+# the count repeats, but any seed gives well within a half and twice that
+check "stats: pvr's phases by repetition: count = round trips timed, one in about 64" \
 	jqr '.benchmarks[] | select(.name == "pvr") | (.phases[] | select(.name == "guest") | .count) ==
-		(.phases[] | select(.name == "round_trip") | .count) and (.trace.exits > 15000)' "$T"
-# the cost of timing on (a figure for the README, not a target this test holds)
-st=$(jq -r '.benchmarks[] | select(.name == "pvr") | .summary_ticks.median' "$T" 2>/dev/null)
-s0=$(jq -r '.benchmarks[] | select(.name == "pvr") | .summary_ticks.median' "$S0" 2>/dev/null)
-tr=$(jq -r '.benchmarks[] | select(.name == "pvr") | .summary_ticks.median' "$E" 2>/dev/null)
-echo "# pvr, ticks an iteration: stock $s0, timing into the stats $st, into the trace event $tr"
-check "stats: timing into the stats costs less than the trace event" \
-	awk -v s="$st" -v t="$tr" -v z="$s0" 'BEGIN { exit !(s > z && s < t) }'
+		(.phases[] | select(.name == "round_trip") | .count) and .trace.exits > 117 and .trace.exits < 469' "$T"
+check "stats: each exiting benchmark's round trips are under the trace event's exit reason" \
+	jqr --slurpfile e "$E" '[.benchmarks[] | select(.name != "null") | .name as $b | (.exit_reasons[0].reason ==
+		($e[0].benchmarks[] | select(.name == $b) | .exit_reasons[0].reason)) and .exit_reasons[0].share > 0.99 and
+		(.exit_reasons[0].count == (.phases[] | select(.name == "round_trip") | .count))] | length == 3 and all' "$T"
+# the cost of timing on. Under -icount shift=0 a figure is a count of instructions, so this is
+# a property of the code, not a speed: the goal (issue 13) is 5% of the stock round trip
+cost() { jq -r --arg n "$2" '.benchmarks[] | select(.name == $n) | .summary_ticks.median' "$1" 2>/dev/null; }
+for b in pvr hcall; do
+	st=$(cost "$T" $b) s0=$(cost "$S0" $b) tr=$(cost "$E" $b)
+	echo "# $b, ticks an iteration: stock $s0, timing into the stats $st, into the trace event $tr"
+	check "stats: $b: timing into the stats costs at most 5% of the stock round trip, less than the trace event" \
+		awk -v s="$st" -v t="$tr" -v z="$s0" 'BEGIN { exit !(s > z && s <= 1.05 * z && s < t) }'
+done
 
 it_done instrumented

@@ -79,6 +79,23 @@ check "K=8 nops: pvr a regression beyond the band, +4.096 ticks (8 x 0.512) +/- 
 check "K=8 nops: null no-change (no exits: nothing on its path)" \
 	jqr '.benchmarks[] | select(.name == "null") | .sequential.verdict == "no-change"' "$k8/compare.json"
 
+# the same with the instrumented kvm-pr timing into its binary stats (no trace: still one boot,
+# modules swapped): the change is found, and where. A sampled round's figure is a trimmed mean
+# of whole ticks, so 8 x 0.512 comes out within 0.15 (seen +4.000: the loop lands at one place
+# between two ticks); the instrumented round trip is ~610 ticks, +4.096 is 0.67%.
+echo "# make compare INSTRUMENT=1 STATS=1 PATCHED=nop-8-lightweight.patch UNTIL=0.5 MAXTIME=${budget}s ICOUNT=1"
+rc=0
+PATCHED=module/test-patches/nop-8-lightweight.patch INSTRUMENT=1 STATS=1 MAXTIME=${budget}s RUN_ID=k8s mc \
+	>"$tmp/k8s.out" 2>"$tmp/k8s.err" || rc=$?
+k8s=$tmp/results/k8s
+check "K=8 nops, phases in the stats: exit 1, stopped decided within its budget, in one boot" \
+	bash -c "[ $rc = 1 ] && jq -e --argjson b $budget '.sequential | .decided and .elapsed_s <= \$b' '$k8s/compare.json' >/dev/null &&
+		grep -q 'one boot, modules swapped between runs, rounds until decided' '$tmp/k8s.err'"
+check "K=8 nops, phases in the stats: pvr a regression, loop_entry +4.096 ticks (+/- 0.15) moved, no other phase by 1 tick" \
+	jqr '.benchmarks[] | select(.name == "pvr") | (.sequential.verdict == "regression") and (.phases as $p |
+		($p | map(select(.name == "loop_entry"))[0] | (.change - 4.096 | fabs) < 0.15 and .moved) and
+		($p | map(select(.name != "loop_entry" and .name != "round_trip") | .change | fabs < 1) | all))' "$k8s/compare.json"
+
 echo "# make compare UNTIL=0.5 ROUNDS=2 ICOUNT=1: rounds that end before the sequence can decide"
 rc=0
 ROUNDS=2 RUN_ID=two mc >"$tmp/two.out" 2>"$tmp/two.err" || rc=$?
