@@ -199,9 +199,11 @@ say_outcome() {
 }
 
 # reference: ref (an instruction-count results.json, or empty) and refmap ({name: {ticks,
-# exits}} of it), for what K instructions are in percent of each round trip there
+# exits}} of it), for what K instructions are in percent of each round trip there; exits
+# ({name: claimed exits per iteration}: the benchmark's own, in any mode) from the first
+# comparison that has a base side, else from ref
 reference() {
-	local f
+	local f b
 
 	ref=${ICOUNT_REF:-}
 	if [ -z "$ref" ] && [ "$ICOUNT" = 1 ]; then
@@ -221,6 +223,13 @@ reference() {
 	[ -z "$ref" ] || refmap=$(jq -c '[.benchmarks[] | select(.summary_ticks.median != null) |
 		{key: .name, value: {ticks: .summary_ticks.median, exits: .claimed_exits_per_iteration}}] |
 		from_entries' "$ref" 2>/dev/null) || refmap='{}'
+	exits=$(jq -c 'map_values(.exits)' <<<"$refmap")
+	for b in "$dir"/*/base/results.json; do
+		[ -f "$b" ] || continue
+		exits=$(jq -c '[.benchmarks[] | {key: .name, value: .claimed_exits_per_iteration}] |
+			from_entries' "$b" 2>/dev/null) || continue
+		break
+	done
 }
 
 # cp_json X N: the Clopper-Pearson 95% interval of X in N as JSON ([lo, hi], null when N is 0)
@@ -232,7 +241,7 @@ cp_json() {
 # summarize DONE: noise.json and noise.md from the comparisons so far (DONE of them): written
 # after each, so that a bench stopped half way has its summary
 summarize() {
-	local counts cis b x n rx rn all_ci runs_ci
+	local counts cis b x n rx rn all_ci runs_ci ref refmap exits
 
 	reference
 	counts=$(jq -sc --argjson benches "$(printf '%s\n' "${benches[@]}" | jq -R . | jq -sc .)" '
@@ -256,7 +265,7 @@ summarize() {
 		--arg qemu "$qemu" --argjson icount "$ICOUNT" --arg maxtime "$MAXTIME" --argjson budget "$budget" \
 		--argjson until "$UNTIL" --arg suite "$SUITE" --argjson aa_runs "$AA_RUNS" \
 		--arg load_start "$load_start" --arg load_end "$(load)" --argjson ndone "$1" --argjson planned "$total" --arg ref "$ref" \
-		--argjson refmap "$refmap" --argjson counts "$counts" --argjson cis "$cis" \
+		--argjson refmap "$refmap" --argjson exits "$exits" --argjson counts "$counts" --argjson cis "$cis" \
 		--argjson all_ci "$all_ci" --argjson runs_ci "$runs_ci" --argjson tpi "$tick_per_insn" \
 		--argjson ks "$(printf '%s\n' "${ks[@]}" | jq -sc 'map(select(. != null))')" '
 		. as $c |
@@ -279,7 +288,7 @@ summarize() {
 			([$ladder[] | select(.b.verdict == "regression")] | min_by(.k)) as $s |
 			{name: $b,
 			 smallest_k: $s.k, change_pct: $s.b.change_pct, ci_pct: $s.b.ci_pct, change: $s.b.change,
-			 reference_pct: refpct($b; $s.k), reference_exits: $refmap[$b].exits, detected_round: $s.b.known.round,
+			 reference_pct: refpct($b; $s.k), exits_per_iteration: $exits[$b], detected_round: $s.b.known.round,
 			 detected_s: $s.b.known.s, run: $s.run,
 			 detected_ks: [$ladder[] | select(.b.verdict == "regression") | .k],
 			 missed_ks: [$ladder[] | select(.b.verdict != "regression") | .k],
@@ -315,7 +324,7 @@ render() {
 		"| benchmark | smallest K detected | measured change [95% interval] | reference (icount) | detected at | K not detected | false alarms (A/A) | 95% interval (Clopper-Pearson) |",
 		"|---|---:|---|---:|---|---|---:|---|",
 		(.benchmarks[] |
-			"| \(.name) | \(if .smallest_k then "\(.smallest_k)" elif .reference_exits == 0 then "none (a control: no exits)" else "none" end)\(if (.failed_ks | length) > 0 then " (K = \(.failed_ks | ks) failed)" else "" end) | " +
+			"| \(.name) | \(if .smallest_k then "\(.smallest_k)" elif .exits_per_iteration == 0 then "none (a control: no exits)" else "none" end)\(if (.failed_ks | length) > 0 then " (K = \(.failed_ks | ks) failed)" else "" end) | " +
 			(if .smallest_k then "\(.change_pct | pct) \(.ci_pct | iv), \(.change | fixed(2)) ticks" else "-" end) +
 			" | \(.reference_pct | pct) | \(if .smallest_k then {round: .detected_round, s: .detected_s} | when else "-" end)" +
 			" | \(if (.missed_ks | length) > 0 then .missed_ks | ks else "-" end)" +

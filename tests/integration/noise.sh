@@ -86,7 +86,7 @@ check "pvr: the smallest K detected is 1 (+0.512 ticks, within half an instructi
 	jqr '.benchmarks[] | select(.name == "pvr") | .smallest_k == 1 and (.change - 0.512 | fabs) < 0.256 and
 		.detected_ks == [1, 8] and .missed_ks == [] and .detected_round == 3 and .detected_s <= 120 and .run == "k1"' "$q/noise.json"
 check "null (no exits): no K detected, no-change in every comparison, shown as the control" \
-	bash -c "jq -e '(.benchmarks[] | select(.name == \"null\") | .smallest_k == null and .reference_exits == 0) and
+	bash -c "jq -e '(.benchmarks[] | select(.name == \"null\") | .smallest_k == null and .exits_per_iteration == 0) and
 		all(.comparisons[].benchmarks[] | select(.name == \"null\"); .verdict == \"no-change\")' '$q/noise.json' >/dev/null &&
 		grep -q '^| null | none (a control: no exits) |' '$q/noise.md'"
 # shellcheck disable=SC2016
