@@ -5,6 +5,8 @@
 # and, to judge a patch:
 #   make compare BASE=... PATCHED=... [ROUNDS=10] [ICOUNT=1]   (see README.md, "Comparing")
 #   make compare BASE=... PATCHED=... UNTIL=0.5 [MAXTIME=10m]  rounds until the answer is known
+#   make bench-noise [NOPS="4 8 16 32 64"] [AA_RUNS=10] [MAXTIME=10m]  what this host detects:
+#                the smallest known effect (K nops) and the A/A false alarms (README.md)
 # and, per phase of the round trip (the instrumented kvm-pr, module/patches):
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
@@ -34,6 +36,8 @@ export CROSS_COMPILE
 # so a path with a blank or a quote in it reaches them whole
 export O SUITE ICOUNT KSRC INSTRUMENT STATS STATS_EVERY TRACE PERF ROUNDS UNTIL MAXTIME MODE THRESHOLD BASE PATCHED
 # ... and the nightly's (scripts/nightly.sh)
+# ... make bench-noise's (scripts/noise-bench.sh)
+export NOPS AA_RUNS ICOUNT_REF
 export TREE REF NIGHTS HISTORY SITE RUNS MODES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
 	ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME
 
@@ -70,6 +74,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
 	deps-target check-cross kernel results clean help compare bench-collector bench-history bench-compare lib \
+	bench-noise noise-check \
 	nightly nightly-demo \
 	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
 all: tools
@@ -156,6 +161,14 @@ bench-history: tools
 # make check
 bench-compare: tools
 	@scripts/compare-bench.sh
+
+# --- what a noisy host can detect: a sequential make compare for each known effect (K nops,
+# NOPS) and AA_RUNS A/A comparisons, each within MAXTIME; plain emulation unless ICOUNT=1
+# ((NOPS + AA_RUNS) x MAXTIME at worst: 2.5 h by default; README.md, "What a noisy host can
+# detect"); SUITE is its own, configs/suites/noise, unless given; not part of make check
+bench-noise: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@$(if $(filter file,$(origin SUITE)),env -u SUITE) scripts/noise-bench.sh
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps

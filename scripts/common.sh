@@ -18,3 +18,15 @@ die2() { echo "exitbench: $*" >&2; exit 2; }
 say() { [ -t 2 ] || [ -n "${EXITBENCH_VERBOSE:-}" ] && echo "exitbench: $*" >&2; return 0; }
 # progress that a person running make wants even when stderr is a pipe
 step() { echo "==> $*" >&2; }
+# duration_s 10m: seconds (N, Ns, Nm, Nh, Nd and sums such as 1h30m); fails on anything else
+duration_s() {
+	local s=$1 total=0 n
+	if [[ $s =~ ^[0-9]+$ ]]; then total=$((10#$s)); s=; fi
+	[[ $s =~ ^([0-9]+[smhd])*$ ]] || return 1
+	while [[ $s =~ ^([0-9]+)([smhd])(.*)$ ]]; do
+		n=$((10#${BASH_REMATCH[1]}))
+		case ${BASH_REMATCH[2]} in m) n=$((n * 60)) ;; h) n=$((n * 3600)) ;; d) n=$((n * 86400)) ;; esac
+		total=$((total + n)) s=${BASH_REMATCH[3]}
+	done
+	[ "$total" -gt 0 ] && echo "$total"
+}

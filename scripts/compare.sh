@@ -54,19 +54,6 @@ results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
-# duration_s 10m: seconds (N, Ns, Nm, Nh, Nd and sums such as 1h30m); fails on anything else
-duration_s() {
-	local s=$1 total=0 n
-	if [[ $s =~ ^[0-9]+$ ]]; then total=$((10#$s)); s=; fi
-	[[ $s =~ ^([0-9]+[smhd])*$ ]] || return 1
-	while [[ $s =~ ^([0-9]+)([smhd])(.*)$ ]]; do
-		n=$((10#${BASH_REMATCH[1]}))
-		case ${BASH_REMATCH[2]} in m) n=$((n * 60)) ;; h) n=$((n * 3600)) ;; d) n=$((n * 86400)) ;; esac
-		total=$((total + n)) s=${BASH_REMATCH[3]}
-	done
-	[ "$total" -gt 0 ] && echo "$total"
-}
-
 run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
 seq=0 budget=0
 if [ -n "$UNTIL" ]; then

@@ -18,6 +18,11 @@ INTEGRATION_TESTS := docs emulated-host compare sequential instrumented odd-path
 integration-check: tools runner test-guests
 	@rc=0; for t in $(INTEGRATION_TESTS); do tests/integration/$$t.sh || rc=1; done; exit $$rc
 
+# make bench-noise's own test: its quick deterministic run (ICOUNT=1, 4 comparisons) and a
+# failing host, 5 boots, about 2.5 minutes: a target of its own, not part of make check
+noise-check: tools runner guests
+	@tests/integration/noise.sh
+
 # Fuzz targets: the parsers of every input a user hands exitbench. A bounded run in make
 # check (FUZZ_SECONDS per target, at most FUZZ_RUNS inputs); make fuzz-long for longer ones.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
