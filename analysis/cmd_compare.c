@@ -65,7 +65,7 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
-		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median] [--confidence PCT] "
+		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median|min] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
 		"[--sequential [--until PCT] [--budget S] [--elapsed S] [--ended rounds|budget|failure]] "
 		"(A, B: two results.json, or two files of one number a line)";
@@ -104,9 +104,12 @@ int cmd_compare(int argc, char **argv)
 		case 'p': plots = optarg; break;
 		case 'q': quiet = 1; break;
 		case 's':
-			if (strcmp(optarg, "mean") && strcmp(optarg, "median") && strcmp(optarg, "auto"))
-				die2("--stat %s: mean, median (of each run's batches) or auto", optarg);
-			cmp.median = !strcmp(optarg, "median") ? 1 : !strcmp(optarg, "auto") ? -1 : 0;
+			if (strcmp(optarg, "mean") && strcmp(optarg, "median") && strcmp(optarg, "min") &&
+			    strcmp(optarg, "auto"))
+				die2("--stat %s: mean, median or min (of each run's batches) or auto", optarg);
+			cmp.median = !strcmp(optarg, "median") ? RES_STAT_MEDIAN :
+				     !strcmp(optarg, "min") ? RES_STAT_MIN :
+				     !strcmp(optarg, "auto") ? -1 : RES_STAT_MEAN;
 			break;
 		case 'S':
 			if (cmd_number(optarg, 0, 4e9, &v))

@@ -460,6 +460,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 
 		if (a->status == RES_OK) {
 			snprintf(c->samples, sizeof(c->samples), "%s %s", rounds ? "per-round" : "per-run",
+				 c->median == RES_STAT_MIN ? "fastest batches" :
 				 c->median ? "medians of batches" : "means");
 			break;
 		}

@@ -14,7 +14,8 @@
 
 struct compare {
 	struct cmp_opts opts;
-	int median;			/* samples: per-run medians (1), means (0), auto (-1) */
+	int median;			/* samples: per run, enum res_stat; auto (-1): medians in
+					   instruction-count mode, else means */
 	int from_results;		/* inputs were results.json (else plain samples) */
 	char file_a[1024], file_b[1024];
 	char label_a[64], label_b[64];

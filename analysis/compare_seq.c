@@ -454,7 +454,7 @@ const char *cseq_strerror(int ret)
 {
 	switch (ret) {
 	case -EINVAL:
-		return "per-run medians need per-batch values, which this results.json lacks";
+		return "per-run medians or fastest batches need per-batch values, which this results.json lacks";
 	case -ERANGE:
 		return "no round that both sides ran";
 	case -EDOM:

@@ -405,19 +405,28 @@ size_t res_rounds(const struct res_bench *b)
 }
 
 /* median of run i's batch values (batches per run is fixed for a benchmark) */
-static double run_median(const struct res_bench *b, size_t i)
+/* run i's median batch (RES_STAT_MEDIAN) or fastest (RES_STAT_MIN); NAN without batches */
+static double run_batch_stat(const struct res_bench *b, size_t i, int stat)
 {
 	size_t k = b->batches;
 	double *t, m;
 
-	if (!k || (i + 1) * k > b->nbatch || !(t = malloc(k * sizeof(*t))))
+	if (!k || (i + 1) * k > b->nbatch)
+		return NAN;
+	if (stat == RES_STAT_MIN) {
+		m = b->batch[i * k];
+		for (size_t j = 1; j < k; j++)
+			m = fmin(m, b->batch[i * k + j]);
+		return m;
+	}
+	if (!(t = malloc(k * sizeof(*t))))
 		return NAN;
 	m = stats_median(b->batch + i * k, k, t);
 	free(t);
 	return m;
 }
 
-int res_samples(const struct res_bench *b, int median, double **out, size_t *nout)
+int res_samples(const struct res_bench *b, int stat, double **out, size_t *nout)
 {
 	double *per_run = malloc((b->nruns ? b->nruns : 1) * sizeof(*per_run));
 	double *v = malloc((b->nruns ? b->nruns : 1) * sizeof(*v));
@@ -429,7 +438,7 @@ int res_samples(const struct res_bench *b, int median, double **out, size_t *nou
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < b->nruns; i++) {
-		per_run[i] = median ? run_median(b, i) : b->runs[i];
+		per_run[i] = stat != RES_STAT_MEAN ? run_batch_stat(b, i, stat) : b->runs[i];
 		if (!isfinite(per_run[i])) {
 			free(per_run);
 			free(v);

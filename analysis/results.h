@@ -214,9 +214,11 @@ size_t res_rounds(const struct res_bench *b);
 /*
  * The samples of a comparison, one per unit of replication: per run, or per round (the
  * mean of the round's runs) when the runs carry rounds (one module load or boot each).
- * median: per-run medians over batches instead of per-run means. *v is malloc'ed.
+ * stat: what a run's value is (enum res_stat: its mean, or the median or the fastest of its
+ * batches). *v is malloc'ed.
  */
-int res_samples(const struct res_bench *b, int median, double **v, size_t *n);
+enum res_stat { RES_STAT_MEAN, RES_STAT_MEDIAN, RES_STAT_MIN };
+int res_samples(const struct res_bench *b, int stat, double **v, size_t *n);
 /*
  * A benchmark's figure, as a night of the history and a bisection step take it: its
  * samples (res_samples: per-run median batches when r is of instruction-count mode, exact

@@ -14,6 +14,9 @@
 #      SUITE (configs/suites/noise)
 #      ICOUNT (0)                0: plain emulation, the noisy host this measures; 1:
 #                                instruction counting, deterministic (a quick self-check)
+#      STAT                      what a run's sample is (exitbench compare --stat): plain
+#                                emulation: min (the fastest batch: the host's interference
+#                                only slows a batch down), instruction counting: auto
 #      ICOUNT_REF                an instruction-count results.json: what K instructions are in
 #                                percent of each round trip there, for reference (default: with
 #                                ICOUNT=1 the first comparison's base side, else the newest
@@ -37,6 +40,7 @@ NOPS=${NOPS-4 8 16 32 64}
 UNTIL=${UNTIL:-0.5}
 SUITE=${SUITE:-configs/suites/noise}
 ICOUNT=${ICOUNT:-0}
+[ "$ICOUNT" = 1 ] && STAT=${STAT:-auto} || STAT=${STAT:-min}
 results=${RESULTS:-results}
 eb=$O/exitbench
 template=module/test-patches/nop-8-lightweight.patch
@@ -48,6 +52,7 @@ for t in jq awk sed qemu-system-ppc64; do
 	command -v "$t" >/dev/null || die2 "no $t: run make deps"
 done
 [ -x "$eb" ] || die2 "no $eb: run make tools (make bench-noise builds it)"
+case $STAT in auto | mean | median | min) ;; *) die2 "STAT=$STAT: auto, mean, median or min" ;; esac
 budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
 [[ $AA_RUNS =~ ^[0-9]{1,4}$ ]] || die2 "AA_RUNS=$AA_RUNS: the number of A/A comparisons, 0 to 9999"
 AA_RUNS=$((10#$AA_RUNS))
@@ -263,7 +268,7 @@ summarize() {
 
 	jq -s --arg started "$started" --argjson elapsed "$(( $(date +%s) - t0 ))" --arg machine "$machine" \
 		--arg qemu "$qemu" --argjson icount "$ICOUNT" --arg maxtime "$MAXTIME" --argjson budget "$budget" \
-		--argjson until "$UNTIL" --arg suite "$SUITE" --argjson aa_runs "$AA_RUNS" \
+		--argjson until "$UNTIL" --arg suite "$SUITE" --argjson aa_runs "$AA_RUNS" --arg stat "$STAT" \
 		--arg load_start "$load_start" --arg load_end "$(load)" --argjson ndone "$1" --argjson planned "$total" --arg ref "$ref" \
 		--argjson refmap "$refmap" --argjson exits "$exits" --argjson counts "$counts" --argjson cis "$cis" \
 		--argjson all_ci "$all_ci" --argjson runs_ci "$runs_ci" --argjson tpi "$tick_per_insn" \
@@ -277,7 +282,7 @@ summarize() {
 		 environment: {machine: $machine, qemu_version: $qemu, icount: ($icount == 1),
 			mode: (if $icount == 1 then "instruction-count" else "plain emulation" end),
 			load_average_start: $load_start, load_average_end: $load_end},
-		 until_pct: $until, maxtime: $maxtime, budget_s: $budget, suite: $suite,
+		 until_pct: $until, maxtime: $maxtime, budget_s: $budget, suite: $suite, stat: $stat,
 		 nops: $ks, aa_runs: $aa_runs,
 		 reference: (if $ref == "" then null else {results: $ref, tick_per_instruction: $tpi,
 			what: "K instructions in percent of the round trip under instruction counting (-icount shift=0): K x 0.512 ticks x exits per iteration / ticks per iteration"} end),
@@ -313,7 +318,7 @@ render() {
 		(if .done < .planned then "**Partial: \(.done) of \(.planned) comparisons so far** (the bench is running, or was stopped).\n" else empty end),
 		"- machine: \(.environment.machine); load average \(.environment.load_average_start) at the start, \(.environment.load_average_end) at the end",
 		"- emulator: \(.environment.qemu_version); \(if .environment.icount then "instruction-count mode (ICOUNT=1, -icount shift=0): deterministic, a self-check" else "plain emulation (no instruction counting): the noisy host" end)",
-		"- suite: \(.suite) (\([.benchmarks[].name] | join(", "))); each comparison: make compare UNTIL=\(.until_pct) MAXTIME=\(.maxtime) (\(.budget_s) s of rounds at most), modules swapped in one boot",
+		"- suite: \(.suite) (\([.benchmarks[].name] | join(", "))); each comparison: make compare UNTIL=\(.until_pct) MAXTIME=\(.maxtime) (\(.budget_s) s of rounds at most), modules swapped in one boot; the sample of a run: \(if .stat == "min" then "its fastest batch" elif .stat == "median" then "its median batch" elif .stat == "mean" then "its mean" else "exitbench compare default" end) (--stat \(.stat))",
 		"- known effects: K nops in kvm_start_lightweight (kvm-pr.ko), K = \(if (.nops | length) > 0 then .nops | ks else "none" end); A/A: \(.aa_runs) comparison\(if .aa_runs == 1 then "" else "s" end) of the default tree against itself",
 		"- started \(.started), \(.elapsed_s) s in all",
 		"- detected: the sequence proved a slow-down (verdict regression) within the budget; a false alarm: an A/A whose sequence proved a change either way (each benchmark has its own sequence at 95%: at most 5% of A/As each)",
@@ -364,7 +369,8 @@ for p in "${plan[@]}"; do
 	# THRESHOLD, BASE, INSTRUMENT ...) changes what is compared
 	env -u ROUNDS -u THRESHOLD -u TRACE_EVENTS RESULTS="$dir" RUN_ID="$id" BASE= PATCHED="$patched" \
 		SUITE="$SUITE" ICOUNT="$ICOUNT" UNTIL="$UNTIL" MAXTIME="$MAXTIME" MODE=auto INSTRUMENT=0 \
-		STATS=0 TRACE=0 PERF=0 O="$O" scripts/compare.sh >"$dir/$id.out" \
+		STATS=0 TRACE=0 PERF=0 O="$O" COMPARE_ARGS="--stat $STAT ${COMPARE_ARGS:-}" \
+		scripts/compare.sh >"$dir/$id.out" \
 		2> >(tee "$dir/$id.log" | awk -v t="$tag" '/^==> / {sub(/^==> /, ""); print "==>   " t ": " $0; fflush()}' >&2) ||
 		rc=$?
 	wait $! 2>/dev/null || true
