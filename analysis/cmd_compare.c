@@ -17,7 +17,7 @@
 #include "results.h"
 
 /* the long options without a letter */
-enum { OPT_SEQUENTIAL = 256, OPT_UNTIL, OPT_BUDGET, OPT_ELAPSED, OPT_ENDED };
+enum { OPT_SEQUENTIAL = 256, OPT_UNTIL, OPT_BUDGET, OPT_ELAPSED, OPT_ENDED, OPT_ROBUST };
 
 /* progress lines: on a terminal only, once the comparison has taken this long, then each second */
 #define PROGRESS_AFTER 3.0
@@ -62,12 +62,14 @@ int cmd_compare(int argc, char **argv)
 		{ "sequential", no_argument, NULL, OPT_SEQUENTIAL }, { "until", required_argument, NULL, OPT_UNTIL },
 		{ "budget", required_argument, NULL, OPT_BUDGET }, { "elapsed", required_argument, NULL, OPT_ELAPSED },
 		{ "ended", required_argument, NULL, OPT_ENDED },
+		{ "robust", no_argument, NULL, OPT_ROBUST },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage_line[] =
 		"usage: exitbench compare A B [--threshold PCT] [--stat auto|mean|median|min] [--confidence PCT] "
 		"[--json[=FILE]] [--markdown FILE] [--plots DIR] [--seed N] [--resamples N] [--quiet] "
-		"[--sequential [--until PCT] [--budget S] [--elapsed S] [--ended rounds|budget|failure]] "
+		"[--sequential [--until PCT] [--robust] [--budget S] [--elapsed S] "
+		"[--ended rounds|budget|failure]] "
 		"(A, B: two results.json, or two files of one number a line)";
 	const char *jsonf = NULL, *md = NULL, *plots = NULL, *problem;
 	int c, as_json = 0, quiet = 0, status;
@@ -122,6 +124,7 @@ int cmd_compare(int argc, char **argv)
 			cmp.opts.resamples = (unsigned)v;
 			break;
 		case OPT_SEQUENTIAL: cmp.sequential = 1; break;
+		case OPT_ROBUST: cmp.seq.opts.robust = 1; cmp.sequential = 1; break;
 		case OPT_UNTIL:
 			if (cmd_number(optarg, 0, 1000, &until))
 				die2("--until %s: a percentage, e.g. 0.5 (the band of no change)", optarg);

@@ -777,12 +777,15 @@ static void print_seq(FILE *f, const struct compare *c)
 {
 	char line[256], iv[64], fx[64], at[16];
 
-	fprintf(f, "\nsequential: confidence sequence (Lai 1976; Wang and Ramdas 2023), %.4g%% "
+	fprintf(f, "\nsequential: confidence sequence %s, %.4g%% "
 		"over every round; band +/-%.4g%%; one sample: a round's change (B - A) / A%s\n",
+		c->seq.opts.robust ? "for the median, of the signs (Howard et al. 2021; Howard and Ramdas 2022)" :
+		"(Lai 1976; Wang and Ramdas 2023)",
 		c->seq.opts.confidence * 100, c->seq.opts.until_pct, mode_of(&c->ra) == MODE_ICOUNT ?
 		"; a change must lie beyond half an instruction an exit" : "");
 	fprintf(f, "%-12s %6s %7s %9s %24s %24s %-13s %s\n", "benchmark", "rounds", "decided",
-		"change", "sequence interval", "t interval if n fixed", "verdict", "against the band");
+		"change", "sequence interval", c->seq.opts.robust ? "sign interval if n fixed" :
+		"t interval if n fixed", "verdict", "against the band");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct cseq_result *q = &row->seq;
@@ -1008,7 +1011,8 @@ static void md_seq(FILE *f, const struct compare *c)
 		"of the same rounds (given beside it), which would hold only had their number been "
 		"fixed in advance. The table above is of every round taken, for reading: after a "
 		"sequential stop its %.4g%% does not hold; the decision is this one.\n\n",
-		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100, cseq_method,
+		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100,
+		c->seq.opts.robust ? cseq_method_robust : cseq_method,
 		c->opts.confidence * 100);
 	if (mode_of(&c->ra) == MODE_ICOUNT)
 		fprintf(f, "In instruction-count mode a change is proven only when the interval lies "

@@ -13,6 +13,11 @@
 #include "compare_seq.h"
 #include "results.h"
 
+const char cseq_method_robust[] =
+	"confidence sequence for the median per-round change (B - A) / A, free of the law's "
+	"shape: the signs of the rounds' changes about it, a normal mixture boundary by Ville's "
+	"inequality (Howard, Ramdas, McAuliffe and Sekhon 2021; Howard and Ramdas 2022), running "
+	"intersection";
 const char cseq_method[] =
 	"confidence sequence for the mean per-round change (B - A) / A: the Bayes factor mixed "
 	"over the effect in sds, N(0, g), and over the sd, right-Haar dsd/sd, bounded by Ville's "
@@ -24,6 +29,7 @@ void cseq_opts_default(struct cseq_opts *o)
 	o->until_pct = 1.0;
 	o->mixture = CSEQ_MIXTURE;
 	o->floor_pct = 0;
+	o->robust = 0;
 }
 
 /* A_t: the bound on S^2 / Q (S, Q of d - mu0) below which BF_t(mu0) < 1/alpha */
@@ -134,9 +140,50 @@ static void judge(struct cseq_result *r, const struct cseq_opts *o)
 	}
 }
 
+double cseq_sign_boundary(size_t t, double alpha, double rho)
+{
+	double v = (double)t / 4 + rho;
+
+	return sqrt(2 * v * log(sqrt(v / rho) / alpha));
+}
+
+/* the sign test's fixed-n interval of the median of s[n] (sorted): [s_(k), s_(n-k+1)] */
+static void sign_fixed(const double *s, size_t n, double alpha, double *lo, double *hi)
+{
+	size_t k = 0;
+
+	/* the largest k with P(Bin(n, 1/2) <= k - 1) <= alpha/2 */
+	while (k < n / 2 && gsl_cdf_binomial_P((unsigned)k, 0.5, (unsigned)n) <= alpha / 2)
+		k++;
+	*lo = k ? s[k - 1] : -INFINITY;
+	*hi = k ? s[n - k] : INFINITY;
+}
+
+/* the robust sequence at look t over s[t] (sorted): its interval, or infinite ends */
+static void sign_look(const double *s, size_t t, double alpha, double *lo, double *hi)
+{
+	double u = cseq_sign_boundary(t, alpha, CSEQ_SIGN_RHO);
+	double l = ceil((double)t / 2 - u), h = floor((double)t / 2 + u) + 1;
+
+	*lo = l >= 1 ? s[(size_t)l - 1] : -INFINITY;
+	*hi = h <= (double)t ? s[(size_t)h - 1] : INFINITY;
+}
+
+/* insert x into s[t] sorted: s[t + 1] sorted */
+static void sorted_insert(double *s, size_t t, double x)
+{
+	size_t i = t;
+
+	while (i > 0 && s[i - 1] > x) {
+		s[i] = s[i - 1];
+		i--;
+	}
+	s[i] = x;
+}
+
 int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struct cseq_result *r)
 {
-	double alpha = 1 - o->confidence, mean = 0, ss = 0;
+	double alpha = 1 - o->confidence, mean = 0, ss = 0, *s = NULL;
 
 	if (!n || !(alpha > 0 && alpha < 1) || !(o->mixture > 0) || !(o->until_pct >= 0) ||
 	    !(o->floor_pct >= 0))
@@ -144,6 +191,8 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 	for (size_t i = 0; i < n; i++)
 		if (!isfinite(d[i]))
 			return -EINVAL;
+	if (o->robust && !(s = malloc(n * sizeof(*s))))
+		return -ENOMEM;
 	memset(r, 0, sizeof(*r));
 	r->lo_pct = -INFINITY;
 	r->hi_pct = INFINITY;
@@ -155,8 +204,20 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 
 		mean += delta / (double)t;
 		ss += delta * (x - mean);
-		c = cseq_boundary(t, alpha, o->mixture);
-		if (isfinite(c)) {
+		if (s) {
+			double l, h;
+
+			sorted_insert(s, t - 1, x);
+			sign_look(s, t, alpha, &l, &h);
+			lo = fmax(r->lo_pct, l);
+			hi = fmin(r->hi_pct, h);
+			if (lo > hi) {
+				lo = l;
+				hi = h;
+			}
+			r->lo_pct = lo;
+			r->hi_pct = hi;
+		} else if (isfinite(c = cseq_boundary(t, alpha, o->mixture))) {
 			hw = c * sqrt(ss / (double)(t - 1) / (double)t);
 			lo = fmax(r->lo_pct, mean - hw);
 			hi = fmin(r->hi_pct, mean + hw);
@@ -185,6 +246,18 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 		r->fixed_hi_pct = INFINITY;
 	}
 	r->width_ratio = cseq_width_ratio(n, alpha, o->mixture);
+	if (s) {
+		/* the median, the sign test's interval, and the widths' ratio at this look */
+		double fl, fh, l, h;
+
+		r->change_pct = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+		sign_fixed(s, n, alpha, &fl, &fh);
+		sign_look(s, n, alpha, &l, &h);
+		r->fixed_lo_pct = fl;
+		r->fixed_hi_pct = fh;
+		r->width_ratio = isfinite(fh - fl) && fh > fl ? (h - l) / (fh - fl) : NAN;
+		free(s);
+	}
 	r->floor_pct = o->floor_pct;
 	r->mean_a = r->mean_b = NAN;
 	r->change = r->lo = r->hi = NAN;

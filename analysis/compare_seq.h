@@ -40,11 +40,26 @@
 
 /* The method, named for the reader (compare.json's sequential.method). */
 extern const char cseq_method[];
+/*
+ * --robust: the sequence for the median per-round change, free of the law's shape (a host
+ * whose noise strikes whole rounds: heavy tails, which the normal law's sequence pays for
+ * with its sd). For the median m, the signs 1{d_r <= m} - 1/2 are bounded by 1/2, so their
+ * sum S_t is sub-Gaussian with variance t/4 (Hoeffding), and the normal mixture of the
+ * martingales exp(l S_t - l^2 t/8), l ~ N(0, 1/rho), ever exceeds 1/alpha with probability
+ * at most alpha (Ville): |S_t| <= u_t = sqrt(2 (t/4 + rho) log(sqrt((t/4 + rho)/rho)/alpha))
+ * at every t (Howard, Ramdas, McAuliffe and Sekhon 2021, the normal mixture boundary; as a
+ * sequence for a quantile: Howard and Ramdas 2022). The m it keeps run from the order
+ * statistic d_(ceil(t/2 - u_t)) to d_(floor(t/2 + u_t) + 1); none before u_t < t/2
+ * (11 rounds at alpha = 5%). rho sets where it is tightest: CSEQ_SIGN_RHO, near 50 rounds.
+ */
+extern const char cseq_method_robust[];
+#define CSEQ_SIGN_RHO 1.31
 
 struct cseq_opts {
 	double confidence;		/* of the sequence, uniformly over all rounds (0.95) */
 	double until_pct;		/* the band of no change, +/- % of A (1) */
 	double mixture;			/* g (CSEQ_MIXTURE) */
+	int robust;			/* the sequence for the median, of the signs (above) */
 	double floor_pct;		/* a change is proven only beyond +/-floor (0): in
 					   instruction-count mode, half an instruction an exit, the
 					   least a change of code moves (less is where a module was
@@ -55,13 +70,15 @@ struct cseq_result {
 	size_t rounds;			/* rounds looked at (the look it is taken at) */
 	size_t decided_at;		/* the first look at which the rule decided (0: none) */
 	double mean_a, mean_b;		/* of the rounds' figures, in their unit */
-	double change_pct, sd_pct;	/* mean and sd of the per-round changes d_r, % */
+	double change_pct, sd_pct;	/* mean (robust: median) and sd of the per-round
+					   changes d_r, % */
 	double lo_pct, hi_pct;		/* the sequence's interval at this look: the running
 					   intersection of every look's (infinite before the
 					   boundary is finite) */
 	double change, lo, hi;		/* the same in A's unit: % x mean_a / 100 */
 	double fixed_lo_pct, fixed_hi_pct;	/* Student's t interval of the same rounds, as if
-					   their number had been fixed in advance (the price) */
+					   their number had been fixed in advance (the price);
+					   robust: the sign test's interval of the median */
 	double width_ratio;		/* the sequence's critical value over Student's at this n */
 	double floor_pct;		/* the floor it was judged with (cseq_opts) */
 	enum cmp_verdict verdict;	/* regression, improvement (the interval excludes 0, or
@@ -78,6 +95,8 @@ void cseq_opts_default(struct cseq_opts *o);
  * sequence can say nothing yet (t small). alpha = 1 - confidence.
  */
 double cseq_boundary(size_t t, double alpha, double mixture);
+/* u_t of the robust sequence at look t (above); alpha = 1 - confidence. */
+double cseq_sign_boundary(size_t t, double alpha, double rho);
 /* c_t over Student's t(1 - alpha/2, t-1): what looking after every round costs in width. */
 double cseq_width_ratio(size_t t, double alpha, double mixture);
 /*

@@ -460,8 +460,11 @@ int res_samples(const struct res_bench *b, int stat, double **out, size_t *nout)
 				if (b->run_rounds[j] == b->run_rounds[i]) {
 					sum += per_run[j];
 					k++;
+					/* min: the round's fastest batch, of all its runs */
+					if (stat == RES_STAT_MIN && per_run[j] < per_run[i])
+						per_run[i] = per_run[j];
 				}
-			v[n++] = sum / (double)k;
+			v[n++] = stat == RES_STAT_MIN ? per_run[i] : sum / (double)k;
 		}
 	}
 	free(per_run);
@@ -1742,7 +1745,8 @@ static void cmp_seq_summary_json(json_t *root, const struct cseq_summary *s)
 	cseq_stop_line(s, why, sizeof(why));
 	json_object_set_new(root, "sequential", json_pack(
 		"{s:s,s:o,s:o,s:o,s:I,s:I,s:b,s:s,s:s,s:o,s:o}",
-		"method", cseq_method, "confidence", num_json(s->opts.confidence),
+		"method", s->opts.robust ? cseq_method_robust : cseq_method,
+		"confidence", num_json(s->opts.confidence),
 		"until_pct", num_json(s->opts.until_pct), "mixture", num_json(s->opts.mixture),
 		"rounds", (json_int_t)s->rounds, "rounds_used", (json_int_t)(s->look ? s->look : s->rounds),
 		"decided", s->look != 0, "stop", s->look ? "decided" : cseq_end_name(s->ended),

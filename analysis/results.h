@@ -215,7 +215,7 @@ size_t res_rounds(const struct res_bench *b);
  * The samples of a comparison, one per unit of replication: per run, or per round (the
  * mean of the round's runs) when the runs carry rounds (one module load or boot each).
  * stat: what a run's value is (enum res_stat: its mean, or the median or the fastest of its
- * batches). *v is malloc'ed.
+ * batches; a round's, with RES_STAT_MIN, the fastest of its runs'). *v is malloc'ed.
  */
 enum res_stat { RES_STAT_MEAN, RES_STAT_MEDIAN, RES_STAT_MIN };
 int res_samples(const struct res_bench *b, int stat, double **v, size_t *n);

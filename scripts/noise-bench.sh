@@ -40,7 +40,11 @@ NOPS=${NOPS-4 8 16 32 64}
 UNTIL=${UNTIL:-0.5}
 SUITE=${SUITE:-configs/suites/noise}
 ICOUNT=${ICOUNT:-0}
-[ "$ICOUNT" = 1 ] && STAT=${STAT:-auto} || STAT=${STAT:-min}
+if [ "$ICOUNT" = 1 ]; then
+	STAT=${STAT:-auto} ROBUST=${ROBUST:-0} INSN=${INSN:-nop}
+else
+	STAT=${STAT:-min} ROBUST=${ROBUST:-1} INSN=${INSN:-load}
+fi
 results=${RESULTS:-results}
 eb=$O/exitbench
 template=module/test-patches/nop-8-lightweight.patch
@@ -53,6 +57,10 @@ for t in jq awk sed qemu-system-ppc64; do
 done
 [ -x "$eb" ] || die2 "no $eb: run make tools (make bench-noise builds it)"
 case $STAT in auto | mean | median | min) ;; *) die2 "STAT=$STAT: auto, mean, median or min" ;; esac
+case $ROBUST in 0 | 1) ;; *) die2 "ROBUST=$ROBUST: 1 (the sequence for the median, --robust) or 0" ;; esac
+case $INSN in nop | load) ;; *) die2 "INSN=$INSN: nop or load, the instruction of the known effects" ;; esac
+robust_arg=
+[ "$ROBUST" = 0 ] || robust_arg=--robust
 budget=$(duration_s "$MAXTIME") || die2 "MAXTIME=$MAXTIME: a duration such as 600, 600s, 10m, 1h or 1h30m"
 [[ $AA_RUNS =~ ^[0-9]{1,4}$ ]] || die2 "AA_RUNS=$AA_RUNS: the number of A/A comparisons, 0 to 9999"
 AA_RUNS=$((10#$AA_RUNS))
@@ -84,14 +92,16 @@ mkdir -p "$dir/patches"
 # printed). K = 1 and 8 give module/test-patches' own files byte for byte: the kernel cache
 # knows a patch by its content, so those builds are shared with make compare's.
 noise_patch() {
-	local k=$1 out=$dir/patches/nop-$1-lightweight.patch s=s ticks
+	local k=$1 out=$dir/patches/$INSN-$1-lightweight.patch s=s ticks name=$INSN body=nop
 
 	[ "$k" != 1 ] || s=
+	# a load of the stack (r0 is free here: the call that follows clobbers it)
+	[ "$INSN" = nop ] || { name=load body='ld	r0, 0(r1)'; }
 	ticks=$(awk -v k="$k" -v t="$tick_per_insn" 'BEGIN {printf "%.3f", k * t}')
-	sed -e "s/: 8 nop instructions in/: $k nop instruction$s in/" \
-		-e "s/^Adds 8 nops to/Adds $k nop$s to/" -e "s/is +4\.096 ticks per exit/is +$ticks ticks per exit/" \
-		-e "s|test patch: 8 nops, once|test patch: $k nop$s, once|" -e "s/^+	\.rept 8\$/+	.rept $k/" \
-		"$template" >"$out"
+	sed -e "s/: 8 nop instructions in/: $k $name instruction$s in/" \
+		-e "s/^Adds 8 nops to/Adds $k $name$s to/" -e "s/is +4\.096 ticks per exit/is +$ticks ticks per exit/" \
+		-e "s|test patch: 8 nops, once|test patch: $k $name$s, once|" -e "s/^+	\.rept 8\$/+	.rept $k/" \
+		-e "s/^+	nop\$/+	$body/" "$template" >"$out"
 	grep -q "^+	\.rept $k\$" "$out" || die2 "$template: no '.rept 8' line to change (has it changed?)"
 	echo "$out"
 }
@@ -125,8 +135,8 @@ qemu=$(qemu-system-ppc64 --version | head -1)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t0=$(date +%s)
 worst=$((total * budget))
-step "bench-noise: $n_k known effect$([ "$n_k" = 1 ] || echo s) (K = ${ks[*]:-none} nops) and $AA_RUNS A/A, $total sequential comparison$([ "$total" = 1 ] || echo s) against +/-$UNTIL%, each within MAXTIME=$MAXTIME ($mode emulation, suite $SUITE: ${benches[*]})"
-step "at most $total x $budget s = $((worst / 3600)) h $((worst % 3600 / 60)) min of rounds, plus a boot and a collection each (under a minute) and the build of each nop-K kernel not in the cache (minutes each); load average now $load_start"
+step "bench-noise: $n_k known effect$([ "$n_k" = 1 ] || echo s) (K = ${ks[*]:-none} ${INSN}s) and $AA_RUNS A/A, $total sequential comparison$([ "$total" = 1 ] || echo s) against +/-$UNTIL%, each within MAXTIME=$MAXTIME ($mode emulation, suite $SUITE: ${benches[*]})"
+step "at most $total x $budget s = $((worst / 3600)) h $((worst % 3600 / 60)) min of rounds, plus a boot and a collection each (under a minute) and the build of each K kernel not in the cache (minutes each); load average now $load_start"
 step "results: $dir"
 
 # looks ID: compare.sh's progress lines ("==> round R, S s: name verdict [lo, hi]; ...") as
@@ -269,6 +279,7 @@ summarize() {
 	jq -s --arg started "$started" --argjson elapsed "$(( $(date +%s) - t0 ))" --arg machine "$machine" \
 		--arg qemu "$qemu" --argjson icount "$ICOUNT" --arg maxtime "$MAXTIME" --argjson budget "$budget" \
 		--argjson until "$UNTIL" --arg suite "$SUITE" --argjson aa_runs "$AA_RUNS" --arg stat "$STAT" \
+		--argjson robust "$ROBUST" --arg insn "$INSN" \
 		--arg load_start "$load_start" --arg load_end "$(load)" --argjson ndone "$1" --argjson planned "$total" --arg ref "$ref" \
 		--argjson refmap "$refmap" --argjson exits "$exits" --argjson counts "$counts" --argjson cis "$cis" \
 		--argjson all_ci "$all_ci" --argjson runs_ci "$runs_ci" --argjson tpi "$tick_per_insn" \
@@ -283,6 +294,7 @@ summarize() {
 			mode: (if $icount == 1 then "instruction-count" else "plain emulation" end),
 			load_average_start: $load_start, load_average_end: $load_end},
 		 until_pct: $until, maxtime: $maxtime, budget_s: $budget, suite: $suite, stat: $stat,
+		 robust: ($robust == 1), insn: $insn,
 		 nops: $ks, aa_runs: $aa_runs,
 		 reference: (if $ref == "" then null else {results: $ref, tick_per_instruction: $tpi,
 			what: "K instructions in percent of the round trip under instruction counting (-icount shift=0): K x 0.512 ticks x exits per iteration / ticks per iteration"} end),
@@ -311,6 +323,7 @@ summarize() {
 # render: noise.md from noise.json
 render() {
 	jq -r "$jq_fmt"'
+		. as $root |
 		def ks: map(tostring) | join(", ");
 		def when: if . == null then "-" else "round \(.round), \(.s) s\(if .from == "end" then " (at the end)" else "" end)" end;
 		"# make bench-noise: what this host can detect",
@@ -318,8 +331,8 @@ render() {
 		(if .done < .planned then "**Partial: \(.done) of \(.planned) comparisons so far** (the bench is running, or was stopped).\n" else empty end),
 		"- machine: \(.environment.machine); load average \(.environment.load_average_start) at the start, \(.environment.load_average_end) at the end",
 		"- emulator: \(.environment.qemu_version); \(if .environment.icount then "instruction-count mode (ICOUNT=1, -icount shift=0): deterministic, a self-check" else "plain emulation (no instruction counting): the noisy host" end)",
-		"- suite: \(.suite) (\([.benchmarks[].name] | join(", "))); each comparison: make compare UNTIL=\(.until_pct) MAXTIME=\(.maxtime) (\(.budget_s) s of rounds at most), modules swapped in one boot; the sample of a run: \(if .stat == "min" then "its fastest batch" elif .stat == "median" then "its median batch" elif .stat == "mean" then "its mean" else "exitbench compare default" end) (--stat \(.stat))",
-		"- known effects: K nops in kvm_start_lightweight (kvm-pr.ko), K = \(if (.nops | length) > 0 then .nops | ks else "none" end); A/A: \(.aa_runs) comparison\(if .aa_runs == 1 then "" else "s" end) of the default tree against itself",
+		"- suite: \(.suite) (\([.benchmarks[].name] | join(", "))); each comparison: make compare UNTIL=\(.until_pct) MAXTIME=\(.maxtime) (\(.budget_s) s of rounds at most), modules swapped in one boot; sequence: \(if .robust then "for the median, of the signs (--robust)" else "for the mean, normal law" end); the sample of a run: \(if .stat == "min" then "its fastest batch" elif .stat == "median" then "its median batch" elif .stat == "mean" then "its mean" else "exitbench compare default" end) (--stat \(.stat))",
+		"- known effects: K \(.insn)s (\(if .insn == "load" then "ld r0, 0(r1)" else "nop" end)) in kvm_start_lightweight (kvm-pr.ko), K = \(if (.nops | length) > 0 then .nops | ks else "none" end); A/A: \(.aa_runs) comparison\(if .aa_runs == 1 then "" else "s" end) of the default tree against itself",
 		"- started \(.started), \(.elapsed_s) s in all",
 		"- detected: the sequence proved a slow-down (verdict regression) within the budget; a false alarm: an A/A whose sequence proved a change either way (each benchmark has its own sequence at 95%: at most 5% of A/As each)",
 		"- measured: the sequence'"'"'s estimate of the change and its 95% interval, in this mode; reference: \(if .reference then "what K instructions are under instruction counting, K x 0.512 ticks an exit over the round trip of \(.reference.results), not a measurement of this run" else "none (no instruction-count results.json: give ICOUNT_REF=results/<id>/results.json of make bench ICOUNT=1)" end)",
@@ -342,7 +355,7 @@ render() {
 		"| run | what | status | stopped | rounds | s of rounds |",
 		"|---|---|---|---|---:|---:|",
 		(.comparisons[] |
-			"| \(.run) | \(if .kind == "aa" then "A/A" else "K = \(.k) nop\(if .k == 1 then "" else "s" end)" end) | \(.status)\(if .why then ": \(.why | gsub("\\|"; "\\\\|"))" else "" end) | \(.stop // "-") | \(.rounds_used // "-") of \(.rounds // "-") | \(.elapsed_s // "-") |"),
+			"| \(.run) | \(if .kind == "aa" then "A/A" else "K = \(.k) \($root.insn)\(if .k == 1 then "" else "s" end)" end) | \(.status)\(if .why then ": \(.why | gsub("\\|"; "\\\\|"))" else "" end) | \(.stop // "-") | \(.rounds_used // "-") of \(.rounds // "-") | \(.elapsed_s // "-") |"),
 		"",
 		"| run | benchmark | verdict | measured change [95% interval] | reference (icount) | decided at |",
 		"|---|---|---|---|---:|---|",
@@ -359,8 +372,8 @@ for p in "${plan[@]}"; do
 	i=$((i + 1))
 	patched='' what="A/A (the default tree against itself)"
 	if [ "$kind" = nops ]; then
-		patched=$dir/patches/nop-$k-lightweight.patch
-		what="K=$k nop$([ "$k" = 1 ] || echo s) in kvm_start_lightweight"
+		patched=$dir/patches/$INSN-$k-lightweight.patch
+		what="K=$k $INSN$([ "$k" = 1 ] || echo s) in kvm_start_lightweight"
 	fi
 	tag="[$i/$total] $id"
 	step "$tag: $what, until decided against +/-$UNTIL% or $MAXTIME ($(( $(date +%s) - t0 )) s so far)"
@@ -369,7 +382,7 @@ for p in "${plan[@]}"; do
 	# THRESHOLD, BASE, INSTRUMENT ...) changes what is compared
 	env -u ROUNDS -u THRESHOLD -u TRACE_EVENTS RESULTS="$dir" RUN_ID="$id" BASE= PATCHED="$patched" \
 		SUITE="$SUITE" ICOUNT="$ICOUNT" UNTIL="$UNTIL" MAXTIME="$MAXTIME" MODE=auto INSTRUMENT=0 \
-		STATS=0 TRACE=0 PERF=0 O="$O" COMPARE_ARGS="--stat $STAT ${COMPARE_ARGS:-}" \
+		STATS=0 TRACE=0 PERF=0 O="$O" COMPARE_ARGS="--stat $STAT $robust_arg ${COMPARE_ARGS:-}" \
 		scripts/compare.sh >"$dir/$id.out" \
 		2> >(tee "$dir/$id.log" | awk -v t="$tag" '/^==> / {sub(/^==> /, ""); print "==>   " t ": " $0; fflush()}' >&2) ||
 		rc=$?
