@@ -1012,15 +1012,16 @@ static void md_seq(FILE *f, const struct compare *c)
 		"fixed in advance. The table above is of every round taken, for reading: after a "
 		"sequential stop its %.4g%% does not hold; the decision is this one.\n\n",
 		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100,
-		c->seq.opts.robust ? cseq_method_robust : cseq_method,
+		cseq_method_of(&c->seq.opts),
 		c->opts.confidence * 100);
 	if (mode_of(&c->ra) == MODE_ICOUNT)
 		fprintf(f, "In instruction-count mode a change is proven only when the interval lies "
 			"beyond half an instruction an exit (the floor, in %% of A below): less is not "
 			"a change of code but where a module was loaded, or a round's share of "
 			"interrupted exits; an interval within the floor is no change.\n\n");
-	fprintf(f, "| benchmark | rounds | decided at | change | sequence interval | t interval if n "
-		"fixed (width x) | floor | verdict |\n|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| benchmark | rounds | decided at | change | sequence interval | %s interval if n "
+		"fixed (width x) | floor | verdict |\n|---|---|---|---|---|---|---|---|\n",
+		c->seq.opts.robust ? "sign" : "t");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct res_cmp_row *row = &c->rows[i];
 		const struct cseq_result *q = &row->seq;

@@ -23,6 +23,11 @@ const char cseq_method[] =
 	"over the effect in sds, N(0, g), and over the sd, right-Haar dsd/sd, bounded by Ville's "
 	"inequality (Lai 1976; Wang and Ramdas 2023), running intersection";
 
+const char *cseq_method_of(const struct cseq_opts *o)
+{
+	return o->robust ? cseq_method_robust : cseq_method;
+}
+
 void cseq_opts_default(struct cseq_opts *o)
 {
 	o->confidence = 0.95;
@@ -183,7 +188,7 @@ static void sorted_insert(double *s, size_t t, double x)
 
 int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struct cseq_result *r)
 {
-	double alpha = 1 - o->confidence, mean = 0, ss = 0, *s = NULL;
+	double alpha = 1 - o->confidence, mean = 0, ss = 0, *s = NULL, sl = NAN, sh = NAN;
 
 	if (!n || !(alpha > 0 && alpha < 1) || !(o->mixture > 0) || !(o->until_pct >= 0) ||
 	    !(o->floor_pct >= 0))
@@ -205,15 +210,13 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 		mean += delta / (double)t;
 		ss += delta * (x - mean);
 		if (s) {
-			double l, h;
-
 			sorted_insert(s, t - 1, x);
-			sign_look(s, t, alpha, &l, &h);
-			lo = fmax(r->lo_pct, l);
-			hi = fmin(r->hi_pct, h);
+			sign_look(s, t, alpha, &sl, &sh);
+			lo = fmax(r->lo_pct, sl);
+			hi = fmin(r->hi_pct, sh);
 			if (lo > hi) {
-				lo = l;
-				hi = h;
+				lo = sl;
+				hi = sh;
 			}
 			r->lo_pct = lo;
 			r->hi_pct = hi;
@@ -248,14 +251,13 @@ int cseq_run_changes(const double *d, size_t n, const struct cseq_opts *o, struc
 	r->width_ratio = cseq_width_ratio(n, alpha, o->mixture);
 	if (s) {
 		/* the median, the sign test's interval, and the widths' ratio at this look */
-		double fl, fh, l, h;
+		double fl, fh;
 
 		r->change_pct = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 		sign_fixed(s, n, alpha, &fl, &fh);
-		sign_look(s, n, alpha, &l, &h);
 		r->fixed_lo_pct = fl;
 		r->fixed_hi_pct = fh;
-		r->width_ratio = isfinite(fh - fl) && fh > fl ? (h - l) / (fh - fl) : NAN;
+		r->width_ratio = isfinite(fh - fl) && fh > fl ? (sh - sl) / (fh - fl) : NAN;
 		free(s);
 	}
 	r->floor_pct = o->floor_pct;

@@ -88,7 +88,9 @@ struct cseq_result {
 					   -1 not known yet (it reaches across) */
 };
 
-/* Defaults: confidence 95%, until 1%, g = CSEQ_MIXTURE, no floor. */
+/* The method of these options: cseq_method, or cseq_method_robust. */
+const char *cseq_method_of(const struct cseq_opts *o);
+/* Defaults: confidence 95%, until 1%, g = CSEQ_MIXTURE, no floor, not robust. */
 void cseq_opts_default(struct cseq_opts *o);
 /*
  * The critical value c_t at look t (the bound on |mean| sqrt(t) / sd): INFINITY while the

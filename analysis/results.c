@@ -451,7 +451,7 @@ int res_samples(const struct res_bench *b, int stat, double **out, size_t *nout)
 	} else {
 		/* one sample per round, in order of first appearance */
 		for (size_t i = 0; i < b->nruns; i++) {
-			double sum = 0;
+			double sum = 0, fastest = per_run[i];
 			size_t k = 0;
 
 			if (!opens_round(b, i))
@@ -459,12 +459,11 @@ int res_samples(const struct res_bench *b, int stat, double **out, size_t *nout)
 			for (size_t j = i; j < b->nruns; j++)
 				if (b->run_rounds[j] == b->run_rounds[i]) {
 					sum += per_run[j];
+					fastest = fmin(fastest, per_run[j]);
 					k++;
-					/* min: the round's fastest batch, of all its runs */
-					if (stat == RES_STAT_MIN && per_run[j] < per_run[i])
-						per_run[i] = per_run[j];
 				}
-			v[n++] = stat == RES_STAT_MIN ? per_run[i] : sum / (double)k;
+			/* min: the round's fastest batch, of all its runs */
+			v[n++] = stat == RES_STAT_MIN ? fastest : sum / (double)k;
 		}
 	}
 	free(per_run);
@@ -1745,7 +1744,7 @@ static void cmp_seq_summary_json(json_t *root, const struct cseq_summary *s)
 	cseq_stop_line(s, why, sizeof(why));
 	json_object_set_new(root, "sequential", json_pack(
 		"{s:s,s:o,s:o,s:o,s:I,s:I,s:b,s:s,s:s,s:o,s:o}",
-		"method", s->opts.robust ? cseq_method_robust : cseq_method,
+		"method", cseq_method_of(&s->opts),
 		"confidence", num_json(s->opts.confidence),
 		"until_pct", num_json(s->opts.until_pct), "mixture", num_json(s->opts.mixture),
 		"rounds", (json_int_t)s->rounds, "rounds_used", (json_int_t)(s->look ? s->look : s->rounds),

@@ -50,6 +50,40 @@ static void draw(gsl_rng *rng, double mean, double sd, double *d, size_t n)
 		d[i] = mean + gsl_ran_gaussian(rng, sd);
 }
 
+/*
+ * A host's noise as seen in plain emulation (docs: README, "What a noisy host can detect"):
+ * most rounds near the change, one in ten struck as a whole, 5 to 45% off either way (the
+ * side that was struck), so heavy tailed and symmetric about the change.
+ */
+static void draw_struck(gsl_rng *rng, double change, double *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		d[i] = change + gsl_ran_gaussian(rng, 0.8);
+		if (gsl_rng_uniform(rng) < 0.1)
+			d[i] += (gsl_rng_uniform(rng) < 0.5 ? -1 : 1) * (5 + 40 * gsl_rng_uniform(rng));
+	}
+}
+
+/*
+ * The share of SEQUENCES A/A sequences of n looks (true change 0; per-round sd 0.8, or
+ * struck as draw_struck) whose interval ever excludes 0, under o
+ */
+static double a_a_share(gsl_rng *rng, const struct cseq_opts *o, int struck, double *d, size_t n)
+{
+	struct cseq_result r;
+	int wrong = 0;
+
+	for (int s = 0; s < SEQUENCES; s++) {
+		if (struck)
+			draw_struck(rng, 0, d, n);
+		else
+			draw(rng, 0, 0.8, d, n);
+		assert_int_equal(cseq_run_changes(d, n, o, &r), 0);
+		wrong += r.decided_at != 0;
+	}
+	return (double)wrong / SEQUENCES;
+}
+
 /* log BF_t(mu0) of d[n], straight from its definition (the closed form's source) */
 static double log_bf(const double *d, size_t n, double mu0, double g)
 {
@@ -116,21 +150,15 @@ static void type_one_error(void **state)
 {
 	struct cseq_opts o = opts(0);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	struct cseq_result r;
-	double d[LOOKS];
-	int wrong = 0;
+	double d[LOOKS], wrong;
 
 	(void)state;
 	gsl_rng_set(rng, 1);
-	for (int s = 0; s < SEQUENCES; s++) {
-		draw(rng, 0, 0.8, d, LOOKS);
-		assert_int_equal(cseq_run_changes(d, LOOKS, &o, &r), 0);
-		wrong += r.decided_at != 0;
-	}
+	wrong = a_a_share(rng, &o, 0, d, LOOKS);
 	gsl_rng_free(rng);
 	print_message("type I error over %d A/A sequences of %d looks: %.4f (nominal %.2f)\n",
-		      SEQUENCES, LOOKS, (double)wrong / SEQUENCES, ALPHA);
-	assert_true((double)wrong / SEQUENCES <= ALPHA);
+		      SEQUENCES, LOOKS, wrong, ALPHA);
+	assert_true(wrong <= ALPHA);
 }
 
 /*
@@ -204,21 +232,6 @@ static void power_as_computed(void **state)
 	assert_true(cseq_power(1, 2, ALPHA, CSEQ_MIXTURE) == 0);
 }
 
-/* the rules on series without spread (instruction-count mode's exact rounds) and others */
-/*
- * A host's noise as seen in plain emulation (docs: README, "What a noisy host can detect"):
- * most rounds near the change, one in ten struck as a whole, 5 to 45% off either way (the
- * side that was struck), so heavy tailed and symmetric about the change.
- */
-static void draw_struck(gsl_rng *rng, double change, double *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		d[i] = change + gsl_ran_gaussian(rng, 0.8);
-		if (gsl_rng_uniform(rng) < 0.1)
-			d[i] += (gsl_rng_uniform(rng) < 0.5 ? -1 : 1) * (5 + 40 * gsl_rng_uniform(rng));
-	}
-}
-
 /*
  * --robust, the sequence for the median: over 2000 A/A sequences of 150 looks, normal and
  * struck, a change is ever found at most alpha of the time; it says nothing before round
@@ -229,26 +242,17 @@ static void robust_type_one_error(void **state)
 	struct cseq_opts o = opts(0);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	struct cseq_result r;
-	double d[150];
-	int wrong[2] = { 0, 0 };
+	double d[150], wrong[2];
 
 	(void)state;
 	o.robust = 1;
 	gsl_rng_set(rng, 11);
-	for (int s = 0; s < SEQUENCES; s++)
-		for (int k = 0; k < 2; k++) {
-			if (k)
-				draw_struck(rng, 0, d, 150);
-			else
-				draw(rng, 0, 0.8, d, 150);
-			assert_int_equal(cseq_run_changes(d, 150, &o, &r), 0);
-			wrong[k] += r.decided_at != 0;
-		}
+	for (int k = 0; k < 2; k++)
+		wrong[k] = a_a_share(rng, &o, k, d, 150);
 	print_message("robust: type I error over %d A/A sequences of 150 looks: normal %.4f, struck "
-		      "%.4f (nominal %.2f)\n", SEQUENCES, (double)wrong[0] / SEQUENCES,
-		      (double)wrong[1] / SEQUENCES, ALPHA);
-	assert_true((double)wrong[0] / SEQUENCES <= ALPHA);
-	assert_true((double)wrong[1] / SEQUENCES <= ALPHA);
+		      "%.4f (nominal %.2f)\n", SEQUENCES, wrong[0], wrong[1], ALPHA);
+	assert_true(wrong[0] <= ALPHA);
+	assert_true(wrong[1] <= ALPHA);
 	assert_true(cseq_sign_boundary(10, ALPHA, CSEQ_SIGN_RHO) >= 10 / 2.0);
 	assert_true(cseq_sign_boundary(11, ALPHA, CSEQ_SIGN_RHO) < 11 / 2.0);
 	draw(rng, 0, 0.8, d, 10);
@@ -295,6 +299,7 @@ static void robust_power_struck(void **state)
 	assert_true(found[0][1] >= 400);
 }
 
+/* the rules on series without spread (instruction-count mode's exact rounds) and others */
 static void decision_rules(void **state)
 {
 	struct cseq_opts o = opts(0.5);
