@@ -165,7 +165,7 @@ bench-compare: tools
 # --- what a noisy host can detect: a sequential make compare for each known effect (K nops,
 # NOPS) and AA_RUNS A/A comparisons, each within MAXTIME; plain emulation unless ICOUNT=1
 # ((NOPS + AA_RUNS) x MAXTIME at worst: 2.5 h by default; README.md, "What a noisy host can
-# detect"); SUITE is its own, configs/suites/noise, unless given; not part of make check
+# detect"); SUITE is its own, configs/suites/noise-pvr, unless given; not part of make check
 bench-noise: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@$(if $(filter file,$(origin SUITE)),env -u SUITE) scripts/noise-bench.sh
