@@ -5,8 +5,9 @@
 # and, to judge a patch:
 #   make compare BASE=... PATCHED=... [ROUNDS=10] [ICOUNT=1]   (see README.md, "Comparing")
 #   make compare BASE=... PATCHED=... UNTIL=0.5 [MAXTIME=10m]  rounds until the answer is known
-#   make bench-noise [NOPS="4 8 16 32 64"] [AA_RUNS=10] [MAXTIME=10m]  what this host detects:
-#                the smallest known effect (K nops) and the A/A false alarms (README.md)
+#   make bench-noise [NOPS="32 48 64 96 128"] [AA_RUNS=10] [MAXTIME=10m]  what this host detects:
+#                the smallest known effect (K loads, or nops with ICOUNT=1) and the A/A
+#                false alarms (README.md)
 # and, per phase of the round trip (the instrumented kvm-pr, module/patches):
 #   make bench INSTRUMENT=1 TRACE=1 [ICOUNT=1]   (phases, exit reasons: README.md, "Tracing")
 #   make bench-collector [RUN=results/<id>]      (the collector's speed vs trace-cmd, perf)
