@@ -11,6 +11,7 @@
 #include "hist.h"
 #include "plot.h"
 #include "report.h"
+#include "text.h"
 
 #define HIST_BINS 40
 
@@ -1047,7 +1048,7 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 
 		if ((ret = tr_phase_bins(ps[i], &bs, &logx, xr)))
 			break;
-		snprintf(ptitle, sizeof(ptitle), "%s: median %s, %s value%s", pn[i],
+		text_fmt(ptitle, sizeof(ptitle), "%s: median %s, %s value%s", pn[i],
 			 fmt_num(c[0], sizeof(c[0]), ps[i]->median),
 			 fmt_num(c[1], sizeof(c[1]), ps[i]->count), plural(ps[i]->count));
 		snprintf(xl, sizeof(xl), "%s%s", ps[i]->unit, logx ? " (log scale)" : "");

@@ -75,6 +75,7 @@ load() {
 	if ! loaded kvm_pr || [ -n "$ko" ]; then
 		[ "$(id -u)" = 0 ] || check
 		[ "$(id -u)" = 0 ] || die2 "loading $ko needs root: run make as root"
+		echo "exitbench: loading kvm-pr: ${ko:+insmod $(dirname "$ko")/kvm.ko $ko}${ko:-modprobe kvm-pr}${KVM_PR_PARAMS:+ $KVM_PR_PARAMS}" >&2
 		if [ -n "$ko" ]; then
 			if loaded kvm_pr; then
 				rmmod kvm_pr || die2 "rmmod kvm_pr failed: a VM still open (another exitbench or QEMU running)?"
@@ -83,8 +84,11 @@ load() {
 				rmmod kvm || die2 "rmmod kvm failed: kvm-hv or another user holds it (rmmod kvm_hv first, or use a host without it)"
 			fi
 			insmod "$(dirname "$ko")/kvm.ko" || die2 "insmod $(dirname "$ko")/kvm.ko failed (built for another kernel than $release?)"
-			insmod "$ko" ${KVM_PR_PARAMS:-} || die2 "insmod $ko ${KVM_PR_PARAMS:-}failed: see dmesg (a hash-MMU host? a parameter this kvm-pr.ko does not have?)"
+			# shellcheck disable=SC2086 # the parameters, one word each
+			insmod "$ko" ${KVM_PR_PARAMS:-} ||
+				die2 "insmod $ko${KVM_PR_PARAMS:+ $KVM_PR_PARAMS} failed: see dmesg (a hash-MMU host? a parameter this kvm-pr.ko does not have?)"
 		else
+			# shellcheck disable=SC2086 # the parameters, one word each
 			modprobe kvm-pr ${KVM_PR_PARAMS:-} 2>/dev/null ||
 				die2 "modprobe kvm-pr failed: $(dmesg 2>/dev/null | grep -i -m1 'kvm' || echo 'see dmesg')"
 		fi
