@@ -175,7 +175,8 @@ seq_look() {
 seq_say() {
 	local what
 	what=$(jq -r '[.benchmarks[] | select(.sequential.rounds) | "\(.name) \(.sequential.verdict) [" +
-		(.sequential.ci_pct | map(if . == null then "inf" else "\(. * 1000 | round / 1000)%" end) |
+		(.sequential.ci_pct | [(.[0] | if . == null then "-inf" else "\(. * 1000 | round / 1000)%" end),
+			(.[1] | if . == null then "+inf" else "\(. * 1000 | round / 1000)%" end)] |
 		join(", ")) + "]"] | join("; ")' "$run/seq/compare.json" 2>/dev/null) ||
 		what="not judged (see $run/seq/looks.log)"
 	step "round $1, $(( $(date +%s) - start )) s: $what"

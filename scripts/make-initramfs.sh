@@ -44,10 +44,12 @@ cp "$bb" "$root/bin/busybox"
 
 # what make native-check's host runs its native path with: a shell, jq, the coreutils,
 # kmod for modprobe, gnuplot for the plots (with the fonts and fontconfig pngcairo needs),
-# and the libraries of exitbench (--elf)
+# and the packages of the libraries exitbench loads (the runtime halves of the Makefile's
+# PPC64_DEV_PKGS; --elf takes from them what it needs)
 NATIVE_USERLAND="bash:bin/bash jq:usr/bin/jq coreutils:* grep:bin/grep sed:bin/sed gawk:usr/bin/gawk
  findutils:* gzip:bin/gzip kmod:* hostname:bin/hostname gnuplot-nox:usr/bin/gnuplot-nox
- gnuplot-data:@ fontconfig-config:@ fonts-dejavu-core:@"
+ gnuplot-data:@ fontconfig-config:@ fonts-dejavu-core:@
+ libjansson4: libgsl27: libsqlite3-0: libtracecmd1: libtraceevent1: libtracefs1: liburcu8:"
 if [ -n "${NATIVE:-}" ]; then
 	top=$(dirname "$here")
 	[ -x "$NATIVE" ] || die "NATIVE=$NATIVE: no ppc64le exitbench (make ppc64-tools)"
