@@ -4,7 +4,8 @@
 # (scripts/ppc64el-root.sh native-userland), the repository's scripts and configs and a
 # build folder (the ppc64le exitbench, the runner, the guests) are in /exitbench/src, the
 # kernel's own kvm.ko and kvm-pr.ko in /lib/modules/RELEASE (depmod'ed, for modprobe).
-# Before the run, what a user would hit is tried for real and its line echoed
+# (This shell is busybox's, whose applets come before PATH: the native path itself runs in
+# Debian's bash with Debian's tools.) Before the run, what a user would hit is tried for real and its line echoed
 # ("exitbench-native-probe:"): the check with kvm-pr not loaded yet, and HOST=native with
 # a setting only the emulated host has. Then scripts/bench.sh, its progress on the console
 # ("exitbench-native: "), its run directory back to the build machine as native-run.tar on
@@ -47,7 +48,7 @@ probe env HOST=native ICOUNT=1 SUITE="$SUITE_FILE" bash scripts/bench.sh
 
 rm -f /tmp/rc
 { env HOST=native O=build RESULTS=/tmp/results RUN_ID=native SUITE="$SUITE_FILE" bash scripts/bench.sh
-  echo $? >/tmp/rc; } 2>&1 | sed -u 's/^/exitbench-native: /'
+  echo $? >/tmp/rc; } 2>&1 | while IFS= read -r line; do echo "exitbench-native: $line"; done
 rc=$(cat /tmp/rc 2>/dev/null || echo 3)
 [ -d /tmp/results/native ] && tar -C /tmp/results -cf /out/native-run.tar native
 umount /out
