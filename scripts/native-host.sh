@@ -36,21 +36,23 @@ kind() {
 	esac
 }
 
-# check: everything PR KVM needs, in the order a user fixes them; each failure one line
-check() {
+# prereq: what no loading can fix: a POWER machine, the hash MMU, a kvm-pr in the kernel
+prereq() {
 	case $arch in
 	ppc64le | ppc64) ;;
 	*) die2 "HOST=native: this is an $arch machine, not a POWER host (HOST=emulated runs the suite on the emulated POWER8)" ;;
 	esac
-	local mmu
-	mmu=$(cpuinfo MMU)
-	[ "$mmu" != Radix ] ||
+	[ "$(cpuinfo MMU)" != Radix ] ||
 		die2 "PR KVM cannot run on a host using the radix MMU (/proc/cpuinfo: MMU : Radix): boot the host with disable_radix on its command line (POWER9), or use a hash-MMU host"
-	if ! loaded kvm_pr; then
-		pr_module ||
-			die2 "no PR KVM: kvm-pr is not loaded and kernel $release has no kvm-pr module (it needs CONFIG_KVM_BOOK3S_64_PR=m or =y)"
+	loaded kvm_pr || pr_module ||
+		die2 "no PR KVM: kvm-pr is not loaded and kernel $release has no kvm-pr module (it needs CONFIG_KVM_BOOK3S_64_PR=m or =y)"
+}
+
+# check: everything PR KVM needs, in the order a user fixes them; each failure one line
+check() {
+	prereq
+	loaded kvm_pr ||
 		die2 "kvm-pr is not loaded: run sudo modprobe kvm-pr (or make bench as root, which loads it)"
-	fi
 	[ -c "$R/dev/kvm" ] || die2 "kvm-pr is loaded but there is no /dev/kvm (is devtmpfs mounted on /dev?)"
 	if ! [ -r "$R/dev/kvm" ] || ! [ -w "$R/dev/kvm" ]; then
 		local who group
@@ -67,7 +69,7 @@ check() {
 # is not loaded, then check
 load() {
 	local ko=${1:-}
-	case $arch in ppc64le | ppc64) ;; *) check ;; esac
+	prereq
 	if [ -n "$ko" ]; then
 		[ -f "$ko" ] || die2 "no $ko: give a kvm-pr.ko built for kernel $release"
 		[ -f "$(dirname "$ko")/kvm.ko" ] || die2 "no kvm.ko beside $ko: the two are built and loaded together"

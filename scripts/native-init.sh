@@ -16,6 +16,8 @@ mkdir -p /root
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# what udev makes on a real host (bash's process substitution needs /dev/fd)
+ln -sf /proc/self/fd /dev/fd
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 echo 1 >/proc/sys/kernel/printk 2>/dev/null

@@ -265,6 +265,10 @@ run_native() {
 	# its progress to the terminal and to console.log, as the emulated host's console is kept
 	"$runner" --suite "$suite" --images "$guests" --output "$run/records.jsonl" \
 		2> >(tee "$run/console.log" >&2) || run_rc=$?
+	if [ ! -s "$run/records.jsonl" ]; then
+		echo "exitbench: the runner wrote no records (exit $run_rc; its output is in $run/console.log)" >&2
+		return 1
+	fi
 	"$run_lib_dir/write-env.sh" --native "$run" "$suite" "$extra" >"$run/env.json.tmp" &&
 		mv "$run/env.json.tmp" "$run/env.json" || return 2
 	step "collecting results"
