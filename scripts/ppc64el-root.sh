@@ -44,7 +44,9 @@ done
 cache=$EXITBENCH_CACHE/$name-$arch
 root=$cache/root
 sys=$cache/sysroot
-# the key: the list (and the layout), and our own ELFs' content (their libraries may change)
+# the keys: the downloads', of the list; the tree's, of the list (and the layout) and our own
+# ELFs' content (their libraries may change: the tree is made again, nothing downloaded)
+dl_key=$(echo "packages-1 ${specs[*]}" | sha256sum | cut -c1-16)
 if [ -n "$sysroot_only" ]; then
 	key=$(echo "sysroot-1 ${specs[*]}" | sha256sum | cut -c1-16)
 else
@@ -63,6 +65,11 @@ command -v "$readelf" >/dev/null || die "no $readelf; run: scripts/install-deps.
 dpkg --print-foreign-architectures | grep -x $arch >/dev/null ||
 	die "$arch is not a dpkg architecture here; run: scripts/install-deps.sh target"
 
+if [ -f "$cache/dl-stamp" ] && [ "$(cat "$cache/dl-stamp")" = "$dl_key" ] && [ -d "$sys" ]; then
+	fetched=1
+else
+	fetched=
+fi
 # 1. the packages and everything they depend on (Depends and Pre-Depends, recursively): the
 #    libraries are among them by Debian policy (dpkg-shlibdeps). Virtual and arch:all
 #    packages (perl:any, perl-modules-5.36 ...) carry no ELF library and are left out.
@@ -71,29 +78,35 @@ for s in "${specs[@]}"; do
 	if [ "${s#*:}" = @ ]; then data="$data ${s%%:*}"; else pkgs="$pkgs ${s%%:*}:$arch"; fi
 done
 pkgs=$(tr ' ' '\n' <<<"$pkgs" | grep . | sort -u | tr '\n' ' ')
-step "downloading Debian $arch packages for $name (once):$(for s in "${specs[@]}"; do printf ' %s' "${s%%:*}"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
-# shellcheck disable=SC2086 # $pkgs: package names, one a word
-closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-	--no-breaks --no-replaces --no-enhances $pkgs 2>/dev/null |
-	grep -E "^[a-z0-9][a-z0-9.+-]*:$arch\$" | sort -u || true)
-for p in $pkgs; do
-	grep -qx "$p" <<<"$closure" ||
-		die "no package $p in the apt indexes; run: scripts/install-deps.sh target"
-done
-# data packages: arch:all ones are fetched by name; one with a ppc64el build (fontconfig-
-# config) comes with the closure
-alldata=$data data=""
-for p in $alldata; do grep -qx "$p:$arch" <<<"$closure" || data="$data $p"; done
-rm -rf "$cache"
-mkdir -p "$cache/debs" "$sys"
-# apt-get download fails as a whole when one package cannot be had: name it
-# shellcheck disable=SC2086 # $closure: package names, one a word
-if ! msg=$(cd "$cache/debs" && apt-get download -q $closure $data 2>&1 >/dev/null); then
-	die "cannot download $arch packages for $name: $(grep -m1 '^E:' <<<"$msg" || tail -1 <<<"$msg"); run: scripts/install-deps.sh target"
-fi
-for d in "$cache"/debs/*.deb; do
-	dpkg-deb -x "$d" "$sys" || die "cannot extract $d"
-done
+# fetch: download the closure and extract it all into the sysroot
+fetch() {
+	local closure p alldata msg d
+	step "downloading Debian $arch packages for $name (once):$(for s in "${specs[@]}"; do printf ' %s' "${s%%:*}"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # $pkgs: package names, one a word
+	closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances $pkgs 2>/dev/null |
+		grep -E "^[a-z0-9][a-z0-9.+-]*:$arch\$" | sort -u || true)
+	for p in $pkgs; do
+		grep -qx "$p" <<<"$closure" ||
+			die "no package $p in the apt indexes; run: scripts/install-deps.sh target"
+	done
+	# data packages: arch:all ones are fetched by name; one with a ppc64el build (fontconfig-
+	# config) comes with the closure
+	alldata=$data data=""
+	for p in $alldata; do grep -qx "$p:$arch" <<<"$closure" || data="$data $p"; done
+	rm -rf "$cache"
+	mkdir -p "$cache/debs" "$sys"
+	# apt-get download fails as a whole when one package cannot be had: name it
+	# shellcheck disable=SC2086 # $closure: package names, one a word
+	if ! msg=$(cd "$cache/debs" && apt-get download -q $closure $data 2>&1 >/dev/null); then
+		die "cannot download $arch packages for $name: $(grep -m1 '^E:' <<<"$msg" || tail -1 <<<"$msg"); run: scripts/install-deps.sh target"
+	fi
+	for d in "$cache"/debs/*.deb; do
+		dpkg-deb -x "$d" "$sys" || die "cannot extract $d"
+	done
+	echo "$dl_key" >"$cache/dl-stamp"
+}
+[ -n "$fetched" ] || fetch
 if [ -n "$sysroot_only" ]; then
 	echo "$key" >"$cache/stamp"
 	say "$name: $(ls "$cache/debs" | wc -l) packages, $(du -sh "$sys" | cut -f1) in $sys"
@@ -133,6 +146,7 @@ is_elf() { [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' 
 # 2. the binaries (PKG:* : every ELF executable of the package's bin folders) and the
 #    DT_NEEDED closure of their libraries and of our own ELFs
 tmp=$cache/root.tmp
+rm -rf "$tmp"
 mkdir -p "$tmp/usr/bin" "$tmp/usr/sbin" "$tmp/lib/$triplet" "$tmp/lib64"
 queue=()
 add_bin() {
