@@ -19,7 +19,11 @@
 #   make nightly-demo                                   the whole thing on a synthetic history
 SHELL := /bin/bash
 O ?= build
-CROSS_COMPILE ?= powerpc64le-linux-gnu-
+# on a POWER host its own compiler builds the runner and the guests (HOST=native)
+CROSS_COMPILE ?= $(if $(filter ppc64le ppc64,$(shell uname -m)),,powerpc64le-linux-gnu-)
+# where make bench runs the suite: auto (native on a POWER host, else emulated), native or
+# emulated (scripts/native-host.sh)
+HOST ?= auto
 SUITE ?= configs/suites/default
 ICOUNT ?= 0
 KSRC ?=
@@ -35,7 +39,7 @@ THRESHOLD ?= 1
 export CROSS_COMPILE
 # the scripts read these from the environment: exported, never spliced into a command line,
 # so a path with a blank or a quote in it reaches them whole
-export O SUITE ICOUNT KSRC INSTRUMENT STATS STATS_EVERY TRACE PERF ROUNDS UNTIL MAXTIME MODE THRESHOLD BASE PATCHED
+export HOST O SUITE ICOUNT KSRC INSTRUMENT STATS STATS_EVERY TRACE PERF ROUNDS UNTIL MAXTIME MODE THRESHOLD BASE PATCHED
 # ... and the nightly's (scripts/nightly.sh)
 # ... make bench-noise's (scripts/noise-bench.sh)
 export NOPS AA_RUNS ICOUNT_REF
@@ -74,8 +78,8 @@ RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross kernel results clean help compare bench-collector bench-history bench-compare lib \
-	bench-noise noise-check \
+	deps-target check-cross ppc64-tools kernel results clean help compare bench-collector bench-history bench-compare lib \
+	bench-noise noise-check native-check \
 	nightly nightly-demo \
 	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
 all: tools
@@ -121,6 +125,32 @@ $(O)/ppc64/exitbench-run: $(RUNNER_OBJ) | check-cross
 	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $^ $(if $(RUNNER_PFM),-lpfm)
 runner: $(O)/ppc64/exitbench-run
 include guest-kernels/ppc64/guest.mk
+
+# --- exitbench itself for a POWER host: cross-built against Debian's ppc64el libraries,
+# downloaded and extracted into a sysroot (scripts/ppc64el-root.sh --sysroot, cached outside
+# the clone, never installed here), for the native path inside the emulated host. On a POWER
+# host, make tools builds $(O)/exitbench natively instead.
+PPC64_DEV_PKGS := libjansson-dev libgsl-dev libsqlite3-dev libtracecmd-dev libtraceevent-dev \
+	libtracefs-dev liburcu-dev
+PPC64_SYSROOT ?=
+ppc64_pc = PKG_CONFIG_SYSROOT_DIR=$(PPC64_SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(PPC64_SYSROOT)/usr/lib/powerpc64le-linux-gnu/pkgconfig:$(PPC64_SYSROOT)/usr/share/pkgconfig \
+	pkg-config
+PPC64_TOOL_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(WERROR) --sysroot=$(PPC64_SYSROOT) $(HOST_INCLUDES) \
+	$(shell $(ppc64_pc) --cflags jansson gsl sqlite3 $(TRACE_PKGS))
+PPC64_TOOL_LIBS = --sysroot=$(PPC64_SYSROOT) $(shell $(ppc64_pc) --libs jansson gsl sqlite3 $(TRACE_PKGS)) -pthread -lm
+$(O)/ppc64/tool/%.o: %.c | check-cross
+	@test -d "$(PPC64_SYSROOT)/usr/include" || { echo "exitbench: PPC64_SYSROOT=$(PPC64_SYSROOT): no sysroot (make ppc64-tools makes it)" >&2; exit 2; }
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(PPC64_TOOL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(O)/ppc64/libexitbench.a: $(LIB_SRC:%.c=$(O)/ppc64/tool/%.o)
+	@rm -f $@
+	$(CROSS_COMPILE)ar rcs $@ $^
+$(O)/ppc64/exitbench: $(CLI_SRC:%.c=$(O)/ppc64/tool/%.o) $(O)/ppc64/libexitbench.a
+	$(CROSS_COMPILE)gcc -o $@ $^ $(PPC64_TOOL_LIBS)
+ppc64-tools: | check-cross
+	@sysroot=$$(scripts/ppc64el-root.sh --sysroot exitbench-dev $(PPC64_DEV_PKGS)) && \
+		$(MAKE) --no-print-directory $(O)/ppc64/exitbench PPC64_SYSROOT="$$sysroot"
 
 # --- the host kernel (cached outside the clone) ---
 # both host kernels: stock, and instrumented (module/patches: CONFIG_KVM_BOOK3S_PR_EXIT_TIMING)
@@ -195,4 +225,5 @@ clean:
 
 # the compilers' dependency files: a header change rebuilds what includes it
 -include $(wildcard $(LIB_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(RUNNER_OBJ:.o=.d) \
-	$(CLI_SRC:%.c=$(O)/obj/%.d) $(O)/san/tests/*/*.d)
+	$(CLI_SRC:%.c=$(O)/obj/%.d) $(O)/san/tests/*/*.d \
+	$(wildcard $(O)/ppc64/tool/*/*.d))

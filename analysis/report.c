@@ -11,6 +11,7 @@
 #include "hist.h"
 #include "plot.h"
 #include "report.h"
+#include "text.h"
 
 #define HIST_BINS 40
 
@@ -27,6 +28,39 @@ static int icount_mode(const struct results *r)
 static int emulated(const struct results *r)
 {
 	return !strcmp(env_str(r, "mode"), "emulated");
+}
+
+/*
+ * A native run (HOST=native): the machine it ran on, from environment.native; and when that
+ * "native" host is itself emulated (make native-check), that first, so its figures are
+ * never taken for a real machine's.
+ */
+static void native_note(FILE *f, const struct results *r)
+{
+	const struct res_val *n = res_env(r, "native");
+	const char *emu = res_val_str(res_env(r, "emulator"), "");
+	char smt_s[24] = "unknown", mhz_s[32] = "";
+	double smt, mhz;
+
+	if (emu[0]) {
+		fprintf(f, "> **Emulated times.** This run took the native path (HOST=native) on a host "
+			"that is itself emulated: %s. Not figures of POWER hardware.%s\n\n", emu,
+			icount_mode(r) ? " Instruction-count mode: 0.512 ticks per guest instruction; "
+			"compare them only with other instruction-count runs." : "");
+	}
+	if (!res_val_num(res_val_get(n, "smt"), &smt))
+		snprintf(smt_s, sizeof(smt_s), "%.0f", smt);
+	if (!res_val_num(res_val_get(n, "cpu_mhz"), &mhz))
+		snprintf(mhz_s, sizeof(mhz_s), " at %.0f MHz", mhz);
+	fprintf(f, "Native run on %s: PVR %s, %s (%s), MMU %s, SMT %s, cpufreq %s%s, kvm-hv %s.\n\n",
+		res_env_str(r, "host", "an unnamed host"),
+		res_val_str(res_val_get(n, "pvr"), "unknown"),
+		res_val_str(res_val_get(n, "platform"), "unknown platform"),
+		res_val_str(res_val_get(n, "firmware"), "unknown firmware"),
+		res_val_str(res_val_get(n, "mmu"), "unknown"), smt_s,
+		res_val_str(res_val_get(n, "cpufreq_governor"), "unknown"), mhz_s,
+		res_val_bool(res_val_get(n, "kvm_hv_loaded")) == 1 ? "loaded beside kvm-pr" :
+		"not loaded");
 }
 
 /* "600.49 / 1172.8 ns" */
@@ -1047,7 +1081,7 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 
 		if ((ret = tr_phase_bins(ps[i], &bs, &logx, xr)))
 			break;
-		snprintf(ptitle, sizeof(ptitle), "%s: median %s, %s value%s", pn[i],
+		text_fmt(ptitle, sizeof(ptitle), "%s: median %s, %s value%s", pn[i],
 			 fmt_num(c[0], sizeof(c[0]), ps[i]->median),
 			 fmt_num(c[1], sizeof(c[1]), ps[i]->count), plural(ps[i]->count));
 		snprintf(xl, sizeof(xl), "%s%s", ps[i]->unit, logx ? " (log scale)" : "");
@@ -1335,6 +1369,8 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 			fprintf(f, "Plain emulation: times follow the emulator's wall clock and vary from run "
 				"to run; use them to exercise the path, not as absolute figures.\n\n");
 	}
+	if (!strcmp(env_str(r, "mode"), "native"))
+		native_note(f, r);
 	fprintf(f, "Host kernel %s, CPU %s, timebase %.0f Hz. Unit: timebase ticks per iteration "
 		"(and ns). `median` and `mean ± 95%% CI` are over runs (one a repetition, the unit "
 		"of replication); p5/p95/p99 are over batches of all runs.\n\n",

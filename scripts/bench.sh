@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job (make bench): boot the emulated POWER8 host, run SUITE, collect and report.
-# env: SUITE, ICOUNT, KSRC, O (build dir), RESULTS (default results/), RUN_ID, BOOT_TIMEOUT,
+# The main job (make bench): boot the emulated POWER8 host, run SUITE, collect and report;
+# on a POWER host (HOST=native) the suite runs on the host itself, no QEMU.
+# env: HOST (auto: native on ppc64le/ppc64, else emulated; native; emulated),
+#   SUITE, ICOUNT, KSRC, O (build dir), RESULTS (default results/), RUN_ID, BOOT_TIMEOUT,
 #   INSTRUMENT=1 (boot the instrumented kernel: module/patches), STATS=1 (with INSTRUMENT=1:
 #   its phase histograms in the binary stats on, kvm-pr exit_timing_stats=STATS_EVERY), TRACE=1 (trace-cmd record in
 #   the host -> RUN/trace.dat), PERF=1 (perf record -> RUN/perf.data); OUT_DISK_MB sizes the
@@ -30,6 +32,24 @@ guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
 run_check_suite "$eb" "$SUITE" "$bench_dir" || exit 2
 run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
+host=$(run_host "${HOST:-auto}") || exit 2
+
+if [ "$host" = native ]; then
+	# this POWER host itself: its running kernel and its own kvm-pr, no QEMU
+	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "$PERF" = 0 ] && [ "$ICOUNT" = 0 ] ||
+		die2 "HOST=native runs the stock suite: INSTRUMENT, TRACE, PERF and ICOUNT are the emulated host's (HOST=emulated)"
+	# PR KVM here, or one line why not, before anything is made
+	"$here/native-host.sh" load || exit 2
+	run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-native}
+	run=$(run_new "$results" "$run_id" "$SUITE")
+	rc=0
+	run_native "$eb" "$O/ppc64/exitbench-run" "$guest_dir" "$run" "$SUITE" "$run_id" || rc=$?
+	[ $rc != 2 ] || exit 2
+	run_latest "$results" "$run_id" latest
+	echo "results: $run/report.md"
+	[ $rc = 0 ] || { echo "exitbench: the run had failures (see the report's 'Not measured, failed' section and $run/console.log)" >&2; exit 1; }
+	exit 0
+fi
 
 # the events recorded by default: the round trip's own event on the instrumented kernel
 # (another tracepoint per exit would be counted inside its handle_exit phase), the stock

@@ -6,6 +6,8 @@
 #   image of N MiB on virtio-blk (/dev/vda in the host, which mounts it at /out); after
 #   poweroff its files are copied into RUNDIR (debugfs rdump, no loop mount) and the image
 #   is deleted (kept, and named, when that fails)
+#   EMULATED_CPU: QEMU's -cpu (default POWER8, the emulated host of every figure; make
+#   native-check boots a POWER9 too), HOST_CMDLINE: more of the host kernel's command line
 #   STOP_FILE=PATH: when PATH appears (the caller has what it needs: make compare's
 #   sequential rule decided, or its time budget ended), QEMU is stopped there and then;
 #   the records taken so far stay in RUNDIR (a run cut short is the caller's to drop)
@@ -74,7 +76,8 @@ out_extract() {
 : >"$run/records.jsonl"
 : >"$run/console.log"
 qemu-system-ppc64 --version | sed -n 1p >"$run/qemu-version"
-echo "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G ${icount[*]}" >"$run/qemu-cmdline"
+cpu=${EMULATED_CPU:-POWER8}
+echo "qemu-system-ppc64 -M pseries -cpu $cpu -m 1G ${icount[*]}${HOST_CMDLINE:+ -append '... $HOST_CMDLINE'}" >"$run/qemu-cmdline"
 
 # progress: the runner's and init's lines from the console, as they come (tail ends with
 # this script at the latest, grep when it is killed below)
@@ -83,9 +86,9 @@ tailer=$!
 
 rc=0 stopped=
 # shellcheck disable=SC2054 # the commas are QEMU's
-qemu=(timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G -smp 1
+qemu=(timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu "$cpu" -m 1G -smp 1
 	-nodefaults -nographic -no-reboot "${icount[@]}"
-	-kernel "$vmlinux" -initrd "$initrd" -append 'console=hvc0 quiet'
+	-kernel "$vmlinux" -initrd "$initrd" -append "console=hvc0 quiet${HOST_CMDLINE:+ $HOST_CMDLINE}"
 	-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -device spapr-vty,chardev=con
 	-chardev "file,id=rec,path=$(qemu_opt "$run/records.jsonl")" -device spapr-vty,chardev=rec
 	"${disk[@]}")

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Shared settings of exitbench's shell scripts (sourced, not run).
 EXITBENCH_CACHE=${EXITBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/exitbench}
-CROSS_COMPILE=${CROSS_COMPILE:-powerpc64le-linux-gnu-}
+# (empty on a POWER host: its own compiler; unset elsewhere: the cross compiler)
+if [ -z "${CROSS_COMPILE+set}" ]; then
+	case $(uname -m) in ppc64le | ppc64) CROSS_COMPILE= ;; *) CROSS_COMPILE=powerpc64le-linux-gnu- ;; esac
+fi
 export EXITBENCH_CACHE CROSS_COMPILE
 # recording in the host (make bench TRACE=1 / PERF=1): trace-cmd's buffer per CPU and its
 # mode, perf's events and buffer (make-initramfs.sh, host-init.sh); TRACE_EVENTS' default

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages exitbench needs, only those missing.
-# usage: scripts/install-deps.sh [host|target|all]
+# usage: scripts/install-deps.sh [host|target|all|native]
 #   host:   what the x86 side needs to build the analysis tools and run make check's unit tests
 #           (chromium, chromium-driver, python3: the nightly page's browser test, tests/page;
 #           ministat: make bench-compare's yardstick)
 #   target: cross compiler, kernel source, QEMU, ppc64el userland for the emulated host
+#   native: on a POWER host (any of the three there): its own compiler and libraries
 set -euo pipefail
 what=${1:-all}
 
@@ -21,11 +22,20 @@ target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc l
 # linux-perf (make bench TRACE=1 / PERF=1) with their libraries: scripts/host-tools.sh
 foreign_pkgs="busybox-static:ppc64el trace-cmd:ppc64el linux-perf:ppc64el"
 
+# on a POWER host (HOST=native) the tools, the runner and the guests are built by its own
+# compiler and nothing is emulated: one set, whatever is asked
+native_pkgs="gcc make pkg-config libc6-dev libjansson-dev libgsl-dev libsqlite3-dev gnuplot-nox jq
+ libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev libpfm4-dev kmod"
+case $(uname -m) in
+ppc64le | ppc64) [ "$what" = host ] || [ "$what" = target ] || [ "$what" = all ] && what=native ;;
+esac
+
 case "$what" in
+native) want="$native_pkgs"; foreign="" ;;
 host) want="$host_pkgs"; foreign="" ;;
 target) want="$target_pkgs"; foreign="$foreign_pkgs" ;;
 all) want="$host_pkgs $target_pkgs"; foreign="$foreign_pkgs" ;;
-*) echo "install-deps: unknown set '$what' (host, target or all)" >&2; exit 2 ;;
+*) echo "install-deps: unknown set '$what' (host, target, all or native)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -11,6 +11,12 @@
 #   trace-cmd and perf with their libraries (scripts/host-tools.sh) and /exitbench/record.conf,
 #   which host-init.sh reads. Without RECORD the initramfs stays small.
 # env: KVM_PR_PARAMS, kvm-pr.ko's parameters (make bench STATS=1: exit_timing_stats=STATS_EVERY)
+# env (make native-check): NATIVE=EXITBENCH, the ppc64le exitbench (make ppc64-tools): the
+#   host runs exitbench's native path on itself (scripts/native-init.sh): Debian's ppc64el
+#   userland (NATIVE_USERLAND below, and the libraries EXITBENCH loads), the repository's
+#   scripts, configs and benchmark list with a build folder in /exitbench/src, KERNEL_DIR's
+#   modules in /lib/modules/RELEASE (depmod) and its config in /boot; NATIVE_CONF, a file
+#   of settings for native-init.sh (SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -35,6 +41,62 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,exitbench/guests,lib/modules}
 cp "$bb" "$root/bin/busybox"
+
+# what make native-check's host runs its native path with: a shell, jq, the coreutils,
+# kmod for modprobe, gnuplot for the plots (with the fonts and fontconfig pngcairo needs),
+# and the packages of the libraries exitbench loads (the runtime halves of the Makefile's
+# PPC64_DEV_PKGS; --elf takes from them what it needs)
+NATIVE_USERLAND="bash:bin/bash jq:usr/bin/jq coreutils:* grep:bin/grep sed:bin/sed gawk:usr/bin/gawk
+ findutils:* gzip:bin/gzip kmod:* hostname:bin/hostname gnuplot-nox:usr/bin/gnuplot-nox
+ gnuplot-data:@ fontconfig-config:@ fonts-dejavu-core:@
+ libjansson4: libgsl27: libsqlite3-0: libtracecmd1: libtraceevent1: libtracefs1: liburcu8:"
+if [ -n "${NATIVE:-}" ]; then
+	top=$(dirname "$here")
+	[ -x "$NATIVE" ] || die "NATIVE=$NATIVE: no ppc64le exitbench (make ppc64-tools)"
+	[ -f "${NATIVE_CONF:-}" ] || die "NATIVE_CONF=${NATIVE_CONF:-}: no such file"
+	release=$(cat "$kdir/release")
+	set -f
+	# shellcheck disable=SC2086 # one spec a word, * kept for ppc64el-root.sh
+	user=$("$here/ppc64el-root.sh" native-userland --elf "$NATIVE" $NATIVE_USERLAND) || exit 1
+	set +f
+	cp -a "$user/." "$root/"
+	# what Debian's alternatives would link
+	ln -s gawk "$root/usr/bin/awk"
+	ln -s gnuplot-nox "$root/usr/bin/gnuplot"
+	mods=$root/lib/modules/$release
+	mkdir -p "$mods/kernel/arch/powerpc/kvm" "$root/boot" "$root/etc"
+	cp "$kdir/kvm.ko" "$kdir/kvm-pr.ko" "$mods/kernel/arch/powerpc/kvm/"
+	: >"$mods/modules.order"
+	: >"$mods/modules.builtin"
+	: >"$mods/modules.builtin.modinfo"
+	depmod -b "$root" "$release" || die "depmod of the host's modules ($release) failed"
+	cp "$kdir/config" "$root/boot/config-$release"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+	echo 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm), ppc64el packages extracted (make native-check)"' \
+		>"$root/etc/os-release"
+	# the repository's files the native path reads, and a build folder as make would leave it
+	src=$root/exitbench/src
+	mkdir -p "$src/build/ppc64/guest"
+	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z scripts configs bench/ppc64 | cpio -0 -pdm --quiet "$src")
+		git -C "$top" rev-parse --short=12 HEAD >"$src/.exitbench-commit"
+	else
+		cp -r "$top/scripts" "$top/configs" "$src/"
+		mkdir -p "$src/bench" && cp -r "$top/bench/ppc64" "$src/bench/"
+	fi
+	cp "$NATIVE" "$src/build/exitbench"
+	cp "$runner" "$src/build/ppc64/exitbench-run"
+	IFS=: read -r -a gdirs <<<"$guests"
+	for g in "${gdirs[@]}"; do cp "$g"/*.bin "$src/build/ppc64/guest/"; done
+	cp "$suite" "$src/suite"
+	cp "$NATIVE_CONF" "$root/exitbench/native.conf"
+	cp "$here/native-init.sh" "$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+	mv "$out.tmp" "$out"
+	exit 0
+fi
 sides=${SIDES:-default=$kdir}
 for s in $sides; do
 	mkdir -p "$root/lib/modules/${s%%=*}"

@@ -22,6 +22,19 @@ run_check_suite() {
 	"$eb" suite "$suite" --benchmarks "$benches" >/dev/null || return 2
 }
 
+# run_host HOST: where the suite runs: native (this POWER host) or emulated (the emulated
+# POWER8); HOST auto picks native on a ppc64le or ppc64 machine (native-host.sh kind).
+# Status 2 (one line): HOST something else.
+run_host() {
+	case $1 in
+	native | emulated) echo "$1" ;;
+	auto | '') "$run_lib_dir/native-host.sh" kind ;;
+	*)
+		echo "exitbench: HOST=$1: native (this POWER host), emulated (the emulated POWER8) or auto" >&2
+		return 2 ;;
+	esac
+}
+
 # run_mode ICOUNT: the run's mode as run ids name it (icount, plain)
 run_mode() {
 	if [ "$1" = 1 ]; then echo icount; else echo plain; fi
@@ -236,6 +249,33 @@ run_once() {
 	[ -z "$record" ] || run_recorded "$run"
 	run_report "$eb" "$run" || report_rc=$?
 	[ $boot_rc = 0 ] && [ $collect_rc = 0 ] && [ $trace_rc = 0 ] && [ $report_rc = 0 ]
+}
+
+# run_native EXITBENCH RUNNER GUESTS RUN SUITE RUN_ID [EXTRA_JSON_OBJECT]: one whole run of
+# SUITE on this POWER host itself (HOST=native) into RUN (made by run_new): kvm-pr loaded when
+# it is not (scripts/native-host.sh load: root; KVM_PR_PARAMS), the runner on /dev/kvm,
+# env.json (write-env.sh --native), collect, report. Status as run_once's; 2 also when PR
+# KVM cannot run here (native-host.sh's one line).
+run_native() {
+	local eb=$1 runner=$2 guests=$3 run=$4 suite=$5 run_id=$6 extra=${7:-'{}'}
+	local run_rc=0 collect_rc=0 report_rc=0
+
+	"$run_lib_dir/native-host.sh" load || return 2
+	step "running the suite on this host's /dev/kvm ($(uname -r), $(awk -F '\t*: ' '$1 == "cpu" { print $2; exit }' /proc/cpuinfo))"
+	# its progress to the terminal and to console.log, as the emulated host's console is kept
+	"$runner" --suite "$suite" --images "$guests" --output "$run/records.jsonl" \
+		2> >(tee "$run/console.log" >&2) || run_rc=$?
+	if [ ! -s "$run/records.jsonl" ]; then
+		echo "exitbench: the runner wrote no records (exit $run_rc; its output is in $run/console.log)" >&2
+		return 1
+	fi
+	"$run_lib_dir/write-env.sh" --native "$run" "$suite" "$extra" >"$run/env.json.tmp" &&
+		mv "$run/env.json.tmp" "$run/env.json" || return 2
+	step "collecting results"
+	run_collect "$eb" "$run" "$run_id" "$suite" "$run/env.json" "$run/results.json" || collect_rc=$?
+	[ $collect_rc -lt 2 ] || return 2
+	run_report "$eb" "$run" || report_rc=$?
+	[ $run_rc = 0 ] && [ $collect_rc = 0 ] && [ $report_rc = 0 ]
 }
 
 # run_report EXITBENCH RUN: RUN/results.json -> RUN/report.md and its plots

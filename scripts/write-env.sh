@@ -2,22 +2,68 @@
 # The environment the x86 side knows about a run, as JSON on stdout (env.json;
 # docs/design.md, "env.json").
 # usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_OBJECT]
+#        write-env.sh --native RUN_DIR SUITE [EXTRA_JSON_OBJECT]
 #   EXTRA_JSON_OBJECT: members added at the end (make compare: {"comparison": {...}})
-# env: ICOUNT
+#   --native: a run on this POWER host itself (HOST=native): the running kernel, and what
+#   scripts/native-host.sh identify says of the machine under "native"
+# env: ICOUNT; with --native, EXITBENCH_EMULATOR and EXITBENCH_ICOUNT (1: -icount shift=0)
+#   say that this "native" host is itself emulated (make native-check), so its figures are
+#   never taken for a real machine's
 # Built with jq: a path or a version string holding quotes or backslashes stays a string.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+if commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null); then
+	git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
+else
+	commit=$(cat "$top/.exitbench-commit" 2>/dev/null) || commit=unknown
+fi
+O=${O:-build}
+case $O in /*) obj=$O ;; *) obj=$top/$O ;; esac
+# the instrument: the runner and the guest images that ran (a change to either can move a
+# figure: the nightly history never compares across it)
+instrument=$(cat "$obj/ppc64/exitbench-run" "$obj"/ppc64/guest/*.bin 2>/dev/null | sha256sum) ||
+	instrument=unknown
+
+if [ "${1:-}" = --native ]; then
+	[ $# -ge 3 ] && [ $# -le 4 ] ||
+		{ echo "exitbench: usage: write-env.sh --native RUN_DIR SUITE [EXTRA_JSON_OBJECT]" >&2; exit 2; }
+	run=$2 suite=$3 extra=${4:-'{}'}
+	native=$("$top/scripts/native-host.sh" identify)
+	variant=running
+	[ ! -f "$run/kernel-variant" ] || variant=$(cat "$run/kernel-variant")
+	icount=false
+	[ "${EXITBENCH_ICOUNT:-0}" = 1 ] && icount=true
+	os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || os=unknown
+	jq -n --argjson native "$native" --arg emulator "${EXITBENCH_EMULATOR:-}" --argjson icount "$icount" \
+		--arg variant "$variant" --arg instrument "${instrument:0:16}" \
+		--arg host "$(hostname 2>/dev/null || uname -n)" \
+		--arg build_host "$(uname -m) $os, $(nproc) cores" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+		--arg commit "$commit" --arg suite "$suite" --argjson extra "$extra" '
+		{
+			mode: "native",
+			emulator: (if $emulator == "" then null else $emulator end),
+			icount: (if $icount then "shift=0" else "off" end),
+			instruction_count_mode: $icount,
+			host_kernel_source: "the running kernel, \($native.kernel_release)",
+			host_kernel_patches: "",
+			host_kernel_config_sha256: $native.kernel_config_sha256,
+			host_kernel_variant: $variant,
+			host: $host,
+			build_host: $build_host,
+			native: $native,
+			exitbench_instrument: $instrument,
+			date: $date,
+			exitbench_commit: $commit,
+			suite_file: $suite
+		} + $extra'
+	exit 0
+fi
 [ $# -ge 4 ] && [ $# -le 5 ] ||
 	{ echo "exitbench: usage: write-env.sh KERNEL_DIR RUN_DIR SUITE BOOT_SECONDS [EXTRA_JSON_OBJECT]" >&2; exit 2; }
 kdir=$1 run=$2 suite=$3 boot_s=$4 extra=${5:-'{}'}
 
 icount=false
 [ "${ICOUNT:-0}" = 1 ] && icount=true
-if commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null); then
-	git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
-else
-	commit=unknown
-fi
 qemu_version=$(cat "$run/qemu-version" 2>/dev/null) || qemu_version=
 patches=
 [ ! -f "$kdir/patches" ] || patches=$(cat "$kdir/patches")
@@ -26,12 +72,6 @@ os=$(. /etc/os-release && echo "$PRETTY_NAME")
 fragment_sha=$(sha256sum <"$top/configs/kernel/ppc64le-pr.config")
 variant=stock
 [ ! -f "$run/kernel-variant" ] || variant=$(cat "$run/kernel-variant")
-# the instrument: the runner and the guest images that ran (a change to either can move a
-# figure: the nightly history never compares across it)
-O=${O:-build}
-case $O in /*) obj=$O ;; *) obj=$top/$O ;; esac
-instrument=$(cat "$obj/ppc64/exitbench-run" "$obj"/ppc64/guest/*.bin 2>/dev/null | sha256sum) ||
-	instrument=unknown
 
 # the kernel's source and patches: paths in the checkout relative to it, in $HOME as ~/
 jq -n --arg top "$top/" --arg home "$HOME/" \

@@ -28,7 +28,7 @@ part() {
 }
 
 echo "==> building the tests, the tools, the runner and the guests (-j$jobs)" >&2
-if ! $MAKE --no-print-directory -j"$jobs" O="$O" unit-tests fuzz-targets tools runner test-guests; then
+if ! $MAKE --no-print-directory -j"$jobs" O="$O" unit-tests fuzz-targets tools runner test-guests ppc64-tools; then
 	echo "check: 0 passed, 1 failed (the build failed)"
 	exit 1
 fi

@@ -14,9 +14,14 @@ unit-check: unit-tests
 	@tests/run-unit.sh $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 
 # each test ends with its "NAME: N passed, N failed" line; all run, whichever fails
-INTEGRATION_TESTS := docs emulated-host compare sequential instrumented odd-path page nightly
-integration-check: tools runner test-guests
+INTEGRATION_TESTS := docs native-host native emulated-host compare sequential instrumented odd-path page nightly
+integration-check: tools runner test-guests ppc64-tools
 	@rc=0; for t in $(INTEGRATION_TESTS); do tests/integration/$$t.sh || rc=1; done; exit $$rc
+
+# the native path (HOST=native) inside the emulated host, end to end: one boot, about a
+# minute; also part of make check's integration tests
+native-check: ppc64-tools runner guests
+	@tests/integration/native.sh
 
 # make bench-noise's own test: its quick deterministic run (ICOUNT=1, 4 comparisons) and a
 # failing host, 5 boots, about 2.5 minutes: a target of its own, not part of make check

@@ -249,6 +249,48 @@ static void environment_table(void **state)
 	res_free(&r);
 }
 
+/*
+ * A native run: the machine from environment.native in one line; an emulated "native" host
+ * (make native-check) says first that its times are emulated; a real one does not.
+ */
+static void native_host(void **state)
+{
+	static const char machine[] = "{\"pvr\": \"0x004e1202\", \"platform\": \"PowerNV\", "
+		"\"firmware\": \"OPAL\", \"mmu\": \"Hash\", \"smt\": 4, \"cpufreq_governor\": "
+		"\"performance\", \"cpu_mhz\": 3800, \"kvm_hv_loaded\": true}";
+	const char *plot_problem, *s;
+	struct results r;
+
+	(void)state;
+	for (int emulated = 0; emulated < 2; emulated++) {
+		res_init(&r);
+		res_env_set_str(&r, "mode", "native");
+		res_env_set_bool(&r, "instruction_count_mode", emulated);
+		res_env_set_int(&r, "tb_hz", 512000000);
+		res_env_set_str(&r, "host", "p9-lab");
+		res_env_set_json(&r, "native", machine);
+		if (emulated)
+			res_env_set_str(&r, "emulator", "qemu-system-ppc64 -M pseries -cpu POWER9");
+		bench(&r, "pvr", 1);
+		res_derive(&r);
+		assert_int_equal(report_write(&r, dir, &plot_problem), 0);
+		s = read_report();
+		assert_non_null(strstr(s, "Native run on p9-lab: PVR 0x004e1202, PowerNV (OPAL), MMU "
+					  "Hash, SMT 4, cpufreq performance at 3800 MHz, kvm-hv loaded "
+					  "beside kvm-pr.\n"));
+		if (emulated) {
+			assert_non_null(strstr(s, "> **Emulated times.** This run took the native path "
+						  "(HOST=native) on a host that is itself emulated: "
+						  "qemu-system-ppc64 -M pseries -cpu POWER9. Not figures of "
+						  "POWER hardware. Instruction-count mode"));
+			assert_true(strstr(s, "Emulated times") < strstr(s, "Native run on"));
+		} else {
+			assert_null(strstr(s, "Emulated"));
+		}
+		res_free(&r);
+	}
+}
+
 /* the report of the results.json at path (read as `exitbench report` does), in text */
 static const char *report_of(const char *path, const char **plot_problem)
 {
@@ -563,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nothing_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(void_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(environment_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(native_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_instrumented, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_stock, setup, teardown),
 		cmocka_unit_test_setup_teardown(phases_absent, setup, teardown),
