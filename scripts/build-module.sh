@@ -53,7 +53,10 @@ step "building kvm.ko and kvm-pr.ko out of tree against $kbuild${patch:+ with $(
 log=$w/build.log
 # the folder's own headers (trace.h, ...) are found by the in-tree build relative to the
 # source tree; out of tree they are the copy's
-if ! make -C "$kbuild" M="$w/arch/powerpc/kvm" ARCH=powerpc CROSS_COMPILE="$CROSS_COMPILE" \
+# (a make that runs this exports its own O, the build folder, which kbuild would take for its
+# output tree: left out, with the make flags of the make above)
+if ! env -u O -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	make -C "$kbuild" M="$w/arch/powerpc/kvm" ARCH=powerpc CROSS_COMPILE="$CROSS_COMPILE" \
 	KCFLAGS="-I$w/arch/powerpc/kvm -I$w/virt/kvm" KAFLAGS="-I$w/arch/powerpc/kvm" \
 	-j"$(nproc)" modules >"$log" 2>&1; then
 	mkdir -p "$(dirname "$out")"
