@@ -17,6 +17,9 @@
 #   make nightly TREE=~/src/linux REF=kvm-ppc-next      one night: REF's tip
 #   make nightly TREE=~/src/linux NIGHTS="v6.1 abc123"  a night a revision (a replay)
 #   make nightly-demo                                   the whole thing on a synthetic history
+# and, on a POWER host itself (README.md, "On a real POWER host"):
+#   make bench [HOST=native]   the suite on the host's own /dev/kvm, no QEMU (auto there)
+#   make native-check          that path tested inside an emulated POWER host (in make check)
 SHELL := /bin/bash
 O ?= build
 # on a POWER host its own compiler builds the runner and the guests (HOST=native)
