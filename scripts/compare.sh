@@ -55,11 +55,7 @@ eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
 run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
-# natively (HOST=native) each side's kvm-pr.ko would be built against the running kernel:
-# not there yet; the emulated POWER8 runs it on any machine, a POWER host too
-where=$(run_host "${HOST:-auto}") || exit 2
-[ "$where" = emulated ] ||
-	die2 "HOST=${HOST:-auto}: make compare does not run natively yet; HOST=emulated runs it on the emulated POWER8"
+run_emulated_only "make compare" || exit 2
 seq=0 budget=0
 if [ -n "$UNTIL" ]; then
 	seq=1

@@ -41,6 +41,21 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,exitbench/guests,lib/modules}
 cp "$bb" "$root/bin/busybox"
+# guests_into DIR: the guest kernels of every GUEST_DIR into DIR
+guests_into() {
+	local g gdirs
+	IFS=: read -r -a gdirs <<<"$guests"
+	for g in "${gdirs[@]}"; do
+		cp "$g"/*.bin "$1/"
+	done
+}
+# pack INIT: INIT as /init, the tree into OUT
+pack() {
+	cp "$here/$1" "$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+	mv "$out.tmp" "$out"
+}
 
 # what make native-check's host runs its native path with: a shell, jq, the coreutils,
 # kmod for modprobe, gnuplot for the plots (with the fonts and fontconfig pngcairo needs),
@@ -87,14 +102,10 @@ if [ -n "${NATIVE:-}" ]; then
 	fi
 	cp "$NATIVE" "$src/build/exitbench"
 	cp "$runner" "$src/build/ppc64/exitbench-run"
-	IFS=: read -r -a gdirs <<<"$guests"
-	for g in "${gdirs[@]}"; do cp "$g"/*.bin "$src/build/ppc64/guest/"; done
+	guests_into "$src/build/ppc64/guest"
 	cp "$suite" "$src/suite"
 	cp "$NATIVE_CONF" "$root/exitbench/native.conf"
-	cp "$here/native-init.sh" "$root/init"
-	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-	mv "$out.tmp" "$out"
+	pack native-init.sh
 	exit 0
 fi
 sides=${SIDES:-default=$kdir}
@@ -108,10 +119,7 @@ else
 	echo "0 default" >"$root/exitbench/plan"
 fi
 cp "$runner" "$root/exitbench/exitbench-run"
-IFS=: read -r -a gdirs <<<"$guests"
-for g in "${gdirs[@]}"; do
-	cp "$g"/*.bin "$root/exitbench/guests/"
-done
+guests_into "$root/exitbench/guests"
 cp "$suite" "$root/exitbench/suite"
 printf '%s\n' "${KVM_PR_PARAMS:-}" >"$root/exitbench/kvm-pr.params"
 # a value for record.conf, which host-init.sh sources (busybox sh): single-quoted, a quote
@@ -133,7 +141,4 @@ if [ -n "${RECORD:-}" ]; then
 		echo "PERF_MMAP=$(shq "$PERF_MMAP")"
 	} >"$root/exitbench/record.conf"
 fi
-cp "$here/host-init.sh" "$root/init"
-chmod +x "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
+pack host-init.sh

@@ -12,11 +12,10 @@
 #                                   EXITBENCH_UNAME_R stand for uname -m and -r with it
 # Exit status: 0; 2 PR KVM cannot run here (the line says why and what to do), or bad usage.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 R=${EXITBENCH_ROOT:-}
 arch=${EXITBENCH_UNAME_M:-$(uname -m)}
 release=${EXITBENCH_UNAME_R:-$(uname -r)}
-
-die2() { echo "exitbench: $*" >&2; exit 2; }
 
 # cpuinfo KEY: the first "KEY : value" of /proc/cpuinfo (empty when there is none)
 cpuinfo() {
@@ -75,8 +74,10 @@ load() {
 		[ -f "$(dirname "$ko")/kvm.ko" ] || die2 "no kvm.ko beside $ko: the two are built and loaded together"
 	fi
 	if ! loaded kvm_pr || [ -n "$ko" ]; then
-		[ "$(id -u)" = 0 ] || check
-		[ "$(id -u)" = 0 ] || die2 "loading $ko needs root: run make as root"
+		if [ "$(id -u)" != 0 ]; then
+			check	# (its own line when kvm-pr is not loaded)
+			die2 "loading $ko needs root: run make as root"
+		fi
 		echo "exitbench: loading kvm-pr: ${ko:+insmod $(dirname "$ko")/kvm.ko $ko}${ko:-modprobe kvm-pr}${KVM_PR_PARAMS:+ $KVM_PR_PARAMS}" >&2
 		if [ -n "$ko" ]; then
 			if loaded kvm_pr; then

@@ -84,11 +84,7 @@ done
 [[ $THRESHOLD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "THRESHOLD=$THRESHOLD: a percentage, e.g. 1"
 [[ $FLOOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "FLOOR=$FLOOR: ticks, e.g. 0.5"
 run_check_suite "$eb" "$SUITE" bench/ppc64 || exit 2
-# natively (HOST=native) each side's kvm-pr.ko would be built against the running kernel:
-# not there yet; the emulated POWER8 runs it on any machine, a POWER host too
-where=$(run_host "${HOST:-auto}") || exit 2
-[ "$where" = emulated ] ||
-	die2 "HOST=${HOST:-auto}: the nightly does not run natively yet; HOST=emulated runs it on the emulated POWER8"
+run_emulated_only "the nightly" || exit 2
 mkdir -p "$(dirname "$HISTORY")" "$RUNS" "$SITE"
 "$eb" history check --history "$HISTORY" || exit 2
 

@@ -35,6 +35,17 @@ run_host() {
 	esac
 }
 
+# run_emulated_only WHAT: status 0 when HOST means the emulated POWER8; 2, with one line,
+# when it means this POWER host (WHAT, make compare or the nightly, builds each side's
+# kvm-pr.ko against the running kernel there: not yet) or nothing known
+run_emulated_only() {
+	local where
+	where=$(run_host "${HOST:-auto}") || return 2
+	[ "$where" = emulated ] && return 0
+	echo "exitbench: HOST=${HOST:-auto}: $1 does not run natively yet; HOST=emulated runs it on the emulated POWER8" >&2
+	return 2
+}
+
 # run_mode ICOUNT: the run's mode as run ids name it (icount, plain)
 run_mode() {
 	if [ "$1" = 1 ]; then echo icount; else echo plain; fi
