@@ -697,6 +697,9 @@ static void merge_into_results(void **state)
  * round's jitter (exits whose values spread by +/-1), loop_entry moved by shift, and a
  * few decrementer exits.
  */
+/* added to vcpu_run (a round trip that began at KVM_RUN), times 1, 2, 0 in rounds 1, 2, 3 */
+static uint32_t vcpu_run_jitter;
+
 static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round, uint32_t shift,
 		       int tiny)
 {
@@ -716,6 +719,8 @@ static void fill_round(struct trace_summary *s, struct trace_agg **ap, int round
 			t.phase[TRACE_K_LOOP_ENTRY] += shift;
 		if (tiny && i % 10 >= 1 && i % 10 <= 3)
 			t.phase[TRACE_K_LOOP_ENTRY] += 1;	/* 30% of the exits, one tick */
+		if (entry == -1)
+			t.phase[TRACE_K_VCPU_RUN] += vcpu_run_jitter * (uint32_t)(round * 7 % 3);
 		trace_on_timing(w, &c, &t);
 		entry = 3;
 	}
@@ -776,7 +781,7 @@ static void merge_rounds(void **state)
 	const struct res_phase *guest = NULL, *loop = NULL;
 	struct compare cmp = { 0 };
 	const struct res_cmp_row *row;
-	int n_moved = 0;
+	int n_moved = 0, n_vcpu;
 
 	(void)state;
 	snprintf(pa, sizeof(pa), "/tmp/exitbench-test-rounds-a-%d.json", (int)getpid());
@@ -869,6 +874,36 @@ static void merge_rounds(void **state)
 		n_moved++;
 	}
 	assert_int_equal(n_moved, 2);
+	compare_free(&cmp);
+	/*
+	 * an A/A but for vcpu_run, once a round (1 round trip in 100), +50, +100, +0 on one
+	 * side: its interval is hundreds of ticks wide, a few ticks an exit: within the band
+	 * of 10, no change
+	 */
+	side(pa, "base", 0, 0);
+	vcpu_run_jitter = 50;
+	side(pb, "patched", 0, 0);
+	vcpu_run_jitter = 0;
+	memset(&cmp, 0, sizeof(cmp));
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, pa, pb, err, sizeof(err)), 0);
+	row = &cmp.rows[0];
+	n_vcpu = 0;
+	for (size_t i = 0; i < row->nphase; i++) {
+		const struct res_cmp_part *x = &row->phase[i];
+
+		if (x->state != RES_CMP_DONE || !strcmp(x->name, "round_trip"))
+			continue;
+		assert_false(x->moved);
+		assert_int_equal(x->r.verdict, CMP_NO_CHANGE);
+		if (strcmp(x->name, "vcpu_run"))
+			continue;
+		assert_true(fabs(x->r.diff - 50) < 1e-9);
+		assert_true(x->r.diff_hi - x->r.diff_lo > 2 * row->phase_band * 10);
+		n_vcpu++;
+	}
+	assert_int_equal(n_vcpu, 1);
 	compare_free(&cmp);
 	unlink(pa);
 	unlink(pb);
