@@ -669,12 +669,28 @@ static int store_run(struct history *h, long long night, const struct results *r
 	int ret;
 
 	run_key_of(r, key);
-	if ((ret = history_prep(h, &st, "SELECT id FROM runs WHERE run_key = ?", err, len)))
+	fingerprint_of(r, &f);
+	if ((ret = history_prep(h, &st, "SELECT f.host FROM runs r JOIN fingerprints f ON "
+				"f.id = r.fingerprint_id WHERE r.run_key = ?", err, len)))
 		return ret;
 	history_bind_text(st, 1, key);
-	if ((id = find_id(h, st)) != 0)
-		return id < 0 ? history_db_fail(h, err, len, "reading runs") : 0;
-	fingerprint_of(r, &f);
+	ret = sqlite3_step(st);
+	if (ret == SQLITE_ROW) {
+		char host[256];
+
+		history_col_text(st, 0, host, sizeof(host));
+		sqlite3_finalize(st);
+		if (!strcmp(host, f.host))
+			return 0;
+		/* the same id, date and figures on another host (a fleet's twin hosts): not it */
+		snprintf(err, len, "%s: run %s has the id, date and figures of a run stored for "
+			 "host '%s', not '%s': give each host's runs their own ids", path, r->run_id,
+			 host, f.host);
+		return -EEXIST;
+	}
+	sqlite3_finalize(st);
+	if (ret != SQLITE_DONE)
+		return history_db_fail(h, err, len, "reading runs");
 	if ((fp = fingerprint_id(h, &f, err, len)) < 0)
 		return -EIO;
 	if ((ret = history_prep(h, &st, "INSERT INTO runs(night_id, fingerprint_id, mode, kernel, run_key,"

@@ -113,7 +113,7 @@ night_run() {
 		export TRACE_EVENTS="kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit"
 	fi
 	OUT_DISK_MB=${OUT_DISK_MB:-1024} run_once "$eb" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$run" \
-		"$kdir" "$SUITE" "$icount" "$record" "$(basename "$night")-$name" "$extra" || rc=$?
+		"$kdir" "$SUITE" "$icount" "$record" "$(basename "$night")-$name@$HOST_NAME" "$extra" || rc=$?
 	[ $rc = 0 ] || return 1
 }
 

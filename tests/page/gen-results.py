@@ -6,6 +6,7 @@ usage: gen-results.py OUT [--nights N] [--benchmarks a,b,...] [--modes icount,pl
                       [--runs N] [--batches N] [--traced N] [--step NIGHT:BENCH:TICKS]
                       [--subject NIGHT:TEXT] [--qemu-change NIGHT:MODE] [--failed NIGHT:NOTE]
                       [--partial NIGHT]
+                      [--host NAME] [--commit-dirs]
 
 Writes, for night i (0-based, in tree order), OUT/NNNN/night.json (night.json's format 1)
 and its runs OUT/NNNN/MODE-KERNEL/results.json (schema 3): in each mode a run of the stock
@@ -107,12 +108,12 @@ def run(out, night, mode, kernel, a, subjects, qemu_change, steps):
            "qemu_version": "QEMU emulator version %s" % ("8.2.0" if newer else "7.2.22"),
            "icount": "shift=0" if mode == "icount" else "",
            "instruction_count_mode": mode == "icount", "cpu": "POWER8 (architected)",
-           "tb_hz": 512000000, "host": "synthetic-host", "date": started(night),
+           "tb_hz": 512000000, "host": a.host, "date": started(night),
            "nightly_tree": "/src/linux", "nightly_ref": "kvm-ppc-next",
            "nightly_commit": commit_of(night), "nightly_subject": subjects(night),
            "nightly_position": night, "host_kernel_variant": kernel}
     doc = {"schema_version": 3, "tool": "exitbench gen-results.py",
-           "run_id": "synthetic-%04d-%s-%s" % (night, mode, kernel), "environment": env,
+           "run_id": "synthetic-%04d-%s-%s%s" % (night, mode, kernel, "" if a.host == "synthetic-host" else "@" + a.host), "environment": env,
            "benchmarks": [bench_entry(b, mode, night, a, rng, kernel == "instrumented", steps)
                           for b in a.benchmarks.split(",")],
            "net_exit_cost": []}
@@ -138,6 +139,10 @@ def main():
     p.add_argument("--qemu-change", action="append", default=[], type=lambda s: pair(s, 2))
     p.add_argument("--failed", action="append", default=[], type=lambda s: pair(s, 2))
     p.add_argument("--partial", action="append", default=[], type=int)
+    p.add_argument("--host", default="synthetic-host", help="the host the nights ran on")
+    p.add_argument("--commit-dirs", action="store_true",
+                   help="name each night's folder by its commit's first 12 digits, as make "
+                        "nightly does (default NNNN)")
     a = p.parse_args()
     steps = [(int(n), b, float(d)) for n, b, d in a.step]
     subj = {int(n): t for n, t in a.subject}
@@ -149,7 +154,7 @@ def main():
         return subj.get(i, "synthetic commit %d: touches nothing that runs" % i)
 
     for i in range(a.nights):
-        out = os.path.join(a.out, "%04d" % i)
+        out = os.path.join(a.out, commit_of(i)[:12] if a.commit_dirs else "%04d" % i)
         os.makedirs(out, exist_ok=True)
         runs, build, note = [], "ok", ""
         if i in failed:
@@ -164,7 +169,7 @@ def main():
                 build, note = "partial", "the instrumented kernel did not build"
         night = {"night_format": 1, "tree": "/src/linux", "ref": "kvm-ppc-next",
                  "commit": commit_of(i), "subject": subjects(i), "commit_time": 1767225600 + i,
-                 "position": i, "host": "synthetic-host",
+                 "position": i, "host": a.host,
                  "started": started(i), "build": build,
                  "build_note": note,
                  "build_log": "results/nightly/logs/%s.build.log" % commit_of(i)[:12],

@@ -224,6 +224,27 @@ static void nights_and_series(void **state)
 	assert_true(pts[0].lo < pts[0].value && pts[0].hi > pts[0].value);
 	free(pts);
 	free(fps);
+	/*
+	 * a fleet's twin host: the same run id, date and figures (instruction-count mode is
+	 * exact) but another host: not "known already" as the first host's run, refused
+	 */
+	make_run(&r, "c1", 1, "icount", 590.30, 528.8, 0, 0);
+	res_env_set_str(&r, "host", "twin-host");
+	{
+		struct history_import_report rep;
+		struct results *rp = &r;
+		const char *path = "twin/results.json";
+
+		assert_int_equal(history_import(h, NULL, &rp, &path, 1, &rep, err, sizeof(err)),
+				 -EEXIST);
+		assert_non_null(strstr(err, "twin/results.json: run night-c1-icount has the id, "
+					    "date and figures of a run stored for host 'test-host', "
+					    "not 'twin-host'"));
+	}
+	res_free(&r);
+	assert_int_equal(history_runs(h, &runs, &n), 0);
+	assert_int_equal(n, 3);
+	free(runs);
 	history_close(h);
 }
 
