@@ -108,13 +108,25 @@ static int on_path(const char *phase)
 	return 1;
 }
 
-void page_slug(const char *fp_key, const char *mode, const char *bench, char *buf, size_t len)
+/* what is not a letter, digit, '.', '-' or '_' as '_': a file name, an HTML id */
+static void slugify(char *buf)
 {
-	snprintf(buf, len, "%s-%s-%s", fp_key, mode, bench);
 	for (char *p = buf; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      *p == '.' || *p == '-' || *p == '_'))
 			*p = '_';
+}
+
+void page_slug(const char *fp_key, const char *mode, const char *bench, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%s-%s", fp_key, mode, bench);
+	slugify(buf);
+}
+
+static void host_slug(const char *host, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", host);
+	slugify(buf);
 }
 
 /* ---- text: HTML and XML ---- */
@@ -1564,9 +1576,9 @@ static void fingerprint_section(struct page *pg, FILE *f, size_t fp)
 	const struct fpinfo *fi = &pg->fpi[fp];
 	int icount = is_icount(pg->fps[fp].mode), any = 0;
 
-	fprintf(f, "<h2 id=\"env-%s\">", pg->fps[fp].key);
+	fprintf(f, "<h3 id=\"env-%s\">", pg->fps[fp].key);
 	esc(f, pg->fps[fp].summary);
-	fputs("</h2>\n", f);
+	fputs("</h3>\n", f);
 	if (fi->first < pg->nnights)
 		fprintf(f, "<p class=\"note\">Nights %lld to %lld (environment %s).</p>\n",
 			pg->nights[fi->first].id, pg->nights[fi->last].id, pg->fps[fp].key);
@@ -1614,6 +1626,65 @@ static void open_alerts(struct page *pg, FILE *f)
 		fputs("</ul>\n", f);
 }
 
+static int by_host(const void *a, const void *b)
+{
+	return strcmp((*(const struct history_fp *const *)a)->host,
+		      (*(const struct history_fp *const *)b)->host);
+}
+
+/*
+ * A section per host (a fleet's history holds several; each host has its own
+ * environments, never mixed), in the order of the hosts' names; in each, its current
+ * environments first, then those superseded.
+ */
+static void host_sections(struct page *pg, FILE *f)
+{
+	const struct history_fp **hosts;
+	size_t nhosts = 0;
+
+	if (!pg->nfp || !(hosts = calloc(pg->nfp, sizeof(*hosts))))
+		return;
+	for (size_t i = 0; i < pg->nfp; i++) {
+		size_t k = 0;
+
+		while (k < nhosts && strcmp(hosts[k]->host, pg->fps[i].host))
+			k++;
+		if (k == nhosts)
+			hosts[nhosts++] = &pg->fps[i];
+	}
+	qsort(hosts, nhosts, sizeof(*hosts), by_host);
+	if (nhosts > 1) {
+		fprintf(f, "<p>%zu hosts:", nhosts);
+		for (size_t k = 0; k < nhosts; k++) {
+			char slug[300];
+
+			host_slug(hosts[k]->host, slug, sizeof(slug));
+			fprintf(f, "%s <a href=\"#host-%s\">", k ? "," : "", slug);
+			esc(f, hosts[k]->host);
+			fputs("</a>", f);
+		}
+		fputs(".</p>\n", f);
+	}
+	for (size_t k = 0; k < nhosts; k++) {
+		char slug[300];
+		size_t nenv = 0;
+
+		for (size_t i = 0; i < pg->nfp; i++)
+			nenv += !strcmp(pg->fps[i].host, hosts[k]->host);
+		host_slug(hosts[k]->host, slug, sizeof(slug));
+		fprintf(f, "<h2 id=\"host-%s\">Host ", slug);
+		esc(f, hosts[k]->host);
+		fprintf(f, "</h2>\n<p class=\"note\">%zu environment%s.</p>\n", nenv,
+			nenv == 1 ? "" : "s");
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < pg->nfp; i++)
+				if (!strcmp(pg->fps[i].host, hosts[k]->host) &&
+				    (pg->fpi[i].next >= pg->nfp) == !pass)
+					fingerprint_section(pg, f, i);
+	}
+	free(hosts);
+}
+
 static int index_page(struct page *pg)
 {
 	size_t open = 0, nnew = 0;
@@ -1641,11 +1712,7 @@ static int index_page(struct page *pg)
 	      "native, QEMU, icount, CPU, kernel config): a change of environment starts new "
 	      "series and is shown as such, never as a regression.</p>\n", f);
 	open_alerts(pg, f);
-	/* current environments first, then those superseded */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < pg->nfp; i++)
-			if ((pg->fpi[i].next >= pg->nfp) == !pass)
-				fingerprint_section(pg, f, i);
+	host_sections(pg, f);
 	if (!pg->nfp)
 		fputs("<p class=\"note\">Nothing measured yet.</p>\n", f);
 	recent_nights(pg, f);

@@ -80,6 +80,9 @@ static char *slurp(const char *path)
  * One night's run: pvr and hcall at the given figures, 5 runs of 10 batches (noise in
  * plain mode), the instrumented kernel's phases when copy > 0.
  */
+/* the host the runs are taken on (a fleet's test sets others) */
+static const char *run_host = "test-host";
+
 static void make_run(struct results *r, const char *commit, const char *subject, double position,
 		     const char *mode, const char *qemu, double pvr, double hcall, double copy)
 {
@@ -93,7 +96,7 @@ static void make_run(struct results *r, const char *commit, const char *subject,
 	res_env_set_bool(r, "instruction_count_mode", !strcmp(mode, "icount"));
 	res_env_set_str(r, "qemu_version", qemu);
 	res_env_set_str(r, "cpu", "POWER8 (architected)");
-	res_env_set_str(r, "host", "test-host");
+	res_env_set_str(r, "host", run_host);
 	res_env_set_str(r, "date", "2026-11-29T00:00:00Z");
 	res_env_set_int(r, "tb_hz", 512000000);
 	res_env_set_str(r, "nightly_tree", "/src/linux");
@@ -483,6 +486,60 @@ static void empty_history(void **state)
 	history_close(h);
 }
 
+/*
+ * A fleet's history: two hosts' nights of the same commits in one history, each under its
+ * own environment: a section per host, in the order of their names, each with its own.
+ */
+static void two_hosts(void **state)
+{
+	static const char *const hosts[2] = { "power9-b", "power8 <a>" };
+	struct page_report rep;
+	struct history *h;
+	struct history_fp *fps;
+	struct results r;
+	size_t nfp;
+	char err[512], path[PATH_MAX], commit[8], *index, *a, *b, *env_a, *env_b;
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	for (int k = 0; k < 2; k++) {
+		run_host = hosts[k];
+		for (int i = 0; i < 3; i++) {
+			snprintf(commit, sizeof(commit), "c%d", i);
+			make_run(&r, commit, "a commit", i, "icount", "QEMU emulator version 7.2.22",
+				 590.30 + k, 528.8, 0);
+			import(h, &r);
+		}
+	}
+	run_host = "test-host";
+	assert_int_equal(history_fingerprints(h, &fps, &nfp), 0);
+	assert_int_equal(nfp, 2);
+	assert_string_not_equal(fps[0].key, fps[1].key);
+	assert_int_equal(page_write(h, dir, &rep, err, sizeof(err)), 0);
+	assert_int_equal(rep.series, 4);
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	assert_non_null(index = slurp(path));
+	assert_non_null(strstr(index, "2 hosts: <a href=\"#host-power8__a_\">power8 &lt;a&gt;</a>, "
+				      "<a href=\"#host-power9-b\">power9-b</a>."));
+	assert_non_null(a = strstr(index, "<h2 id=\"host-power8__a_\">Host power8 &lt;a&gt;</h2>"));
+	assert_non_null(b = strstr(index, "<h2 id=\"host-power9-b\">Host power9-b</h2>"));
+	assert_true(a < b);
+	/* each host's environment in its own section */
+	for (size_t i = 0; i < nfp; i++) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "<h3 id=\"env-%s\">", fps[i].key);
+		if (!strcmp(fps[i].host, hosts[0]))
+			assert_true((env_b = strstr(index, id)) > b);
+		else
+			assert_true((env_a = strstr(index, id)) > a && env_a < b);
+	}
+	free(index);
+	free(fps);
+	links_resolve(path);
+	history_close(h);
+}
+
 /* a slug is a file name, whatever the benchmark is called */
 static void slugs(void **state)
 {
@@ -501,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(without_gnuplot, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_hosts, setup, teardown),
 		cmocka_unit_test(slugs),
 	};
 	return cmocka_run_group_tests_name("page", tests, NULL, NULL);
