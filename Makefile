@@ -17,6 +17,7 @@
 #   make nightly TREE=~/src/linux REF=kvm-ppc-next      one night: REF's tip
 #   make nightly TREE=~/src/linux NIGHTS="v6.1 abc123"  a night a revision (a replay)
 #   make nightly-demo                                   the whole thing on a synthetic history
+#   make fleet-demo    several hosts' nightlies under Buildbot, one history, one page
 # and, on a POWER host itself (README.md, "On a real POWER host"):
 #   make bench [HOST=native]   the suite on the host's own /dev/kvm, no QEMU (auto there)
 #   make native-check          that path tested inside an emulated POWER host (in make check)
@@ -83,7 +84,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
 	deps-target check-cross ppc64-tools kernel results clean help compare bench-collector bench-history bench-compare lib \
 	bench-noise noise-check native-check \
-	nightly nightly-demo \
+	nightly nightly-demo fleet-demo deps-fleet \
 	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
 all: tools
 
@@ -95,6 +96,8 @@ deps-host:
 deps-target:
 	@scripts/install-deps.sh target
 deps: deps-host deps-target
+deps-fleet:
+	@scripts/install-deps.sh fleet
 
 check-cross:
 	@command -v $(CROSS_COMPILE)gcc >/dev/null || { echo "exitbench: no $(CROSS_COMPILE)gcc; run: make deps (or scripts/install-deps.sh target)" >&2; exit 1; }
@@ -186,6 +189,12 @@ nightly: deps
 nightly-demo: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@scripts/nightly-demo.sh
+# the fleet under Buildbot on this machine: a master and two workers over loopback, each
+# running the emulated nightly as a benchmark host (configs/buildbot; README.md, "A fleet of
+# hosts under Buildbot"); not part of make check
+fleet-demo: deps deps-fleet
+	@$(MAKE) --no-print-directory tools runner guests
+	@scripts/fleet-demo.sh
 
 bench-history: tools
 	@scripts/history-bench.sh
@@ -212,7 +221,7 @@ compare: deps
 # --- tests ---
 include tests/tests.mk
 
-check: deps
+check: deps deps-fleet
 	@O=$(O) tests/check.sh
 
 # RESULTS.md from real runs: the default suite (instruction-count mode and plain), then the

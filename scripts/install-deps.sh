@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages exitbench needs, only those missing.
-# usage: scripts/install-deps.sh [host|target|all|native]
+# usage: scripts/install-deps.sh [host|target|all|native|fleet]
 #   host:   what the x86 side needs to build the analysis tools and run make check's unit tests
 #           (chromium, chromium-driver, python3: the nightly page's browser test, tests/page;
 #           ministat: make bench-compare's yardstick)
 #   target: cross compiler, kernel source, QEMU, ppc64el userland for the emulated host
 #   native: on a POWER host (any of the three there): its own compiler and libraries
+#   fleet:  Buildbot's master and worker (configs/buildbot, make fleet-demo), on any machine
 set -euo pipefail
 what=${1:-all}
 
@@ -26,16 +27,19 @@ foreign_pkgs="busybox-static:ppc64el trace-cmd:ppc64el linux-perf:ppc64el"
 # compiler and nothing is emulated: one set, whatever is asked
 native_pkgs="gcc make pkg-config libc6-dev libjansson-dev libgsl-dev libsqlite3-dev gnuplot-nox jq
  libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev libpfm4-dev kmod"
+# Buildbot (3.7 in Debian 12: the master without its web UI) and git for the workers' checkout
+fleet_pkgs="buildbot buildbot-worker git"
 case $(uname -m) in
 ppc64le | ppc64) [ "$what" = host ] || [ "$what" = target ] || [ "$what" = all ] && what=native ;;
 esac
 
 case "$what" in
 native) want="$native_pkgs"; foreign="" ;;
+fleet) want="$fleet_pkgs"; foreign="" ;;
 host) want="$host_pkgs"; foreign="" ;;
 target) want="$target_pkgs"; foreign="$foreign_pkgs" ;;
 all) want="$host_pkgs $target_pkgs"; foreign="$foreign_pkgs" ;;
-*) echo "install-deps: unknown set '$what' (host, target, all or native)" >&2; exit 2 ;;
+*) echo "install-deps: unknown set '$what' (host, target, all, native or fleet)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# make fleet-demo: the fleet under Buildbot (configs/buildbot/master.cfg) on this machine: a
+# master and two workers over loopback, each worker a "benchmark host" (power8-emu-a,
+# power8-emu-b) that runs the nightly on the emulated POWER8 (instruction-count mode, the
+# small suite tests/suites/nightly, no phases, no confirmation) from its own checkout of
+# this repository (Buildbot's Git step: the committed HEAD, not uncommitted changes).
+# `buildbot sendchange` hands the master two revisions of the synthetic kernel history
+# (tests/nightly/make-tree.sh), c0 then c1; each worker measures both, uploads its nights,
+# and the master ingests them into one history and writes one page. Then the checks: both
+# workers attached, four builds that succeeded, the four nights in the fleet's history under
+# two hosts with their own environments, the page with a section per host (in headless
+# chromium), and a night sent again not stored twice.
+# Everything stays in DEMO (default results/<date>-fleet-demo): master/ (its twistd.log,
+# state.sqlite), workers/<name>/ (each builder's checkout, history and runs), fleet/
+# (history.db, site/index.html, nights/<host>/). Last line "fleet-demo: N passed, N failed".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+top=$(dirname "$here")
+cd "$top"
+. tests/integration/lib.sh
+O=${O:-build}
+eb=$top/$O/exitbench
+demo=${DEMO:-results/$(date -u +%Y%m%d-%H%M%S)-fleet-demo}
+mkdir -p "$demo"
+demo=$(cd "$demo" && pwd)
+workers="power8-emu-a power8-emu-b"
+timeout_s=${FLEET_DEMO_TIMEOUT:-3600}
+t_start=$(date +%s)
+
+command -v buildbot >/dev/null && command -v buildbot-worker >/dev/null ||
+	die "no buildbot/buildbot-worker: scripts/install-deps.sh fleet"
+branch=$(git rev-parse --abbrev-ref HEAD)
+[ "$branch" != HEAD ] || die "the repository is on a detached HEAD: the workers check out a branch; check one out"
+[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+	step "uncommitted changes: the workers check out the committed $branch, without them"
+tree=$(tests/nightly/make-tree.sh)
+rev() { git -C "$tree" rev-parse "$1"; }
+
+# a free loopback port for the workers and sendchange
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+stop_all() {
+	for w in $workers; do
+		[ ! -f "$demo/workers/$w/twistd.pid" ] || buildbot-worker stop "$demo/workers/$w" >/dev/null 2>&1 || true
+	done
+	[ ! -f "$demo/master/twistd.pid" ] || buildbot stop "$demo/master" >/dev/null 2>&1 || true
+}
+trap stop_all EXIT
+
+# ---- the master: master.cfg linked from this checkout, its fleet.json ----
+step "fleet demo in $demo: a master on 127.0.0.1:$port, workers $workers"
+rm -rf "$demo/master" "$demo/workers" "$demo/fleet"
+buildbot create-master -q "$demo/master" >"$demo/create-master.log" 2>&1 ||
+	{ cat "$demo/create-master.log" >&2; die "buildbot create-master failed"; }
+rm -f "$demo/master/master.cfg.sample"
+ln -s "$top/configs/buildbot/master.cfg" "$demo/master/master.cfg"
+jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg pass "$pass" \
+	--arg tree "$tree" --arg repo "$top" --arg branch "$branch" --arg ws "$workers" '
+	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $pass,
+	 tree: $tree, ref: "c0", source: {repo: $repo, branch: $branch},
+	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0", CONFIRM: "0", BISECT: "0"},
+	 workers: [$ws | split(" ")[] | {name: ., password: $pass}]}' >"$demo/master/fleet.json"
+buildbot checkconfig "$demo/master" >"$demo/checkconfig.log" 2>&1 ||
+	{ cat "$demo/checkconfig.log" >&2; die "master.cfg: buildbot checkconfig failed"; }
+buildbot start "$demo/master" >"$demo/master-start.log" 2>&1 ||
+	{ tail -20 "$demo/master/twistd.log" >&2; die "the master did not start (log: $demo/master/twistd.log)"; }
+
+# ---- the workers ----
+for w in $workers; do
+	buildbot-worker create-worker -q "$demo/workers/$w" "127.0.0.1:$port" "$w" "$pass" >/dev/null
+	echo "exitbench fleet demo" >"$demo/workers/$w/info/admin"
+	echo "$w: a benchmark host of the demo (the emulated POWER8 on $(hostname))" >"$demo/workers/$w/info/host"
+	buildbot-worker start "$demo/workers/$w" >/dev/null 2>&1 ||
+		{ tail -20 "$demo/workers/$w/twistd.log" >&2; die "worker $w did not start"; }
+done
+for _ in $(seq 1 60); do
+	n=0
+	for w in $workers; do grep -q "Connected to .*; worker is ready" "$demo/workers/$w/twistd.log" && n=$((n + 1)); done
+	[ $n = 2 ] && break
+	sleep 1
+done
+check "both workers attached to the master" \
+	bash -c "for w in $workers; do grep -q \"Connected to .*; worker is ready\" '$demo/workers/'\$w/twistd.log || exit 1; done"
+
+# ---- two revisions, as a hook on the kernel tree would send them ----
+db=$demo/master/state.sqlite
+sendchange() {	# sendchange TAG: one revision of the tree to measure on every host
+	buildbot sendchange --master "127.0.0.1:$port" --auth "exitbench:$pass" --who fleet-demo \
+		--vc git --repository "$tree" --branch master --revision "$(rev "$1")" \
+		--comments "$(git -C "$tree" log -1 --format=%s "$1")" >/dev/null
+}
+# wait_builds N: until N builds are complete, with the steps under way every 30 s
+wait_builds() {
+	local want=$1 done_n last=0 now
+	while :; do
+		done_n=$(sqlite3 "$db" "SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL" 2>/dev/null || echo 0)
+		[ "$done_n" -ge "$want" ] && return 0
+		now=$(date +%s)
+		[ $((now - t_start)) -lt "$timeout_s" ] || { echo "exitbench: the fleet demo's builds took more than $timeout_s s" >&2; return 1; }
+		if [ $((now - last)) -ge 30 ]; then
+			last=$now
+			step "$(( now - t_start )) s: $done_n of $want builds done; under way: $(sqlite3 -separator ' ' "$db" \
+				"SELECT bu.name || ' #' || b.number || ' ' || s.name || ';' FROM steps s JOIN builds b ON s.buildid = b.id
+				 JOIN builders bu ON b.builderid = bu.id WHERE s.started_at IS NOT NULL AND s.complete_at IS NULL" 2>/dev/null | tr '\n' ' ')"
+		fi
+		sleep 3
+	done
+}
+step "sendchange: c0, then c1 (each: a night on each host)"
+sendchange c0
+sendchange c1
+wait_builds 4 || true
+results=$(sqlite3 "$db" "SELECT bu.name || ' #' || b.number || ': ' || b.results FROM builds b JOIN builders bu ON b.builderid = bu.id ORDER BY b.id" 2>/dev/null || true)
+echo "$results" | sed 's/^/  /'
+check "four builds, each a success (0: no new regression)" \
+	bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 0') = 4 ]"
+hist() { "$eb" history "$@" --history "$demo/fleet/history.db"; }
+hist show >"$demo/fleet-nights.txt" 2>&1 || true
+cat "$demo/fleet-nights.txt"
+check "the fleet's history: c0 and c1 of each host, 4 nights" \
+	bash -c "for w in $workers; do for c in $(rev c0 | cut -c1-12) $(rev c1 | cut -c1-12); do
+		[ \$(awk -v c=\$c -v w=\$w '\$2 == c && \$5 == w' '$demo/fleet-nights.txt' | wc -l) = 1 ] || exit 1; done; done"
+check "each host under its own environment (fingerprint), never mixed" \
+	bash -c "[ \$(sqlite3 '$demo/fleet/history.db' 'SELECT COUNT(DISTINCT host) FROM fingerprints') = 2 ] &&
+		[ \$(sqlite3 '$demo/fleet/history.db' 'SELECT COUNT(*) FROM runs r JOIN fingerprints f ON f.id = r.fingerprint_id
+			JOIN nights n ON n.id = r.night_id WHERE n.host != f.host') = 0 ]"
+check "the page: a section per host" \
+	bash -c "for w in $workers; do grep -q \"<h2 id=\\\"host-\$w\\\">Host \$w</h2>\" '$demo/fleet/site/index.html' || exit 1; done"
+step "checking the fleet's page in headless chromium"
+python3 tests/page/check-page.py "$demo/fleet/site" "$demo/fleet/index.png" \
+	--subject "$(git -C "$tree" log -1 --format=%s c1)" >"$demo/page-check.log" 2>&1 || true
+check "... it loads in chromium, every plot drawn, nothing from the network" \
+	grep -q ' 0 failed$' "$demo/page-check.log"
+
+# ---- a night sent again: measured already on each host, nothing uploaded twice ----
+step "sendchange: c1 again"
+sendchange c1
+wait_builds 6 || true
+check "c1 again: two more builds, the history still 4 nights" \
+	bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 0') = 6 ] &&
+		[ \$('$eb' history show --history '$demo/fleet/history.db' | awk 'NR > 1' | wc -l) = 4 ]"
+
+stop_all
+trap - EXIT
+step "fleet demo: $(( $(date +%s) - t_start )) s; page $demo/fleet/site/index.html (screenshot $demo/fleet/index.png)"
+it_done fleet-demo "$demo/master/twistd.log" "$demo/page-check.log"
