@@ -77,7 +77,9 @@ for w in $workers; do
 done
 for _ in $(seq 1 60); do
 	n=0
-	for w in $workers; do grep -q "Connected to .*; worker is ready" "$demo/workers/$w/twistd.log" && n=$((n + 1)); done
+	for w in $workers; do
+		if grep -q "Connected to .*; worker is ready" "$demo/workers/$w/twistd.log" 2>/dev/null; then n=$((n + 1)); fi
+	done
 	[ $n = 2 ] && break
 	sleep 1
 done
