@@ -69,7 +69,9 @@ buildbot start "$demo/master" >"$demo/master-start.log" 2>&1 ||
 
 # ---- the workers ----
 for w in $workers; do
-	buildbot-worker create-worker -q "$demo/workers/$w" "127.0.0.1:$port" "$w" "$pass" >/dev/null
+	mkdir -p "$demo/workers"
+	buildbot-worker create-worker -q "$demo/workers/$w" "127.0.0.1:$port" "$w" "$pass" >/dev/null ||
+		die "buildbot-worker create-worker $demo/workers/$w failed"
 	echo "exitbench fleet demo" >"$demo/workers/$w/info/admin"
 	echo "$w: a benchmark host of the demo (the emulated POWER8 on $(hostname))" >"$demo/workers/$w/info/host"
 	buildbot-worker start "$demo/workers/$w" >/dev/null 2>&1 ||
