@@ -39,7 +39,7 @@ rev() { git -C "$tree" rev-parse "$1"; }
 
 # a free loopback port for the workers and sendchange
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+secret=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 stop_all() {
 	for w in $workers; do
@@ -56,12 +56,12 @@ buildbot create-master -q "$demo/master" >"$demo/create-master.log" 2>&1 ||
 	{ cat "$demo/create-master.log" >&2; die "buildbot create-master failed"; }
 rm -f "$demo/master/master.cfg.sample"
 ln -s "$top/configs/buildbot/master.cfg" "$demo/master/master.cfg"
-jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg pass "$pass" \
+jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg secret "$secret" \
 	--arg tree "$tree" --arg repo "$top" --arg branch "$branch" --arg ws "$workers" '
-	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $pass,
+	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $secret,
 	 tree: $tree, ref: "c0", source: {repo: $repo, branch: $branch},
 	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0", CONFIRM: "0", BISECT: "0"},
-	 workers: [$ws | split(" ")[] | {name: ., password: $pass}]}' >"$demo/master/fleet.json"
+	 workers: [$ws | split(" ")[] | {name: ., password: $secret}]}' >"$demo/master/fleet.json"
 buildbot checkconfig "$demo/master" >"$demo/checkconfig.log" 2>&1 ||
 	{ cat "$demo/checkconfig.log" >&2; die "master.cfg: buildbot checkconfig failed"; }
 buildbot start "$demo/master" >"$demo/master-start.log" 2>&1 ||
@@ -70,7 +70,7 @@ buildbot start "$demo/master" >"$demo/master-start.log" 2>&1 ||
 # ---- the workers ----
 for w in $workers; do
 	mkdir -p "$demo/workers"
-	buildbot-worker create-worker -q "$demo/workers/$w" "127.0.0.1:$port" "$w" "$pass" >/dev/null ||
+	buildbot-worker create-worker -q "$demo/workers/$w" "127.0.0.1:$port" "$w" "$secret" >/dev/null ||
 		die "buildbot-worker create-worker $demo/workers/$w failed"
 	echo "exitbench fleet demo" >"$demo/workers/$w/info/admin"
 	echo "$w: a benchmark host of the demo (the emulated POWER8 on $(hostname))" >"$demo/workers/$w/info/host"
@@ -91,7 +91,7 @@ check "both workers attached to the master" \
 # ---- two revisions, as a hook on the kernel tree would send them ----
 db=$demo/master/state.sqlite
 sendchange() {	# sendchange TAG: one revision of the tree to measure on every host
-	buildbot sendchange --master "127.0.0.1:$port" --auth "exitbench:$pass" --who fleet-demo \
+	buildbot sendchange --master "127.0.0.1:$port" --auth "exitbench:$secret" --who fleet-demo \
 		--vc git --repository "$tree" --branch master --revision "$(rev "$1")" \
 		--comments "$(git -C "$tree" log -1 --format=%s "$1")" >/dev/null
 }
