@@ -1579,9 +1579,20 @@ static void fingerprint_section(struct page *pg, FILE *f, size_t fp)
 	fprintf(f, "<h3 id=\"env-%s\">", pg->fps[fp].key);
 	esc(f, pg->fps[fp].summary);
 	fputs("</h3>\n", f);
-	if (fi->first < pg->nnights)
-		fprintf(f, "<p class=\"note\">Nights %lld to %lld (environment %s).</p>\n",
-			pg->nights[fi->first].id, pg->nights[fi->last].id, pg->fps[fp].key);
+	if (fi->first < pg->nnights) {
+		size_t n = 0;
+		long long last = -1;
+
+		/* (the runs come by night: a night's runs of one environment are together) */
+		for (size_t i = 0; i < pg->nruns; i++)
+			if (pg->runs[i].fp == pg->fps[fp].id && pg->runs[i].night_id != last) {
+				last = pg->runs[i].night_id;
+				n++;
+			}
+		fprintf(f, "<p class=\"note\">%zu night%s, night %lld to night %lld (environment "
+			"%s).</p>\n", n, n == 1 ? "" : "s", pg->nights[fi->first].id,
+			pg->nights[fi->last].id, pg->fps[fp].key);
+	}
 	if (fi->next < pg->nfp)
 		fprintf(f, "<p class=\"env\">Superseded: the environment changed at night %lld "
 			"(<a href=\"#env-%s\">the one that replaced it</a>).</p>\n",

@@ -524,6 +524,9 @@ static void two_hosts(void **state)
 	assert_non_null(a = strstr(index, "<h2 id=\"host-power8__a_\">Host power8 &lt;a&gt;</h2>"));
 	assert_non_null(b = strstr(index, "<h2 id=\"host-power9-b\">Host power9-b</h2>"));
 	assert_true(a < b);
+	/* each host's nights counted apart, though their ids interleave in a fleet */
+	assert_non_null(strstr(a, "3 nights, night 4 to night 6"));
+	assert_non_null(strstr(b, "3 nights, night 1 to night 3"));
 	/* each host's environment in its own section */
 	for (size_t i = 0; i < nfp; i++) {
 		char id[64];
