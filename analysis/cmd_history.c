@@ -9,6 +9,7 @@
  *   exitbench history blame --fp ID --mode M --before N --after N --commit C --subject S --how H
  *   exitbench history alerts [--json] | ack ID | invalid ID | expected ID
  *   exitbench history page [-o DIR]
+ *   exitbench history export-changes --host H [-o FILE] | import-changes --host H FILE
  *
  * Every one takes --history FILE (default results/nightly/history.db). Exit status: 0 fine,
  * 1 (detect, confirm) a new confirmed regression beyond the threshold / (has) no such
@@ -26,6 +27,7 @@
 #include "alerts.h"
 #include "cmds.h"
 #include "history.h"
+#include "history_db.h"
 #include "page.h"
 #include "plot.h"
 #include "results.h"
@@ -342,6 +344,53 @@ static int do_alerts(struct history *h, const struct hopts *o)
 	return 0;
 }
 
+/* export-changes --host H [-o FILE]: that host's changes and alerts, for a fleet's master */
+static int do_export_changes(struct history *h, const struct hopts *o)
+{
+	char err[2048], tmp[PATH_MAX];
+	size_t nc, na;
+	FILE *f = stdout;
+	int ret;
+
+	if (!o->host)
+		die2("export-changes: --host H (the host whose changes to write)");
+	if (o->output) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", o->output);
+		if (!(f = fopen(tmp, "w")))
+			die2("%s: %s", tmp, strerror(errno));
+	}
+	ret = history_export_changes(h, o->host, f, &nc, &na, err, sizeof(err));
+	if (o->output) {
+		if (fclose(f) && !ret)
+			ret = history_err(err, sizeof(err), -EIO, "%s: %s", tmp, strerror(errno));
+		if (!ret && rename(tmp, o->output))
+			ret = history_err(err, sizeof(err), -EIO, "%s: %s", o->output, strerror(errno));
+		if (ret)
+			unlink(tmp);
+	}
+	if (ret)
+		die2("%s", err);
+	fprintf(stderr, "%s: %zu change(s) of host %s, %zu with an alert\n", o->history, nc,
+		o->host, na);
+	return 0;
+}
+
+/* import-changes --host H FILE: what export-changes wrote on host H */
+static int do_import_changes(struct history *h, const struct hopts *o, int n, char **args)
+{
+	struct history_sync_report rep;
+	char err[2048];
+
+	if (!o->host || n != 1)
+		die2("import-changes: --host H FILE (what export-changes wrote on host H)");
+	if (history_import_changes(h, o->host, args[0], &rep, err, sizeof(err)))
+		die2("%s", err);
+	printf("%s: %zu change(s) of host %s stored, %zu with an alert; %zu skipped (their nights "
+	       "are not in this history)\n", o->history, rep.changes, o->host, rep.alerts,
+	       rep.skipped);
+	return 0;
+}
+
 static int do_triage(struct history *h, const char *state, int n, char **args)
 {
 	char err[2048];
@@ -419,6 +468,8 @@ int cmd_history(int argc, char **argv)
 		"  blame --fp ID --mode M --before N --after N --commit C --subject S --how H [--log FILE]\n"
 		"  alerts [--json]                                every alert, newest first\n"
 		"  ack|invalid|expected ID                        triage an alert\n"
+		"  export-changes --host H [-o FILE]              H's changes and alerts (JSON), for a fleet\n"
+		"  import-changes --host H FILE                   ... into a fleet's history\n"
 		"  page [-o DIR]                                  the static site: index.html, a page\n"
 		"                                                 a series, alerts.html, feed.xml\n"
 		"                                                 (default DIR " DEFAULT_SITE ")";
@@ -440,7 +491,8 @@ int cmd_history(int argc, char **argv)
 	if (strcmp(what, "import") && strcmp(what, "check") && strcmp(what, "has") &&
 	    strcmp(what, "show") && strcmp(what, "detect") && strcmp(what, "confirm") &&
 	    strcmp(what, "blame") && strcmp(what, "alerts") && strcmp(what, "ack") &&
-	    strcmp(what, "invalid") && strcmp(what, "expected") && strcmp(what, "page"))
+	    strcmp(what, "invalid") && strcmp(what, "expected") && strcmp(what, "page") &&
+	    strcmp(what, "export-changes") && strcmp(what, "import-changes"))
 		die2("history: unknown command '%s'\n%s", what, usage);
 	/* only storing creates a history; reading one that is not there is a mistake */
 	if (open_history(&o, !strcmp(what, "import") || !strcmp(what, "check"), &h))
@@ -463,6 +515,10 @@ int cmd_history(int argc, char **argv)
 		ret = do_alerts(h, &o);
 	else if (!strcmp(what, "page"))
 		ret = do_page(h, &o);
+	else if (!strcmp(what, "export-changes"))
+		ret = do_export_changes(h, &o);
+	else if (!strcmp(what, "import-changes"))
+		ret = do_import_changes(h, &o, argc, argv);
 	else
 		ret = do_triage(h, what, argc, argv);
 	history_close(h);

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "results.h"
 
@@ -101,6 +102,26 @@ int history_hist(struct history *h, long long bench_id, struct hist **out);
 /* The connection and the file, for the modules that query the history (alerts.c, page.c). */
 struct sqlite3 *history_db(struct history *h);
 const char *history_path(struct history *h);
+
+/* ---- a fleet: one host's changes and alerts carried to another history (history_sync.c) ---- */
+struct history_sync_report {
+	size_t changes, alerts;	/* stored (added or brought up to date) */
+	size_t skipped;		/* changes whose nights or environment are not in this history */
+};
+/*
+ * host's changes (each with its alert, if any) as JSON on f: its environments by key, its
+ * nights by tree and commit (docs/design.md, "A fleet of hosts").
+ */
+int history_export_changes(struct history *h, const char *host, FILE *f, size_t *nchanges,
+			   size_t *nalerts, char *err, size_t len);
+/*
+ * The changes of host that history_export_changes wrote to path, in one transaction: each
+ * added or brought up to date, its alert too (whose triage stays this history's once it is
+ * not 'new' here); those whose nights are not here skipped and counted. A file of another
+ * host, or malformed: -EINVAL, nothing stored.
+ */
+int history_import_changes(struct history *h, const char *host, const char *path,
+			   struct history_sync_report *rep, char *err, size_t len);
 
 /* The run's mode as the history names it: "icount", "plain" or "native". */
 const char *history_run_mode(const struct results *r);

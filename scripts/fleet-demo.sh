@@ -2,14 +2,16 @@
 # make fleet-demo: the fleet under Buildbot (configs/buildbot/master.cfg) on this machine: a
 # master and two workers over loopback, each worker a "benchmark host" (power8-emu-a,
 # power8-emu-b) that runs the nightly on the emulated POWER8 (instruction-count mode, the
-# small suite tests/suites/nightly, no phases, no confirmation) from its own checkout of
-# this repository (Buildbot's Git step: the committed HEAD, not uncommitted changes).
-# `buildbot sendchange` hands the master two revisions of the synthetic kernel history
-# (tests/nightly/make-tree.sh), c0 then c1; each worker measures both, uploads its nights,
-# and the master ingests them into one history and writes one page. Then the checks: both
-# workers attached, four builds that succeeded, the four nights in the fleet's history under
-# two hosts with their own environments, the page with a section per host (in headless
-# chromium), and a night sent again not stored twice.
+# small suite tests/suites/nightly, no phases) from its own checkout of this repository
+# (Buildbot's Git step: the committed HEAD, not uncommitted changes).
+# `buildbot sendchange` hands the master three revisions of the synthetic kernel history
+# (tests/nightly/make-tree.sh), c0, c1 and c3 (c2, between them, adds 32 instructions to
+# every guest entry); each worker measures them, finds the change at c3, confirms it A/B and
+# bisects it to c2 on its own, uploads its nights and changes, and the master ingests them
+# into one history and writes one page. Then the checks: both workers attached, six builds
+# (c3's with warnings: a new confirmed regression), the six nights in the fleet's history
+# under two hosts with their own environments, each host's alerts blamed to c2, the page
+# with a section per host (in headless chromium), and a night sent again not stored twice.
 # Everything stays in DEMO (default results/<date>-fleet-demo): master/ (its twistd.log,
 # state.sqlite), workers/<name>/ (each builder's checkout, history and runs), fleet/
 # (history.db, site/index.html, nights/<host>/). Last line "fleet-demo: N passed, N failed".
@@ -60,7 +62,7 @@ jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg
 	--arg tree "$tree" --arg repo "$top" --arg branch "$branch" --arg ws "$workers" '
 	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $secret,
 	 tree: $tree, ref: "c0", source: {repo: $repo, branch: $branch},
-	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0", CONFIRM: "0", BISECT: "0"},
+	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0"},
 	 workers: [$ws | split(" ")[] | {name: ., password: $secret}]}' >"$demo/master/fleet.json"
 buildbot checkconfig "$demo/master" >"$demo/checkconfig.log" 2>&1 ||
 	{ cat "$demo/checkconfig.log" >&2; die "master.cfg: buildbot checkconfig failed"; }
@@ -112,26 +114,38 @@ wait_builds() {
 		sleep 3
 	done
 }
-step "sendchange: c0, then c1 (each: a night on each host)"
+step "sendchange: c0, c1, then c3 (each: a night on each host)"
 sendchange c0
 sendchange c1
-wait_builds 4 || true
+sendchange c3
+wait_builds 6 || true
 results=$(sqlite3 "$db" "SELECT bu.name || ' #' || b.number || ': ' || b.results FROM builds b JOIN builders bu ON b.builderid = bu.id ORDER BY b.id" 2>/dev/null || true)
 echo "$results" | sed 's/^/  /'
-check "four builds, each a success (0: no new regression)" \
-	bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 0') = 4 ]"
+check "six builds: c0 and c1 a success, c3 warnings (the nightly's exit 1: a new confirmed regression)" \
+	bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 0') = 4 ] &&
+		[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 1') = 2 ]"
 hist() { "$eb" history "$@" --history "$demo/fleet/history.db"; }
 hist show >"$demo/fleet-nights.txt" 2>&1 || true
 cat "$demo/fleet-nights.txt"
-check "the fleet's history: c0 and c1 of each host, 4 nights" \
-	bash -c "for w in $workers; do for c in $(rev c0 | cut -c1-12) $(rev c1 | cut -c1-12); do
+check "the fleet's history: c0, c1 and c3 of each host, 6 nights" \
+	bash -c "for w in $workers; do for c in $(rev c0 | cut -c1-12) $(rev c1 | cut -c1-12) $(rev c3 | cut -c1-12); do
 		[ \$(awk -v c=\$c -v w=\$w '\$2 == c && \$5 == w' '$demo/fleet-nights.txt' | wc -l) = 1 ] || exit 1; done; done"
 check "each host under its own environment (fingerprint), never mixed" \
 	bash -c "[ \$(sqlite3 '$demo/fleet/history.db' 'SELECT COUNT(DISTINCT host) FROM fingerprints') = 2 ] &&
 		[ \$(sqlite3 '$demo/fleet/history.db' 'SELECT COUNT(*) FROM runs r JOIN fingerprints f ON f.id = r.fingerprint_id
 			JOIN nights n ON n.id = r.night_id WHERE n.host != f.host') = 0 ]"
-check "the page: a section per host" \
-	bash -c "for w in $workers; do grep -q \"<h2 id=\\\"host-\$w\\\">Host \$w</h2>\" '$demo/fleet/site/index.html' || exit 1; done"
+hist alerts >"$demo/fleet-alerts.txt" 2>&1 || true
+cat "$demo/fleet-alerts.txt"
+hist alerts --json >"$demo/fleet-alerts.json" 2>/dev/null || true
+check "the alerts: pvr and hcall on each host, +32 instructions, blamed to c2 (bisected on the host)" \
+	jqr --arg c2 "$(rev c2)" 'length == 4 and ([.[].benchmark] | sort) == ["hcall", "hcall", "pvr", "pvr"] and
+		all(.commit == $c2 and .verdict == "regression" and (.change - 16.384 | fabs) < 0.1 and (.bisect | startswith("bisected")))
+		and ([.[].fingerprint | split(":")[0]] | sort) == ["power8-emu-a", "power8-emu-a", "power8-emu-b", "power8-emu-b"]' \
+	"$demo/fleet-alerts.json"
+check "the page: a section per host, each with its open alerts" \
+	bash -c "for w in $workers; do grep -q \"<h2 id=\\\"host-\$w\\\">Host \$w</h2>\" '$demo/fleet/site/index.html' || exit 1; done &&
+		[ \$(sed -n '/id=\"host-power8-emu-a\"/,/id=\"host-power8-emu-b\"/p' '$demo/fleet/site/index.html' | grep -c 'alerts.html#alert-') -ge 2 ] &&
+		[ \$(sed -n '/id=\"host-power8-emu-b\"/,/id=\"nights\"/p' '$demo/fleet/site/index.html' | grep -c 'alerts.html#alert-') -ge 2 ]"
 step "checking the fleet's page in headless chromium"
 python3 tests/page/check-page.py "$demo/fleet/site" "$demo/fleet/index.png" \
 	--subject "$(git -C "$tree" log -1 --format=%s c1)" >"$demo/page-check.log" 2>&1 || true
@@ -141,10 +155,11 @@ check "... it loads in chromium, every plot drawn, nothing from the network" \
 # ---- a night sent again: measured already on each host, nothing uploaded twice ----
 step "sendchange: c1 again"
 sendchange c1
-wait_builds 6 || true
-check "c1 again: two more builds, the history still 4 nights" \
+wait_builds 8 || true
+check "c1 again: two more builds, the history still 6 nights, 4 alerts" \
 	bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM builds WHERE complete_at IS NOT NULL AND results = 0') = 6 ] &&
-		[ \$('$eb' history show --history '$demo/fleet/history.db' | awk 'NR > 1' | wc -l) = 4 ]"
+		[ \$('$eb' history show --history '$demo/fleet/history.db' | awk 'NR > 1' | wc -l) = 6 ] &&
+		[ \$('$eb' history alerts --json --history '$demo/fleet/history.db' | jq length) = 4 ]"
 
 stop_all
 trap - EXIT

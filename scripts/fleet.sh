@@ -2,14 +2,18 @@
 # The fleet's two ends of a night's journey (configs/buildbot/master.cfg runs them; Buildbot
 # moves the file between them):
 #
-#   fleet.sh pack RUNS OUT.tar LIST      on a benchmark host, after make nightly: the nights
+#   fleet.sh pack RUNS OUT.tar LIST [HISTORY HOST]
+#                                        on a benchmark host, after make nightly: the nights
 #                                        of RUNS not uploaded yet, one folder each (night.json,
 #                                        build logs, each run's results.json, report and env:
-#                                        no trace or record files), their names into LIST
+#                                        no trace or record files), their names into LIST;
+#                                        with HISTORY, all of HOST's changes and alerts in it
+#                                        (changes.json: exitbench history export-changes)
 #   fleet.sh ingest TAR HOST FLEET_DIR   on the master: the nights of TAR, which must all be
 #                                        HOST's, into FLEET_DIR/nights/HOST/, then into
 #                                        FLEET_DIR/history.db (one history, each host its own
-#                                        fingerprints) and the page FLEET_DIR/site
+#                                        fingerprints), HOST's changes and alerts after them,
+#                                        and the page FLEET_DIR/site
 #   fleet.sh mark RUNS LIST              on the host, once the master has them: LIST's nights
 #                                        uploaded (a night not marked is sent again: importing
 #                                        a night twice adds nothing)
@@ -24,7 +28,7 @@ O=${O:-$top/build}
 case $O in /*) ;; *) O=$top/$O ;; esac
 eb=$O/exitbench
 
-usage="usage: fleet.sh pack RUNS OUT.tar LIST | ingest TAR HOST FLEET_DIR | mark RUNS LIST"
+usage="usage: fleet.sh pack RUNS OUT.tar LIST [HISTORY HOST] | ingest TAR HOST FLEET_DIR | mark RUNS LIST"
 [ $# -ge 1 ] || die2 "$usage"
 cmd=$1
 shift
@@ -45,12 +49,17 @@ night_files() {	# night_files NIGHT_DIR: paths relative to RUNS, one a line
 
 case $cmd in
 pack)
-	[ $# = 3 ] || die2 "$usage"
-	runs=$1 out=$2 list=$3
+	[ $# = 3 ] || [ $# = 5 ] || die2 "$usage"
+	runs=$1 out=$2 list=$3 history=${4:-} host=${5:-}
 	[ -d "$runs" ] || die2 "RUNS=$runs: no such folder (make nightly has not run here yet)"
 	files=$(mktemp)
-	trap 'rm -f "$files"' EXIT
+	trap 'rm -f "$files" "$runs/changes.json"' EXIT
 	: >"$list.tmp"
+	if [ -n "$history" ]; then
+		[ -x "$eb" ] || die "$eb is not built (make tools)"
+		"$eb" history export-changes --history "$history" --host "$host" -o "$runs/changes.json" || exit 2
+		echo changes.json >>"$files"
+	fi
 	for night in "$runs"/*/; do
 		night=${night%/}
 		[ -f "$night/night.json" ] && [ ! -e "$night/.fleet-uploaded" ] || continue
@@ -64,7 +73,7 @@ pack)
 	tar -C "$runs" -cf "$out.tmp" --files-from="$files"
 	mv "$out.tmp" "$out"
 	mv "$list.tmp" "$list"
-	step "packed $(wc -l <"$list") night(s) not uploaded yet: $(tr '\n' ' ' <"$list")($(du -k "$out" | cut -f1) KiB)"
+	step "packed $(wc -l <"$list") night(s) not uploaded yet: $(tr '\n' ' ' <"$list")${history:+and the changes of $host }($(du -k "$out" | cut -f1) KiB)"
 	;;
 ingest)
 	[ $# = 3 ] || die2 "$usage"
@@ -78,7 +87,8 @@ ingest)
 		case /$p/ in
 		*/../* | //*) die2 "$tarball: '$p' leaves its folder; nothing of it stored" ;;
 		esac
-		[[ $p =~ ^[0-9a-f]{12}(/|$) ]] || die2 "$tarball: '$p' is not in a night's folder; nothing of it stored"
+		[[ $p =~ ^[0-9a-f]{12}(/|$) ]] || [ "$p" = changes.json ] ||
+			die2 "$tarball: '$p' is not in a night's folder; nothing of it stored"
 	done <<<"$listing"
 	mkdir -p "$fleet/nights"
 	stage=$(mktemp -d "$fleet/nights/.ingest.XXXXXX")
@@ -103,6 +113,12 @@ ingest)
 		done
 		nights+=("$(basename "$night")")
 	done
+	if [ -f "$stage/changes.json" ]; then
+		ch=$(jq -r '.host // empty' "$stage/changes.json" 2>/dev/null) ||
+			die2 "$tarball: changes.json is not JSON; nothing of it stored"
+		[ "$ch" = "$host" ] ||
+			die2 "$tarball: changes.json holds host '$ch's changes, uploaded by worker '$host'; nothing of it stored"
+	fi
 	# one ingest at a time on the history (two hosts may finish together), as make nightly
 	exec 8>>"$fleet/history.db.lock"
 	flock -n 8 || { step "another ingest is using $fleet/history.db; waiting for it"; flock 8; }
@@ -117,8 +133,14 @@ ingest)
 		mv "$dest/night.json.tmp" "$dest/night.json"
 		"$eb" history import --history "$fleet/history.db" --night "$dest/night.json" || exit 2
 	done
+	changes=
+	if [ -f "$stage/changes.json" ]; then
+		mv "$stage/changes.json" "$fleet/nights/$host/changes.json"
+		changes=$("$eb" history import-changes --history "$fleet/history.db" --host "$host" \
+			"$fleet/nights/$host/changes.json") || exit 2
+	fi
 	"$eb" history page --history "$fleet/history.db" -o "$fleet/site" >/dev/null || exit 1
-	step "$host: ${#nights[@]} night(s) stored in $fleet/history.db; page $fleet/site/index.html"
+	step "$host: ${#nights[@]} night(s) stored in $fleet/history.db${changes:+; $changes}; page $fleet/site/index.html"
 	;;
 mark)
 	[ $# = 2 ] || die2 "$usage"

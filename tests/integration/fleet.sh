@@ -25,15 +25,30 @@ bad() {
 }
 nights() { "$eb" history show --history "$fleet/history.db" | awk 'NR > 1' | wc -l; }
 
+# (power8-a's pvr takes 32 instructions more from the third night on)
 for h in power8-a power9-b; do
 	python3 tests/page/gen-results.py "$tmp/$h" --nights 3 --modes icount --benchmarks null,pvr \
-		--runs 3 --batches 10 --traced 1 --host "$h" --commit-dirs
+		--runs 3 --batches 10 --traced 1 --host "$h" --commit-dirs \
+		$([ $h = power9-b ] || echo --step 2:pvr:16.384)
 done
+# power8-a's own history, as its nightly keeps it: the step found, confirmed A/B, blamed
+wh=$tmp/power8-a.db
+for n in "$tmp"/power8-a/*/night.json; do "$eb" history import --history "$wh" --night "$n" >/dev/null; done
+"$eb" history detect --history "$wh" --candidates "$tmp/cand" >/dev/null 2>&1 || true
+IFS=$'\t' read -r fp mode before after cb ca benches <"$tmp/cand"
+"$eb" history confirm --history "$wh" --fp "$fp" --mode "$mode" --before "$before" --after "$after" \
+	"$tmp/power8-a/${cb:0:12}/icount-stock/results.json" "$tmp/power8-a/${ca:0:12}/icount-stock/results.json" \
+	--comparison /host/runs/confirm/x >/dev/null || true
+"$eb" history blame --history "$wh" --fp "$fp" --mode "$mode" --before "$before" --after "$after" \
+	--commit "$ca" --subject "the step" --how "the nights are one commit apart" >/dev/null
+"$eb" history alerts --json --history "$wh" >"$tmp/host-alerts.json"
+check "power8-a's own history: an alert on pvr (the setup of what follows)" \
+	jqr 'length == 1 and .[0].benchmark == "pvr" and .[0].verdict == "regression"' "$tmp/host-alerts.json"
 # (one of a night's runs keeps something that does not travel)
 : >"$(ls -d "$tmp"/power8-a/*/ | head -1)/icount-stock/trace.dat"
 
 check "pack: the host's 3 nights, night.json and its runs' results.json (4), no trace" \
-	bash -c "scripts/fleet.sh pack '$tmp/power8-a' '$tmp/a.tar' '$tmp/a.list' 2>/dev/null &&
+	bash -c "scripts/fleet.sh pack '$tmp/power8-a' '$tmp/a.tar' '$tmp/a.list' '$wh' power8-a 2>/dev/null && tar -tf '$tmp/a.tar' | grep -qx changes.json &&
 		[ \$(wc -l <'$tmp/a.list') = 3 ] && [ \$(tar -tf '$tmp/a.tar' | grep -c '/night.json$') = 3 ] &&
 		[ \$(tar -tf '$tmp/a.tar' | grep -c '/results.json$') = 4 ] && ! tar -tf '$tmp/a.tar' | grep -q trace.dat"
 scripts/fleet.sh pack "$tmp/power9-b" "$tmp/b.tar" "$tmp/b.list" 2>/dev/null
@@ -45,6 +60,10 @@ check "... no history, no page, no nights kept" \
 check "ingest: power8-a's nights stored, the page written" \
 	bash -c "scripts/fleet.sh ingest '$tmp/a.tar' power8-a '$fleet' 2>/dev/null && [ \$('$eb' history show --history '$fleet/history.db' | awk 'NR > 1' | wc -l) = 3 ] &&
 		[ -s '$fleet/site/index.html' ] && [ -s \"\$(ls -d '$fleet'/nights/power8-a/*/ | head -1)/icount-stock/results.json\" ]"
+"$eb" history alerts --json --history "$fleet/history.db" >"$tmp/fleet-alerts.json"
+check "... with its changes: power8-a's alert, as the host confirmed and blamed it" \
+	jqr --slurpfile h "$tmp/host-alerts.json" 'length == 1 and (.[0] | del(.id, .fp, .night_before, .night_after, .fingerprint)) ==
+		($h[0][0] | del(.id, .fp, .night_before, .night_after, .fingerprint))' "$tmp/fleet-alerts.json"
 check "... each night's build log where the master keeps it" \
 	jqr --arg d "$fleet/nights/power8-a/" '.build_log | startswith($d)' "$(ls "$fleet"/nights/power8-a/*/night.json | head -1)"
 check "mark: the 3 nights uploaded, packed again: none" \
@@ -54,6 +73,14 @@ check "ingest: power9-b's nights beside them, the same commits: 6 nights" \
 	bash -c "scripts/fleet.sh ingest '$tmp/b.tar' power9-b '$fleet' 2>/dev/null && [ \$('$eb' history show --history '$fleet/history.db' | awk 'NR > 1' | wc -l) = 6 ]"
 check "the same tar again (an upload not marked): no night twice" \
 	bash -c "scripts/fleet.sh ingest '$tmp/b.tar' power9-b '$fleet' 2>/dev/null && [ $(nights) = 6 ]"
+id=$(jq '.[0].id' "$tmp/fleet-alerts.json")
+"$eb" history ack "$id" --history "$fleet/history.db"
+scripts/fleet.sh pack "$tmp/power8-a" "$tmp/a3.tar" "$tmp/a3.list" "$wh" power8-a 2>/dev/null
+check "power8-a's changes again (every upload): the alert acknowledged on the master stays so, not twice" \
+	bash -c "scripts/fleet.sh ingest '$tmp/a3.tar' power8-a '$fleet' 2>/dev/null &&
+		'$eb' history alerts --json --history '$fleet/history.db' | jq -e 'length == 1 and .[0].state == \"ack\"' >/dev/null"
+check "the page: power8-a's alert, in power8-a's section" \
+	bash -c "sed -n '/id=\"host-power8-a\"/,/id=\"host-power9-b\"/p' '$fleet/site/index.html' | grep -q 'alerts.html#alert-$id'"
 check "the page: a section per host, each host's environment in its own" \
 	bash -c "grep -q '<h2 id=\"host-power8-a\">Host power8-a</h2>' '$fleet/site/index.html' &&
 		grep -q '<h2 id=\"host-power9-b\">Host power9-b</h2>' '$fleet/site/index.html' &&
@@ -67,6 +94,15 @@ echo '{}' >"$tmp/evil/aaaaaaaaaaaa/night.json"
 tar -C "$tmp/evil" -cf "$tmp/evil.tar" --transform 's,^aaaaaaaaaaaa,aaaaaaaaaaaa/../../escape,' aaaaaaaaaaaa/night.json
 check "ingest: a path that leaves its folder refused, exit 2, nothing stored" \
 	bash -c "$(declare -f bad); tmp='$tmp'; bad 2 'leaves its folder' scripts/fleet.sh ingest '$tmp/evil.tar' power8-a '$fleet' && [ ! -e '$fleet/escape' ] && [ $(nights) = 6 ]"
+mkdir -p "$tmp/other"
+"$eb" history export-changes --history "$wh" --host power8-a -o "$tmp/other/changes.json" 2>/dev/null
+tar -C "$tmp/other" -cf "$tmp/other.tar" changes.json
+check "ingest: power8-a's changes uploaded by power9-b refused, exit 2, one line" \
+	bad 2 "changes.json holds host 'power8-a's changes, uploaded by worker 'power9-b'" \
+	scripts/fleet.sh ingest "$tmp/other.tar" power9-b "$fleet"
+echo '{"exitbench_changes": 1, "host": "power9-b", "changes": [{"fingerprint": []}]}' >"$tmp/bad-changes.json"
+check "history import-changes: a malformed change, exit 2, one line" \
+	bad 2 "bad-changes.json: change 0" "$eb" history import-changes --history "$fleet/history.db" --host power9-b "$tmp/bad-changes.json"
 echo "not a tar" >"$tmp/junk.tar"
 check "ingest: a file that is not a tar refused, exit 2, one line" \
 	bad 2 "not a tar archive" scripts/fleet.sh ingest "$tmp/junk.tar" power8-a "$fleet"
