@@ -1185,6 +1185,15 @@ static int series_page(struct page *pg, const struct series *s)
 
 /* ---- alerts.html ---- */
 
+/* " on host H" where a path is a file of the host that measured it (a fleet's are not here) */
+static void on_host(const struct page *pg, FILE *f, size_t f_i)
+{
+	if (f_i >= pg->nfp)
+		return;
+	fputs(" on host ", f);
+	esc(f, pg->fps[f_i].host);
+}
+
 static void alert_section(struct page *pg, FILE *f, const struct res_alert *a)
 {
 	size_t f_i = fp_index(pg, a->fp);
@@ -1206,7 +1215,9 @@ static void alert_section(struct page *pg, FILE *f, const struct res_alert *a)
 	fputs("&rdquo;</td></tr>\n<tr><th>Bisection</th><td>", f);
 	esc(f, a->bisect);
 	if (a->bisect_log[0]) {
-		fputs("<br><span class=\"note\">log: ", f);
+		fputs("<br><span class=\"note\">log", f);
+		on_host(pg, f, f_i);
+		fputs(": ", f);
 		esc(f, a->bisect_log);
 		fputs("</span>", f);
 	}
@@ -1231,7 +1242,9 @@ static void alert_section(struct page *pg, FILE *f, const struct res_alert *a)
 		fputs(" guest instructions", f);
 	}
 	if (a->comparison[0]) {
-		fputs("<br><span class=\"note\">files: ", f);
+		fputs("<br><span class=\"note\">files", f);
+		on_host(pg, f, f_i);
+		fputs(": ", f);
 		esc(f, a->comparison);
 		fputs("</span>", f);
 	}

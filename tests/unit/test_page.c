@@ -408,6 +408,8 @@ static void the_site(void **state)
 	snprintf(text, sizeof(text), "exitbench history ack %lld --history %s", alert_id, db);
 	assert_non_null(strstr(alerts, text));
 	assert_non_null(strstr(alerts, "one commit"));
+	/* the comparison's files are the measuring host's */
+	assert_non_null(strstr(alerts, "files on host test-host: results/nightly/confirm-1"));
 	free(a);
 
 	/* the feed: Atom, an entry for the alert, its subject escaped */
