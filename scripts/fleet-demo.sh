@@ -32,10 +32,8 @@ t_start=$(date +%s)
 
 command -v buildbot >/dev/null && command -v buildbot-worker >/dev/null ||
 	die "no buildbot/buildbot-worker: scripts/install-deps.sh fleet"
-branch=$(git rev-parse --abbrev-ref HEAD)
-[ "$branch" != HEAD ] || die "the repository is on a detached HEAD: the workers check out a branch; check one out"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
-	step "uncommitted changes: the workers check out the committed $branch, without them"
+	step "uncommitted changes: the workers check out the committed HEAD, without them"
 tree=$(tests/nightly/make-tree.sh)
 rev() { git -C "$tree" rev-parse "$1"; }
 
@@ -53,15 +51,19 @@ trap stop_all EXIT
 
 # ---- the master: master.cfg linked from this checkout, its fleet.json ----
 step "fleet demo in $demo: a master on 127.0.0.1:$port, workers $workers"
-rm -rf "$demo/master" "$demo/workers" "$demo/fleet"
+rm -rf "$demo/master" "$demo/workers" "$demo/fleet" "$demo/exitbench.git"
+# what the workers clone: HEAD, on a branch of a repository of the demo's own (HEAD may be
+# detached, as in CI)
+git init -q --bare "$demo/exitbench.git"
+git push -q "$demo/exitbench.git" "HEAD:refs/heads/demo"
 buildbot create-master -q "$demo/master" >"$demo/create-master.log" 2>&1 ||
 	{ cat "$demo/create-master.log" >&2; die "buildbot create-master failed"; }
 rm -f "$demo/master/master.cfg.sample"
 ln -s "$top/configs/buildbot/master.cfg" "$demo/master/master.cfg"
 jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg secret "$secret" \
-	--arg tree "$tree" --arg repo "$top" --arg branch "$branch" --arg ws "$workers" '
+	--arg tree "$tree" --arg repo "$demo/exitbench.git" --arg ws "$workers" '
 	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $secret,
-	 tree: $tree, ref: "c0", source: {repo: $repo, branch: $branch},
+	 tree: $tree, ref: "c0", source: {repo: $repo, branch: "demo"},
 	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0"},
 	 workers: [$ws | split(" ")[] | {name: ., password: $secret}]}' >"$demo/master/fleet.json"
 buildbot checkconfig "$demo/master" >"$demo/checkconfig.log" 2>&1 ||
