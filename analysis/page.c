@@ -1633,7 +1633,12 @@ static void fingerprint_section(struct page *pg, FILE *f, size_t fp)
 /* the open alerts, each with its benchmark and mode */
 static void open_alerts(struct page *pg, FILE *f)
 {
-	int any = 0;
+	int any = 0, fleet = 0;
+	size_t k;
+
+	/* in a fleet's history, each alert says which host it is */
+	for (size_t i = 1; i < pg->nfp; i++)
+		fleet |= strcmp(pg->fps[i].host, pg->fps[0].host) != 0;
 
 	for (size_t i = 0; i < pg->nalerts; i++) {
 		const struct res_alert *a = &pg->alerts[i];
@@ -1642,7 +1647,10 @@ static void open_alerts(struct page *pg, FILE *f)
 			continue;
 		fputs(any++ ? "" : "<h2 id=\"open\">Open alerts</h2>\n<ul>\n", f);
 		fputs("<li>", f);
-		escf(f, "%s (%s): ", a->benchmark, a->mode);
+		if (fleet && (k = fp_index(pg, a->fp)) < pg->nfp)
+			escf(f, "%s (%s, on %s): ", a->benchmark, a->mode, pg->fps[k].host);
+		else
+			escf(f, "%s (%s): ", a->benchmark, a->mode);
 		alert_link(f, a, "");
 		fputs("</li>\n", f);
 	}

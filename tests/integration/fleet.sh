@@ -79,8 +79,8 @@ scripts/fleet.sh pack "$tmp/power8-a" "$tmp/a3.tar" "$tmp/a3.list" "$wh" power8-
 check "power8-a's changes again (every upload): the alert acknowledged on the master stays so, not twice" \
 	bash -c "scripts/fleet.sh ingest '$tmp/a3.tar' power8-a '$fleet' 2>/dev/null &&
 		'$eb' history alerts --json --history '$fleet/history.db' | jq -e 'length == 1 and .[0].state == \"ack\"' >/dev/null"
-check "the page: power8-a's alert, in power8-a's section" \
-	bash -c "sed -n '/id=\"host-power8-a\"/,/id=\"host-power9-b\"/p' '$fleet/site/index.html' | grep -q 'alerts.html#alert-$id'"
+check "the page: power8-a's alert, in power8-a's section, and named with its host in the open alerts" \
+	bash -c "grep -q 'pvr (icount, on power8-a): ' '$fleet/site/index.html' && sed -n '/id=\"host-power8-a\"/,/id=\"host-power9-b\"/p' '$fleet/site/index.html' | grep -q 'alerts.html#alert-$id'"
 check "the page: a section per host, each host's environment in its own" \
 	bash -c "grep -q '<h2 id=\"host-power8-a\">Host power8-a</h2>' '$fleet/site/index.html' &&
 		grep -q '<h2 id=\"host-power9-b\">Host power9-b</h2>' '$fleet/site/index.html' &&
