@@ -2,7 +2,7 @@
 # scripts/build-module.sh, the modules a native make compare swaps: kvm.ko and kvm-pr.ko
 # built out of tree against the emulated host's kernel (its cached build tree, cross-built
 # here as a POWER host builds them natively), with a known-effect patch; and the patches a
-# module swap cannot test, refused in one line (exit 2). Warm: about 15 s (ccache).
+# module swap cannot test, refused in one line (exit 2). Warm: about 20 s.
 # Each check prints "ok" or "FAIL"; last line "module-build: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
