@@ -28,6 +28,16 @@ static enum cmp_mode mode_of(const struct results *r)
 	return ic == 1 ? MODE_ICOUNT : ic == 0 ? MODE_PLAIN : MODE_UNKNOWN;
 }
 
+/*
+ * The timebase counts instructions (-icount shift=0): the emulated host's instruction-count
+ * mode, or a "native" host that is itself emulated so (make native-check). Its figures are
+ * deterministic whatever the mode says: medians, exact rows, the half-instruction floor.
+ */
+static int icount_of(const struct results *r)
+{
+	return res_env_bool(r, "instruction_count_mode") == 1;
+}
+
 /* the mode's name for the reader ("" when unknown) */
 static const char *mode_name(enum cmp_mode m)
 {
@@ -190,7 +200,7 @@ static int compare_part(const struct cmp_opts *o, struct res_cmp_part *x, const 
  */
 static void part_instructions(const struct compare *c, struct res_cmp_part *x, const char *unit)
 {
-	int ok = mode_of(&c->ra) == MODE_ICOUNT && !strcmp(unit, "timebase ticks") &&
+	int ok = icount_of(&c->ra) && !strcmp(unit, "timebase ticks") &&
 		 x->state == RES_CMP_DONE && c->ra.tb_hz > 0;
 
 	x->insn_a = ok ? res_ns(&c->ra, x->r.median_a) : NAN;
@@ -389,11 +399,18 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 static int compare_results(struct compare *c, char *err, size_t errlen)
 {
 	enum cmp_mode ma = mode_of(&c->ra), mb = mode_of(&c->rb);
+	int icount = icount_of(&c->ra);
 	size_t shared = 0;
 
 	if (ma != MODE_UNKNOWN && mb != MODE_UNKNOWN && ma != mb) {
 		snprintf(err, errlen, "%s is %s, %s is %s: compare results of the same mode", c->file_a,
 			 mode_name(ma), c->file_b, mode_name(mb));
+		return -EINVAL;
+	}
+	if (ma == MODE_NATIVE && mb == MODE_NATIVE && icount != icount_of(&c->rb)) {
+		snprintf(err, errlen, "%s is native %s instruction counting, %s %s: compare results of "
+			 "the same mode", c->file_a, icount ? "with" : "without", c->file_b,
+			 icount ? "without" : "with");
 		return -EINVAL;
 	}
 	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
@@ -402,7 +419,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 	 * host timer interrupts that land in a few batches; elsewhere the mean (the total cost)
 	 */
 	if (c->median < 0)
-		c->median = ma == MODE_ICOUNT;
+		c->median = icount;
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
 		struct res_cmp_row *row;
@@ -442,13 +459,13 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 			c->uncomparable++;
 			ret = 0;
 		} else if (!ret) {
-			ret = compare_samples(c, row, va, na, vb, nb, ma == MODE_ICOUNT);
+			ret = compare_samples(c, row, va, na, vb, nb, icount);
 		}
 		free(va);
 		free(vb);
 		if (ret)
 			return ret;
-		if ((ret = compare_where(c, row, a, b, ma == MODE_ICOUNT)))
+		if ((ret = compare_where(c, row, a, b, icount)))
 			return ret;
 		row->p50_a = pct_of(a, 50);
 		row->p50_b = pct_of(b, 50);
@@ -506,7 +523,7 @@ static int seq_refused(struct compare *c, struct res_cmp_row *row, int ret)
 static int seq_results(struct compare *c)
 {
 	struct cseq_result *all = calloc(c->n ? c->n : 1, sizeof(*all));
-	int icount = mode_of(&c->ra) == MODE_ICOUNT, ret = 0;
+	int icount = icount_of(&c->ra), ret = 0;
 	size_t k = 0;
 
 	if (!all)
@@ -786,7 +803,7 @@ static void print_seq(FILE *f, const struct compare *c)
 		"over every round; band +/-%.4g%%; one sample: a round's change (B - A) / A%s\n",
 		c->seq.opts.robust ? "for the median, of the signs (Howard et al. 2021; Howard and Ramdas 2022)" :
 		"(Lai 1976; Wang and Ramdas 2023)",
-		c->seq.opts.confidence * 100, c->seq.opts.until_pct, mode_of(&c->ra) == MODE_ICOUNT ?
+		c->seq.opts.confidence * 100, c->seq.opts.until_pct, icount_of(&c->ra) ?
 		"; a change must lie beyond half an instruction an exit" : "");
 	fprintf(f, "%-12s %6s %7s %9s %24s %24s %-13s %s\n", "benchmark", "rounds", "decided",
 		"change", "sequence interval", c->seq.opts.robust ? "sign interval if n fixed" :
@@ -959,7 +976,7 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 		"the threshold of the round trip (what matters is the exit's cost: `vcpu_run`, once "
 		"per KVM_RUN, counts for little in an exit), inconclusive otherwise. The phases are in path order; `round_trip` is "
 		"their sum.\n", (1 - c->opts.confidence) * 100, (1 - c->opts.confidence) * 100,
-		mode_of(&c->ra) == MODE_ICOUNT ? ", by half an instruction an exit or more (in "
+		icount_of(&c->ra) ? ", by half an instruction an exit or more (in "
 		"instruction-count mode less is not a change of code: a round's share of interrupted "
 		"exits, or where a module was loaded)" : "");
 	for (size_t i = 0; i < c->n; i++) {
@@ -1020,7 +1037,7 @@ static void md_seq(FILE *f, const struct compare *c)
 		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100,
 		cseq_method_of(&c->seq.opts),
 		c->opts.confidence * 100);
-	if (mode_of(&c->ra) == MODE_ICOUNT)
+	if (icount_of(&c->ra))
 		fprintf(f, "In instruction-count mode a change is proven only when the interval lies "
 			"beyond half an instruction an exit (the floor, in %% of A below): less is not "
 			"a change of code but where a module was loaded, or a round's share of "
@@ -1065,6 +1082,11 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		else if (m == MODE_PLAIN)
 			fprintf(f, "> **Plain emulation**: times follow QEMU's wall clock on %s, not POWER "
 				"hardware; they are noisy.\n\n", env_str(&c->ra, "build_host"));
+		else if (m == MODE_NATIVE && *env_str(&c->ra, "emulator"))
+			fprintf(f, "> **Emulated times.** Both sides took the native path (HOST=native) on "
+				"a host that is itself emulated: %s. Not figures of POWER hardware.%s\n\n",
+				env_str(&c->ra, "emulator"), icount_of(&c->ra) ? " Instruction-count "
+				"mode: 0.512 ticks per guest instruction." : "");
 		env_line(f, c->label_a, &c->ra);
 		env_line(f, c->label_b, &c->rb);
 		fputc('\n', f);

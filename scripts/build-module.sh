@@ -5,12 +5,14 @@
 # usage: build-module.sh KBUILD KSRC [PATCH] OUT_DIR
 #   KBUILD   the kernel's build tree (its .config, Module.symvers, generated headers)
 #   KSRC     its source (the same version): arch/powerpc/kvm and virt/kvm are copied from it
-#   PATCH    applied (-p1) to that copy; it may touch only what is compiled into kvm.ko or
+#   PATCH    applied (-p1) to that copy, or a directory whose 'series' file lists patches
+#            applied in order (quilt's); it may touch only what is compiled into kvm.ko or
 #            kvm-pr.ko: a file built into vmlinux (book3s_rmhandlers.S, the book3s_segment.S
 #            it includes, book3s_64_entry.S ...), a header outside the two folders, or a
 #            file no module object compiles cannot be swapped in one boot: refused
-# Writes OUT_DIR/kvm.ko, OUT_DIR/kvm-pr.ko and OUT_DIR/patch (the patch's name, or empty),
-# and prints OUT_DIR; nothing when it fails (a failed build's log: OUT_DIR.log).
+# Writes OUT_DIR/kvm.ko, OUT_DIR/kvm-pr.ko, OUT_DIR/patch (the patch's name, or empty) and
+# OUT_DIR/kbuild, OUT_DIR/source (the two trees, absolute), and prints OUT_DIR; nothing when
+# it fails (a failed build's log: OUT_DIR.log).
 # env: CROSS_COMPILE (common.sh), ARCH=powerpc is set; progress on stderr.
 # Exit status: 0; 1 the build failed (its log named); 2 bad input (one line): no such tree,
 # a patch that does not apply, or one that touches what a module swap cannot change.
@@ -26,8 +28,21 @@ grep -qE '^CONFIG_KVM_BOOK3S_64_PR=m' "$kbuild/.config" ||
 	die2 "$kbuild: its kernel does not build kvm-pr as a module (CONFIG_KVM_BOOK3S_64_PR=m)"
 [ -d "$ksrc/arch/powerpc/kvm" ] && [ -d "$ksrc/virt/kvm" ] ||
 	die2 "$ksrc: not a kernel source tree (no arch/powerpc/kvm and virt/kvm)"
-[ -z "$patch" ] || [ -f "$patch" ] || die2 "$patch: no such patch"
-[ -z "$patch" ] || patch_abs=$(cd "$(dirname "$patch")" && pwd)/$(basename "$patch")
+# the patches, in order, absolute: PATCH, or its series' (comments and blank lines skipped)
+patches=()
+if [ -d "$patch" ]; then
+	[ -f "$patch/series" ] || die2 "$patch: a directory without a 'series' file (give a patch, or a quilt series)"
+	while read -r p _; do
+		case $p in '' | '#'*) continue ;; esac
+		[ -f "$patch/$p" ] || die2 "$patch/series names $p: no such patch"
+		patches+=("$(cd "$patch" && pwd)/$p")
+	done <"$patch/series"
+	[ ${#patches[@]} -gt 0 ] || die2 "$patch/series lists no patch"
+elif [ -n "$patch" ]; then
+	[ -f "$patch" ] || die2 "$patch: no such patch"
+	patches=("$(cd "$(dirname "$patch")" && pwd)/$(basename "$patch")")
+fi
+kbuild=$(cd "$kbuild" && pwd) ksrc=$(cd "$ksrc" && pwd)
 
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
@@ -35,18 +50,29 @@ mkdir -p "$w/arch/powerpc" "$w/virt"
 cp -r "$ksrc/arch/powerpc/kvm" "$w/arch/powerpc/"
 cp -r "$ksrc/virt/kvm" "$w/virt/"
 touched=()
-if [ -n "$patch" ]; then
-	mapfile -t touched < <(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$patch" | sort -u)
-	[ ${#touched[@]} -gt 0 ] || die2 "$patch: no file in it (a unified diff, -p1)"
+# named_p P: how a line names the patch P (PATCH itself, or PATCH/ITS_NAME in a series)
+named_p() { if [ -d "$patch" ]; then echo "$patch/$(basename "$1")"; else echo "$patch"; fi; }
+if [ ${#patches[@]} -gt 0 ]; then
+	for p in "${patches[@]}"; do
+		grep -q '^+++ ' "$p" || die2 "$(named_p "$p"): no file in it (a unified diff, -p1)"
+	done
+	mapfile -t touched < <(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "${patches[@]}" | sort -u)
 	for f in "${touched[@]}"; do
 		case $f in
 		arch/powerpc/kvm/* | virt/kvm/*) ;;
-		*) die2 "$patch touches $f, outside arch/powerpc/kvm and virt/kvm: built into vmlinux (or a header they share), it cannot be swapped with the modules in one boot" ;;
+		*) die2 "$patch touches $f, outside arch/powerpc/kvm and virt/kvm: built into vmlinux (or a header they share), it cannot be swapped with the modules in one boot (HOST=emulated compares it: one boot a side)" ;;
 		esac
 	done
-	msg=$(cd "$w" && patch -p1 -s --dry-run <"$patch_abs" 2>&1) ||
-		die2 "$patch does not apply to $ksrc: $(head -1 <<<"$msg")"
-	(cd "$w" && patch -p1 -s <"$patch_abs")
+	# each on the copy as the ones before it left it (the copy is thrown away on a failure)
+	n=0
+	for p in "${patches[@]}"; do
+		after=
+		[ $n = 0 ] || after=" after the $n before it in the series"
+		msg=$(cd "$w" && patch -p1 -s -N --dry-run <"$p" 2>&1) ||
+			die2 "$(named_p "$p") does not apply to $ksrc$after: $(head -1 <<<"$msg")"
+		(cd "$w" && patch -p1 -s -N <"$p")
+		n=$((n + 1))
+	done
 fi
 
 step "building kvm.ko and kvm-pr.ko out of tree against $kbuild${patch:+ with $(basename "$patch")}"
@@ -87,7 +113,7 @@ if [ ${#touched[@]} -gt 0 ]; then
 	done
 	for f in "${touched[@]}"; do
 		[ -z "${other[$f]:-}" ] ||
-			die2 "$patch touches $f, which is built into vmlinux or another module (not only kvm.ko/kvm-pr.ko): it cannot be swapped with the modules in one boot"
+			die2 "$patch touches $f, which is built into vmlinux or another module (not only kvm.ko/kvm-pr.ko): it cannot be swapped with the modules in one boot (HOST=emulated compares it: one boot a side)"
 		[ -n "${mod[$f]:-}" ] ||
 			die2 "$patch touches $f, which neither kvm.ko nor kvm-pr.ko compiles: swapping them would not test it"
 	done
@@ -95,4 +121,6 @@ fi
 mkdir -p "$out"
 cp "$w/arch/powerpc/kvm/kvm.ko" "$w/arch/powerpc/kvm/kvm-pr.ko" "$out/"
 printf '%s\n' "${patch:+$(basename "$patch")}" >"$out/patch"
+echo "$kbuild" >"$out/kbuild"
+echo "$ksrc" >"$out/source"
 echo "$out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make compare: is the change between two host kernels real? Runs BASE and PATCHED
-# interleaved on the emulated POWER8 host and compares them with `exitbench compare`.
+# interleaved on the emulated POWER8 host, or natively on this POWER host (HOST=native: its
+# kvm.ko and kvm-pr.ko swapped), and compares them with `exitbench compare`.
 # env: BASE, PATCHED    each: empty (the default tree: Debian's linux-source-6.1, or KSRC),
 #                       a kernel tree, a patch file or a directory with a 'series' file
 #                       (applied to the default tree)
@@ -29,6 +30,18 @@
 #                       reasons are compared too (TRACE_EVENTS, TRACE_BUFFER_KB, OUT_DISK_MB as
 #                       for make bench)
 #      COMPARE_ARGS     more options for exitbench compare (e.g. --stat median)
+#      HOST (auto)      native (auto on a POWER host): the running kernel stays; each side's
+#                       kvm.ko and kvm-pr.ko are built out of tree against its build tree,
+#                       /lib/modules/RELEASE/build (build-module.sh), and swapped between runs
+#                       (root: rmmod, insmod), rounds as above; the host's own modules are put
+#                       back at the end (also after a failure or ^C). BASE and PATCHED: each
+#                       empty or a patch / quilt series applied to KSRC (default: the running
+#                       kernel's source, /lib/modules/RELEASE/source or build); a change to code
+#                       built into vmlinux cannot be swapped in one boot: refused, exit 2.
+#                       ICOUNT, INSTRUMENT, TRACE, PERF and MODE=boots are the emulated host's
+#      EXITBENCH_NATIVE_MODULES=DIR  natively, DIR/base and DIR/patched hold the sides' kvm.ko
+#                       and kvm-pr.ko, built elsewhere (make native-check: cross-built on the
+#                       build machine): everything but the build step runs as without it
 # The steps are run-lib.sh's, as make bench's.
 # Exit status: that of exitbench compare (0 no regression, 1 a regression or a failure,
 # 2 bad input: a patch that does not apply, a tree that does not build ...); with UNTIL, a
@@ -55,7 +68,14 @@ eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
 run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
-run_emulated_only "make compare" || exit 2
+host=$(run_host "${HOST:-auto}") || exit 2
+if [ "$host" = native ]; then
+	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "${PERF:-0}" = 0 ] && [ "$ICOUNT" = 0 ] ||
+		die2 "HOST=native compares the stock suite on the running kernel: INSTRUMENT, TRACE, PERF and ICOUNT are the emulated host's (HOST=emulated)"
+	[ "$MODE" != boots ] ||
+		die2 "MODE=boots: natively the host keeps its running kernel and only kvm.ko and kvm-pr.ko are swapped (MODE=modules, its default)"
+	MODE=modules
+fi
 seq=0 budget=0
 if [ -n "$UNTIL" ]; then
 	seq=1
@@ -89,12 +109,63 @@ fi
 out_mb=0
 [ -z "$record" ] || out_mb=${OUT_DISK_MB:-8192}
 
-step "BASE: ${BASE:-the default tree}${series:+, then the instrumentation ($series)}"
-kA=$(run_kernel "${BASE:-}" "${KSRC:-}" "$series") || exit $?
-step "PATCHED: ${PATCHED:-the default tree}${series:+, then the instrumentation ($series)}"
-kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}" "$series") || exit $?
+# natively: what a swap needs, before anything is built; each side's modules, built against
+# the running kernel's build tree (or taken from EXITBENCH_NATIVE_MODULES), kept in the run
+swapped=0 restore_failed=0 mods=
+# native_restore: the host's own modules back, once, when a side's were loaded
+native_restore() {
+	[ "$swapped" = 1 ] || return 0
+	swapped=0
+	"$here/native-host.sh" restore "$native_was"
+}
+if [ "$host" = native ]; then
+	"$here/native-host.sh" swappable || exit 2
+	mods=$(mktemp -d "${TMPDIR:-/tmp}/exitbench-modules.XXXXXX")
+	# (a failed build's log is kept, and named)
+	trap 'rc_=$?; ls "$mods"/*.log >/dev/null 2>&1 || rm -rf "$mods"; native_restore || rc_=1; exit $rc_' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if [ -n "${EXITBENCH_NATIVE_MODULES:-}" ]; then
+		step "BASE and PATCHED: the modules in $EXITBENCH_NATIVE_MODULES, built elsewhere"
+		for side in base patched; do
+			spec=${BASE:-}
+			[ "$side" = base ] || spec=${PATCHED:-}
+			d=$EXITBENCH_NATIVE_MODULES/$side
+			[ -f "$d/kvm.ko" ] && [ -f "$d/kvm-pr.ko" ] ||
+				die2 "EXITBENCH_NATIVE_MODULES=$EXITBENCH_NATIVE_MODULES: no $side/kvm.ko and $side/kvm-pr.ko in it"
+			[ ! -f "$d/patch" ] || [ "$(cat "$d/patch")" = "${spec:+$(basename "$spec")}" ] ||
+				die2 "EXITBENCH_NATIVE_MODULES=$EXITBENCH_NATIVE_MODULES: its $side modules were built with '$(cat "$d/patch")', not ${spec:-no patch}"
+			"$here/native-host.sh" fits "$d/kvm-pr.ko" || exit 2
+			cp -r "$d" "$mods/$side"
+		done
+	else
+		tree=$("$here/native-host.sh" tree) || exit 2
+		kbuild=$(sed -n 1p <<<"$tree")
+		ksrc=${KSRC:-$(sed -n 2p <<<"$tree")}
+		[ -n "$ksrc" ] ||
+			die2 "no source of the running kernel at $(dirname "$kbuild")/source or build (a headers package has no arch/powerpc/kvm): give KSRC=its source tree, the same version"
+		run_native_spec "${BASE:-}" && run_native_spec "${PATCHED:-}" || exit 2
+		step "BASE: ${BASE:-$ksrc as it is}"
+		run_modules "$kbuild" "$ksrc" "${BASE:-}" "$mods/base" >/dev/null || exit $?
+		step "PATCHED: ${PATCHED:-$ksrc as it is}"
+		run_modules "$kbuild" "$ksrc" "${PATCHED:-}" "$mods/patched" >/dev/null || exit $?
+		# built for the running kernel, both, before the host's own are unloaded
+		for side in base patched; do
+			"$here/native-host.sh" fits "$mods/$side/kvm-pr.ko" || exit 2
+		done
+	fi
+	native_was=$("$here/native-host.sh" state)
+	kA=$mods/base kB=$mods/patched
+else
+	step "BASE: ${BASE:-the default tree}${series:+, then the instrumentation ($series)}"
+	kA=$(run_kernel "${BASE:-}" "${KSRC:-}" "$series") || exit $?
+	step "PATCHED: ${PATCHED:-the default tree}${series:+, then the instrumentation ($series)}"
+	kB=$(run_kernel "${PATCHED:-}" "${KSRC:-}" "$series") || exit $?
+fi
 
-if [ "$MODE" = auto ]; then
+if [ "$host" = native ]; then
+	:	# MODE=modules: one boot of this host, the modules swapped between runs
+elif [ "$MODE" = auto ]; then
 	if cmp -s "$kA/vmlinux" "$kB/vmlinux" && ! { [ "$seq" = 1 ] && [ "$TRACE" = 1 ]; }; then
 		MODE=modules
 	else
@@ -105,8 +176,14 @@ elif [ "$MODE" = modules ] && ! cmp -s "$kA/vmlinux" "$kB/vmlinux"; then
 fi
 
 mode=$(run_mode "$ICOUNT")
+[ "$host" != native ] || mode=native
 run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-compare-$mode}
 run=$(run_new "$results" "$run_id" "$SUITE")
+if [ "$host" = native ]; then
+	# the modules each side ran with, kept with the run
+	mv "$mods" "$run/modules" && chmod 755 "$run/modules"
+	mods= kA=$run/modules/base kB=$run/modules/patched
+fi
 : >"$run/records.jsonl"
 [ "$INSTRUMENT" = 1 ] && echo "instrumented$([ "$STATS" = 1 ] && echo -stats)" >"$run/kernel-variant"
 
@@ -147,7 +224,12 @@ side_env() {
 		--argjson rounds "$2" --argjson until "${UNTIL:-null}" --argjson budget "$budget" \
 		'{comparison: ({side: $side, spec: $spec, mode: $mode, rounds: $rounds} +
 			if $until then {until_pct: $until, budget_s: $budget} else {} end)}')
-	run_env "$4" "$kd" "$run" "$SUITE" "$3" "$ICOUNT" "$comparison"
+	if [ "$host" = native ]; then
+		NATIVE_MODULES=$kd "$here/write-env.sh" --native "$run" "$SUITE" "$comparison" >"$4.tmp" &&
+			mv "$4.tmp" "$4"
+	else
+		run_env "$4" "$kd" "$run" "$SUITE" "$3" "$ICOUNT" "$comparison"
+	fi
 }
 # seq_look K: judge rounds 1..K as exitbench compare --sequential does at the end; status 0
 # when every benchmark is decided (RUN/seq/compare.json says how), 1 when not yet
@@ -180,7 +262,7 @@ seq_say() {
 
 start=$(date +%s)
 status=0 ended=rounds seen=0
-if [ "$MODE" = modules ]; then
+if [ "$MODE" = modules ] && [ "$host" != native ]; then
 	if [ "$seq" = 1 ]; then
 		step "one boot, modules swapped between runs, rounds until decided against +/-$UNTIL% or $MAXTIME ($mode emulation)"
 	else
@@ -229,7 +311,16 @@ if [ "$MODE" = modules ]; then
 		rm -f "$run/stop"
 	fi
 else
-	if [ "$seq" = 1 ]; then
+	if [ "$host" = native ]; then
+		what="this host ($(uname -r)), its kvm.ko and kvm-pr.ko swapped between runs"
+		if [ "$seq" = 1 ]; then
+			step "$what, rounds until decided against +/-$UNTIL% or $MAXTIME (native)"
+		else
+			step "$what: $ROUNDS rounds (native)"
+		fi
+		# from the first load on, the host's own modules are to be put back
+		swapped=1
+	elif [ "$seq" = 1 ]; then
 		step "boots alternate, one a side and round, rounds until decided against +/-$UNTIL% or $MAXTIME ($mode emulation)"
 	else
 		step "boots alternate: $ROUNDS rounds, $((2 * ROUNDS)) boots ($mode emulation)"
@@ -247,17 +338,26 @@ else
 		fi
 		k=$kA
 		[ "$side" = base ] || k=$kB
-		b=$run/boot-$r-$side
-		mkdir -p "$b"
-		echo "$r $side" >"$b/plan"
-		run_pack "$b/initramfs.cpio.gz" "$k" "$runner" "$guest_dir" "$SUITE" "$record" "$side=$k" \
-			"$b/plan" || exit 1
-		run_boot "$b" "$k/vmlinux" "$b/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" "$out_mb" ||
-			status=1
-		# (a host that failed early may have written neither)
-		[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
-		[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
-		[ ! -f "$b/trace-$side-$r.dat" ] || mv "$b/trace-$side-$r.dat" "$run/"
+		if [ "$host" = native ]; then
+			one=0
+			step "round $r, $side"
+			run_native_round "$runner" "$guest_dir" "$SUITE" "$k" "$side" "$r" "$run" || one=$?
+			# (modules that do not load: native-host.sh's line; the records taken are kept)
+			[ $one != 2 ] || exit 2
+			[ $one = 0 ] || status=1
+		else
+			b=$run/boot-$r-$side
+			mkdir -p "$b"
+			echo "$r $side" >"$b/plan"
+			run_pack "$b/initramfs.cpio.gz" "$k" "$runner" "$guest_dir" "$SUITE" "$record" "$side=$k" \
+				"$b/plan" || exit 1
+			run_boot "$b" "$k/vmlinux" "$b/initramfs.cpio.gz" "$ICOUNT" "${BOOT_TIMEOUT:-}" "$out_mb" ||
+				status=1
+			# (a host that failed early may have written neither)
+			[ ! -f "$b/records.jsonl" ] || cat "$b/records.jsonl" >>"$run/records.jsonl"
+			[ ! -f "$b/qemu-version" ] || cp "$b/qemu-version" "$run/qemu-version"
+			[ ! -f "$b/trace-$side-$r.dat" ] || mv "$b/trace-$side-$r.dat" "$run/"
+		fi
 		n=$((n + 1))
 		[ $status = 0 ] || break
 		if [ "$seq" = 1 ] && [ $((n % 2)) = 0 ]; then
@@ -273,7 +373,12 @@ else
 	done <"$run/plan"
 fi
 boot_s=$(( $(date +%s) - start ))
-[ $status = 0 ] || echo "exitbench: the emulated host failed; comparing what was taken (records: $run/records.jsonl)" >&2
+failed="the emulated host failed"
+if [ "$host" = native ]; then
+	failed="a run failed (its output: $run/console.log)"
+	native_restore || restore_failed=1
+fi
+[ $status = 0 ] || echo "exitbench: $failed; comparing what was taken (records: $run/records.jsonl)" >&2
 [ $status = 0 ] || [ "$ended" = decided ] || ended=failure
 # sequential: whole rounds only (a round the stop cut short has one side, or half of one);
 # the raw records stay in records.jsonl
@@ -282,7 +387,7 @@ if [ "$seq" = 1 ]; then
 	taken=$(seq_rounds "$run/records.jsonl")
 	if [ "$taken" = 0 ]; then
 		why="the time budget (MAXTIME=$MAXTIME) ended"
-		[ "$ended" != failure ] || why="the emulated host failed"
+		[ "$ended" != failure ] || why=$failed
 		die "no round ended on both sides: $why after $boot_s s, nothing to compare (the records taken are in $run/records.jsonl)"
 	fi
 	seq_records "$taken"
@@ -316,5 +421,5 @@ fi
 run_latest "$results" "$run_id" latest-compare
 [ "$seq" = 0 ] || step "sequential: $(jq -r '.sequential.why' "$run/compare.json" 2>/dev/null || echo "no compare.json")"
 echo "results: $run/compare.md"
-[ $rc = 0 ] && [ $status != 0 ] && rc=1
+[ $rc = 0 ] && { [ $status != 0 ] || [ $restore_failed != 0 ]; } && rc=1
 exit $rc

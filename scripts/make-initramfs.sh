@@ -16,7 +16,11 @@
 #   userland (NATIVE_USERLAND below, and the libraries EXITBENCH loads), the repository's
 #   scripts, configs and benchmark list with a build folder in /exitbench/src, KERNEL_DIR's
 #   modules in /lib/modules/RELEASE (depmod) and its config in /boot; NATIVE_CONF, a file
-#   of settings for native-init.sh (SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT)
+#   of settings for native-init.sh (SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT, and
+#   the native make compare's COMPARE_*); NATIVE_MODULES=DIR (optional), the two sides' kvm.ko
+#   and kvm-pr.ko of that compare (DIR/base, DIR/patched: build-module.sh's, cross-built)
+#   into /exitbench/modules, which native-init.sh hands to compare.sh
+#   (EXITBENCH_NATIVE_MODULES)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -94,10 +98,10 @@ if [ -n "${NATIVE:-}" ]; then
 	src=$root/exitbench/src
 	mkdir -p "$src/build/ppc64/guest"
 	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top" && git ls-files -z scripts configs bench/ppc64 | cpio -0 -pdm --quiet "$src")
+		(cd "$top" && git ls-files -z scripts configs bench/ppc64 module | cpio -0 -pdm --quiet "$src")
 		git -C "$top" rev-parse --short=12 HEAD >"$src/.exitbench-commit"
 	else
-		cp -r "$top/scripts" "$top/configs" "$src/"
+		cp -r "$top/scripts" "$top/configs" "$top/module" "$src/"
 		mkdir -p "$src/bench" && cp -r "$top/bench/ppc64" "$src/bench/"
 	fi
 	cp "$NATIVE" "$src/build/exitbench"
@@ -105,6 +109,14 @@ if [ -n "${NATIVE:-}" ]; then
 	guests_into "$src/build/ppc64/guest"
 	cp "$suite" "$src/suite"
 	cp "$NATIVE_CONF" "$root/exitbench/native.conf"
+	if [ -n "${NATIVE_MODULES:-}" ]; then
+		for s in base patched; do
+			[ -f "$NATIVE_MODULES/$s/kvm.ko" ] && [ -f "$NATIVE_MODULES/$s/kvm-pr.ko" ] ||
+				die "NATIVE_MODULES=$NATIVE_MODULES: no $s/kvm.ko and $s/kvm-pr.ko"
+			mkdir -p "$root/exitbench/modules/$s"
+			cp "$NATIVE_MODULES/$s"/* "$root/exitbench/modules/$s/"
+		done
+	fi
 	pack native-init.sh
 	exit 0
 fi

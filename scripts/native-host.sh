@@ -7,9 +7,20 @@
 #        native-host.sh load [KO]   check, loading kvm-pr first when it is not (modprobe
 #                                   kvm-pr, or insmod KO and its kvm.ko beside it): root only
 #        native-host.sh identify    the machine, as JSON members of env.json's "native"
+#        native-host.sh swappable   a native make compare may swap kvm.ko and kvm-pr.ko here:
+#                                   exit 0, or one line and exit 2 (root, kvm-pr a module ...)
+#        native-host.sh tree        the running kernel's build tree, and its source when it
+#                                   has one (arch/powerpc/kvm, virt/kvm; else an empty line)
+#        native-host.sh fits KO     KO and the kvm.ko beside it are built for this kernel
+#                                   (their vermagic): exit 0, or one line and exit 2
+#        native-host.sh state       which of kvm-pr and kvm are loaded: kvm_pr, kvm or none
+#        native-host.sh restore STATE   back to the host's own modules after a swap: rmmod
+#                                   kvm_pr and kvm, then modprobe what STATE had loaded; on a
+#                                   failure one line saying what to run, exit 1
 # env: EXITBENCH_ROOT (empty)       where /proc, /sys, /dev, /lib/modules and /boot are read
 #                                   (the tests' made-up machines); EXITBENCH_UNAME_M and
 #                                   EXITBENCH_UNAME_R stand for uname -m and -r with it
+# load and restore act on this machine's modules: never on a made-up one (EXITBENCH_ROOT).
 # Exit status: 0; 2 PR KVM cannot run here (the line says why and what to do), or bad usage.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -64,10 +75,29 @@ check() {
 	fi
 }
 
+# real DOING: the modules about to be changed are this machine's, not a made-up one's
+real() {
+	[ -z "$R" ] || die2 "EXITBENCH_ROOT=$R is a made-up machine: not $1 any module"
+}
+
+# fits KO: KO and the kvm.ko of its folder carry this kernel's release in their vermagic
+# (what insmod refuses first), checked before anything is unloaded
+fits() {
+	local m v
+	command -v modinfo >/dev/null || die2 "no modinfo (kmod) to read $1's vermagic: install kmod"
+	for m in "$(dirname "$1")/kvm.ko" "$1"; do
+		[ -f "$m" ] || die2 "no $m: give a kvm-pr.ko built for kernel $release, with its kvm.ko beside it"
+		v=$(modinfo -F vermagic "$m" 2>/dev/null | awk '{ print $1; exit }')
+		[ -n "$v" ] || die2 "$m is not a kernel module (no vermagic in it)"
+		[ "$v" = "$release" ] ||
+			die2 "$m is built for kernel $v, this host runs $release: build it against /lib/modules/$release/build"
+	done
+}
+
 # load [KO]: load kvm-pr (this kernel's module, or KO with the kvm.ko of its folder) when it
 # is not loaded, then check
 load() {
-	local ko=${1:-}
+	local ko=${1:-} how
 	prereq
 	if [ -n "$ko" ]; then
 		[ -f "$ko" ] || die2 "no $ko: give a kvm-pr.ko built for kernel $release"
@@ -78,7 +108,11 @@ load() {
 			check	# (its own line when kvm-pr is not loaded)
 			die2 "loading $ko needs root: run make as root"
 		fi
-		echo "exitbench: loading kvm-pr: ${ko:+insmod $(dirname "$ko")/kvm.ko $ko}${ko:-modprobe kvm-pr}${KVM_PR_PARAMS:+ $KVM_PR_PARAMS}" >&2
+		[ -z "$ko" ] || fits "$ko"
+		real loading
+		how="modprobe kvm-pr"
+		[ -z "$ko" ] || how="insmod $(dirname "$ko")/kvm.ko $ko"
+		echo "exitbench: loading kvm-pr: $how${KVM_PR_PARAMS:+ $KVM_PR_PARAMS}" >&2
 		if [ -n "$ko" ]; then
 			if loaded kvm_pr; then
 				rmmod kvm_pr || die2 "rmmod kvm_pr failed: a VM still open (another exitbench or QEMU running)?"
@@ -97,6 +131,66 @@ load() {
 		fi
 	fi
 	check
+}
+
+# swappable: what a native make compare needs beyond check: kvm-pr a module (it unloads and
+# loads one side's kvm.ko and kvm-pr.ko after the other), root, no kvm-hv holding kvm.ko, no
+# VM open on kvm-pr; each failure one line, in the order a user fixes them
+swappable() {
+	local users
+	! grep -qs '/kvm-pr\.ko$' "$R/lib/modules/$release/modules.builtin" ||
+		die2 "kvm-pr is built into kernel $release (CONFIG_KVM_BOOK3S_64_PR=y): make compare swaps kvm.ko and kvm-pr.ko as modules (=m), or use HOST=emulated"
+	prereq
+	[ "$(id -u)" = 0 ] ||
+		die2 "make compare natively unloads and loads kvm.ko and kvm-pr.ko for each side (rmmod, insmod): run it as root"
+	! loaded kvm_hv ||
+		die2 "kvm-hv is loaded and holds kvm.ko, which each side of make compare replaces: sudo rmmod kvm_hv first, or use a host without it"
+	users=$(cat "$R/sys/module/kvm_pr/refcnt" 2>/dev/null) || users=0
+	[ "$users" = 0 ] ||
+		die2 "kvm-pr is in use ($users: a VM is open, another exitbench or a QEMU?): make compare must unload it; end them first"
+}
+
+# tree: the running kernel's build tree (what out-of-tree modules are built against), and
+# on a second line its source (/lib/modules/RELEASE/source, else the build tree itself, when
+# it has the sources of arch/powerpc/kvm and virt/kvm: a headers package has not) or nothing
+tree() {
+	local b=$R/lib/modules/$release/build s built
+	[ -f "$b/.config" ] && [ -f "$b/Module.symvers" ] ||
+		die2 "no build tree of the running kernel at $b (its .config and Module.symvers): install its headers (Debian: apt-get install linux-headers-$release)"
+	built=$(cat "$b/include/config/kernel.release" 2>/dev/null) || built=
+	[ -z "$built" ] || [ "$built" = "$release" ] ||
+		die2 "$b is the build tree of kernel $built, not of the running $release: modules built against it would not load (install the headers of $release)"
+	echo "$b"
+	for s in "$R/lib/modules/$release/source" "$b"; do
+		# (a build tree has the folders too, with objects: a source has their sources)
+		if [ -f "$s/arch/powerpc/kvm/book3s_pr.c" ] && [ -f "$s/virt/kvm/kvm_main.c" ]; then
+			echo "$s"
+			return 0
+		fi
+	done
+	echo
+}
+
+# state: what is loaded now, for restore: kvm_pr (kvm-pr, with kvm), kvm (kvm alone) or none
+state() {
+	if loaded kvm_pr; then echo kvm_pr
+	elif loaded kvm; then echo kvm
+	else echo none; fi
+}
+
+# restore STATE: after a swap, the host's own modules back as STATE had them
+restore() {
+	local load
+	case $1 in
+	kvm_pr) load="modprobe kvm-pr" ;;
+	kvm) load="modprobe kvm" ;;
+	none) load= ;;
+	*) die2 "usage: native-host.sh restore kvm_pr|kvm|none" ;;
+	esac
+	real restoring
+	echo "exitbench: restoring the host's own modules: rmmod kvm_pr kvm${load:+, $load}" >&2
+	{ ! loaded kvm_pr || rmmod kvm_pr; } && { ! loaded kvm || rmmod kvm; } && { [ -z "$load" ] || $load; } ||
+		die "restoring the host's own modules failed: run, as root: rmmod kvm_pr; rmmod kvm${load:+; $load}"
 }
 
 # identify: what tells this machine from another, as JSON (jq): the CPU and its PVR, the
@@ -153,5 +247,10 @@ kind) kind ;;
 check) check ;;
 load) load "${2:-}" ;;
 identify) identify ;;
-*) die2 "usage: native-host.sh kind|check|load [KVM_PR_KO]|identify" ;;
+swappable) swappable ;;
+tree) tree ;;
+fits) [ -n "${2:-}" ] || die2 "usage: native-host.sh fits KVM_PR_KO"; fits "$2" ;;
+state) state ;;
+restore) restore "${2:-}" ;;
+*) die2 "usage: native-host.sh kind|check|load [KVM_PR_KO]|identify|swappable|tree|fits KVM_PR_KO|state|restore STATE" ;;
 esac

@@ -8,8 +8,13 @@
 # Debian's bash with Debian's tools.) Before the run, what a user would hit is tried for real and its line echoed
 # ("exitbench-native-probe:"): the check with kvm-pr not loaded yet, and HOST=native with
 # a setting only the emulated host has. Then scripts/bench.sh, its progress on the console
-# ("exitbench-native: "), its run directory back to the build machine as native-run.tar on
-# the output disk (/dev/vda, ext2), and its exit status as "exitbench-status: N".
+# ("exitbench-native: "); then, when native.conf names a COMPARE_PATCHED, scripts/compare.sh
+# natively ("exitbench-native-compare: "), its two sides' kvm.ko and kvm-pr.ko taken from
+# /exitbench/modules (built on the build machine: there is no compiler here), with what
+# was loaded before and after it ("exitbench-native-modules: ") and its exit status
+# ("exitbench-compare-status: N"). Both run directories go back to the build machine as
+# native-run.tar on the output disk (/dev/vda, ext2); bench.sh's exit status is
+# "exitbench-status: N".
 /bin/busybox --install -s /bin
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 mkdir -p /root
@@ -31,7 +36,8 @@ fatal() {
 	poweroff -f
 }
 
-# /exitbench/native.conf: SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT (the x86 side's)
+# /exitbench/native.conf: SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT (the x86 side's);
+# for the compare, COMPARE_PATCHED, COMPARE_ROUNDS, COMPARE_THRESHOLD, COMPARE_ARGS
 . /exitbench/native.conf || fatal "no /exitbench/native.conf"
 export EXITBENCH_EMULATOR EXITBENCH_ICOUNT
 mkdir -p /out
@@ -51,9 +57,54 @@ probe env HOST=native ICOUNT=1 SUITE="$SUITE_FILE" bash scripts/bench.sh
 rm -f /tmp/rc
 { env HOST=native O=build RESULTS=/tmp/results RUN_ID=native SUITE="$SUITE_FILE" bash scripts/bench.sh
   echo $? >/tmp/rc; } 2>&1 | while IFS= read -r line; do echo "exitbench-native: $line"; done
-rc=$(cat /tmp/rc 2>/dev/null || echo 3)
-[ -d /tmp/results/native ] && tar -C /tmp/results -cf /out/native-run.tar native
+status=$(cat /tmp/rc 2>/dev/null || echo 3)
+
+# modules: what is loaded, and from where (the kernel's own, in tree, have no taint; one built
+# out of tree has O)
+modules() {
+	if [ -d /sys/module/kvm_pr ]; then
+		echo "exitbench-native-modules: $1: kvm_pr loaded, taint '$(cat /sys/module/kvm_pr/taint)'"
+	else
+		echo "exitbench-native-modules: $1: kvm_pr not loaded"
+	fi
+}
+if [ -n "${COMPARE_PATCHED:-}" ]; then
+	probe env HOST=native ICOUNT=1 SUITE="$SUITE_FILE" bash scripts/compare.sh
+	modules "before the compare"
+	rm -f /tmp/crc
+	{ env HOST=native O=build RESULTS=/tmp/results RUN_ID=compare SUITE="$SUITE_FILE" \
+		ROUNDS="${COMPARE_ROUNDS:-3}" THRESHOLD="${COMPARE_THRESHOLD:-1}" COMPARE_ARGS="${COMPARE_ARGS:-}" \
+		PATCHED="$COMPARE_PATCHED" EXITBENCH_NATIVE_MODULES=/exitbench/modules bash scripts/compare.sh
+	  echo $? >/tmp/crc; } 2>&1 | while IFS= read -r line; do echo "exitbench-native-compare: $line"; done
+	modules "after the compare"
+	echo "exitbench-compare-status: $(cat /tmp/crc 2>/dev/null || echo 3)"
+	# (a compare that could not run at all is not tried again below)
+	case $(cat /tmp/crc 2>/dev/null) in 0 | 1) ;; *) COMPARE_PATCHED= ;; esac
+fi
+# the same compare stopped (SIGTERM) once its first round has begun: the host's own modules
+# must come back all the same
+if [ -n "${COMPARE_PATCHED:-}" ]; then
+	env HOST=native O=build RESULTS=/tmp/stopped RUN_ID=compare SUITE="$SUITE_FILE" ROUNDS=3 \
+		PATCHED="$COMPARE_PATCHED" EXITBENCH_NATIVE_MODULES=/exitbench/modules bash scripts/compare.sh \
+		>/tmp/stopped.out 2>/tmp/stopped.err &
+	pid=$! n=0
+	until grep -q '==> round 1, base' /tmp/stopped.err 2>/dev/null || ! kill -0 $pid 2>/dev/null ||
+		[ $n -ge 600 ]; do
+		n=$((n + 1))
+		usleep 100000
+	done
+	kill -TERM $pid
+	wait $pid
+	echo "exitbench-native-stopped: compare.sh sent SIGTERM in round 1: exit $?"
+	sed 's/^/exitbench-native-stopped: /' /tmp/stopped.err | grep -v 'exitbench-run: '
+	modules "after the stopped compare"
+fi
+dirs=
+for d in native compare; do
+	[ -d "/tmp/results/$d" ] && dirs="$dirs $d"
+done
+[ -n "$dirs" ] && tar -C /tmp/results -cf /out/native-run.tar $dirs
 umount /out
-echo "exitbench-status: $rc"
+echo "exitbench-status: $status"
 sync
 poweroff -f

@@ -36,8 +36,8 @@ run_host() {
 }
 
 # run_emulated_only WHAT: status 0 when HOST means the emulated POWER8; 2, with one line,
-# when it means this POWER host (WHAT, make compare or the nightly, builds each side's
-# kvm-pr.ko against the running kernel there: not yet) or nothing known
+# when it means this POWER host (WHAT, the nightly, does not run natively: not yet) or
+# nothing known
 run_emulated_only() {
 	local where
 	where=$(run_host "${HOST:-auto}") || return 2
@@ -80,6 +80,52 @@ run_kernel() {
 		echo "exitbench: '$spec' is neither a kernel tree, a patch nor a directory with a 'series' file" >&2
 		return 2
 	fi
+}
+
+# run_native_spec SPEC: SPEC is a side a native make compare can build: empty (no change), a
+# patch (-p1) or a directory with a quilt 'series' file. A kernel tree or a built kernel is a
+# whole kernel, which a host that keeps its own cannot run: status 2, one line.
+run_native_spec() {
+	local spec=$1
+
+	if [ -n "$spec" ] && { [ -f "$spec/vmlinux" ] ||
+		{ [ -d "$spec" ] && [ -f "$spec/Makefile" ] && [ ! -f "$spec/series" ]; }; }; then
+		echo "exitbench: '$spec' is a whole kernel: natively the host keeps its running kernel and only kvm.ko and kvm-pr.ko are swapped; give a patch (or a quilt series) against KSRC, or HOST=emulated" >&2
+		return 2
+	elif [ -n "$spec" ] && [ ! -f "$spec" ] && [ ! -f "$spec/series" ]; then
+		echo "exitbench: '$spec' is neither a patch nor a directory with a 'series' file" >&2
+		return 2
+	fi
+}
+
+# run_modules KBUILD KSRC SPEC OUT: one side of a native make compare: kvm.ko and kvm-pr.ko
+# of KSRC's arch/powerpc/kvm and virt/kvm with SPEC's change (run_native_spec), built out of
+# tree against KBUILD, the running kernel's build tree (build-module.sh), into OUT; prints
+# OUT. Status: build-module.sh's (2: a patch that does not apply, or touches vmlinux code).
+run_modules() {
+	local kbuild=$1 ksrc=$2 spec=$3 out=$4
+
+	run_native_spec "$spec" || return 2
+	"$run_lib_dir/build-module.sh" "$kbuild" "$ksrc" ${spec:+"$spec"} "$out"
+}
+
+# run_native_round RUNNER GUESTS SUITE KDIR SIDE ROUND RUN: one run of a native make compare:
+# KDIR's kvm.ko and kvm-pr.ko loaded in place of those loaded (native-host.sh load KO), the
+# suite run on /dev/kvm, its records tagged SIDE and ROUND appended to RUN/records.jsonl,
+# its progress to the terminal and to RUN/console.log. Status: 0; 1 a benchmark failed or
+# the runner did; 2 the modules could not be loaded (native-host.sh's one line).
+run_native_round() {
+	local runner=$1 guests=$2 suite=$3 kdir=$4 side=$5 round=$6 run=$7
+	local out=$run/records-$side-$round.jsonl rc=0
+
+	"$run_lib_dir/native-host.sh" load "$kdir/kvm-pr.ko" 2> >(tee -a "$run/console.log" >&2) || return 2
+	"$runner" --suite "$suite" --images "$guests" --output "$out" --variant "$side" --round "$round" \
+		2> >(tee -a "$run/console.log" >&2) || rc=$?
+	if [ -f "$out" ]; then
+		cat "$out" >>"$run/records.jsonl"
+		rm -f "$out"
+	fi
+	[ $rc = 0 ] || return 1
 }
 
 # run_timing_stats STATS INSTRUMENT: with STATS=1 the instrumented kvm-pr times round trips'

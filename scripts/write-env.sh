@@ -8,7 +8,8 @@
 #   scripts/native-host.sh identify says of the machine under "native"
 # env: ICOUNT; with --native, EXITBENCH_EMULATOR and EXITBENCH_ICOUNT (1: -icount shift=0)
 #   say that this "native" host is itself emulated (make native-check), so its figures are
-#   never taken for a real machine's
+#   never taken for a real machine's; NATIVE_MODULES=DIR: the kvm.ko and kvm-pr.ko this
+#   side ran with, built out of tree (a native make compare: build-module.sh's OUT_DIR)
 # Built with jq: a path or a version string holding quotes or backslashes stays a string.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,22 @@ if [ "${1:-}" = --native ]; then
 	icount=false
 	[ "${EXITBENCH_ICOUNT:-0}" = 1 ] && icount=true
 	os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || os=unknown
-	jq -n --argjson native "$native" --arg emulator "${EXITBENCH_EMULATOR:-}" --argjson icount "$icount" \
+	# a side of a native make compare: the running kernel with its modules built out of tree
+	modules=null patches=
+	if [ -n "${NATIVE_MODULES:-}" ]; then
+		m=$NATIVE_MODULES
+		variant=modules patches=$(cat "$m/patch" 2>/dev/null) || patches=
+		modules=$(jq -n --arg patch "$patches" --arg kbuild "$(cat "$m/kbuild" 2>/dev/null)" \
+			--arg source "$(cat "$m/source" 2>/dev/null)" \
+			--arg kvm "$(sha256sum <"$m/kvm.ko" | cut -c1-64)" \
+			--arg kvm_pr "$(sha256sum <"$m/kvm-pr.ko" | cut -c1-64)" \
+			--arg vermagic "$(modinfo -F vermagic "$m/kvm-pr.ko" 2>/dev/null | sed 's/ *$//')" '{
+			patch: $patch, built_against: (if $kbuild == "" then null else $kbuild end),
+			source: (if $source == "" then null else $source end), vermagic: $vermagic,
+			kvm_sha256: $kvm, kvm_pr_sha256: $kvm_pr}')
+	fi
+	jq -n --argjson native "$native" --argjson modules "$modules" --arg patches "$patches" \
+		--arg emulator "${EXITBENCH_EMULATOR:-}" --argjson icount "$icount" \
 		--arg variant "$variant" --arg instrument "${instrument:0:16}" \
 		--arg host "$(hostname 2>/dev/null || uname -n)" \
 		--arg build_host "$(uname -m) $os, $(nproc) cores" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
@@ -45,7 +61,7 @@ if [ "${1:-}" = --native ]; then
 			icount: (if $icount then "shift=0" else "off" end),
 			instruction_count_mode: $icount,
 			host_kernel_source: "the running kernel, \($native.kernel_release)",
-			host_kernel_patches: "",
+			host_kernel_patches: $patches,
 			host_kernel_config_sha256: $native.kernel_config_sha256,
 			host_kernel_variant: $variant,
 			host: $host,
@@ -55,7 +71,7 @@ if [ "${1:-}" = --native ]; then
 			date: $date,
 			exitbench_commit: $commit,
 			suite_file: $suite
-		} + $extra'
+		} + (if $modules == null then {} else {native_modules: $modules} end) + $extra'
 	exit 0
 fi
 [ $# -ge 4 ] && [ $# -le 5 ] ||

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# scripts/build-module.sh, the modules a native make compare will swap: kvm.ko and kvm-pr.ko
+# scripts/build-module.sh, the modules a native make compare swaps: kvm.ko and kvm-pr.ko
 # built out of tree against the emulated host's kernel (its cached build tree, cross-built
 # here as a POWER host builds them natively), with a known-effect patch; and the patches a
-# module swap cannot test, refused in one line (exit 2). Warm: about 15 s (ccache).
+# module swap cannot test, refused in one line (exit 2). Warm: about 20 s.
 # Each check prints "ok" or "FAIL"; last line "module-build: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,6 +42,20 @@ check "its modules carry the vermagic of the kernel they were built against (wha
 		[ \"\$(modinfo -F vermagic '$tmp/nop8/kvm.ko')\" = \"\$(modinfo -F vermagic '$kdir/kvm.ko')\" ]"
 check "OUT/patch names the patch" [ "$(cat "$tmp/nop8/patch" 2>/dev/null)" = nop-8-lightweight.patch ]
 
+# a quilt series: its patches in order on the copy
+mkdir -p "$tmp/series1" "$tmp/series2"
+cp module/test-patches/nop-1-lightweight.patch "$tmp/series1/"
+printf '# one patch\nnop-1-lightweight.patch\n' >"$tmp/series1/series"
+rc=0
+scripts/build-module.sh "$kbuild" "$ksrc" "$tmp/series1" "$tmp/s1" >/dev/null 2>"$tmp/s1.err" || rc=$?
+s1=$(nops_in "$tmp/s1/kvm-pr.ko" 2>/dev/null || echo 0)
+check "a quilt series (the 1-nop patch): built, 1 nop more, OUT/patch names the series" \
+	bash -c "[ $rc = 0 ] && [ '$s1' = $((stock + 1)) ] && [ \"\$(cat '$tmp/s1/patch')\" = series1 ]"
+cp module/test-patches/nop-8-lightweight.patch "$tmp/series2/a.patch"
+cp module/test-patches/nop-8-lightweight.patch "$tmp/series2/b.patch"
+printf 'a.patch\nb.patch\n' >"$tmp/series2/series"
+refused "a series whose second patch does not apply after the first" \
+	"$tmp/series2/b.patch does not apply to $ksrc after the 1 before it in the series" "$kbuild" "$ksrc" "$tmp/series2"
 refused "8 nops in the real-mode trampoline (book3s_segment.S: in vmlinux)" \
 	"touches arch/powerpc/kvm/book3s_segment.S, which is built into vmlinux or another module" \
 	"$kbuild" "$ksrc" module/test-patches/nop-8-trampoline.patch

@@ -5,8 +5,15 @@
 # ppc64le exitbench (make ppc64-tools), the runner and the guests. The host kernel is the
 # emulated POWER8's, booted on an emulated POWER9: once on the radix MMU (the refusal), once
 # on the hash MMU (the run). Instruction-count mode, a small suite (tests/suites/native),
-# two boots of 10 to 25 s. It leaves its run directory in RESULTS (results/ by default)
-# like any run: RUN/native/ is the native run, RUN/radix/ and RUN/hash/ the boots.
+# two boots (about 20 and 50 s; 75 s in all). In the second, after make bench, make
+# compare's native path: the 8-nop patch against the stock source, 3 rounds, each side's
+# kvm.ko and kvm-pr.ko swapped in, then the same compare stopped by SIGTERM in its first
+# round; there is no compiler in the emulated host, so both sides are built here (during
+# the first boot), by the same scripts/build-module.sh against the host kernel's build tree
+# (cross), and handed in through EXITBENCH_NATIVE_MODULES, which replaces the build step
+# only. On the radix MMU the compare must refuse as make bench does. It leaves its run
+# directory in RESULTS (results/ by default) like any run: RUN/native/ is the native run,
+# RUN/compare/ the native comparison, RUN/radix/ and RUN/hash/ the boots.
 # Each check prints "ok" or "FAIL"; last line "native: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,14 +34,28 @@ step "host kernel"
 kdir=$(run_kernel "" "${KSRC:-}")
 run=$(run_new "$results" "$(date -u +%Y%m%d-%H%M%S)-native-check" "$suite")
 qemu=$(qemu-system-ppc64 --version | sed -n 1p)
+# the compare's two sides (per-run medians: instruction counting, as the emulated compare's
+# test; 0.5%: 8 instructions are 0.69% of pvr's round trip)
+nops=module/test-patches/nop-8-lightweight.patch
 {
 	echo "SUITE_FILE=suite"
 	echo "EXITBENCH_EMULATOR='qemu-system-ppc64 -M pseries -cpu POWER9 -m 1G -icount shift=0, hash MMU (${qemu//\'/}): this \"native\" host is itself emulated'"
 	echo "EXITBENCH_ICOUNT=1"
+	echo "COMPARE_PATCHED=$nops COMPARE_ROUNDS=3 COMPARE_THRESHOLD=0.5 COMPARE_ARGS='--stat median'"
 } >"$tmp/native.conf"
+# both sides' modules build while the radix boot runs, which needs none (it refuses first)
+step "building both sides' kvm.ko and kvm-pr.ko out of tree against the host kernel's build tree (cross), in the background"
+kbuild=$(cat "$kdir/objtree") ksrc=$(cat "$kdir/source")
+pids=()
+scripts/build-module.sh "$kbuild" "$ksrc" "$tmp/modules/base" >/dev/null 2>"$tmp/base.err" & pids+=($!)
+scripts/build-module.sh "$kbuild" "$ksrc" "$nops" "$tmp/modules/patched" >/dev/null 2>"$tmp/patched.err" & pids+=($!)
+# pack [NATIVE_MODULES]: the native-check initramfs (with the sides' modules when given)
+pack() {
+	NATIVE=$O/ppc64/exitbench NATIVE_CONF=$tmp/native.conf NATIVE_MODULES=${1:-} scripts/make-initramfs.sh \
+		"$kdir" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$suite" "$tmp/initramfs.cpio.gz"
+}
 step "packing the native-check initramfs (Debian ppc64el userland, the ppc64le exitbench, the runner)"
-NATIVE=$O/ppc64/exitbench NATIVE_CONF=$tmp/native.conf scripts/make-initramfs.sh "$kdir" \
-	"$O/ppc64/exitbench-run" "$O/ppc64/guest" "$suite" "$tmp/initramfs.cpio.gz"
+pack
 
 # boot BOOT_DIR [HOST_CMDLINE]: the emulated POWER9 on that initramfs; its status into
 # BOOT_DIR/rc, its progress (the native path's lines) shown
@@ -46,7 +67,7 @@ boot() {
 	EMULATED_CPU=POWER9 HOST_CMDLINE=${2:-} run_boot "$1" "$kdir/vmlinux" "$1/initramfs.cpio.gz" 1 \
 		"${BOOT_TIMEOUT:-900}" 2048 2>"$1/boot.log" || rc=$?
 	echo $rc >"$1/rc"
-	grep -o 'exitbench-native.*' "$1/console.log" | tail -12 | sed 's/^/  /'
+	grep -o 'exitbench-native: .*' "$1/console.log" | tail -12 | sed 's/^/  /'
 	echo "# $(basename "$1"): exit $rc, $(( $(date +%s) - t0 )) s with the boot"
 }
 # 1. radix (disable_radix=no: this kernel's default is hash, CONFIG_PPC_RADIX_MMU_DEFAULT
@@ -58,6 +79,15 @@ check "on the radix MMU: make bench's native path refused in one line, exit 2, n
 	bash -c "[ \$(cat '$run/radix/rc') = 2 ] &&
 		grep -q 'exitbench-native: exitbench: PR KVM cannot run on a host using the radix MMU' '$run/radix/console.log' &&
 		! grep -q 'exitbench-native: ==> running the suite' '$run/radix/console.log' && [ ! -e '$run/radix/native-run.tar' ]"
+check "on the radix MMU: make compare's native path refused as well, exit 2, no round run" \
+	bash -c "grep -q 'exitbench-compare-status: 2' '$run/radix/console.log' &&
+		grep -q 'exitbench-native-compare: exitbench: PR KVM cannot run on a host using the radix MMU' '$run/radix/console.log' &&
+		! grep -q 'exitbench-native-compare: ==> round' '$run/radix/console.log'"
+for p in "${pids[@]}"; do
+	wait "$p" || { cat "$tmp"/*.err; echo "FAIL - the sides' modules did not build"; it_done native; exit 1; }
+done
+step "packing it again with both sides' modules"
+pack "$tmp/modules"
 # 2. the hash MMU, as a POWER9 LPAR in HPT mode: the whole native path.
 # (On an emulated POWER8 Debian's libm stops it: QEMU 7.2's POWER8 model rejects mffscrni,
 # which glibc 2.36 uses and which a real POWER8 executes as mffs, as the ISA intends.)
@@ -96,6 +126,48 @@ ipr=$(jq '.benchmarks[] | select(.name == "pvr") | .summary_ticks.median' "$r" 2
 echo "# pvr: ${ipr:-none} ticks an iteration (instruction counting, inside the emulated host)"
 check "pvr's round trip is an instruction-count figure of the stock kernel (500 to 700 ticks)" \
 	awk -v t="${ipr:-0}" 'BEGIN { exit !(t > 500 && t < 700) }'
+
+# --- make compare natively: the sides' modules swapped, the 8 nops found
+c=$run/compare cj=$c/compare.json
+grep -o 'exitbench-native-compare: .*' "$run/console.log" | grep -v 'exitbench-run: .*rep ' | tail -14 | sed 's/^/  /'
+crc=$(sed -n 's/.*exitbench-compare-status: \([0-9]*\).*/\1/p' "$run/console.log" | tail -1)
+check "make compare HOST=native ICOUNT=1: refused in one line (exit 2)" \
+	grep -q 'exitbench-native-probe: exitbench: HOST=native compares the stock suite on the running kernel: INSTRUMENT, TRACE, PERF and ICOUNT .* (exit 2)' "$run/console.log"
+check "make compare natively, the 8 nops: exit 1 (a regression beyond 0.5%)" [ "${crc:-none}" = 1 ]
+check "each side's modules loaded in turn, A B, B A, A B (insmod of base/ and patched/, 6 loads)" \
+	bash -c "[ \"\$(tr -d '\r' <'$run/console.log' | sed -n 's|.*exitbench-native-compare: exitbench: loading kvm-pr: insmod .*/modules/\([a-z]*\)/kvm.ko .*/\1/kvm-pr.ko$|\1|p' | paste -sd' ')\" = 'base patched patched base base patched' ] &&
+		[ \"\$(cut -d' ' -f2 '$c/plan' | paste -sd' ')\" = 'base patched patched base base patched' ]"
+check "the host's own kvm-pr (in tree: no taint) before, and back after (modprobe kvm-pr)" \
+	bash -c "grep -q \"exitbench-native-modules: before the compare: kvm_pr loaded, taint ''\" '$run/console.log' &&
+		grep -q 'exitbench-native-compare: exitbench: restoring the host.s own modules: rmmod kvm_pr kvm, modprobe kvm-pr' '$run/console.log' &&
+		grep -q \"exitbench-native-modules: after the compare: kvm_pr loaded, taint ''\" '$run/console.log'"
+check "pvr +4.096 ticks (8 x 0.512) +/- 0.5, regression, interval excluding 0" \
+	jqr '.benchmarks[] | select(.name == "pvr") | (.change - 4.096 | fabs) < 0.5 and
+		.ci_pct[0] > 0 and .verdict == "regression" and .regressed and .n_a == 3' "$cj"
+check "null unchanged (no exits: nothing on its path)" \
+	jqr '.benchmarks[] | select(.name == "null") | (.change | fabs) < 0.01 and .verdict != "regression"' "$cj"
+check "compare.md (emulated times first), an overlay plot, both sides' results.json, records of both sides and 3 rounds" \
+	bash -c "grep -q '^> \*\*Emulated times.\*\* Both sides took the native path' '$c/compare.md' && grep -q '| pvr |' '$c/compare.md' &&
+		[ -s '$c/compare-pvr.png' ] && [ -s '$c/base/results.json' ] && [ -s '$c/patched/results.json' ] &&
+		jq -e '.benchmarks[] | select(.name == \"pvr\") | (.run_rounds | unique) == [1, 2, 3]' '$c/patched/results.json' >/dev/null"
+check "each side's results say native, the running kernel with that side's modules (its patch, their hashes)" \
+	jqr -s '(.[0].environment | .mode == "native" and .instruction_count_mode and .host_kernel_variant == "modules" and
+			.comparison.side == "base" and .comparison.mode == "modules" and .comparison.rounds == 3 and
+			.native_modules.patch == "" and .native.mmu == "Hash") and
+		(.[1].environment | .mode == "native" and .host_kernel_patches == "nop-8-lightweight.patch" and
+			.comparison.side == "patched" and .native_modules.patch == "nop-8-lightweight.patch") and
+		.[0].environment.native_modules.kvm_pr_sha256 != .[1].environment.native_modules.kvm_pr_sha256' \
+	"$c/base/results.json" "$c/patched/results.json"
+check "the modules each side ran with are kept in the run (modules/base, modules/patched)" \
+	bash -c "cmp -s '$c/modules/patched/kvm-pr.ko' '$tmp/modules/patched/kvm-pr.ko' && cmp -s '$c/modules/base/kvm-pr.ko' '$tmp/modules/base/kvm-pr.ko'"
+check "a compare stopped (SIGTERM) in its first round: the host's own kvm-pr put back all the same" \
+	bash -c "grep -q 'exitbench-native-stopped: compare.sh sent SIGTERM in round 1: exit 143' '$run/console.log' &&
+		grep -q 'exitbench-native-stopped: exitbench: restoring the host.s own modules: rmmod kvm_pr kvm, modprobe kvm-pr' '$run/console.log' &&
+		grep -q \"exitbench-native-modules: after the stopped compare: kvm_pr loaded, taint ''\" '$run/console.log'"
+pa=$(jq '.benchmarks[] | select(.name == "pvr") | .median_a' "$cj" 2>/dev/null) || pa=
+pb=$(jq '.benchmarks[] | select(.name == "pvr") | .median_b' "$cj" 2>/dev/null) || pb=
+pc=$(jq '.benchmarks[] | select(.name == "pvr") | .change' "$cj" 2>/dev/null) || pc=
+echo "# compare: pvr ${pa:-none} -> ${pb:-none} ticks, change ${pc:-none} (8 nops: +4.096)"
 run_latest "$results" "$(basename "$run")" latest-native-check
 echo "# run directory: $run"
 it_done native "$run/hash/boot.log" "$run/console.log" "$run/radix/boot.log" "$run/radix/console.log"

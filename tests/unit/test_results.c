@@ -693,6 +693,83 @@ static void compare_json(void **state)
 	compare_free(&cmp);
 }
 
+/*
+ * A side of a native make compare on a host that is itself emulated with instruction
+ * counting (make native-check): every run of pvr the same figure, null's too
+ */
+static void native_side(const char *p, const char *variant, double pvr, int icount)
+{
+	struct results r;
+	struct res_bench *b;
+
+	res_init(&r);
+	snprintf(r.variant, sizeof(r.variant), "%s", variant);
+	res_env_set_str(&r, "mode", "native");
+	res_env_set_str(&r, "emulator", "qemu-system-ppc64 -M pseries -cpu POWER9 -icount shift=0");
+	res_env_set_bool(&r, "instruction_count_mode", icount);
+	for (int k = 0; k < 2; k++) {
+		b = res_add(&r, k ? "null" : "pvr");
+		b->iterations = 100; b->batches = 3; b->repetitions = 3;
+		b->claimed_exits_per_iteration = !k;
+		snprintf(b->exit_kind, sizeof(b->exit_kind), k ? "none" : "emulated-instruction");
+		for (int i = 0; i < 3; i++) {
+			double x = k ? 2.2 : pvr;
+
+			/* a timer interrupt in a batch: the means differ, the median batches do not */
+			res_push_run(b, x + 0.1 * i);
+			res_push_batch(b, x);
+			res_push_batch(b, x);
+			res_push_batch(b, x + 0.3 * i);
+		}
+	}
+	res_derive(&r);
+	assert_int_equal(res_write(&r, p), 0);
+	res_free(&r);
+}
+
+/* natively, on a host whose timebase counts instructions, runs are exact as in the emulated
+ * instruction-count mode: medians by default, constant sides compared exactly */
+static void compare_native_icount(void **state)
+{
+	struct compare cmp = { 0 };
+	char err[512], *md;
+
+	(void)state;
+	native_side(path, "base", 590.35, 1);
+	native_side(path2, "patched", 594.45, 1);
+	cmp_opts_default(&cmp.opts);
+	cmp.opts.threshold_pct = 0.5;
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, path, path2, err, sizeof(err)), 0);
+	assert_int_equal(cmp.median, 1);
+	assert_int_equal(cmp.n, 2);
+	assert_int_equal(cmp.rows[0].state, RES_CMP_DONE);
+	assert_non_null(strstr(cmp.rows[0].note, "exact"));
+	assert_float_equal(cmp.rows[0].r.diff, 4.1, 1e-9);
+	assert_int_equal(cmp.rows[0].r.verdict, CMP_REGRESSION);
+	assert_int_equal(cmp.rows[1].state, RES_CMP_DONE);
+	assert_int_equal(cmp.rows[1].r.verdict, CMP_NO_CHANGE);
+	assert_int_equal(compare_status(&cmp), 1);
+	assert_int_equal(compare_markdown(&cmp, path, 0), 0);
+	md = slurp(path);
+	assert_non_null(strstr(md, "> **Emulated times.** Both sides took the native path (HOST=native) "
+				   "on a host that is itself emulated: qemu-system-ppc64 "));
+	assert_non_null(strstr(md, "Instruction-count mode"));
+	free(md);
+	compare_free(&cmp);
+
+	/* with and without instruction counting: not the same mode */
+	native_side(path, "base", 590.35, 1);
+	native_side(path2, "patched", 594.45, 0);
+	memset(&cmp, 0, sizeof(cmp));
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, path, path2, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is native with instruction counting, "));
+	assert_non_null(strstr(err, "without: compare results of the same mode"));
+	compare_free(&cmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +782,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(environment, setup, teardown),
 		cmocka_unit_test(histogram_text),
 		cmocka_unit_test_setup_teardown(compare_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(compare_native_icount, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
