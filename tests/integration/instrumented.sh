@@ -118,10 +118,12 @@ check "stats: pvr, hcall, mmio: each phase's median within a tick of the trace e
 check "stats: pvr's phases by repetition: count = round trips timed, one in about 64" \
 	jqr '.benchmarks[] | select(.name == "pvr") | (.phases[] | select(.name == "guest") | .count) ==
 		(.phases[] | select(.name == "round_trip") | .count) and .trace.exits > 117 and .trace.exits < 469' "$T"
+# (one round trip in 64, at random: a host timer's exit is sampled now and then, beside
+# the benchmark's own; every sampled round trip has its reason)
 check "stats: each exiting benchmark's round trips are under the trace event's exit reason" \
 	jqr --slurpfile e "$E" '[.benchmarks[] | select(.name != "null") | .name as $b | (.exit_reasons[0].reason ==
-		($e[0].benchmarks[] | select(.name == $b) | .exit_reasons[0].reason)) and .exit_reasons[0].share > 0.99 and
-		(.exit_reasons[0].count == (.phases[] | select(.name == "round_trip") | .count))] | length == 3 and all' "$T"
+		($e[0].benchmarks[] | select(.name == $b) | .exit_reasons[0].reason)) and .exit_reasons[0].share > 0.97 and
+		((.exit_reasons | map(.count) | add) == (.phases[] | select(.name == "round_trip") | .count))] | length == 3 and all' "$T"
 # the cost of timing on. Under -icount shift=0 a figure is a count of instructions, so this is
 # a property of the code, not a speed: the goal (issue 13) is 5% of the stock round trip
 cost() { jq -r --arg n "$2" '.benchmarks[] | select(.name == $n) | .summary_ticks.median' "$1" 2>/dev/null; }
