@@ -10,10 +10,12 @@
 #   --elf FILE a ppc64le ELF of our own (FILE's libraries join the tree, FILE does not)
 #   --sysroot  the packages and all they depend on, whole: headers, libraries and .pc files
 #              to build against (make's PPC64_SYSROOT)
-# Prints the tree's directory on stdout. Cached in $EXITBENCH_CACHE/NAME-ppc64el/: the
-# packages (and what they depend on, Depends and Pre-Depends, recursively) are fetched once
-# per list; the tree is usr/bin/, usr/sbin/, lib/powerpc64le-linux-gnu/, lib64/, to merge
-# into the initramfs. The libraries are the DT_NEEDED closure of the binaries, resolved with
+# Prints the tree's directory on stdout. Cached in $EXITBENCH_CACHE/ppc64el/NAME/LIST/, a
+# folder per list of packages (two lists never replace each other's files): the packages
+# (and what they depend on, Depends and Pre-Depends, recursively) are fetched once; the tree
+# is usr/bin/, usr/sbin/, lib/powerpc64le-linux-gnu/, lib64/, to merge into the initramfs,
+# in a folder of its own per set of our ELFs (the last three kept: a run that still copies
+# one is not pulled from under). One caller at a time builds (a lock per list). The libraries are the DT_NEEDED closure of the binaries, resolved with
 # ${CROSS_COMPILE}readelf against the extracted packages.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,9 +43,6 @@ while [ $# -gt 0 ]; do
 done
 [ ${#specs[@]} -gt 0 ] || die2 "ppc64el-root.sh $name: no package named"
 
-cache=$EXITBENCH_CACHE/$name-$arch
-root=$cache/root
-sys=$cache/sysroot
 # the keys: the downloads', of the list; the tree's, of the list (and the layout) and our own
 # ELFs' content (their libraries may change: the tree is made again, nothing downloaded)
 dl_key=$(echo "packages-1 ${specs[*]}" | sha256sum | cut -c1-16)
@@ -53,9 +52,15 @@ else
 	key=$(echo "layout-1 ${specs[*]}" | sha256sum | cut -c1-16)
 	[ ${#elves[@]} = 0 ] || key=$key-$(cat "${elves[@]}" | sha256sum | cut -c1-12)
 fi
+cache=$EXITBENCH_CACHE/$arch/$name/$dl_key
+root=$cache/root-$key
+sys=$cache/sysroot
 out=$root
 [ -z "$sysroot_only" ] || out=$sys
-if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$key" ] && [ -d "$out" ]; then
+mkdir -p "$cache"
+exec 9>"$cache.lock"
+flock -n 9 || { step "another build of the $name packages is under way; waiting for it"; flock 9; }
+if [ -f "$cache/stamp-$key" ] && [ -d "$out" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -94,7 +99,7 @@ fetch() {
 	# config) comes with the closure
 	alldata=$data data=""
 	for p in $alldata; do grep -qx "$p:$arch" <<<"$closure" || data="$data $p"; done
-	rm -rf "$cache"
+	rm -rf "$cache/debs" "$sys" "$cache"/stamp-* "$cache"/root-*
 	mkdir -p "$cache/debs" "$sys"
 	# apt-get download fails as a whole when one package cannot be had: name it
 	# shellcheck disable=SC2086 # $closure: package names, one a word
@@ -108,7 +113,7 @@ fetch() {
 }
 [ -n "$fetched" ] || fetch
 if [ -n "$sysroot_only" ]; then
-	echo "$key" >"$cache/stamp"
+	: >"$cache/stamp-$key"
 	say "$name: $(ls "$cache/debs" | wc -l) packages, $(du -sh "$sys" | cut -f1) in $sys"
 	echo "$sys"
 	exit 0
@@ -145,7 +150,7 @@ is_elf() { [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' 
 
 # 2. the binaries (PKG:* : every ELF executable of the package's bin folders) and the
 #    DT_NEEDED closure of their libraries and of our own ELFs
-tmp=$cache/root.tmp
+tmp=$root.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp/usr/bin" "$tmp/usr/sbin" "$tmp/lib/$triplet" "$tmp/lib64"
 queue=()
@@ -208,6 +213,10 @@ while [ $i -lt ${#queue[@]} ]; do
 done
 rm -rf "$root"
 mv "$tmp" "$root"
-echo "$key" >"$cache/stamp"
+: >"$cache/stamp-$key"
+# the trees of other ELFs: the last three kept
+ls -dt "$cache"/root-* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 | while IFS= read -r old; do
+	rm -rf "$old" "$cache/stamp-${old##*/root-}"
+done
 say "$name: ${#queue[@]} files, $(du -sh "$root" | cut -f1) in $root"
 echo "$root"
