@@ -246,9 +246,11 @@ const char *history_path(struct history *h)
 
 const char *history_run_mode(const struct results *r)
 {
-	if (res_env_bool(r, "instruction_count_mode") == 1)
-		return "icount";
-	return !strcmp(res_env_str(r, "mode", "emulated"), "native") ? "native" : "plain";
+	/* a native run is native, even on a "native" host that is itself emulated with
+	 * instruction counting (make native-check): its fingerprint tells the two apart */
+	if (!strcmp(res_env_str(r, "mode", "emulated"), "native"))
+		return "native";
+	return res_env_bool(r, "instruction_count_mode") == 1 ? "icount" : "plain";
 }
 
 /* 64-bit FNV-1a, as hex: an identity, not a checksum against anyone */
@@ -266,7 +268,7 @@ static void fnv_hex(const char *s, size_t n, char out[17])
 struct fingerprint {
 	char key[17];
 	char host[256], mode[16], emulator[256], qemu[128], icount[16], config[80], cpu[256],
-	     model[256], instrument[80];
+	     model[256], instrument[80], kernel[128];
 };
 
 /*
@@ -291,8 +293,25 @@ static void fingerprint_of(const struct results *r, struct fingerprint *f)
 	snprintf(f->model, sizeof(f->model), "%s", res_env_str(r, "model", ""));
 	snprintf(f->instrument, sizeof(f->instrument), "%s",
 		 res_env_str(r, "exitbench_instrument", ""));
+	if (!strcmp(f->mode, "native")) {
+		/* natively the running kernel is the host's (its release, its config's hash)
+		 * and the CPU is the machine's own (env.json's "native": its PVR): a series never
+		 * crosses a change of either. Only a native key has these lines: an emulated
+		 * run's key is what it always was. */
+		const struct res_val *nat = res_env(r, "native");
+
+		snprintf(f->cpu, sizeof(f->cpu), "%s (pvr %s)", res_val_str(res_val_get(nat, "cpu"), "unknown CPU"),
+			 res_val_str(res_val_get(nat, "pvr"), "unknown"));
+		snprintf(f->model, sizeof(f->model), "%s", res_val_str(res_val_get(nat, "machine_model"), ""));
+		snprintf(f->config, sizeof(f->config), "%s",
+			 res_val_str(res_val_get(nat, "kernel_config_sha256"), "unknown"));
+		snprintf(f->kernel, sizeof(f->kernel), "%s",
+			 res_val_str(res_val_get(nat, "kernel_release"), "unknown"));
+	}
 	n = snprintf(buf, sizeof(buf), "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", f->host, f->mode,
 		     f->emulator, f->qemu, f->icount, f->config, f->cpu, f->model, f->instrument);
+	if (f->kernel[0] && n > 0 && n < (int)sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "\nkernel %s", f->kernel);
 	fnv_hex(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1, f->key);
 }
 

@@ -432,6 +432,83 @@ static void phase_figure_is_trimmed(void **state)
 	history_close(h);
 }
 
+/*
+ * A native run's fingerprint: the host's running kernel (its release, its config's hash) and
+ * its CPU (env.json's "native": the PVR) are in it, so a native series never crosses a change
+ * of either; an emulated run's key is what it was before native runs had those lines.
+ */
+static void set_native(struct results *r, const char *release, const char *cfg_sha, const char *pvr)
+{
+	struct results n;
+	const struct res_val *nat;
+
+	/* env.json's "native" object, built as a results' env is and moved over */
+	res_init(&n);
+	res_env_set_str(&n, "cpu", "POWER9 (architected), altivec supported");
+	res_env_set_str(&n, "pvr", pvr);
+	res_env_set_str(&n, "machine_model", "IBM pSeries (emulated by qemu)");
+	res_env_set_str(&n, "kernel_release", release);
+	res_env_set_str(&n, "kernel_config_sha256", cfg_sha);
+	nat = &n.env;
+	res_env_set_str(r, "mode", "native");
+	res_env_set_bool(r, "instruction_count_mode", 0);
+	assert_int_equal(res_env_set(r, "native", nat), 0);
+	res_free(&n);
+}
+
+static void native_fingerprint(void **state)
+{
+	static const struct {
+		const char *commit, *release, *cfg, *pvr;
+		double pos;
+	} runs[] = {
+		{ "n1", "6.1.0-18-powerpc64le", "aaaa", "0x004e1202", 1 },
+		{ "n2", "6.1.0-18-powerpc64le", "aaaa", "0x004e1202", 2 },	/* the same series */
+		{ "n3", "6.1.0-19-powerpc64le", "aaaa", "0x004e1202", 3 },	/* a kernel update */
+		{ "n4", "6.1.0-19-powerpc64le", "bbbb", "0x004e1202", 4 },	/* its config changed */
+		{ "n5", "6.1.0-19-powerpc64le", "bbbb", "0x004e1203", 5 },	/* another CPU */
+	};
+	struct history *h;
+	struct history_fp *fps;
+	struct history_run *hr;
+	struct results r;
+	size_t added = 0, known = 0, nfp, n;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	/* an emulated run first: its key is the one it had before (FNV-1a of its fields) */
+	make_run(&r, "e1", 1, "icount", 590.3, 700, 0, 0);
+	import_one(h, &r, &added, &known);
+	res_free(&r);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		make_run(&r, runs[i].commit, runs[i].pos, "plain", 1000, 1200, 0, 0);
+		set_native(&r, runs[i].release, runs[i].cfg, runs[i].pvr);
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+	}
+	assert_int_equal(added, 6);
+	assert_int_equal(history_fingerprints(h, &fps, &nfp), 0);
+	/* the emulated one, and four native: n1 and n2 one series, then one each */
+	assert_int_equal(nfp, 5);
+	assert_string_equal(fps[0].key, "e008b19b3857951a");
+	assert_string_equal(fps[0].mode, "icount");
+	for (size_t i = 1; i < nfp; i++)
+		assert_string_equal(fps[i].mode, "native");
+	assert_non_null(strstr(fps[1].summary, "test-host: native"));
+	assert_non_null(strstr(fps[1].summary, "pvr 0x004e1202"));
+	assert_int_equal(history_runs(h, &hr, &n), 0);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(hr[i].run_id, "night-n1-plain") || !strcmp(hr[i].run_id, "night-n2-plain")) {
+			assert_int_equal(hr[i].fp, fps[1].id);
+			assert_string_equal(hr[i].mode, "native");
+		}
+	free(hr);
+	free(fps);
+	history_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(change_to_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(unconfirmed_is_no_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(phase_figure_is_trimmed, setup, teardown),
+		cmocka_unit_test_setup_teardown(native_fingerprint, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
