@@ -6,12 +6,18 @@
 # apart. Called by nightly.sh for each line of `exitbench history detect --candidates`.
 # usage: nightly-confirm.sh TREE HISTORY FP MODE NIGHT_BEFORE NIGHT_AFTER COMMIT_BEFORE
 #        COMMIT_AFTER "BENCHMARKS" THRESHOLD
-# env: SUITE, RUNS, ROUNDS_ICOUNT (10), ROUNDS_PLAIN (none) the most rounds, CONFIRM_MAXTIME
-#      (10m) the time budget of a confirmation's rounds, BISECT, O
+# MODE native (a native night's): both commits' kvm.ko and kvm-pr.ko built as the nights
+# built them (run_commit_modules: against the running kernel's build tree, or taken from
+# EXITBENCH_NATIVE_MODULES_BY_COMMIT) and compared by a native make compare (HOST=native,
+# EXITBENCH_NATIVE_MODULES: the two swapped round by round, the host's own put back); a change
+# over more than one commit is not bisected natively (yet): the alert says so.
+# env: SUITE, RUNS, ROUNDS_ICOUNT (10), ROUNDS_PLAIN (none), ROUNDS_NATIVE (none) the most
+#      rounds, CONFIRM_MAXTIME (10m) the time budget of a confirmation's rounds, BISECT, O
 # Exit status: 0 (a new regression: 1) beyond the threshold; 2 the comparison could not run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
+. "$here/run-lib.sh"
 top=$(dirname "$here")
 cd "$top"
 [ $# = 10 ] || die2 "usage: nightly-confirm.sh TREE HISTORY FP MODE BEFORE AFTER COMMIT_BEFORE COMMIT_AFTER BENCHMARKS THRESHOLD"
@@ -22,21 +28,38 @@ runs=${RUNS:-$(dirname "$history")/runs}
 hist() { local what=$1; shift; "$eb" history "$what" --history "$history" "$@"; }
 pair=(--fp "$fp" --mode "$mode" --before "$before" --after "$after")
 
-kA=$(scripts/build-kernel.sh --git "$tree" "$cb") || exit 2
-kB=$(scripts/build-kernel.sh --git "$tree" "$ca") || exit 2
 id=confirm-${cb:0:12}-${ca:0:12}-$mode
 dir=$runs/confirm/$id
-rm -rf "$dir"
+rm -rf "$dir" "$dir.modules"
 mkdir -p "$dir"
+native=()
+if [ "$mode" = native ]; then
+	kbuild=
+	if [ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
+		kbuild=$(scripts/native-host.sh tree | sed -n 1p)
+		[ -n "$kbuild" ] || exit 2
+	fi
+	run_commit_modules "$tree" "$cb" "$kbuild" "$dir.modules/base" >/dev/null || exit 2
+	run_commit_modules "$tree" "$ca" "$kbuild" "$dir.modules/patched" >/dev/null || exit 2
+	# (build-module.sh's "patch" file: no patch on either side, as BASE and PATCHED are empty)
+	native=(HOST=native EXITBENCH_NATIVE_MODULES="$dir.modules")
+	kA= kB=
+else
+	kA=$(scripts/build-kernel.sh --git "$tree" "$cb") || exit 2
+	kB=$(scripts/build-kernel.sh --git "$tree" "$ca") || exit 2
+	native=(HOST=emulated)
+fi
 # the suite's lines of the changed benchmarks only
 awk -v want=" $benches " 'index(want, " " $1 " ") && $1 !~ /^#/' "${SUITE:-configs/suites/nightly}" >"$dir.suite"
 ic=0 rounds=${ROUNDS_PLAIN:-}
 [ "$mode" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-10}
+[ "$mode" = native ] && rounds=${ROUNDS_NATIVE:-}
 rc=0
 # sequential: looked at after every round, stopped once the change is proven or proven
 # within the threshold (instruction-count mode's exact rounds: at the third)
-BASE=$kA PATCHED=$kB ICOUNT=$ic ROUNDS=$rounds SUITE=$dir.suite RESULTS=$runs/confirm RUN_ID=$id \
-	THRESHOLD=$threshold UNTIL=$threshold MAXTIME=${CONFIRM_MAXTIME:-10m} scripts/compare.sh >"$dir.log" 2>&1 || rc=$?
+env "${native[@]}" BASE="$kA" PATCHED="$kB" ICOUNT=$ic ROUNDS="$rounds" SUITE="$dir.suite" RESULTS="$runs/confirm" \
+	RUN_ID="$id" THRESHOLD="$threshold" UNTIL="$threshold" MAXTIME="${CONFIRM_MAXTIME:-10m}" \
+	scripts/compare.sh >"$dir.log" 2>&1 || rc=$?
 [ $rc -lt 2 ] || { tail -3 "$dir.log" >&2; die2 "the A/B comparison of ${cb:0:12} and ${ca:0:12} could not run (log: $dir.log)"; }
 out=$(hist confirm "${pair[@]}" "$dir/base/results.json" "$dir/patched/results.json" \
 	--comparison "$dir" --threshold "$threshold" --until "$threshold") || rc=$?
@@ -54,6 +77,8 @@ blame() {
 n=$(git -C "$tree" rev-list --count "$cb..$ca")
 if [ "$n" = 1 ]; then
 	blame "$ca" "the nights are one commit apart"
+elif [ "$mode" = native ]; then
+	blame "$ca" "not bisected natively (yet): one of $n commits"
 elif [ "${BISECT:-1}" = 1 ]; then
 	bench=${benches%% *}
 	if first=$(MODE=$mode scripts/bisect.sh "$tree" "$cb" "$ca" "$bench" "$dir.bisect.log"); then

@@ -21,9 +21,25 @@
 #              bound), within CONFIRM_MAXTIME (10m) each
 #   BISECT     1: bisect a confirmed change over more than one commit
 #   HOST_NAME  this host's name in the history (default: hostname)
+#   HOST       where a night runs (auto: native on a POWER host, else emulated): emulated, the
+#              emulated POWER8 booted on the night's kernel; native, this POWER host on its
+#              running kernel with the night's kvm.ko and kvm-pr.ko (that revision's
+#              arch/powerpc/kvm and virt/kvm, git archive'd, built out of tree against
+#              /lib/modules/RELEASE/build: build-module.sh) swapped in (root, rmmod, insmod),
+#              the host's own modules put back at the end (also after a failure or ^C).
+#              Natively MODES is "native" (icount and plain are the emulated host's: refused),
+#              PHASES (the instrumented kernel) is the emulated host's: said once and skipped,
+#              refused when given as 1; a confirmation is a native make compare of the two
+#              nights' modules (sequential, UNTIL=THRESHOLD, at most ROUNDS_NATIVE rounds,
+#              no bound by default); a confirmed change over more than one commit is not
+#              bisected natively (yet): its alert says so and names the later night's commit.
+#              EXITBENCH_NATIVE_MODULES_BY_COMMIT=DIR: each commit's modules from DIR/COMMIT
+#              (the full id), built elsewhere (make native-check): replaces the build step only
 # Exit status: 0 no new confirmed regression, 1 a new confirmed regression beyond the
 # threshold (or a night that failed to run), 2 bad input (not a git tree, an unknown ref
-# or benchmark, a history that is not one).
+# or benchmark, a history that is not one; natively: a mode or setting of the emulated host,
+# a revision without arch/powerpc/kvm, a host whose kvm.ko and kvm-pr.ko cannot be swapped)
+# or a revision that does not build (its night is kept, as failed, with its log).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -33,7 +49,7 @@ cd "$top"
 O=${O:-build}
 eb=$O/exitbench
 
-keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME BISECT HOST_NAME"
+keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME HOST"
 # CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
 # Values are taken as they are: nothing in the file is run.
 if [ -n "${CONFIG:-}" ]; then
@@ -57,12 +73,23 @@ HISTORY=${HISTORY:-results/nightly/history.db}
 SITE=${SITE:-$(dirname "$HISTORY")}
 RUNS=${RUNS:-$(dirname "$HISTORY")/runs}
 SUITE=${SUITE:-configs/suites/nightly}
-MODES=${MODES:-icount plain}
+# where the nights run: this POWER host (native) or the emulated POWER8
+where=$(run_host "${HOST:-auto}") || exit 2
+if [ "$where" = native ]; then
+	MODES=${MODES:-native}
+	# the instrumented kernel is a whole kernel: the emulated host's (said once, below)
+	[ "${PHASES:-}" != 1 ] ||
+		die2 "PHASES=1: the phases come from a traced run of the instrumented kernel, a whole kernel the emulated host boots; natively the host keeps its running kernel (PHASES=0, or HOST=emulated)"
+	PHASES=0
+else
+	MODES=${MODES:-icount plain}
+fi
 THRESHOLD=${THRESHOLD:-1} FLOOR=${FLOOR:-0}
 PHASES=${PHASES:-1} CONFIRM=${CONFIRM:-1} BISECT=${BISECT:-1}
-ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-10} ROUNDS_PLAIN=${ROUNDS_PLAIN:-} CONFIRM_MAXTIME=${CONFIRM_MAXTIME:-10m}
+ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-10} ROUNDS_PLAIN=${ROUNDS_PLAIN:-} ROUNDS_NATIVE=${ROUNDS_NATIVE:-}
+CONFIRM_MAXTIME=${CONFIRM_MAXTIME:-10m}
 # nightly-confirm.sh reads them (a CONFIG file's too)
-export ROUNDS_ICOUNT ROUNDS_PLAIN CONFIRM_MAXTIME
+export ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME
 HOST_NAME=${HOST_NAME:-$(hostname 2>/dev/null || echo localhost)}
 # a test seam: stop dead (SIGKILL, as a machine that loses power) at a stage
 kill_at() { [ "${EXITBENCH_NIGHTLY_KILL_AT:-}" != "$1" ] || kill -9 $$; }
@@ -79,12 +106,30 @@ for r in ${NIGHTS:-${REF:-HEAD}}; do
 	revs+=("$c")
 done
 for m in $MODES; do
-	case $m in icount|plain) ;; *) die2 "MODES='$MODES': icount and/or plain" ;; esac
+	if [ "$where" = native ]; then
+		[ "$m" = native ] ||
+			die2 "MODES='$MODES': natively a night runs in mode native only (icount and plain are the emulated host's: HOST=emulated)"
+	else
+		case $m in icount|plain) ;; *) die2 "MODES='$MODES': icount and/or plain (native: on a POWER host, HOST=native)" ;; esac
+	fi
 done
 [[ $THRESHOLD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "THRESHOLD=$THRESHOLD: a percentage, e.g. 1"
 [[ $FLOOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "FLOOR=$FLOOR: ticks, e.g. 0.5"
 run_check_suite "$eb" "$SUITE" bench/ppc64 || exit 2
-run_emulated_only "the nightly" || exit 2
+kbuild=
+if [ "$where" = native ]; then
+	# every revision has the two folders the night's modules are built from
+	for c in "${revs[@]}"; do
+		git -C "$TREE" cat-file -e "$c:arch/powerpc/kvm" 2>/dev/null && git -C "$TREE" cat-file -e "$c:virt/kvm" 2>/dev/null ||
+			die2 "${c:0:12} of $TREE has no arch/powerpc/kvm and virt/kvm: natively a night builds kvm.ko and kvm-pr.ko from them (TREE: a kernel git repository)"
+	done
+	# what a swap needs (root, kvm-pr a module, no kvm-hv, no VM open), and the build tree
+	scripts/native-host.sh swappable || exit 2
+	if [ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
+		kbuild=$(scripts/native-host.sh tree | sed -n 1p)
+		[ -n "$kbuild" ] || exit 2
+	fi
+fi
 mkdir -p "$(dirname "$HISTORY")" "$RUNS" "$SITE"
 "$eb" history check --history "$HISTORY" || exit 2
 
@@ -96,6 +141,27 @@ if ! flock -n 8; then
 fi
 
 status=0 unbuilt=0
+# natively: the host's own modules back at the end, and on any exit once a night's were loaded
+swapped=0 native_was=
+native_restore() {
+	[ "$swapped" = 1 ] || return 0
+	swapped=0
+	scripts/native-host.sh restore "$native_was"
+}
+cand=
+on_exit() {
+	local rc=$?
+	[ -z "$cand" ] || rm -f "$cand"
+	native_restore || [ $rc != 0 ] || rc=1
+	exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if [ "$where" = native ]; then
+	native_was=$(scripts/native-host.sh state)
+	step "natively on this host ($(uname -r)): each night's kvm.ko and kvm-pr.ko swapped in; PHASES (the instrumented kernel) is the emulated host's: no phases"
+fi
 hist() { local what=$1; shift; "$eb" history "$what" --history "$HISTORY" "$@"; }
 
 # night_run NIGHT NAME KDIR VARIANT ICOUNT RECORD EXTRA: one run of the suite into
@@ -114,6 +180,20 @@ night_run() {
 	fi
 	OUT_DISK_MB=${OUT_DISK_MB:-1024} run_once "$eb" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$run" \
 		"$kdir" "$SUITE" "$icount" "$record" "$(basename "$night")-$name@$HOST_NAME" "$extra" || rc=$?
+	[ $rc = 0 ] || return 1
+}
+
+# night_native NIGHT MODS EXTRA: one native run of the suite into NIGHT/native with MODS's
+# kvm.ko and kvm-pr.ko loaded (run_native); 0, or 1 when something failed (what was taken
+# is kept); 2 the modules could not be loaded (native-host.sh's one line)
+night_native() {
+	local night=$1 mods=$2 extra=$3 run rc=0
+
+	run=$(run_new "$night" native "$SUITE")
+	swapped=1
+	scripts/native-host.sh load "$mods/kvm-pr.ko" || return 2
+	NATIVE_MODULES=$mods run_native "$eb" "$O/ppc64/exitbench-run" "${GUEST_DIR:-$O/ppc64/guest}" "$run" \
+		"$SUITE" "$(basename "$night")-native@$HOST_NAME" "$extra" || rc=$?
 	[ $rc = 0 ] || return 1
 }
 
@@ -137,7 +217,22 @@ for commit in "${revs[@]}"; do
 	t0=$SECONDS
 	kill_at build
 	kdir=
-	if ! kdir=$(scripts/build-kernel.sh --git "$TREE" "$commit" 2> >(tee "$night/build.log" >&2)); then
+	if [ "$where" = native ]; then
+		# the revision's kvm.ko and kvm-pr.ko, against the running kernel's build tree
+		brc=0
+		kdir=$(run_commit_modules "$TREE" "$commit" "$kbuild" "$night/modules" 2> >(tee "$night/build.log" >&2)) || brc=$?
+		[ $brc != 2 ] || exit 2
+		[ ! -f "$night/modules.log" ] || cat "$night/modules.log" >>"$night/build.log"
+		if [ $brc = 0 ] && ! scripts/native-host.sh fits "$kdir/kvm-pr.ko" 2>>"$night/build.log"; then
+			brc=1
+			tail -1 "$night/build.log" >&2
+		fi
+		if [ $brc != 0 ]; then
+			build=failed note="its kvm.ko and kvm-pr.ko did not build against the running kernel $(uname -r) (log: $night/build.log)"
+			unbuilt=$((unbuilt + 1))
+			echo "exitbench: $short: its modules do not build against the running kernel; its night is kept as failed (log: $night/build.log)" >&2
+		fi
+	elif ! kdir=$(scripts/build-kernel.sh --git "$TREE" "$commit" 2> >(tee "$night/build.log" >&2)); then
 		build=failed note="the kernel did not build (log: $night/build.log)"
 		unbuilt=$((unbuilt + 1))
 		echo "exitbench: $short does not build; its night is kept as failed (log: $night/build.log)" >&2
@@ -157,7 +252,17 @@ for commit in "${revs[@]}"; do
 			'{host: $host, nightly_tree: $tree, nightly_ref: $ref, nightly_commit: $commit,
 			  nightly_subject: $subject, nightly_commit_time: $ctime, nightly_position: $pos}')
 		kill_at run
+		if [ "$where" = native ]; then
+			step "night $short: native run (this host, the night's kvm.ko and kvm-pr.ko)"
+			nrc=0
+			night_native "$night" "$kdir" "$extra" || nrc=$?
+			# modules that do not load: the host cannot run a night (nothing of it stored)
+			[ $nrc != 2 ] || exit 2
+			[ $nrc = 0 ] || status=1
+			[ ! -f "$night/native/results.json" ] || runs+=("native/results.json")
+		fi
 		for mode in $MODES; do
+			[ "$mode" != native ] || continue
 			ic=0; [ "$mode" = icount ] && ic=1
 			step "night $short: $mode run"
 			if night_run "$night" "$mode" "$kdir" stock "$ic" "" \
@@ -186,10 +291,13 @@ for commit in "${revs[@]}"; do
 	step "night $short: $build; built in $t_build s, ran in $t_runs s, stored in $((SECONDS - t0)) s"
 done
 
+# natively: the host's own modules back before the confirmations (each a make compare, which
+# swaps and restores on its own)
+native_restore || status=1
+
 # ---- what changed: detect, confirm, bisect ----
 t0=$SECONDS
 cand=$(mktemp)
-trap 'rm -f "$cand"' EXIT
 hist detect --threshold "$THRESHOLD" --floor "$FLOOR" --candidates "$cand" || exit 2
 regressions=0
 while IFS=$'\t' read -r fp mode before after cb ca benches; do

@@ -36,8 +36,7 @@ run_host() {
 }
 
 # run_emulated_only WHAT: status 0 when HOST means the emulated POWER8; 2, with one line,
-# when it means this POWER host (WHAT, the nightly, does not run natively: not yet) or
-# nothing known
+# when it means this POWER host (WHAT does not run natively: not yet) or nothing known
 run_emulated_only() {
 	local where
 	where=$(run_host "${HOST:-auto}") || return 2
@@ -107,6 +106,47 @@ run_modules() {
 
 	run_native_spec "$spec" || return 2
 	"$run_lib_dir/build-module.sh" "$kbuild" "$ksrc" ${spec:+"$spec"} "$out"
+}
+
+# run_commit_modules TREE COMMIT KBUILD OUT: kvm.ko and kvm-pr.ko of COMMIT of the kernel git
+# repository TREE (its arch/powerpc/kvm and virt/kvm, git archive'd into a temporary source:
+# nothing else of the tree is read) built out of tree against KBUILD, the running kernel's build
+# tree (build-module.sh), into OUT; prints OUT. OUT/source says TREE and COMMIT. With
+# EXITBENCH_NATIVE_MODULES_BY_COMMIT=DIR (make native-check: built on the build machine, the
+# emulated host has no compiler) DIR/COMMIT (the full id) holds them: copied, nothing built,
+# and DIR/COMMIT.log, when there is one, stands for a build that failed there.
+# Status: 0; 1 they did not build (the log: OUT.log, named on one line); 2 COMMIT has no
+# arch/powerpc/kvm or virt/kvm (one line).
+run_commit_modules() {
+	local tree=$1 commit=$2 kbuild=$3 out=$4 src d rc=0
+
+	if ! git -C "$tree" cat-file -e "$commit:arch/powerpc/kvm" 2>/dev/null ||
+	   ! git -C "$tree" cat-file -e "$commit:virt/kvm" 2>/dev/null; then
+		echo "exitbench: ${commit:0:12} of $tree has no arch/powerpc/kvm and virt/kvm: not a kernel tree whose kvm.ko and kvm-pr.ko can be built" >&2
+		return 2
+	fi
+	if [ -n "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
+		d=$EXITBENCH_NATIVE_MODULES_BY_COMMIT/$commit
+		if [ -f "$d/kvm.ko" ] && [ -f "$d/kvm-pr.ko" ]; then
+			mkdir -p "$out" && cp "$d"/* "$out/" && echo "$tree $commit" >"$out/source" && echo "$out"
+			return
+		fi
+		mkdir -p "$(dirname "$out")"
+		[ ! -f "$d.log" ] || cp "$d.log" "$out.log"
+		echo "exitbench: no kvm.ko and kvm-pr.ko of ${commit:0:12} in EXITBENCH_NATIVE_MODULES_BY_COMMIT=$EXITBENCH_NATIVE_MODULES_BY_COMMIT (they did not build there$([ ! -f "$out.log" ] || echo "; log: $out.log"))" >&2
+		return 1
+	fi
+	src=$(mktemp -d "${TMPDIR:-/tmp}/exitbench-ksrc.XXXXXX") || return 1
+	if ! git -C "$tree" archive "$commit" arch/powerpc/kvm virt/kvm | tar -x -C "$src"; then
+		rm -rf "$src"
+		echo "exitbench: git archive of ${commit:0:12}'s arch/powerpc/kvm and virt/kvm failed" >&2
+		return 1
+	fi
+	"$run_lib_dir/build-module.sh" "$kbuild" "$src" "$out" >/dev/null || rc=$?
+	rm -rf "$src"
+	[ $rc = 0 ] || return $rc
+	echo "$tree $commit" >"$out/source"
+	echo "$out"
 }
 
 # run_native_round RUNNER GUESTS SUITE KDIR SIDE ROUND RUN: one run of a native make compare:
