@@ -62,6 +62,28 @@ static size_t index_of(const struct history_point *pts, size_t n, long long nigh
 	return n;
 }
 
+/*
+ * Instruction counting is exact wherever it runs: the emulated host's icount mode, and a
+ * native series of a "native" host that is itself emulated with -icount shift=0 (make
+ * native-check; its fingerprint's icount says so). A real POWER host's never is.
+ */
+static int exact_series(struct history *h, long long fp, const char *mode)
+{
+	sqlite3_stmt *st;
+	char icount[16] = "", err[256];
+
+	if (!strcmp(mode, "icount"))
+		return 1;
+	if (strcmp(mode, "native") ||
+	    history_prep(h, &st, "SELECT icount FROM fingerprints WHERE id = ?", err, sizeof(err)))
+		return 0;
+	sqlite3_bind_int64(st, 1, fp);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		history_col_text(st, 0, icount, sizeof(icount));
+	sqlite3_finalize(st);
+	return !strcmp(icount, "shift=0");
+}
+
 static int detect_series(struct history *h, const struct alerts_opts *o, long long fp,
 			 const char *mode, const char *bench, enum history_metric m,
 			 const char *phase, struct alerts_detect_report *rep, char *err, size_t len)
@@ -92,7 +114,7 @@ static int detect_series(struct history *h, const struct alerts_opts *o, long lo
 		v[i] = pts[i].value;
 	/* instruction-count mode is exact for the night's figure and the phases' trimmed means;
 	 * p99 of the batches follows where the host's interrupts land, as noisy as plain */
-	if (!strcmp(mode, "icount") && m != HM_P99) {
+	if (exact_series(h, fp, mode) && m != HM_P99) {
 		detect_opts_exact(&d);
 	} else {
 		detect_opts_default(&d);

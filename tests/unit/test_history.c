@@ -509,6 +509,51 @@ static void native_fingerprint(void **state)
 	history_close(h);
 }
 
+/*
+ * A native series is exact where instruction counting runs it (a "native" host itself emulated
+ * with -icount shift=0, make native-check): a step at the third night is a change, as in icount
+ * mode. A real host's native series (icount off) needs E-Divisive's three nights a side.
+ */
+static void native_icount_is_exact(void **state)
+{
+	const double pvr[] = { 590.5, 590.5, 606.85 };
+	const char *commits[] = { "c0", "c1", "c3" };
+	struct alerts_detect_report rep;
+	struct alerts_candidate *c;
+	struct alerts_opts o;
+	struct history *h;
+	struct results r;
+	size_t nc, added = 0, known = 0;
+	char err[512];
+
+	(void)state;
+	for (int emulated = 1; emulated >= 0; emulated--) {
+		assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+		for (int i = 0; i < 3; i++) {
+			make_run(&r, commits[i], i, "plain", pvr[i], 528.9, 0, 0);
+			set_native(&r, "6.1.192", "aaaa", "0x004e1202");
+			res_env_set_bool(&r, "instruction_count_mode", emulated);
+			res_env_set_str(&r, "icount", emulated ? "shift=0" : "off");
+			import_one(h, &r, &added, &known);
+			res_free(&r);
+		}
+		alerts_opts_default(&o);
+		assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+		if (emulated) {
+			assert_int_equal(nc, 1);
+			assert_string_equal(c[0].mode, "native");
+			assert_string_equal(c[0].commit_before, "c1");
+			assert_string_equal(c[0].commit_after, "c3");
+			assert_string_equal(c[0].benchmarks, "pvr");
+		} else {
+			assert_int_equal(nc, 0);
+		}
+		free(c);
+		history_close(h);
+		unlink(db);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +563,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unconfirmed_is_no_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(phase_figure_is_trimmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(native_fingerprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(native_icount_is_exact, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
