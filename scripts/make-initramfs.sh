@@ -20,7 +20,10 @@
 #   the native make compare's COMPARE_*); NATIVE_MODULES=DIR (optional), the two sides' kvm.ko
 #   and kvm-pr.ko of that compare (DIR/base, DIR/patched: build-module.sh's, cross-built)
 #   into /exitbench/modules, which native-init.sh hands to compare.sh
-#   (EXITBENCH_NATIVE_MODULES)
+#   (EXITBENCH_NATIVE_MODULES); NATIVE_NIGHTLY=DIR (optional), the native nightly's: DIR/tree
+#   (a git repository of arch/powerpc/kvm and virt/kvm) and DIR/modules/COMMIT (each night's
+#   kvm.ko and kvm-pr.ko, cross-built) into /exitbench/nightly, which native-init.sh hands to
+#   nightly.sh (TREE, EXITBENCH_NATIVE_MODULES_BY_COMMIT)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -63,10 +66,12 @@ pack() {
 
 # what make native-check's host runs its native path with: a shell, jq, the coreutils,
 # kmod for modprobe, gnuplot for the plots (with the fonts and fontconfig pngcairo needs),
+# git, tar and flock for the nightly,
 # and the packages of the libraries exitbench loads (the runtime halves of the Makefile's
 # PPC64_DEV_PKGS; --elf takes from them what it needs)
 NATIVE_USERLAND="bash:bin/bash jq:usr/bin/jq coreutils:* grep:bin/grep sed:bin/sed gawk:usr/bin/gawk
  findutils:* gzip:bin/gzip kmod:* hostname:bin/hostname gnuplot-nox:usr/bin/gnuplot-nox
+ git:usr/bin/git tar:bin/tar util-linux:usr/bin/flock
  gnuplot-data:@ fontconfig-config:@ fonts-dejavu-core:@
  libjansson4: libgsl27: libsqlite3-0: libtracecmd1: libtraceevent1: libtracefs1: liburcu8:"
 if [ -n "${NATIVE:-}" ]; then
@@ -116,6 +121,12 @@ if [ -n "${NATIVE:-}" ]; then
 			mkdir -p "$root/exitbench/modules/$s"
 			cp "$NATIVE_MODULES/$s"/* "$root/exitbench/modules/$s/"
 		done
+	fi
+	if [ -n "${NATIVE_NIGHTLY:-}" ]; then
+		[ -d "$NATIVE_NIGHTLY/tree" ] && [ -d "$NATIVE_NIGHTLY/modules" ] ||
+			die "NATIVE_NIGHTLY=$NATIVE_NIGHTLY: no tree/ and modules/ in it"
+		mkdir -p "$root/exitbench/nightly"
+		cp -a "$NATIVE_NIGHTLY/tree" "$NATIVE_NIGHTLY/modules" "$root/exitbench/nightly/"
 	fi
 	pack native-init.sh
 	exit 0

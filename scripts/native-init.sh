@@ -14,7 +14,9 @@
 # was loaded before and after it ("exitbench-native-modules: ") and its exit status
 # ("exitbench-compare-status: N"). Both run directories go back to the build machine as
 # native-run.tar on the output disk (/dev/vda, ext2); bench.sh's exit status is
-# "exitbench-status: N".
+# "exitbench-status: N". Then, when native.conf names NIGHTLY_NIGHTS, scripts/nightly.sh
+# natively over them ("exitbench-native-nightly: ", "exitbench-nightly-status: N"), its history
+# and nights back as native-nightly.tar.
 /bin/busybox --install -s /bin
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 mkdir -p /root
@@ -98,6 +100,24 @@ if [ -n "${COMPARE_PATCHED:-}" ]; then
 	echo "exitbench-native-stopped: compare.sh sent SIGTERM in round 1: exit $?"
 	sed 's/^/exitbench-native-stopped: /' /tmp/stopped.err | grep -v 'exitbench-run: '
 	modules "after the stopped compare"
+fi
+# the nightly natively (native.conf's NIGHTLY_NIGHTS: commits of /exitbench/nightly/tree, each
+# night's modules from /exitbench/nightly/modules, built on the build machine): its lines
+# "exitbench-native-nightly: ", its status "exitbench-nightly-status: N"; the history and
+# the nights go back as native-nightly.tar
+if [ -n "${NIGHTLY_NIGHTS:-}" ] && [ -d /exitbench/nightly ]; then
+	probe env HOST=native MODES=icount TREE=/exitbench/nightly/tree HISTORY=/tmp/probe/history.db \
+		SUITE="$SUITE_FILE" bash scripts/nightly.sh
+	modules "before the nightly"
+	rm -f /tmp/nrc
+	{ env HOST=native O=build TREE=/exitbench/nightly/tree NIGHTS="$NIGHTLY_NIGHTS" \
+		HISTORY=/tmp/nightly/history.db SUITE="$SUITE_FILE" HOST_NAME=exitbench-native-check \
+		THRESHOLD="${NIGHTLY_THRESHOLD:-1}" ROUNDS_NATIVE="${NIGHTLY_ROUNDS:-4}" \
+		EXITBENCH_NATIVE_MODULES_BY_COMMIT=/exitbench/nightly/modules bash scripts/nightly.sh
+	  echo $? >/tmp/nrc; } 2>&1 | while IFS= read -r line; do echo "exitbench-native-nightly: $line"; done
+	modules "after the nightly"
+	echo "exitbench-nightly-status: $(cat /tmp/nrc 2>/dev/null || echo 3)"
+	[ -d /tmp/nightly ] && tar -C /tmp -cf /out/native-nightly.tar nightly
 fi
 dirs=
 for d in native compare; do

@@ -11,9 +11,15 @@
 # round; there is no compiler in the emulated host, so both sides are built here (during
 # the first boot), by the same scripts/build-module.sh against the host kernel's build tree
 # (cross), and handed in through EXITBENCH_NATIVE_MODULES, which replaces the build step
-# only. On the radix MMU the compare must refuse as make bench does. It leaves its run
-# directory in RESULTS (results/ by default) like any run: RUN/native/ is the native run,
-# RUN/compare/ the native comparison, RUN/radix/ and RUN/hash/ the boots.
+# only. On the radix MMU the compare must refuse as make bench does. Then make nightly's
+# native path over c0 c1 c3 of a small git repository of the nightly test history's
+# arch/powerpc/kvm and virt/kvm (c2: +32 instructions on every guest entry), each night's
+# modules built here by the nightly's own build step (run_commit_modules) and handed in
+# through EXITBENCH_NATIVE_MODULES_BY_COMMIT: the nights stored as native, the change at c3
+# detected, confirmed by a native compare of c1's and c3's modules, not bisected natively
+# (yet), the host's own modules back. It leaves its run directory in RESULTS (results/ by
+# default) like any run: RUN/native/ is the native run, RUN/compare/ the native comparison,
+# RUN/nightly/ the nightly's history and nights, RUN/radix/ and RUN/hash/ the boots.
 # Each check prints "ok" or "FAIL"; last line "native: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,9 +55,35 @@ kbuild=$(cat "$kdir/objtree") ksrc=$(cat "$kdir/source")
 pids=()
 scripts/build-module.sh "$kbuild" "$ksrc" "$tmp/modules/base" >/dev/null 2>"$tmp/base.err" & pids+=($!)
 scripts/build-module.sh "$kbuild" "$ksrc" "$nops" "$tmp/modules/patched" >/dev/null 2>"$tmp/patched.err" & pids+=($!)
-# pack [NATIVE_MODULES]: the native-check initramfs (with the sides' modules when given)
+# the nightly's tree: what a native night reads of one (arch/powerpc/kvm and virt/kvm) of the
+# nightly test history's c0 c1 c2 c3 (tests/nightly/make-tree.sh; c2 +32 instructions on
+# every guest entry in kvm-pr.ko), a small git repository of its own (its ids are not
+# make-tree.sh's); each night's modules cross-built here by the nightly's own build step
+# (run_commit_modules), handed in as EXITBENCH_NATIVE_MODULES_BY_COMMIT
+step "the nightly's tree (arch/powerpc/kvm, virt/kvm of the test history's c0..c3), its nights' modules built in the background"
+htree=$(tests/nightly/make-tree.sh)
+nt=$tmp/nightly/tree
+mkdir -p "$nt"
+git -C "$nt" init -q
+for t in c0 c1 c2 c3; do
+	rm -rf "$nt/arch" "$nt/virt"
+	git -C "$htree" archive "$t" arch/powerpc/kvm virt/kvm | tar -x -C "$nt"
+	git -C "$nt" add -A
+	GIT_AUTHOR_NAME="exitbench test" GIT_AUTHOR_EMAIL=test@exitbench.invalid GIT_COMMITTER_NAME="exitbench test" \
+		GIT_COMMITTER_EMAIL=test@exitbench.invalid GIT_AUTHOR_DATE="2026-01-0${t#c}1T12:00:00Z" \
+		GIT_COMMITTER_DATE="2026-01-0${t#c}1T12:00:00Z" \
+		git -C "$nt" commit -q --allow-empty -m "$(git -C "$htree" log -1 --format=%s "$t")"
+	git -C "$nt" tag "$t"
+done
+nc() { git -C "$nt" rev-parse "$1"; }
+echo "NIGHTLY_NIGHTS='$(nc c0) $(nc c1) $(nc c3)'" >>"$tmp/native.conf"
+for t in c0 c1 c3; do
+	run_commit_modules "$nt" "$(nc $t)" "$kbuild" "$tmp/nightly/modules/$(nc $t)" >/dev/null 2>"$tmp/nightly-$t.err" & pids+=($!)
+done
+# pack [NATIVE_MODULES [NATIVE_NIGHTLY]]: the native-check initramfs (with the sides' modules
+# and the nightly's tree and modules when given)
 pack() {
-	NATIVE=$O/ppc64/exitbench NATIVE_CONF=$tmp/native.conf NATIVE_MODULES=${1:-} scripts/make-initramfs.sh \
+	NATIVE=$O/ppc64/exitbench NATIVE_CONF=$tmp/native.conf NATIVE_MODULES=${1:-} NATIVE_NIGHTLY=${2:-} scripts/make-initramfs.sh \
 		"$kdir" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$suite" "$tmp/initramfs.cpio.gz"
 }
 step "packing the native-check initramfs (Debian ppc64el userland, the ppc64le exitbench, the runner)"
@@ -86,8 +118,8 @@ check "on the radix MMU: make compare's native path refused as well, exit 2, no 
 for p in "${pids[@]}"; do
 	wait "$p" || { cat "$tmp"/*.err; echo "FAIL - the sides' modules did not build"; it_done native; exit 1; }
 done
-step "packing it again with both sides' modules"
-pack "$tmp/modules"
+step "packing it again with both sides' modules, and the nightly's tree and modules"
+pack "$tmp/modules" "$tmp/nightly"
 # 2. the hash MMU, as a POWER9 LPAR in HPT mode: the whole native path.
 # (On an emulated POWER8 Debian's libm stops it: QEMU 7.2's POWER8 model rejects mffscrni,
 # which glibc 2.36 uses and which a real POWER8 executes as mffs, as the ISA intends.)
@@ -168,6 +200,41 @@ pa=$(jq '.benchmarks[] | select(.name == "pvr") | .median_a' "$cj" 2>/dev/null) 
 pb=$(jq '.benchmarks[] | select(.name == "pvr") | .median_b' "$cj" 2>/dev/null) || pb=
 pc=$(jq '.benchmarks[] | select(.name == "pvr") | .change' "$cj" 2>/dev/null) || pc=
 echo "# compare: pvr ${pa:-none} -> ${pb:-none} ticks, change ${pc:-none} (8 nops: +4.096)"
+# --- make nightly natively: nights c0 c1 c3 of the small tree, the change at c3 confirmed A/B
+[ ! -f "$run/hash/native-nightly.tar" ] || tar -C "$run" -xf "$run/hash/native-nightly.tar"
+rm -f "$run/hash/native-nightly.tar"
+h=$run/nightly/history.db
+grep -o 'exitbench-native-nightly: .*' "$run/console.log" | grep -v 'exitbench-run: ' | tail -16 | sed 's/^/  /'
+nrc=$(sed -n 's/.*exitbench-nightly-status: \([0-9]*\).*/\1/p' "$run/console.log" | tail -1)
+c0=$(nc c0) c1=$(nc c1) c3=$(nc c3)
+check "make nightly HOST=native MODES=icount: refused in one line (exit 2)" \
+	grep -q "exitbench-native-probe: exitbench: MODES='icount': natively a night runs in mode native only .* (exit 2)" "$run/console.log"
+check "make nightly natively over c0 c1 c3: exit 1 (a new confirmed regression)" [ "${nrc:-none}" = 1 ]
+check "each night's kvm.ko and kvm-pr.ko loaded in turn (insmod of RUNS/<commit>/modules, c0 c1 c3)" \
+	bash -c "[ \"\$(tr -d '\r' <'$run/console.log' | sed -n 's|.*exitbench-native-nightly: exitbench: loading kvm-pr: insmod /tmp/nightly/runs/\([0-9a-f]*\)/modules/kvm.ko .*|\1|p' | paste -sd' ')\" = '${c0:0:12} ${c1:0:12} ${c3:0:12}' ]"
+check "nights c0 c1 c3 stored, one native run each, run ids ending @exitbench-native-check" \
+	bash -c "[ \"\$(sqlite3 '$h' \"SELECT n.commit_id || ' ' || r.mode || ' ' || r.run_id FROM runs r JOIN nights n ON n.id = r.night_id ORDER BY n.position\")\" = \"\$(printf '%s native %s-native@exitbench-native-check\\n' $c0 ${c0:0:12} $c1 ${c1:0:12} $c3 ${c3:0:12})\" ]"
+check "a night's results say native, with its modules (built from the tree at its commit)" \
+	jqr --arg src "/exitbench/nightly/tree $c3" '.environment | .mode == "native" and .host == "exitbench-native-check" and
+		.host_kernel_variant == "modules" and .native_modules.source == $src and .nightly_commit == ($src | split(" ")[1])' \
+	"$run/nightly/runs/${c3:0:12}/native/results.json"
+"$O/exitbench" history alerts --json --history "$h" >"$tmp/alerts.json" 2>/dev/null || true
+check "the change at c3 detected and confirmed A/B natively: pvr +16.384 ticks (32 x 0.512), regression" \
+	jqr 'any(.benchmark == "pvr" and .mode == "native" and .verdict == "regression" and (.change - 16.384 | fabs) < 0.1)' "$tmp/alerts.json"
+check "every alert names c3 (c1 -> c3), not bisected natively (yet); null none" \
+	jqr --arg c1 "$c1" --arg c3 "$c3" 'length > 0 and all(.commit == $c3 and .commit_before == $c1 and .commit_after == $c3 and
+		(.bisect | startswith("not bisected natively (yet)"))) and all(.benchmark != "null")' "$tmp/alerts.json"
+cmpdir=$run/nightly/runs/confirm/confirm-${c1:0:12}-${c3:0:12}-native
+check "the confirmation: a native compare of c1's and c3's modules, sequential, both sides native" \
+	jqr -s --arg b "/exitbench/nightly/tree $c1" --arg p "/exitbench/nightly/tree $c3" \
+		'(.[0].environment | .mode == "native" and .native_modules.source == $b and .comparison.until_pct == 1) and
+		 (.[1].environment | .mode == "native" and .native_modules.source == $p)' \
+	"$cmpdir/base/results.json" "$cmpdir/patched/results.json"
+check "the host's own kvm-pr back after the nightly (in tree: no taint)" \
+	bash -c "grep -q 'exitbench-native-nightly: exitbench: restoring the host.s own modules: rmmod kvm_pr kvm, modprobe kvm-pr' '$run/console.log' &&
+		grep -q \"exitbench-native-modules: after the nightly: kvm_pr loaded, taint ''\" '$run/console.log'"
+npv=$(jq -r '[.[] | select(.benchmark == "pvr")][0] | "\(.before) -> \(.after), change \(.change), \(.bisect)"' "$tmp/alerts.json" 2>/dev/null) || npv=
+echo "# nightly: pvr ${npv:-no alert} (+32 instructions: +16.384)"
 run_latest "$results" "$(basename "$run")" latest-native-check
 echo "# run directory: $run"
 it_done native "$run/hash/boot.log" "$run/console.log" "$run/radix/boot.log" "$run/radix/console.log"
