@@ -21,8 +21,9 @@
 #              bound), within CONFIRM_MAXTIME (10m) each
 #   BISECT     1: bisect a confirmed change over more than one commit
 #   HOST_NAME  this host's name in the history (default: hostname)
-#   HOST       where a night runs (auto: native on a POWER host, else emulated): emulated, the
-#              emulated POWER8 booted on the night's kernel; native, this POWER host on its
+#   HOST       (make's or the environment's, not CONFIG's) where a night runs (auto: native
+#              on a POWER host, else emulated): emulated, the emulated POWER8 booted on the
+#              night's kernel; native, this POWER host on its
 #              running kernel with the night's kvm.ko and kvm-pr.ko (that revision's
 #              arch/powerpc/kvm and virt/kvm, git archive'd, built out of tree against
 #              /lib/modules/RELEASE/build: build-module.sh) swapped in (root, rmmod, insmod),
@@ -49,7 +50,7 @@ cd "$top"
 O=${O:-build}
 eb=$O/exitbench
 
-keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME HOST"
+keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME"
 # CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
 # Values are taken as they are: nothing in the file is run.
 if [ -n "${CONFIG:-}" ]; then
@@ -160,7 +161,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 if [ "$where" = native ]; then
 	native_was=$(scripts/native-host.sh state)
-	step "natively on this host ($(uname -r)): each night's kvm.ko and kvm-pr.ko swapped in; PHASES (the instrumented kernel) is the emulated host's: no phases"
+	step "natively on this host (${EXITBENCH_UNAME_R:-$(uname -r)}): each night's kvm.ko and kvm-pr.ko swapped in; PHASES (the instrumented kernel) is the emulated host's: no phases"
 fi
 hist() { local what=$1; shift; "$eb" history "$what" --history "$HISTORY" "$@"; }
 
@@ -228,7 +229,7 @@ for commit in "${revs[@]}"; do
 			tail -1 "$night/build.log" >&2
 		fi
 		if [ $brc != 0 ]; then
-			build=failed note="its kvm.ko and kvm-pr.ko did not build against the running kernel $(uname -r) (log: $night/build.log)"
+			build=failed note="its kvm.ko and kvm-pr.ko did not build against the running kernel ${EXITBENCH_UNAME_R:-$(uname -r)} (log: $night/build.log)"
 			unbuilt=$((unbuilt + 1))
 			echo "exitbench: $short: its modules do not build against the running kernel; its night is kept as failed (log: $night/build.log)" >&2
 		fi
