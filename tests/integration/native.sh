@@ -5,10 +5,10 @@
 # ppc64le exitbench (make ppc64-tools), the runner and the guests. The host kernel is the
 # emulated POWER8's, booted on an emulated POWER9: once on the radix MMU (the refusal), once
 # on the hash MMU (the run). Instruction-count mode, a small suite (tests/suites/native),
-# two boots (22 s and 148 s with the nightly, in the run that added it). In the second, after make bench, make
-# compare's native path: the 8-nop patch against the stock source, 3 rounds, each side's
-# kvm.ko and kvm-pr.ko swapped in, then the same compare stopped by SIGTERM in its first
-# round; there is no compiler in the emulated host, so both sides are built here (during
+# two boots (the radix one about 20 to 55 s, the hash one 135 to 150 s, of which the nightly
+# takes 85 to 100 s). In the second, after make bench, make compare's native path: the
+# 8-nop patch against the stock source, 3 rounds, each side's kvm.ko and kvm-pr.ko swapped
+# in, then the same compare stopped by SIGTERM in its first round; there is no compiler in the emulated host, so both sides are built here (during
 # the first boot), by the same scripts/build-module.sh against the host kernel's build tree
 # (cross), and handed in through EXITBENCH_NATIVE_MODULES, which replaces the build step
 # only. On the radix MMU the compare must refuse as make bench does. Then make nightly's
