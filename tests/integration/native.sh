@@ -5,17 +5,18 @@
 # ppc64le exitbench (make ppc64-tools), the runner and the guests. The host kernel is the
 # emulated POWER8's, booted on an emulated POWER9: once on the radix MMU (the refusal), once
 # on the hash MMU (the run). Instruction-count mode, a small suite (tests/suites/native),
-# two boots (the radix one about 20 to 55 s, the hash one 135 to 150 s, of which the nightly
+# two boots (the radix one 13 to 55 s, the hash one 135 to 150 s, of which the nightly
 # takes 85 to 100 s). In the second, after make bench, make compare's native path: the
 # 8-nop patch against the stock source, 3 rounds, each side's kvm.ko and kvm-pr.ko swapped
-# in, then the same compare stopped by SIGTERM in its first round; there is no compiler in the emulated host, so both sides are built here (during
-# the first boot), by the same scripts/build-module.sh against the host kernel's build tree
-# (cross), and handed in through EXITBENCH_NATIVE_MODULES, which replaces the build step
-# only. On the radix MMU the compare must refuse as make bench does. Then make nightly's
-# native path over c0 c1 c3 of a small git repository of the nightly test history's
-# arch/powerpc/kvm and virt/kvm (c2: +32 instructions on every guest entry), each night's
-# modules built here by the nightly's own build step (run_commit_modules) and handed in
-# through EXITBENCH_NATIVE_MODULES_BY_COMMIT: the nights stored as native, the change at c3
+# in, then the same compare stopped by SIGTERM in its first round; there is no compiler in
+# the emulated host, so both sides are built here (during the first boot), by the same
+# scripts/build-module.sh against the host kernel's build tree (cross), and handed in
+# through EXITBENCH_NATIVE_MODULES, which replaces the build step only. On the radix MMU
+# the compare must refuse as make bench does. Then make nightly's native path over c0 c1 c3
+# of a small git repository of the nightly test history's arch/powerpc/kvm and virt/kvm
+# (c2: +32 instructions on every guest entry), each night's modules built here by the
+# nightly's own build step (run_commit_modules) and handed in through
+# EXITBENCH_NATIVE_MODULES_BY_COMMIT: the nights stored as native, the change at c3
 # detected, confirmed by a native compare of c1's and c3's modules, not bisected natively
 # (yet), the host's own modules back. It leaves its run directory in RESULTS (results/ by
 # default) like any run: RUN/native/ is the native run, RUN/compare/ the native comparison,
