@@ -15,14 +15,6 @@ eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-fleet.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fleet=$tmp/fleet
-# "exit N, one exitbench: line on stderr, containing TEXT": cmd...
-bad() {
-	local want=$1 text=$2 rc=0
-	shift 2
-	"$@" >/dev/null 2>"$tmp/err" || rc=$?
-	[ $rc = "$want" ] && [ "$(grep -c '^exitbench:' "$tmp/err")" = 1 ] && grep -qF -- "$text" "$tmp/err" ||
-		{ echo "  got exit $rc: $(head -3 "$tmp/err")"; return 1; }
-}
 nights() { "$eb" history show --history "$fleet/history.db" | awk 'NR > 1' | wc -l; }
 
 # (power8-a's pvr takes 32 instructions more from the third night on)

@@ -16,6 +16,30 @@ check() {
 	fi
 }
 
+# bad WANT TEXT COMMAND...: COMMAND exits WANT with one "exitbench:" line on stderr that
+# holds TEXT (into $tmp/err); else what it gave, and status 1
+bad() {
+	local want=$1 text=$2 rc=0
+	shift 2
+	"$@" >/dev/null 2>"$tmp/err" || rc=$?
+	[ $rc = "$want" ] && [ "$(grep -c '^exitbench:' "$tmp/err")" = 1 ] && grep -qF -- "$text" "$tmp/err" ||
+		{ echo "  got exit $rc: $(head -3 "$tmp/err")"; return 1; }
+}
+
+# made_up_power8 DIR RELEASE KBUILD [KSRC]: a made-up POWER8 (pSeries, hash MMU) under DIR
+# for native-host.sh's EXITBENCH_ROOT, running kernel RELEASE with kvm-pr among its modules,
+# its build tree KBUILD (and source KSRC) linked
+made_up_power8() {
+	local d=$1 rel=$2
+	mkdir -p "$d/proc" "$d/sys/module" "$d/dev" "$d/lib/modules/$rel"
+	printf 'processor\t: 0\ncpu\t\t: POWER8 (architected), altivec supported\nrevision\t: 2.0 (pvr 004d 0200)\n\ntimebase\t: 512000000\nplatform\t: pSeries\nmodel\t\t: IBM pSeries (emulated by qemu)\nMMU\t\t: Hash\n' \
+		>"$d/proc/cpuinfo"
+	printf 'kernel/arch/powerpc/kvm/kvm-pr.ko: kernel/arch/powerpc/kvm/kvm.ko\nkernel/arch/powerpc/kvm/kvm.ko:\n' \
+		>"$d/lib/modules/$rel/modules.dep"
+	ln -s "$3" "$d/lib/modules/$rel/build"
+	[ -z "${4:-}" ] || ln -s "$4" "$d/lib/modules/$rel/source"
+}
+
 # jqr [jq options] FILTER FILE...: jq -e's verdict on FILTER (its output discarded)
 jqr() { jq -e "$@" >/dev/null 2>&1; }
 

@@ -22,18 +22,9 @@ trap 'rm -rf "$tmp"' EXIT
 kdir=$(run_kernel "" "${KSRC:-}")
 kbuild=$(cat "$kdir/objtree") ksrc=$(cat "$kdir/source") release=$(cat "$kdir/release")
 
-# machine DIR [RELEASE]: a made-up POWER8 (pSeries, hash MMU) running kernel RELEASE (the
-# emulated host's by default): kvm-pr among its modules, its build tree and source linked
-machine() {
-	local d=$1 rel=${2:-$release}
-	mkdir -p "$d/proc" "$d/sys/module" "$d/dev" "$d/lib/modules/$rel"
-	printf 'processor\t: 0\ncpu\t\t: POWER8 (architected), altivec supported\nrevision\t: 2.0 (pvr 004d 0200)\n\ntimebase\t: 512000000\nplatform\t: pSeries\nmodel\t\t: IBM pSeries (emulated by qemu)\nMMU\t\t: Hash\n' \
-		>"$d/proc/cpuinfo"
-	printf 'kernel/arch/powerpc/kvm/kvm-pr.ko: kernel/arch/powerpc/kvm/kvm.ko\nkernel/arch/powerpc/kvm/kvm.ko:\n' \
-		>"$d/lib/modules/$rel/modules.dep"
-	ln -s "$kbuild" "$d/lib/modules/$rel/build"
-	ln -s "$ksrc" "$d/lib/modules/$rel/source"
-}
+# machine DIR [RELEASE]: a made-up POWER8 running kernel RELEASE (the emulated host's by
+# default): kvm-pr among its modules, its build tree and source linked
+machine() { made_up_power8 "$1" "${2:-$release}" "$kbuild" "$ksrc"; }
 
 # refused WHAT WANT ROOT [VAR=VALUE... [COMMAND...]]: make compare natively on the made-up
 # host ROOT exits 2 with one "exitbench:" line holding WANT (progress lines "==> " aside),

@@ -29,16 +29,11 @@ c() { git -C "$tree" rev-parse "$1"; }
 unset REF NIGHTS SITE RUNS CONFIG THRESHOLD FLOOR PHASES CONFIRM BISECT HOST_NAME ROUNDS_ICOUNT \
 	ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME UNTIL MAXTIME ROUNDS MODES EXITBENCH_NATIVE_MODULES_BY_COMMIT
 
-# machine DIR [RELEASE]: a made-up POWER8 (pSeries, hash MMU) running kernel RELEASE (the
-# emulated host's by default), kvm-pr and kvm loaded, its build tree linked
+# machine DIR [RELEASE]: a made-up POWER8 running kernel RELEASE (the emulated host's by
+# default), kvm-pr and kvm loaded, its build tree linked
 machine() {
-	local d=$1 rel=${2:-$release}
-	mkdir -p "$d/proc" "$d/sys/module/kvm" "$d/sys/module/kvm_pr" "$d/dev" "$d/lib/modules/$rel"
-	printf 'processor\t: 0\ncpu\t\t: POWER8 (architected), altivec supported\nrevision\t: 2.0 (pvr 004d 0200)\n\ntimebase\t: 512000000\nplatform\t: pSeries\nmodel\t\t: IBM pSeries (emulated by qemu)\nMMU\t\t: Hash\n' \
-		>"$d/proc/cpuinfo"
-	printf 'kernel/arch/powerpc/kvm/kvm-pr.ko: kernel/arch/powerpc/kvm/kvm.ko\nkernel/arch/powerpc/kvm/kvm.ko:\n' \
-		>"$d/lib/modules/$rel/modules.dep"
-	ln -s "$kbuild" "$d/lib/modules/$rel/build"
+	made_up_power8 "$1" "${2:-$release}" "$kbuild"
+	mkdir -p "$1/sys/module/kvm" "$1/sys/module/kvm_pr"
 }
 p8=$tmp/p8
 machine "$p8"

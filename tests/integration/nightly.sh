@@ -14,14 +14,6 @@ O=${O:-build}
 eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-nightly.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-# "exit N, one exitbench: line on stderr, containing TEXT": cmd...
-bad() {
-	local want=$1 text=$2 rc=0
-	shift 2
-	"$@" >/dev/null 2>"$tmp/err" || rc=$?
-	[ $rc = "$want" ] && [ "$(grep -c '^exitbench:' "$tmp/err")" = 1 ] && grep -qF -- "$text" "$tmp/err" ||
-		{ echo "  got exit $rc: $(head -3 "$tmp/err")"; return 1; }
-}
 
 tree=$(tests/nightly/make-tree.sh)
 c() { git -C "$tree" rev-parse "$1"; }
