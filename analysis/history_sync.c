@@ -189,8 +189,8 @@ static int import_change(struct history *h, const char *host, const json_t *c, s
 			" night_before = excluded.night_before, before = excluded.before,"
 			" after = excluded.after, change = excluded.change,"
 			" change_pct = excluded.change_pct, p = excluded.p, method = excluded.method,"
-			" state = excluded.state, note = excluded.note, detected = excluded.detected",
-			err, len)))
+			" state = excluded.state, note = excluded.note, detected = excluded.detected"
+			" RETURNING id", err, len)))
 		return ret;
 	sqlite3_bind_int64(st, 1, fp);
 	sqlite3_bind_int64(st, 2, nb);
@@ -201,22 +201,12 @@ static int import_change(struct history *h, const char *host, const json_t *c, s
 			return history_err(err, len, -EINVAL, "change %zu: '%s' is not a number, "
 					   "a string or null", idx, cols[k]);
 		}
+	/* the change's id, added or brought up to date */
 	ret = sqlite3_step(st);
+	cid = ret == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	if (ret != SQLITE_DONE)
+	if (!cid)
 		return history_err(err, len, -EINVAL, "change %zu: %s", idx, sqlite3_errmsg(history_db(h)));
-	{
-		char fps[24], nas[24];
-		const char *q[5] = { fps, str_of(c, "benchmark"), str_of(c, "mode"),
-				     str_of(c, "metric"), nas };
-
-		snprintf(fps, sizeof(fps), "%lld", fp);
-		snprintf(nas, sizeof(nas), "%lld", na);
-		cid = lookup(h, "SELECT id FROM changes WHERE fingerprint_id = ? AND benchmark = ?"
-			     " AND mode = ? AND metric = ? AND night_after = ?", q, 5, err, len);
-		if (cid <= 0)
-			return cid < 0 ? -EIO : history_err(err, len, -EIO, "change %zu: not stored", idx);
-	}
 	if (!a || json_is_null(a))
 		return 1;
 	/* the alert: the host's figures; its triage the host's until the fleet's own */
