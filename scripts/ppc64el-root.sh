@@ -85,7 +85,7 @@ done
 pkgs=$(tr ' ' '\n' <<<"$pkgs" | grep . | sort -u | tr '\n' ' ')
 # fetch: download the closure and extract it all into the sysroot
 fetch() {
-	local closure p alldata msg d
+	local closure p alldata msg d got
 	step "downloading Debian $arch packages for $name (once):$(for s in "${specs[@]}"; do printf ' %s' "${s%%:*}"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
 	# shellcheck disable=SC2086 # $pkgs: package names, one a word
 	closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
@@ -101,10 +101,25 @@ fetch() {
 	for p in $alldata; do grep -qx "$p:$arch" <<<"$closure" || data="$data $p"; done
 	rm -rf "$cache/debs" "$sys" "$cache"/stamp-* "$cache"/root-*
 	mkdir -p "$cache/debs" "$sys"
-	# apt-get download fails as a whole when one package cannot be had: name it
+	# apt-get download fails as a whole when one package cannot be had: name it. Indexes older
+	# than the mirror name versions it no longer has (404): as root, update them once and retry
+	got=1
 	# shellcheck disable=SC2086 # $closure: package names, one a word
-	if ! msg=$(cd "$cache/debs" && apt-get download -q $closure $data 2>&1 >/dev/null); then
-		die "cannot download $arch packages for $name: $(grep -m1 '^E:' <<<"$msg" || tail -1 <<<"$msg"); run: scripts/install-deps.sh target"
+	msg=$(cd "$cache/debs" && apt-get download -q $closure $data 2>&1 >/dev/null) || got=
+	if [ -z "$got" ]; then
+		if [ "$(id -u)" = 0 ] && grep -q '404' <<<"$msg"; then
+			step "the apt indexes name versions the mirror no longer has: apt-get update, then again"
+			apt-get update -qq >/dev/null 2>&1 || true
+			# shellcheck disable=SC2086
+			closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+				--no-breaks --no-replaces --no-enhances $pkgs 2>/dev/null |
+				grep -E "^[a-z0-9][a-z0-9.+-]*:$arch\$" | sort -u || true)
+			rm -f "$cache"/debs/*.deb
+			# shellcheck disable=SC2086
+			msg=$(cd "$cache/debs" && apt-get download -q $closure $data 2>&1 >/dev/null) && got=1
+		fi
+		[ -n "$got" ] ||
+			die "cannot download $arch packages for $name: $(grep -m1 '^E:' <<<"$msg" || tail -1 <<<"$msg"); run: scripts/install-deps.sh target"
 	fi
 	for d in "$cache"/debs/*.deb; do
 		dpkg-deb -x "$d" "$sys" || die "cannot extract $d"
