@@ -2,9 +2,10 @@
 /*
  * exitbench bisect: the first commit of a kernel tree where a benchmark's cost changed.
  *
- *   exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain] [--log FILE]
+ *   exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain|native] [--log FILE]
  *        runs scripts/bisect.sh of the checkout exitbench was built in: git bisect over
- *        built kernels, each measured on the emulated host
+ *        built kernels, each measured on the emulated host (icount, plain), or over each
+ *        commit's kvm.ko and kvm-pr.ko swapped in on this POWER host (native)
  *   exitbench bisect figure RESULTS.json NAME
  *        the figure a night takes of a benchmark (its median over runs: of each run's
  *        median batch in instruction-count mode, of each run's mean otherwise)
@@ -118,7 +119,7 @@ int cmd_bisect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-		"usage: exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain] [--log FILE]\n"
+		"usage: exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain|native] [--log FILE]\n"
 		"       exitbench bisect figure RESULTS.json NAME\n"
 		"       exitbench bisect classify RESULTS.json NAME GOOD_FIGURE BAD_FIGURE";
 	const char *bench = NULL, *tree = ".", *mode = "icount", *log = NULL;
@@ -141,8 +142,8 @@ int cmd_bisect(int argc, char **argv)
 	}
 	if (optind != argc - 2 || !bench)
 		die2("%s", usage);
-	if (strcmp(mode, "icount") && strcmp(mode, "plain"))
-		die2("--mode %s: icount or plain", mode);
+	if (strcmp(mode, "icount") && strcmp(mode, "plain") && strcmp(mode, "native"))
+		die2("--mode %s: icount, plain or native", mode);
 	if (find_script("bisect.sh", script, sizeof(script)))
 		die2("bisect: scripts/bisect.sh not found beside this exitbench; run it from the checkout "
 		     "it was built in");

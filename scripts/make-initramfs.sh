@@ -66,12 +66,13 @@ pack() {
 
 # what make native-check's host runs its native path with: a shell, jq, the coreutils,
 # kmod for modprobe, gnuplot for the plots (with the fonts and fontconfig pngcairo needs),
-# git, tar and flock for the nightly,
+# git (and git bisect's scripts), tar and flock for the nightly and its bisection,
 # and the packages of the libraries exitbench loads (the runtime halves of the Makefile's
 # PPC64_DEV_PKGS; --elf takes from them what it needs)
 NATIVE_USERLAND="bash:bin/bash jq:usr/bin/jq coreutils:* grep:bin/grep sed:bin/sed gawk:usr/bin/gawk
  findutils:* gzip:bin/gzip kmod:* hostname:bin/hostname gnuplot-nox:usr/bin/gnuplot-nox
- git:usr/bin/git tar:bin/tar util-linux:usr/bin/flock
+ git:usr/bin/git git:usr/lib/git-core/git-bisect git:usr/lib/git-core/git-sh-setup
+ git:usr/lib/git-core/git-sh-i18n git:usr/lib/git-core/git-sh-i18n--envsubst tar:bin/tar util-linux:usr/bin/flock
  gnuplot-data:@ fontconfig-config:@ fonts-dejavu-core:@
  libjansson4: libgsl27: libsqlite3-0: libtracecmd1: libtraceevent1: libtracefs1: liburcu8:"
 if [ -n "${NATIVE:-}" ]; then
@@ -87,6 +88,8 @@ if [ -n "${NATIVE:-}" ]; then
 	# what Debian's alternatives would link
 	ln -s gawk "$root/usr/bin/awk"
 	ln -s gnuplot-nox "$root/usr/bin/gnuplot"
+	# what Debian's git links (git clone runs git-upload-pack: the bisection's clone)
+	ln -s git "$root/usr/bin/git-upload-pack"
 	mods=$root/lib/modules/$release
 	mkdir -p "$mods/kernel/arch/powerpc/kvm" "$root/boot" "$root/etc"
 	cp "$kdir/kvm.ko" "$kdir/kvm-pr.ko" "$mods/kernel/arch/powerpc/kvm/"

@@ -9,8 +9,9 @@
 # MODE native (a native night's): both commits' kvm.ko and kvm-pr.ko built as the nights
 # built them (run_commit_modules: against the running kernel's build tree, or taken from
 # EXITBENCH_NATIVE_MODULES_BY_COMMIT) and compared by a native make compare (HOST=native,
-# EXITBENCH_NATIVE_MODULES: the two swapped round by round, the host's own put back); a change
-# over more than one commit is not bisected natively (yet): the alert says so.
+# EXITBENCH_NATIVE_MODULES: the two swapped round by round, the host's own put back), and a
+# change over more than one commit bisected natively (bisect.sh MODE=native: each commit's
+# modules swapped in).
 # env: SUITE, RUNS, ROUNDS_ICOUNT (10), ROUNDS_PLAIN (none), ROUNDS_NATIVE (none) the most
 #      rounds, CONFIRM_MAXTIME (10m) the time budget of a confirmation's rounds, BISECT, O
 # Exit status: 0 (a new regression: 1) beyond the threshold; 2 the comparison could not run.
@@ -69,16 +70,16 @@ confirmed=${BASH_REMATCH[1]} regressions=${BASH_REMATCH[2]}
 [ "$confirmed" != 0 ] || exit 0
 
 # the first commit with the change
-# blame COMMIT HOW [LOG]: the pair's alerts name COMMIT, found HOW
+# blame COMMIT HOW [LOG]: the pair's alerts name COMMIT, found HOW (LOG when there is one)
 blame() {
+	local log=()
+	[ -z "${3:-}" ] || [ ! -f "$3" ] || log=(--log "$3")
 	hist blame "${pair[@]}" --commit "$1" --subject "$(git -C "$tree" log -1 --format=%s "$1")" \
-		--how "$2" ${3:+--log "$3"}
+		--how "$2" "${log[@]}"
 }
 n=$(git -C "$tree" rev-list --count "$cb..$ca")
 if [ "$n" = 1 ]; then
 	blame "$ca" "the nights are one commit apart"
-elif [ "$mode" = native ]; then
-	blame "$ca" "not bisected natively (yet): one of $n commits"
 elif [ "${BISECT:-1}" = 1 ]; then
 	bench=${benches%% *}
 	if first=$(MODE=$mode scripts/bisect.sh "$tree" "$cb" "$ca" "$bench" "$dir.bisect.log"); then

@@ -32,8 +32,8 @@
 #              PHASES (the instrumented kernel) is the emulated host's: said once and skipped,
 #              refused when given as 1; a confirmation is a native make compare of the two
 #              nights' modules (sequential, UNTIL=THRESHOLD, at most ROUNDS_NATIVE rounds,
-#              no bound by default); a confirmed change over more than one commit is not
-#              bisected natively (yet): its alert says so and names the later night's commit.
+#              no bound by default); a confirmed change over more than one commit is
+#              bisected natively, each step's commit's modules swapped in (bisect.sh).
 #              EXITBENCH_NATIVE_MODULES_BY_COMMIT=DIR: each commit's modules from DIR/COMMIT
 #              (the full id), built elsewhere (make native-check): replaces the build step only
 # Exit status: 0 no new confirmed regression, 1 a new confirmed regression beyond the

@@ -144,4 +144,22 @@ check "by commit: no modules of c1 (their build failed there): a failed night wi
 	bash -c "[ $rc = 2 ] && jq -e '.build == \"failed\"' '$tmp/n/runs/${c1:0:12}/night.json' >/dev/null &&
 		grep -q 'error: made up' '$tmp/n/runs/${c1:0:12}/build.log' &&
 		[ \"\$('$eb' history show --history '$tmp/n/history.db' | grep -c failed)\" = 2 ]"
+
+# --- the native bisection (scripts/bisect.sh MODE=native, as the nightly calls it): what it
+# refuses, and a commit whose modules the made-up host cannot load
+bis() {
+	env MODE=native EXITBENCH_ROOT="$p8" EXITBENCH_UNAME_M=ppc64le EXITBENCH_UNAME_R="$release" \
+		SUITE=tests/suites/native O="$O" "$@" scripts/bisect.sh "$tree" c0 c3 pvr "$tmp/bisect.log"
+}
+check "bisect natively on this x86_64 machine: exit 2, one line" \
+	bad 2 "HOST=native: this is an x86_64 machine, not a POWER host" bis EXITBENCH_UNAME_M=x86_64
+mkdir -p "$p8/sys/module/kvm_hv"
+check "bisect natively with kvm-hv loaded: exit 2, one line" bad 2 "kvm-hv is loaded and holds kvm.ko" bis
+rmdir "$p8/sys/module/kvm_hv"
+# (its way out tries to put the host's own modules back: on the made-up host a second line)
+rc=0
+bis EXITBENCH_NATIVE_MODULES_BY_COMMIT="$tmp/by" >/dev/null 2>"$tmp/err" || rc=$?
+check "bisect natively on a made-up POWER8: c0's modules (built elsewhere) cannot be loaded: exit 2, said so, the loader's line in its log" \
+	bash -c "[ $rc = 2 ] && grep -qxF 'exitbench: $(c c0 | cut -c1-12) could not be measured (log: $tmp/bisect.log)' '$tmp/err' &&
+		grep -q 'is a made-up machine: not loading any module' '$tmp/bisect.log' && grep -q 'not restoring any module' '$tmp/err'"
 it_done native-nightly "$tmp/err"
