@@ -84,7 +84,7 @@ int vm_enable_vcpu_cap(struct vm *vm, uint32_t cap)
 int vm_set_entry(struct vm *vm, uint64_t pc, uint64_t msr)
 {
 	struct kvm_regs regs;
-	uint64_t lpcr = LPCR_ILE;
+	uint64_t lpcr = LPCR_ILE, hior = 0;
 	struct kvm_one_reg reg = { .id = KVM_REG_PPC_LPCR_64, .addr = (uintptr_t)&lpcr };
 
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs))
@@ -95,6 +95,13 @@ int vm_set_entry(struct vm *vm, uint64_t pc, uint64_t msr)
 		return -errno;
 	/* only ILE matters to PR; older kernels without the register keep big-endian vectors */
 	(void)ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg);
+	/*
+	 * The interrupt vectors at 0, the guest image's: kvm-pr's 64-bit vcpu starts with the
+	 * 970's prefix, HIOR 0xfff00000, outside guest memory (QEMU sets it to 0 as well)
+	 */
+	reg = (struct kvm_one_reg){ .id = KVM_REG_PPC_HIOR, .addr = (uintptr_t)&hior };
+	if (ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg))
+		return -errno;
 	return 0;
 }
 
