@@ -1,34 +1,42 @@
 // SPDX-License-Identifier: MIT
 /*
- * exitbench suite: check a suite file against the benchmarks there are.
+ * exitbench suite: check a suite file against the benchmarks there are (their sources in
+ * --benchmarks DIR[:DIR]) and, with --images DIR[:DIR...], each line's parameters against what the
+ * benchmark's image declares; print the suite as the runner will read it.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "image.h"
 #include "suite.h"
 
 int cmd_suite(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "benchmarks", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 },
+		{ "benchmarks", required_argument, NULL, 'b' }, { "images", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = "bench/ppc64";
+	const char *dir = "bench/ppc64", *images = NULL;
 	char names[64][EB_NAME_LEN], err[2048];
 	const char *known[64];
 	struct suite s;
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
-		if (c != 'b')
+	while ((c = getopt_long(argc, argv, "b:i:", opts, NULL)) != -1) {
+		if (c == 'b')
+			dir = optarg;
+		else if (c == 'i')
+			images = optarg;
+		else
 			return 2;
-		dir = optarg;
 	}
 	if (optind != argc - 1)
-		die2("usage: exitbench suite FILE [--benchmarks DIR[:DIR...]]");
+		die2("usage: exitbench suite FILE [--benchmarks DIR[:DIR...]] [--images DIR[:DIR...]]");
 	if (suite_load(argv[optind], &s, err, sizeof(err)))
 		die2("%s", err);
 	/* DIR[:DIR...] */
@@ -47,6 +55,40 @@ int cmd_suite(int argc, char **argv)
 	if (suite_check_names(&s, argv[optind], known, n, err, sizeof(err))) {
 		suite_free(&s);
 		die2("%s", err);
+	}
+	/* the parameters against the images (a line without any needs no image yet) */
+	for (size_t i = 0; images && i < s.n; i++) {
+		const struct suite_entry *e = &s.entries[i];
+		struct eb_bench_info info;
+		uint64_t values[EB_MAX_PARAMS];
+		char path[4096];
+
+		const char *found = NULL;
+		char *list = strdup(images), *sv = NULL;
+
+		/* the first of DIR[:DIR...] that has BENCH.bin */
+		for (char *d = list ? strtok_r(list, ":", &sv) : NULL; d && !found; d = strtok_r(NULL, ":", &sv)) {
+			snprintf(path, sizeof(path), "%s/%s.bin", d, e->bench);
+			if (!access(path, R_OK))
+				found = d;
+		}
+		if (!found && !e->nparams) {
+			free(list);
+			continue;
+		}
+		if (!found) {
+			free(list);
+			suite_free(&s);
+			die2("%s:%d: %s: no image %s.bin in %s to check its parameters against (make guests)",
+			     argv[optind], e->line, e->name, e->bench, images);
+		}
+		snprintf(path, sizeof(path), "%s", found);
+		free(list);
+		if (eb_image_info(path, e->bench, &info, err, sizeof(err)) ||
+		    eb_params_resolve(&info, e, values, err, sizeof(err))) {
+			suite_free(&s);
+			die2("%s:%d: %s", argv[optind], e->line, err);
+		}
 	}
 	for (size_t i = 0; i < s.n; i++)
 		printf("%s %llu %u batches=%u warmup=%llu timeout=%u\n", s.entries[i].name,

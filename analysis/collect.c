@@ -125,6 +125,8 @@ static int take_bench(struct results *r, json_t *rec, const char *name, const ch
 		return -EINVAL;		/* checked before anything is taken */
 	if (!b && !(b = res_add(r, name)))
 		return -ENOMEM;
+	if (res_take_params(b, rec, why))
+		return -EINVAL;
 	if (pmu && take_pmu_events(b, pmu, 0, why))
 		return -ENOMEM;
 	snprintf(b->what, sizeof(b->what), "%s", what);

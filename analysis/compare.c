@@ -1006,9 +1006,13 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 				fprintf(f, "\nThe `trace` phase (the instrumentation's own event) could not "
 					"be compared: whether the instrumentation costs both sides the same is "
 					"not known here.\n");
-			if (plots)
-				fprintf(f, "\n![%s: the phases' changes](compare-phases-%s.png)\n", row->name,
-					row->name);
+			if (plots) {
+				char file[EB_NAME_LEN];
+
+				plot_safe_name(file, sizeof(file), row->name);
+				fprintf(f, "\n![%s: the phases' changes](compare-phases-%s.png)\n",
+					row->name, file);
+			}
 		}
 		if (row->nreason) {
 			fprintf(f, "\nExit reasons (%s an exit; intervals at %.4g%%):\n\n", row->reason_unit,
@@ -1145,9 +1149,14 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	md_where(f, c, plots);
 	if (plots) {
 		fprintf(f, "\n## Distributions (per batch)\n\n");
-		for (size_t i = 0; i < c->n; i++)
-			if (c->rows[i].state == RES_CMP_DONE)
-				fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, c->rows[i].name);
+		for (size_t i = 0; i < c->n; i++) {
+			char file[EB_NAME_LEN];
+
+			if (c->rows[i].state != RES_CMP_DONE)
+				continue;
+			plot_safe_name(file, sizeof(file), c->rows[i].name);
+			fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, file);
+		}
 	}
 	return fclose(f) ? -errno : 0;
 }
@@ -1240,7 +1249,8 @@ static int compare_plot(const struct compare *c, const struct res_cmp_row *row,
 		dist_free(&d[0]);
 		return -ENOMEM;
 	}
-	snprintf(name, sizeof(name), "compare-%s", row->name);
+	snprintf(name, sizeof(name), "compare-");
+	plot_safe_name(name + 8, sizeof(name) - 8, row->name);
 	snprintf(title, sizeof(title), "%s: %s vs %s, per batch (%+.3f%%, verdict %s)", row->name,
 		 c->label_a, c->label_b, row->r.change_pct, cmp_verdict_name(row->r.verdict));
 	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 1000, .height = 420,
@@ -1300,7 +1310,8 @@ static int phases_plot(const struct compare *c, const struct res_cmp_row *row, c
 	ret = 0;
 	if (!n)
 		goto out;
-	snprintf(name, sizeof(name), "compare-phases-%s", row->name);
+	snprintf(name, sizeof(name), "compare-phases-");
+	plot_safe_name(name + 15, sizeof(name) - 15, row->name);
 	snprintf(title, sizeof(title), "%s: where it changed, %s vs %s (bar: change, whiskers: %.4g%% "
 		 "interval; * moved)", row->name, c->label_a, c->label_b, c->opts.confidence * 100);
 	snprintf(ylabel, sizeof(ylabel), "change, %s an exit", row->phase_unit);

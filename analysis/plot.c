@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* plot: gnuplot charts from plain data (see plot.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -629,4 +630,13 @@ int plot_gnuplot(const char *script)
 const char *plot_strerror(int err)
 {
 	return err == -ENOENT ? "gnuplot not found (apt-get install gnuplot-nox)" : "gnuplot failed";
+}
+
+void plot_safe_name(char *buf, size_t len, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < len; i++)
+		buf[i] = isalnum((unsigned char)s[i]) || strchr("_.+-", s[i]) ? s[i] : '_';
+	buf[i] = '\0';
 }

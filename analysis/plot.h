@@ -138,6 +138,11 @@ int plot_draw(struct plot *p);
 void plot_free(struct plot *p);
 /* Run gnuplot on a script: 0, -ENOENT when there is no gnuplot, -EIO when it failed. */
 int plot_gnuplot(const char *script);
+/*
+ * s as a figure's file name (and a relative link to it: no ':' a browser would take for a
+ * scheme): [A-Za-z0-9_.+-], the rest '_' ("pvr-mmu:segments=8" -> "pvr-mmu_segments_8").
+ */
+void plot_safe_name(char *buf, size_t len, const char *s);
 /* Why a figure is missing, for the reader: "gnuplot not found (...)" or "gnuplot failed". */
 const char *plot_strerror(int err);
 

@@ -479,11 +479,11 @@ static const char *mode_name(const struct results *r)
 	       "native";
 }
 
-/* dir/<b>.png: the histogram of b's per-batch ticks per iteration */
+/* dir/<b>.png (plot_safe_name): the histogram of b's per-batch ticks per iteration */
 static int bench_plot(const struct results *r, const struct res_bench *b, const char *dir)
 {
 	static struct bins bs;
-	char title[256];
+	char title[256], file[EB_NAME_LEN];
 	struct plot *p;
 	double w;
 	int ret;
@@ -492,7 +492,8 @@ static int bench_plot(const struct results *r, const struct res_bench *b, const 
 	snprintf(title, sizeof(title), "%s: %zu batches of %llu iterations (%s%s)", b->name,
 		 b->nbatch, (unsigned long long)(b->iterations / b->batches), mode_name(r),
 		 icount_mode(r) ? ", instruction-count mode" : "");
-	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = b->name, .width = 800,
+	plot_safe_name(file, sizeof(file), b->name);
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = file, .width = 800,
 					      .height = 480, .title = title }, &p);
 	if (ret)
 		return ret;
@@ -664,15 +665,6 @@ static const char *short_unit(const char *unit)
 	return !strcmp(unit, TR_TICKS) ? "ticks" : unit;
 }
 
-/* a name fit for a file and a title: [A-Za-z0-9_.+-], the rest '_' */
-static void safe_name(char *buf, size_t len, const char *s)
-{
-	size_t i = 0;
-
-	for (; s[i] && i + 1 < len; i++)
-		buf[i] = isalnum((unsigned char)s[i]) || strchr("_.+-", s[i]) ? s[i] : '_';
-	buf[i] = '\0';
-}
 
 /* the round trips timed: round_trip's count, else the most any phase was counted */
 static double tr_round_trips(const struct tr_bench *t)
@@ -912,7 +904,7 @@ static int tr_stack_plot(const struct results *r, const struct tr_bench *t, cons
 
 		if (!tr_in_stack(r, t, i))
 			continue;
-		safe_name(cats[nb], sizeof(cats[nb]), r->b[i].name);
+		plot_safe_name(cats[nb], sizeof(cats[nb]), r->b[i].name);
 		cat[nb] = cats[nb];
 		for (size_t j = 0; j < nn; j++) {
 			for (size_t k = 0; k < t[i].nphase; k++)
@@ -926,7 +918,7 @@ static int tr_stack_plot(const struct results *r, const struct tr_bench *t, cons
 		top = fmax(top, sum[nb++]);
 	}
 	for (size_t j = 0; j < nn; j++) {
-		safe_name(names[j], sizeof(names[j]), names[j]);
+		plot_safe_name(names[j], sizeof(names[j]), names[j]);
 		layer_titles[j] = names[j];
 	}
 	if (icount_mode(r) && top > 0) {
@@ -989,7 +981,7 @@ static size_t tr_chart_phases(const struct tr_bench *t, const struct tr_stat **p
 
 		if (!p || !(p->count > 0) || !isfinite(p->median))
 			continue;
-		safe_name(pn[n], 63, p->name);
+		plot_safe_name(pn[n], 63, p->name);
 		if (k < t->nphase && !tr_per_exit(t, p)) {
 			strcat(pn[n], "*");
 			*rare = 1;
@@ -1066,7 +1058,7 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 			return 1;
 	cols = n <= 4 ? n : n <= 9 ? 3 : 4;
 	rows = (n + cols - 1) / cols;
-	safe_name(bn, sizeof(bn), b->name);
+	plot_safe_name(bn, sizeof(bn), b->name);
 	snprintf(name, sizeof(name), "%s-phases", bn);
 	snprintf(title, sizeof(title), "%s: each phase's histogram over its round trips (%.0f timed%s)",
 		 bn, tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
@@ -1128,7 +1120,7 @@ static int tr_box_plot(const struct results *r, const struct res_bench *b, const
 			v[k][i] = isfinite(f[k]) ? fmax(f[k], 0.5) : f[4];
 		labels[i] = pn[i];
 	}
-	safe_name(bn, sizeof(bn), b->name);
+	plot_safe_name(bn, sizeof(bn), b->name);
 	snprintf(name, sizeof(name), "%s-phases", bn);
 	snprintf(title, sizeof(title), "%s: each phase over its round trips (%.0f timed%s)", bn,
 		 tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
@@ -1232,7 +1224,7 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 	{
 		char bn[64];
 
-		safe_name(bn, sizeof(bn), r->b[box].name);
+		plot_safe_name(bn, sizeof(bn), r->b[box].name);
 		if (hist) {
 			fprintf(f, "\n![%s by phase](%s-phases.png)\n\n%s's phases, one panel each: "
 				"the histogram of the phase's values over its round trips, from the "
@@ -1408,6 +1400,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 	fprintf(f, "\n## Histograms\n\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct res_bench *b = &r->b[i];
+		char file[EB_NAME_LEN];
 		int ret;
 
 		if (b->status != RES_OK || b->nbatch == 0)
@@ -1418,7 +1411,8 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 			*plot_problem = plot_strerror(ret);
 			continue;
 		}
-		fprintf(f, "![%s](%s.png)\n\n", b->name, b->name);
+		plot_safe_name(file, sizeof(file), b->name);
+		fprintf(f, "![%s](%s.png)\n\n", b->name, file);
 	}
 	if (!plots_ok)
 		fprintf(f, "Histograms not drawn: %s.\n", *plot_problem);

@@ -1029,6 +1029,27 @@ static void trace_src_json(json_t *o, const struct res_trace *t)
 			"exits", (json_int_t)t->exits, "source", timed_source(t)));
 }
 
+int res_take_params(struct res_bench *b, const json_t *o, const char **why)
+{
+	const json_t *file = json_object_get(o, "file"), *params = json_object_get(o, "params");
+	const char *k;
+	json_t *v;
+
+	if (file && (!json_is_string(file) || strlen(json_string_value(file)) >= sizeof(b->file)))
+		return *why = "\"file\" is not a benchmark's name", -EINVAL;
+	if (params && (!json_is_object(params) || json_object_size(params) > EB_MAX_PARAMS))
+		return *why = "\"params\" is not an object of at most 2 parameters", -EINVAL;
+	b->nparams = 0;
+	snprintf(b->file, sizeof(b->file), "%s", file ? json_string_value(file) : "");
+	json_object_foreach((json_t *)params, k, v) {
+		if (strlen(k) >= EB_PARAM_NAME_LEN || !json_is_integer(v) || json_integer_value(v) < 0)
+			return *why = "a parameter is not a short name with a whole number", -EINVAL;
+		snprintf(b->param_names[b->nparams], EB_PARAM_NAME_LEN, "%s", k);
+		b->param_values[b->nparams++] = json_integer_value(v);
+	}
+	return 0;
+}
+
 static json_t *bench_json(const struct res_bench *b, const struct results *r)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,s:s}",
@@ -1046,6 +1067,15 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 
 	if (b->status != RES_OK)
 		json_object_set_new(o, "reason", json_string(b->reason));
+	if (b->file[0])
+		json_object_set_new(o, "file", json_string(b->file));
+	if (b->nparams) {
+		json_t *p = json_object();
+
+		for (uint32_t i = 0; i < b->nparams; i++)
+			json_object_set_new(p, b->param_names[i], json_integer(b->param_values[i]));
+		json_object_set_new(o, "params", p);
+	}
 	json_object_set_new(o, "runs", array_of(b->runs, b->nruns));
 	for (size_t i = 0; i < b->nruns; i++) {
 		if (!b->run_rounds[i])
@@ -1523,6 +1553,7 @@ static int read_trace(json_t *o, struct res_bench *b, const char *path, char *er
 static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
+	const char *why;
 	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
 	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *hist = NULL, *pmu = NULL, *v;
 	json_error_t je;
@@ -1542,6 +1573,8 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 	b = res_add(r, name);
 	if (!b)
 		return -ENOMEM;
+	if (res_take_params(b, o, &why))
+		return fail(err, len, path, "benchmark entry: %s", why);
 	snprintf(b->what, sizeof(b->what), "%s", what);
 	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
 	snprintf(b->exits_note, sizeof(b->exits_note), "%s", note);

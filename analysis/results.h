@@ -124,7 +124,11 @@ struct res_trace {
 };
 
 struct res_bench {
-	char name[EB_NAME_LEN];
+	char name[EB_NAME_LEN];		/* the suite's word: file[:param=value,...] */
+	char file[EB_NAME_LEN];		/* the benchmark's file, when name has parameters */
+	uint32_t nparams;		/* the values it ran with (the defaults too) */
+	char param_names[EB_MAX_PARAMS][EB_PARAM_NAME_LEN];
+	uint64_t param_values[EB_MAX_PARAMS];
 	char what[160];
 	char exit_kind[32];
 	enum res_status status;
@@ -151,6 +155,14 @@ struct res_bench {
 	struct res_pmu *pmu;		/* hardware event counts, in the runner's order */
 	struct res_trace trace;		/* phases and exit reasons from a trace (exitbench trace) */
 };
+
+/*
+ * A benchmark's "file" and "params" ({"segments": 8}) from a record or results.json entry
+ * o into b; absent, none. -EINVAL with *why: not a string, not an object of whole numbers,
+ * too many or too long.
+ */
+struct json_t;
+int res_take_params(struct res_bench *b, const struct json_t *o, const char **why);
 
 /* trace.json: what `exitbench trace -o` writes of a whole trace */
 struct res_trace_counts {

@@ -30,7 +30,7 @@ eb=$O/exitbench
 bench_dir=${BENCH_DIR:-bench/ppc64}
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
-run_check_suite "$eb" "$SUITE" "$bench_dir" || exit 2
+run_check_suite "$eb" "$SUITE" "$bench_dir" "$guest_dir" || exit 2
 run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
 host=$(run_host "${HOST:-auto}") || exit 2
 

@@ -67,7 +67,7 @@ results=${RESULTS:-results}
 eb=$O/exitbench
 guest_dir=${GUEST_DIR:-$O/ppc64/guest}
 
-run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
+run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" "$guest_dir" || exit 2
 host=$(run_host "${HOST:-auto}") || exit 2
 if [ "$host" = native ]; then
 	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "${PERF:-0}" = 0 ] && [ "$ICOUNT" = 0 ] ||

@@ -116,7 +116,7 @@ for m in $MODES; do
 done
 [[ $THRESHOLD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "THRESHOLD=$THRESHOLD: a percentage, e.g. 1"
 [[ $FLOOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "FLOOR=$FLOOR: ticks, e.g. 0.5"
-run_check_suite "$eb" "$SUITE" bench/ppc64 || exit 2
+run_check_suite "$eb" "$SUITE" bench/ppc64 "$O/ppc64/guest" || exit 2
 kbuild=
 if [ "$where" = native ]; then
 	# every revision has the two folders the night's modules are built from

@@ -80,7 +80,7 @@ case $ICOUNT in 0|1) ;; *) die2 "ICOUNT=$ICOUNT: 0 (plain emulation) or 1 (instr
 [ -f "$template" ] || die2 "no $template: the known effect's template"
 [ -z "${ICOUNT_REF:-}" ] || jq -e '.environment.instruction_count_mode == true' "$ICOUNT_REF" >/dev/null 2>&1 ||
 	die2 "ICOUNT_REF=$ICOUNT_REF: not a results.json of instruction-count mode (make bench ICOUNT=1)"
-run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" || exit 2
+run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" "${GUEST_DIR:-$O/ppc64/guest}" || exit 2
 mapfile -t benches < <("$eb" suite "$SUITE" | awk '{print $1}')
 
 run_id=${RUN_ID:-noise-$(date -u +%Y%m%d-%H%M%S)}

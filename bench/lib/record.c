@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +195,14 @@ int rec_write_bench(struct rec *r, const struct rec_bench *b)
 	rec_str(r, "vcpu_pvr", pvr);
 	if (b->exit_timing_stats)
 		rec_str(r, "exit_timing_stats", b->exit_timing_stats);
+	if (b->file && strcmp(b->file, b->name))
+		rec_str(r, "file", b->file);
+	if (b->nparams) {
+		rec_obj_begin(r, "params");
+		for (uint32_t i = 0; i < b->nparams; i++)
+			rec_u64(r, b->param_names[i], b->param_values[i]);
+		rec_obj_end(r);
+	}
 	if (b->npmu) {
 		rec_arr_begin(r, "pmu");
 		for (size_t i = 0; i < b->npmu; i++) {

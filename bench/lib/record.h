@@ -86,6 +86,10 @@ struct rec_bench {
 	size_t npmu;			/* 0: no PMU counts this run */
 	const struct rec_pmu_event *pmu;
 	const char *exit_timing_stats;	/* NULL: not said; "on", or "off: why" */
+	const char *file;		/* the benchmark's file, when name has parameters */
+	uint32_t nparams;		/* its parameters, all of them (defaults too) */
+	const char *const *param_names;
+	const uint64_t *param_values;
 };
 int rec_write_bench(struct rec *r, const struct rec_bench *b);
 

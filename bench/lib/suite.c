@@ -54,10 +54,59 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+/*
+ * tok: BENCH[:PARAM=VALUE[,PARAM=VALUE]] into e->name (all of it), e->bench and the
+ * parameters; 0, or -1 with why filled
+ */
+static int parse_name(const char *tok, struct suite_entry *e, char *why, size_t len)
+{
+	char buf[EB_NAME_LEN], *colon, *save = NULL;
+
+	if (strlen(tok) >= EB_NAME_LEN)
+		return snprintf(why, len, "name '%s' longer than %d characters", tok,
+				EB_NAME_LEN - 1), -1;
+	strcpy(buf, tok);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (!valid_name(buf))
+		return snprintf(why, len, "bad benchmark name '%s'", tok), -1;
+	strcpy(e->name, tok);
+	strcpy(e->bench, buf);
+	if (!colon)
+		return 0;
+	if (!colon[1])
+		return snprintf(why, len, "'%s': no parameter after ':' (NAME:PARAM=VALUE,...)", tok), -1;
+	for (char *kv = strtok_r(colon + 1, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		const char *c;
+
+		if (!eq || eq == kv)
+			return snprintf(why, len, "'%s': parameter '%s' is not PARAM=VALUE", tok, kv), -1;
+		*eq++ = '\0';
+		for (c = kv; *c; c++)
+			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_')
+				break;
+		if (*c || strlen(kv) >= EB_PARAM_NAME_LEN)
+			return snprintf(why, len, "'%s': bad parameter name '%s' ([a-z0-9_], at most %d)",
+					tok, kv, EB_PARAM_NAME_LEN - 1), -1;
+		for (uint32_t i = 0; i < e->nparams; i++)
+			if (!strcmp(e->param_names[i], kv))
+				return snprintf(why, len, "'%s': parameter '%s' given twice", tok, kv), -1;
+		if (e->nparams == EB_MAX_PARAMS)
+			return snprintf(why, len, "'%s': more than %d parameters", tok, EB_MAX_PARAMS), -1;
+		if (parse_u64(eq, 0, INT64_MAX, &e->param_values[e->nparams]))
+			return snprintf(why, len, "'%s': parameter %s's value '%s' is not a whole number",
+					tok, kv, eq), -1;
+		strcpy(e->param_names[e->nparams++], kv);
+	}
+	return 0;
+}
+
 static int parse_line(char *p, const char *fname, int line, struct suite_entry *e,
 		      char *err, size_t errlen)
 {
-	char *tok[16], *save = NULL;
+	char *tok[16], *save = NULL, why[160];
 	int ntok = 0, i;
 	uint64_t v;
 
@@ -68,12 +117,11 @@ static int parse_line(char *p, const char *fname, int line, struct suite_entry *
 	}
 	if (ntok < 3)
 		return fail(err, errlen, fname, line,
-			    "expected 'name iterations repetitions [key=value ...]'");
+			    "expected 'name[:param=value,...] iterations repetitions [key=value ...]'");
 	memset(e, 0, sizeof(*e));
 	e->line = line;
-	if (!valid_name(tok[0]))
-		return fail(err, errlen, fname, line, "bad benchmark name '%s'", tok[0]);
-	strcpy(e->name, tok[0]);
+	if (parse_name(tok[0], e, why, sizeof(why)))
+		return fail(err, errlen, fname, line, "%s", why);
 	if (parse_u64(tok[1], 1, MAX_ITERATIONS, &e->iterations))
 		return fail(err, errlen, fname, line, "iterations '%s' is not a number in 1..%llu",
 			    tok[1], (unsigned long long)MAX_ITERATIONS);
@@ -200,13 +248,13 @@ int suite_check_names(const struct suite *s, const char *fname, const char *cons
 		size_t k;
 
 		for (k = 0; k < n; k++)
-			if (!strcmp(known[k], s->entries[i].name))
+			if (!strcmp(known[k], s->entries[i].bench))
 				break;
 		if (k == n) {
 			size_t len;
 
 			snprintf(err, errlen, "%s:%d: unknown benchmark '%s' (known:", fname,
-				 s->entries[i].line, s->entries[i].name);
+				 s->entries[i].line, s->entries[i].bench);
 			for (k = 0; k < n; k++) {
 				len = strlen(err);
 				snprintf(err + len, errlen - len, " %s", known[k]);

@@ -3,7 +3,10 @@
  * Suite files (docs/design.md, "Suite files"): which benchmarks run, how long. Plain text,
  * one benchmark a line:
  *     # comment
- *     name  iterations  repetitions  [batches=N] [warmup=N] [timeout=SECONDS]
+ *     name[:param=value[,param=value]]  iterations  repetitions  [batches=N] [warmup=N]
+ *           [timeout=SECONDS]
+ * A name with parameters (pvr-mmu:segments=16) is one benchmark file (pvr-mmu) run with
+ * them; the whole word names it everywhere (results, comparisons, the history).
  * Portable C: parsed by the runner in the POWER host and by exitbench on the x86 side.
  */
 #ifndef EB_SUITE_H
@@ -17,7 +20,11 @@
 
 
 struct suite_entry {
-	char name[EB_NAME_LEN];
+	char name[EB_NAME_LEN];		/* the whole word: bench and its parameters */
+	char bench[EB_NAME_LEN];	/* the benchmark's file */
+	uint32_t nparams;
+	char param_names[EB_MAX_PARAMS][EB_PARAM_NAME_LEN];
+	uint64_t param_values[EB_MAX_PARAMS];	/* whole numbers, 0 .. INT64_MAX */
 	uint64_t iterations;		/* per repetition */
 	uint32_t repetitions;
 	uint32_t batches;		/* per repetition; divides iterations */
@@ -35,7 +42,8 @@ struct suite {
 int suite_parse(FILE *f, const char *fname, struct suite *s, char *err, size_t errlen);
 /* Parse a suite file by name (-errno and err filled on failure). */
 int suite_load(const char *path, struct suite *s, char *err, size_t errlen);
-/* Check every name is in known[] (n names); -ENOENT and err filled otherwise. */
+/* Check every benchmark (a name's file part) is in known[] (n names); -ENOENT and err
+ * filled otherwise. */
 int suite_check_names(const struct suite *s, const char *fname, const char *const *known,
 		      size_t n, char *err, size_t errlen);
 /*

@@ -16,6 +16,7 @@ void eb_mailbox_init(struct eb_mailbox *mb, const struct eb_request *req)
 	mb->warmup_iterations = req->warmup;
 	mb->batches = req->batches;
 	mb->repetitions = req->repetitions;
+	memcpy(mb->params, req->params, sizeof(mb->params));
 	mb->status = EB_ST_NEW;
 }
 
@@ -36,7 +37,8 @@ int eb_mailbox_check_rep(const struct eb_mailbox *mb, size_t size, const struct 
 	    mb->deltas_offset != EB_DELTAS_OFFSET)
 		return *why = "mailbox header overwritten (magic, version or deltas offset)", -EINVAL;
 	if (mb->iterations != req->iterations || mb->batches != req->batches ||
-	    mb->repetitions != req->repetitions || mb->warmup_iterations != req->warmup)
+	    mb->repetitions != req->repetitions || mb->warmup_iterations != req->warmup ||
+	    memcmp(mb->params, req->params, sizeof(mb->params)))
 		return *why = "request fields changed by the guest", -EINVAL;
 	if (mb->status != EB_ST_RUNNING)
 		return *why = "guest status is not running", -EINVAL;
@@ -62,8 +64,16 @@ void eb_mailbox_describe_failure(const struct eb_mailbox *mb, char *buf, size_t 
 		snprintf(buf, len, "guest rejected the mailbox request");
 		break;
 	case EB_ST_EXCEPTION:
-		snprintf(buf, len, "unexpected guest interrupt at vector 0x%" PRIx64 ", pc 0x%" PRIx64,
-			 mb->error_arg, mb->error_pc);
+		if (mb->error_arg == 0x300 || mb->error_arg == 0x380)
+			snprintf(buf, len, "unexpected guest interrupt at vector 0x%" PRIx64 " (%s), pc 0x%"
+				 PRIx64 ", address 0x%" PRIx64, mb->error_arg,
+				 mb->error_arg == 0x300 ? "data storage: no page" : "data segment: no segment",
+				 mb->error_pc, mb->error_addr);
+		else
+			snprintf(buf, len, "unexpected guest interrupt at vector 0x%" PRIx64 "%s, pc 0x%" PRIx64,
+				 mb->error_arg,
+				 mb->error_arg == 0x400 ? " (instruction storage)" :
+				 mb->error_arg == 0x480 ? " (instruction segment)" : "", mb->error_pc);
 		break;
 	default:
 		snprintf(buf, len, "guest failed with status %" PRIu32, mb->status);

@@ -10,6 +10,7 @@ struct eb_request {
 	uint64_t warmup;
 	uint32_t batches;
 	uint32_t repetitions;
+	uint64_t params[EB_MAX_PARAMS];	/* the benchmark's, in its info's order */
 };
 
 /* Fill the mailbox header with a request (deltas zeroed). */
@@ -22,7 +23,7 @@ int eb_mailbox_check_rep(const struct eb_mailbox *mb, size_t size, const struct 
 			 uint32_t rep, const char **why);
 /* The deltas of the repetition just ended (valid after a successful check). */
 const uint64_t *eb_mailbox_deltas(const struct eb_mailbox *mb);
-/* One line describing a failed guest (status, vector, pc) into buf. */
+/* One line describing a failed guest (status, vector, pc, a storage fault's address). */
 void eb_mailbox_describe_failure(const struct eb_mailbox *mb, char *buf, size_t len);
 
 #endif

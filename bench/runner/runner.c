@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "exits.h"
+#include "image.h"
 #include "mailbox.h"
 #include "marker.h"
 #include "pmu.h"
@@ -190,58 +191,6 @@ static int write_problem(struct rec *r, const char *type, const char *bench, con
 	va_end(ap);
 	progress("%s: %s: %s", bench, type, reason);
 	return rec_write_problem(r, type, bench, what, reason);
-}
-
-/* load DIR/name.bin and check its info block names the same benchmark */
-static int load_image(const char *dir, const char *name, char **image, size_t *size,
-		      struct eb_bench_info *info, char *err, size_t errlen)
-{
-	char path[4096];
-	FILE *f;
-	long len;
-
-	if (text_path(path, sizeof(path), "%s/%s.bin", dir, name)) {
-		text_fmt(err, errlen, "%s/%s.bin: %s", dir, name, strerror(ENAMETOOLONG));
-		return -1;
-	}
-	f = fopen(path, "rb");
-	if (!f) {
-		text_fmt(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	if (len < (long)(EB_INFO_OFFSET + sizeof(*info)) || (unsigned long)len > EB_IMAGE_MAX) {
-		text_fmt(err, errlen, "%s: size %ld is not a guest image (max %lu)", path, len,
-			 (unsigned long)EB_IMAGE_MAX);
-		fclose(f);
-		return -1;
-	}
-	*image = malloc(len);
-	if (!*image || fread(*image, 1, len, f) != (size_t)len) {
-		text_fmt(err, errlen, "%s: read failed", path);
-		fclose(f);
-		free(*image);
-		return -1;
-	}
-	fclose(f);
-	*size = len;
-	memcpy(info, *image + EB_INFO_OFFSET, sizeof(*info));
-	if (le32toh(info->magic) != EB_INFO_MAGIC || le16toh(info->version) != EB_INFO_VERSION ||
-	    memchr(info->name, 0, sizeof(info->name)) == NULL ||
-	    memchr(info->what, 0, sizeof(info->what)) == NULL ||
-	    le32toh(info->exit_kind) >= EB_EXIT_KINDS) {
-		text_fmt(err, errlen, "%s: no valid benchmark info at offset 0x%x", path, EB_INFO_OFFSET);
-		free(*image);
-		return -1;
-	}
-	if (strcmp(info->name, name)) {
-		text_fmt(err, errlen, "%s: the image says it is benchmark '%s'", path, info->name);
-		free(*image);
-		return -1;
-	}
-	return 0;
 }
 
 struct bench_run {
@@ -486,13 +435,14 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 	const char *missing = NULL;
 	int ret, done = 0;
 
-	if (load_image(o->images, e->name, &image, &size, &b.info, err, sizeof(err)))
+	if (eb_image_load(o->images, e->bench, &image, &size, &b.info, err, sizeof(err)))
 		return write_problem(r, "error", e->name, "image", "%s", err), -1;
-	b.info.exits_per_iter = le32toh(b.info.exits_per_iter);
-	b.info.exit_kind = le32toh(b.info.exit_kind);
-	b.info.flags = le32toh(b.info.flags);
 	b.req = (struct eb_request){ .iterations = e->iterations, .warmup = e->warmup,
 				     .batches = e->batches, .repetitions = e->repetitions };
+	if (eb_params_resolve(&b.info, e, b.req.params, err, sizeof(err))) {
+		free(image);
+		return write_problem(r, "error", e->name, "suite", "%s", err), -1;
+	}
 
 	ret = vm_create_pr(&b.vm, EB_GUEST_MEM_SIZE);
 	if (ret) {
@@ -536,6 +486,13 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 	}
 
 	struct rec_pmu_event events[PMU_MAX_EVENTS];
+	const char *pnames[EB_MAX_PARAMS];
+	uint32_t np = 0;
+
+	while (np < EB_MAX_PARAMS && b.info.params[np].name[0]) {
+		pnames[np] = b.info.params[np].name;
+		np++;
+	}
 	struct rec_bench rb = {
 		.name = e->name, .what = b.info.what, .exit_kind = eb_exit_kind_name(b.info.exit_kind),
 		.claimed_exits_per_iteration = b.info.exits_per_iter, .iterations = e->iterations,
@@ -543,6 +500,7 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		.timeout_s = timeout, .vcpu_pvr = pvr,
 		.npmu = h->pmu_on ? pmu_events(&h->pmu, events) : 0, .pmu = events,
 		.exit_timing_stats = b.prs.state[0] ? b.prs.state : NULL,
+		.file = e->bench, .nparams = np, .param_names = pnames, .param_values = b.req.params,
 	};
 	rec_write_bench(r, &rb);
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,

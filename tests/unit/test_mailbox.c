@@ -14,7 +14,7 @@
 #define SIZE (EB_DELTAS_OFFSET + 4 * sizeof(uint64_t))
 
 static const struct eb_request req = { .iterations = 400, .warmup = 40, .batches = 4,
-				       .repetitions = 3 };
+				       .repetitions = 3, .params = { 16, 0x123456789 } };
 
 /* what guest_main leaves after ending repetition rep */
 static struct eb_mailbox *guest_ended_rep(uint32_t rep)
@@ -40,6 +40,14 @@ static void layout_is_the_contract(void **state)
 	assert_int_equal(offsetof(struct eb_mailbox, batches), 24);
 	assert_int_equal(offsetof(struct eb_mailbox, status), 32);
 	assert_int_equal(offsetof(struct eb_mailbox, rep_ticks), 48);
+	assert_int_equal(offsetof(struct eb_mailbox, error_addr), 72);
+	assert_int_equal(offsetof(struct eb_mailbox, params), 80);
+	assert_int_equal(sizeof(struct eb_bench_info), 0x100 - EB_INFO_OFFSET);
+	assert_int_equal(offsetof(struct eb_bench_info, params), 176);
+	/* the page table and the segments' page inside guest memory, clear of the rest */
+	assert_true(EB_HPT_GPA >= EB_STACK_TOP && EB_HPT_GPA % EB_HPT_SIZE == 0);
+	assert_true(EB_SEG_PAGE_GPA >= EB_HPT_GPA + EB_HPT_SIZE);
+	assert_true(EB_SEG_PAGE_GPA + 0x1000 <= EB_GUEST_MEM_SIZE);
 	assert_true(EB_MAILBOX_GPA + EB_MAILBOX_SIZE <= EB_STACK_TOP - 0x10000);
 	assert_true(EB_IMAGE_MAX <= EB_MAILBOX_GPA);
 	assert_true(EB_DOORBELL_GPA >= EB_GUEST_MEM_SIZE);
@@ -75,6 +83,7 @@ static void corruption_is_caught(void **state)
 	EXPECT_BAD(mb->deltas_offset = 8, 1, "header overwritten");
 	EXPECT_BAD(mb->iterations = 401, 1, "request fields changed");
 	EXPECT_BAD(mb->batches = 2, 1, "request fields changed");
+	EXPECT_BAD(mb->params[1] = 0, 1, "request fields changed");
 	EXPECT_BAD(mb->status = EB_ST_DONE, 1, "not running");
 	EXPECT_BAD((void)0, 2, "another repetition");
 	EXPECT_BAD(mb->batches_done = 3, 1, "before all its batches");
@@ -85,10 +94,22 @@ static void corruption_is_caught(void **state)
 	free(mb);
 }
 
+/* the parameters reach the guest as the request gave them, in the info's order */
+static void params_are_carried(void **state)
+{
+	struct eb_mailbox *mb = guest_ended_rep(0);
+
+	(void)state;
+	assert_int_equal(mb->version, 2);
+	assert_int_equal(mb->params[0], 16);
+	assert_int_equal(mb->params[1], 0x123456789);
+	free(mb);
+}
+
 static void failures_are_described(void **state)
 {
 	struct eb_mailbox *mb = guest_ended_rep(0);
-	char buf[128];
+	char buf[160];
 
 	(void)state;
 	mb->status = EB_ST_EXCEPTION;
@@ -96,6 +117,15 @@ static void failures_are_described(void **state)
 	mb->error_pc = 0x1344;
 	eb_mailbox_describe_failure(mb, buf, sizeof(buf));
 	assert_string_equal(buf, "unexpected guest interrupt at vector 0x700, pc 0x1344");
+	mb->error_arg = 0x380;
+	mb->error_addr = 0x110000000;
+	eb_mailbox_describe_failure(mb, buf, sizeof(buf));
+	assert_string_equal(buf, "unexpected guest interrupt at vector 0x380 (data segment: no segment), "
+				 "pc 0x1344, address 0x110000000");
+	mb->error_arg = 0x300;
+	eb_mailbox_describe_failure(mb, buf, sizeof(buf));
+	assert_string_equal(buf, "unexpected guest interrupt at vector 0x300 (data storage: no page), "
+				 "pc 0x1344, address 0x110000000");
 	mb->status = EB_ST_BAD_REQUEST;
 	eb_mailbox_describe_failure(mb, buf, sizeof(buf));
 	assert_string_equal(buf, "guest rejected the mailbox request");
@@ -108,6 +138,7 @@ int main(void)
 		cmocka_unit_test(layout_is_the_contract),
 		cmocka_unit_test(good_rep_decodes),
 		cmocka_unit_test(corruption_is_caught),
+		cmocka_unit_test(params_are_carried),
 		cmocka_unit_test(failures_are_described),
 	};
 	return cmocka_run_group_tests_name("mailbox", tests, NULL, NULL);

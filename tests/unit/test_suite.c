@@ -42,6 +42,33 @@ static void good_suite(void **state)
 	suite_free(&s);
 }
 
+/* one benchmark file, several lines: each its own name, its parameters apart */
+static void parameters(void **state)
+{
+	static const char *const known[] = { "pvr-mmu" };
+	struct suite s;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("pvr-mmu 100 2\npvr-mmu:segments=8 100 2\n"
+			       "pvr-mmu:s=0,x_1=18 100 2 batches=10\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.entries[0].name, "pvr-mmu");
+	assert_string_equal(s.entries[0].bench, "pvr-mmu");
+	assert_int_equal(s.entries[0].nparams, 0);
+	assert_string_equal(s.entries[1].name, "pvr-mmu:segments=8");
+	assert_string_equal(s.entries[1].bench, "pvr-mmu");
+	assert_int_equal(s.entries[1].nparams, 1);
+	assert_string_equal(s.entries[1].param_names[0], "segments");
+	assert_int_equal(s.entries[1].param_values[0], 8);
+	assert_int_equal(s.entries[2].nparams, 2);
+	assert_string_equal(s.entries[2].param_names[1], "x_1");
+	assert_int_equal(s.entries[2].param_values[1], 18);
+	assert_int_equal(s.entries[2].batches, 10);
+	assert_int_equal(suite_check_names(&s, "t", known, 1, err, sizeof(err)), 0);
+	suite_free(&s);
+}
+
 static void odd_iterations_get_one_batch(void **state)
 {
 	struct suite s;
@@ -58,7 +85,19 @@ struct bad { const char *text, *msg; };
 static void bad_suites(void **state)
 {
 	static const struct bad cases[] = {
-		{ "pvr 1000\n", "t:1: expected 'name iterations repetitions" },
+		{ "pvr 1000\n", "t:1: expected 'name[:param=value,...] iterations repetitions" },
+		/* parameters: NAME:PARAM=VALUE[,PARAM=VALUE] */
+		{ "pvr-mmu: 100 2\n", "t:1: 'pvr-mmu:': no parameter after ':'" },
+		{ "pvr-mmu:segments 100 2\n", "t:1: 'pvr-mmu:segments': parameter 'segments' is not PARAM=VALUE" },
+		{ "pvr-mmu:=3 100 2\n", "t:1: 'pvr-mmu:=3': parameter '=3' is not PARAM=VALUE" },
+		{ "pvr-mmu:Seg=3 100 2\n", "t:1: 'pvr-mmu:Seg=3': bad parameter name 'Seg'" },
+		{ "pvr-mmu:s=-1 100 2\n", "t:1: 'pvr-mmu:s=-1': parameter s's value '-1' is not a whole number" },
+		{ "pvr-mmu:s=4x 100 2\n", "t:1: 'pvr-mmu:s=4x': parameter s's value '4x'" },
+		{ "pvr-mmu:s=1,s=2 100 2\n", "t:1: 'pvr-mmu:s=1,s=2': parameter 's' given twice" },
+		{ "pvr:a=1,b=2,c=3 100 2\n", "t:1: 'pvr:a=1,b=2,c=3': more than 2 parameters" },
+		{ "pvr-mmu:segments=16000000 100 2\n", "t:1: name 'pvr-mmu:segments=16000000' longer than 23" },
+		{ "pv/r:s=1 100 2\n", "t:1: bad benchmark name 'pv/r:s=1'" },
+		{ "pvr-mmu:s=1 100 2\npvr-mmu:s=1 10 1\n", "t:2: benchmark 'pvr-mmu:s=1' already at line 1" },
 		{ "pvr ten 3\n", "t:1: iterations 'ten' is not a number" },
 		{ "pvr 0 3\n", "t:1: iterations '0' is not a number" },
 		{ "pvr 100 -1\n", "t:1: repetitions '-1' is not a number" },
@@ -137,6 +176,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_suite),
+		cmocka_unit_test(parameters),
 		cmocka_unit_test(odd_iterations_get_one_batch),
 		cmocka_unit_test(bad_suites),
 		cmocka_unit_test(unknown_benchmark),

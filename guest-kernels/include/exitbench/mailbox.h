@@ -10,8 +10,14 @@
  *   EB_DOORBELL_GPA unbacked: a 64-bit store of an EB_DB_* value there ends KVM_RUN
  *                   with KVM_EXIT_MMIO, the guest's way to hand control to the runner
  *   EB_MMIO_BENCH_GPA unbacked: the mmio benchmark's target
+ *   EB_HPT_GPA      the hashed page table of a guest with the MMU on (EB_HPT_SIZE)
+ *   EB_SEG_PAGE_GPA the page every extra live segment of such a guest maps
  *
- * The runner fills the request fields and starts the vcpu at 0. The guest runs a warm-up,
+ * The runner fills the request fields (with the benchmark's parameters, the suite line's
+ * NAME:PARAM=VALUE,...) and starts the vcpu at 0 in real mode. A benchmark that asks for it
+ * (EB_NEED_MMU) then turns translation on as a Linux guest does (guest-kernels/ppc64/mmu.c:
+ * a hashed page table at EB_HPT_GPA, SLB entries, MSR IR/DR), every address above mapped
+ * one to one. The guest runs a warm-up,
  * then for each repetition rings EB_DB_REP_START, times `batches` batches of
  * iterations/batches loop iterations with the timebase, stores each batch's ticks in
  * deltas[], and rings EB_DB_REP_END; at the end it rings EB_DB_DONE. The runner validates
@@ -37,12 +43,16 @@
 #define EB_STACK_TOP		EB_UL(0x400000)
 #define EB_DOORBELL_GPA		EB_UL(0x40000000)
 #define EB_MMIO_BENCH_GPA	EB_UL(0x40001000)
+#define EB_HPT_GPA		EB_UL(0x800000)		/* 256 KiB aligned */
+#define EB_HPT_SIZE		EB_UL(0x40000)		/* 2048 PTEGs: SDR1's HTABSIZE 0 */
+#define EB_SEG_PAGE_GPA		EB_UL(0x900000)
+#define EB_SEG_FIRST_ESID	16			/* the extra segments: ESID 16, 17 ... */
 
 #define EB_INFO_OFFSET		0x10
 #define EB_INFO_MAGIC		0x49425845	/* "EXBI" */
-#define EB_INFO_VERSION		1
+#define EB_INFO_VERSION		2	/* 2: parameters; the runner still reads 1 */
 #define EB_MAILBOX_MAGIC	0x4d425845	/* "EXBM" */
-#define EB_MAILBOX_VERSION	1
+#define EB_MAILBOX_VERSION	2	/* 2: parameters, error_addr */
 #define EB_DELTAS_OFFSET	256
 #define EB_MAX_BATCHES		((EB_MAILBOX_SIZE - EB_DELTAS_OFFSET) / 8)
 
@@ -57,7 +67,8 @@
 #define EB_ST_RUNNING		1
 #define EB_ST_DONE		2
 #define EB_ST_BAD_REQUEST	3	/* the guest rejected the request fields */
-#define EB_ST_EXCEPTION		4	/* unexpected interrupt: error_arg = vector, error_pc = SRR0 */
+#define EB_ST_EXCEPTION		4	/* unexpected interrupt: error_arg = vector, error_pc = SRR0,
+					   error_addr = DAR for 0x300 and 0x380 */
 
 /* what a benchmark's iteration is expected to cause (struct eb_bench_info.exit_kind) */
 #define EB_EXIT_NONE		0	/* no exit: loop and timer overhead (null) */
@@ -71,9 +82,12 @@
 /* struct eb_bench_info.flags: what the runner must enable on the vcpu */
 #define EB_NEED_OSI		0x1	/* KVM_CAP_PPC_OSI */
 #define EB_NEED_PAPR		0x2	/* KVM_CAP_PPC_PAPR */
+#define EB_NEED_MMU		0x4	/* translation on, parameter 0 the extra live segments */
 
 #define EB_NAME_LEN		24	/* a benchmark's name, with its NUL: the one limit everywhere */
 #define EB_WHAT_LEN		128
+#define EB_MAX_PARAMS		2	/* a benchmark's parameters (unsigned integers) */
+#define EB_PARAM_NAME_LEN	16
 
 #ifndef __ASSEMBLER__
 /* At EB_INFO_OFFSET in the image: what the benchmark is, from its own file. */
@@ -87,6 +101,12 @@ struct eb_bench_info {
 	uint32_t flags;			/* EB_NEED_* */
 	uint32_t reserved;
 	char what[EB_WHAT_LEN];		/* one line: what an iteration does */
+	/* version 2: the parameters a suite line may give it (name "" : none) */
+	struct eb_param_info {
+		char name[EB_PARAM_NAME_LEN];	/* [a-z0-9_]+, NUL-terminated */
+		uint64_t max;			/* values 0 .. max */
+		uint64_t def;			/* when the suite line does not say */
+	} params[EB_MAX_PARAMS];
 };
 
 struct eb_mailbox {
@@ -106,7 +126,10 @@ struct eb_mailbox {
 	uint64_t rep_ticks;		/* timebase ticks of the whole repetition */
 	uint64_t error_arg;
 	uint64_t error_pc;
-	uint64_t reserved[23];
+	uint64_t error_addr;		/* a storage interrupt's DAR, else 0 */
+	/* request (version 2): the benchmark's parameters, in its info's order */
+	uint64_t params[EB_MAX_PARAMS];
+	uint64_t reserved[20];
 	/* at deltas_offset: uint64_t deltas[batches], ticks of each batch of this repetition */
 };
 

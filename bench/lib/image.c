@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "text.h"
+
+/* the info of version 1 ends before the parameters */
+#define INFO_V1_SIZE offsetof(struct eb_bench_info, params)
+
+static int valid_param_name(const char *s, size_t len)
+{
+	if (!memchr(s, 0, len))
+		return 0;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= '0' && *s <= '9') && *s != '_')
+			return 0;
+	return 1;
+}
+
+int eb_image_load(const char *dir, const char *bench, char **image, size_t *size,
+		  struct eb_bench_info *info, char *err, size_t errlen)
+{
+	char path[4096];
+	uint16_t version, isize;
+	FILE *f;
+	long len;
+
+	*image = NULL;
+	if (text_path(path, sizeof(path), "%s/%s.bin", dir, bench)) {
+		text_fmt(err, errlen, "%s/%s.bin: %s", dir, bench, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		text_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	if (len < (long)(EB_INFO_OFFSET + sizeof(*info)) || (unsigned long)len > EB_IMAGE_MAX) {
+		text_fmt(err, errlen, "%s: size %ld is not a guest image (max %lu)", path, len,
+			 (unsigned long)EB_IMAGE_MAX);
+		fclose(f);
+		return -1;
+	}
+	*image = malloc(len);
+	if (!*image || fread(*image, 1, len, f) != (size_t)len) {
+		text_fmt(err, errlen, "%s: read failed", path);
+		fclose(f);
+		free(*image);
+		*image = NULL;
+		return -1;
+	}
+	fclose(f);
+	*size = len;
+	memcpy(info, *image + EB_INFO_OFFSET, sizeof(*info));
+	version = le16toh(info->version);
+	isize = le16toh(info->size);
+	if (version == 1 && isize == INFO_V1_SIZE)
+		memset(info->params, 0, sizeof(info->params));
+	else if (version != EB_INFO_VERSION || isize != sizeof(*info))
+		goto bad;
+	if (le32toh(info->magic) != EB_INFO_MAGIC || !memchr(info->name, 0, sizeof(info->name)) ||
+	    !memchr(info->what, 0, sizeof(info->what)) || le32toh(info->exit_kind) >= EB_EXIT_KINDS)
+		goto bad;
+	info->exits_per_iter = le32toh(info->exits_per_iter);
+	info->exit_kind = le32toh(info->exit_kind);
+	info->flags = le32toh(info->flags);
+	for (int i = 0; i < EB_MAX_PARAMS; i++) {
+		struct eb_param_info *p = &info->params[i];
+
+		p->max = le64toh(p->max);
+		p->def = le64toh(p->def);
+		if (!valid_param_name(p->name, sizeof(p->name)) || p->def > p->max ||
+		    (!p->name[0] && (p->max || p->def)))
+			goto bad;
+	}
+	if (strcmp(info->name, bench)) {
+		text_fmt(err, errlen, "%s: the image says it is benchmark '%s'", path, info->name);
+		free(*image);
+		*image = NULL;
+		return -1;
+	}
+	return 0;
+bad:
+	text_fmt(err, errlen, "%s: no valid benchmark info at offset 0x%x", path, EB_INFO_OFFSET);
+	free(*image);
+	*image = NULL;
+	return -1;
+}
+
+int eb_image_info(const char *dir, const char *bench, struct eb_bench_info *info, char *err,
+		  size_t errlen)
+{
+	char *image;
+	size_t size;
+	int r = eb_image_load(dir, bench, &image, &size, info, err, errlen);
+
+	free(image);
+	return r;
+}
+
+void eb_params_describe(const struct eb_bench_info *info, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < EB_MAX_PARAMS && info->params[i].name[0]; i++) {
+		text_fmt(buf + n, len - n, "%s%s (0..%" PRIu64 ", default %" PRIu64 ")", n ? ", " : "",
+			 info->params[i].name, info->params[i].max, info->params[i].def);
+		n = strlen(buf);
+	}
+	if (!n)
+		text_fmt(buf, len, "none");
+}
+
+int eb_params_resolve(const struct eb_bench_info *info, const struct suite_entry *e,
+		      uint64_t values[EB_MAX_PARAMS], char *err, size_t errlen)
+{
+	char takes[160];
+
+	for (int i = 0; i < EB_MAX_PARAMS; i++)
+		values[i] = info->params[i].def;
+	for (uint32_t k = 0; k < e->nparams; k++) {
+		int i;
+
+		for (i = 0; i < EB_MAX_PARAMS && info->params[i].name[0]; i++)
+			if (!strcmp(info->params[i].name, e->param_names[k]))
+				break;
+		if (i == EB_MAX_PARAMS || !info->params[i].name[0]) {
+			eb_params_describe(info, takes, sizeof(takes));
+			text_fmt(err, errlen, "%s: benchmark %s has no parameter '%s' (its parameters: %s)",
+				 e->name, e->bench, e->param_names[k], takes);
+			return -1;
+		}
+		if (e->param_values[k] > info->params[i].max) {
+			text_fmt(err, errlen, "%s: %s=%" PRIu64 " is beyond %s's maximum, %" PRIu64,
+				 e->name, e->param_names[k], e->param_values[k], e->bench,
+				 info->params[i].max);
+			return -1;
+		}
+		values[i] = e->param_values[k];
+	}
+	return 0;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/* Guest images' benchmark info, and a suite line's parameters against it (bench/lib/image.c). */
+#include <endian.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "image.h"
+#include "tmpdir.h"
+
+static char dir[] = "/tmp/exitbench-image-XXXXXX";
+
+/* an image of bench as the guest build lays it out: a branch, the info at 0x10, code */
+static void write_image(const char *bench, uint16_t version, const char *p0, uint64_t max,
+			uint64_t def)
+{
+	char path[256], image[0x400] = { 0 };
+	struct eb_bench_info info = { 0 };
+	FILE *f;
+
+	info.magic = htole32(EB_INFO_MAGIC);
+	info.version = htole16(version);
+	info.size = htole16(version == 1 ? offsetof(struct eb_bench_info, params) : sizeof(info));
+	snprintf(info.name, sizeof(info.name), "%s", bench);
+	info.exits_per_iter = htole32(1);
+	info.exit_kind = htole32(EB_EXIT_EMUL);
+	info.flags = htole32(p0 ? EB_NEED_MMU : 0);
+	snprintf(info.what, sizeof(info.what), "test image");
+	if (p0) {
+		snprintf(info.params[0].name, sizeof(info.params[0].name), "%s", p0);
+		info.params[0].max = htole64(max);
+		info.params[0].def = htole64(def);
+	}
+	memcpy(image + EB_INFO_OFFSET, &info, version == 1 ? offsetof(struct eb_bench_info, params) :
+							     sizeof(info));
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, bench);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(image, 1, sizeof(image), f), sizeof(image));
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	write_image("pvr-mmu", 2, "segments", 62, 0);
+	write_image("pvr", 1, NULL, 0, 0);
+	write_image("deflt", 2, "depth", 10, 3);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tmpdir_remove(dir);
+}
+
+static void parse_line(const char *text, struct suite *s)
+{
+	char err[256];
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_int_equal(suite_parse(f, "t", s, err, sizeof(err)), 0);
+	fclose(f);
+}
+
+static void info_in_host_order(void **state)
+{
+	struct eb_bench_info info;
+	char err[256];
+	char *image;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(eb_image_load(dir, "pvr-mmu", &image, &size, &info, err, sizeof(err)), 0);
+	assert_int_equal(size, 0x400);
+	assert_int_equal(info.exit_kind, EB_EXIT_EMUL);
+	assert_int_equal(info.flags, EB_NEED_MMU);
+	assert_string_equal(info.params[0].name, "segments");
+	assert_int_equal(info.params[0].max, 62);
+	assert_string_equal(info.params[1].name, "");
+	free(image);
+	/* version 1: no parameters */
+	assert_int_equal(eb_image_info(dir, "pvr", &info, err, sizeof(err)), 0);
+	assert_string_equal(info.params[0].name, "");
+}
+
+static void bad_images(void **state)
+{
+	struct eb_bench_info info;
+	char err[512], path[256];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(eb_image_info(dir, "missing", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "missing.bin: No such file"));
+	/* an image whose info names another benchmark */
+	snprintf(path, sizeof(path), "%s/pvr-mmu.bin", dir);
+	snprintf(err, sizeof(err), "%s/other.bin", dir);
+	assert_int_equal(link(path, err), 0);
+	assert_int_equal(eb_image_info(dir, "other", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "the image says it is benchmark 'pvr-mmu'"));
+	/* a parameter whose default is beyond its maximum: not a valid info */
+	write_image("baddef", 2, "n", 3, 4);
+	assert_int_equal(eb_image_info(dir, "baddef", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no valid benchmark info"));
+	/* too short to hold an info */
+	snprintf(path, sizeof(path), "%s/short.bin", dir);
+	f = fopen(path, "wb");
+	fputs("x", f);
+	fclose(f);
+	assert_int_equal(eb_image_info(dir, "short", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a guest image"));
+}
+
+static void params_resolved(void **state)
+{
+	struct eb_bench_info mmu, pvr, deflt;
+	uint64_t v[EB_MAX_PARAMS];
+	char err[256];
+	struct suite s;
+
+	(void)state;
+	assert_int_equal(eb_image_info(dir, "pvr-mmu", &mmu, err, sizeof(err)), 0);
+	assert_int_equal(eb_image_info(dir, "pvr", &pvr, err, sizeof(err)), 0);
+	assert_int_equal(eb_image_info(dir, "deflt", &deflt, err, sizeof(err)), 0);
+	parse_line("pvr-mmu:segments=8 100 1\npvr-mmu 100 1\npvr-mmu:segments=63 100 1\n"
+		   "pvr:segments=1 100 1\npvr-mmu:depth=1 100 1\ndeflt 100 1\n", &s);
+	assert_int_equal(eb_params_resolve(&mmu, &s.entries[0], v, err, sizeof(err)), 0);
+	assert_int_equal(v[0], 8);
+	assert_int_equal(eb_params_resolve(&mmu, &s.entries[1], v, err, sizeof(err)), 0);
+	assert_int_equal(v[0], 0);
+	assert_int_equal(eb_params_resolve(&mmu, &s.entries[2], v, err, sizeof(err)), -1);
+	assert_string_equal(err, "pvr-mmu:segments=63: segments=63 is beyond pvr-mmu's maximum, 62");
+	assert_int_equal(eb_params_resolve(&pvr, &s.entries[3], v, err, sizeof(err)), -1);
+	assert_string_equal(err, "pvr:segments=1: benchmark pvr has no parameter 'segments' "
+				 "(its parameters: none)");
+	assert_int_equal(eb_params_resolve(&mmu, &s.entries[4], v, err, sizeof(err)), -1);
+	assert_string_equal(err, "pvr-mmu:depth=1: benchmark pvr-mmu has no parameter 'depth' "
+				 "(its parameters: segments (0..62, default 0))");
+	/* not given: the default */
+	assert_int_equal(eb_params_resolve(&deflt, &s.entries[5], v, err, sizeof(err)), 0);
+	assert_int_equal(v[0], 3);
+	suite_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(info_in_host_order),
+		cmocka_unit_test(bad_images),
+		cmocka_unit_test(params_resolved),
+	};
+	return cmocka_run_group_tests_name("image", tests, setup, teardown);
+}
