@@ -12,8 +12,8 @@ GUEST_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-T,guest-kernels/
 BENCHMARKS   := $(sort $(basename $(notdir $(wildcard bench/ppc64/*.S))))
 GUEST_DIR    := $(O)/ppc64/guest
 GUEST_IMAGES := $(BENCHMARKS:%=$(GUEST_DIR)/%.bin)
-GUEST_LIB    := $(GUEST_DIR)/lib/start.o $(GUEST_DIR)/lib/main.o
-GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h guest-kernels/ppc64/asm.h
+GUEST_LIB    := $(GUEST_DIR)/lib/start.o $(GUEST_DIR)/lib/main.o $(GUEST_DIR)/lib/mmu.o
+GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h guest-kernels/ppc64/asm.h guest-kernels/ppc64/mmu.h
 
 $(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.S $(GUEST_DEPS) | check-cross
 	@mkdir -p $(@D)

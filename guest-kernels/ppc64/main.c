@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest side of the mailbox protocol (guest-kernels/include/exitbench/mailbox.h):
- * warm up, then time each repetition's batches of the benchmark's loop with the timebase
+ * translation on when the benchmark asks for it (EB_NEED_MMU, its parameter 0 the extra live
+ * segments: mmu.c), warm up, then time each repetition's batches of the benchmark's loop with the timebase
  * and hand control to the runner at each repetition's start and end.
  */
 #include <exitbench/mailbox.h>
 
+#include "mmu.h"
+
 void bench_loop(uint64_t iterations);		/* the benchmark's file */
+extern const struct eb_bench_info eb_info;	/* its BENCH_INFO, at EB_INFO_OFFSET */
 void guest_main(struct eb_mailbox *mb);
-void guest_exception(uint64_t vector, uint64_t pc);
+void guest_exception(uint64_t vector, uint64_t pc, uint64_t dar);
 
 static inline uint64_t mftb(void)
 {
@@ -45,6 +49,9 @@ void guest_main(struct eb_mailbox *mb)
 	    mb->repetitions == 0)
 		stop(mb, EB_ST_BAD_REQUEST);
 
+	if ((eb_info.flags & EB_NEED_MMU) && eb_mmu_on(mb->params[0]))
+		stop(mb, EB_ST_BAD_REQUEST);
+
 	deltas = (volatile uint64_t *)((char *)mb + mb->deltas_offset);
 	per_batch = mb->iterations / mb->batches;
 	mb->status = EB_ST_RUNNING;
@@ -72,11 +79,12 @@ void guest_main(struct eb_mailbox *mb)
 	stop(mb, EB_ST_DONE);
 }
 
-void guest_exception(uint64_t vector, uint64_t pc)
+void guest_exception(uint64_t vector, uint64_t pc, uint64_t dar)
 {
 	struct eb_mailbox *mb = (struct eb_mailbox *)EB_MAILBOX_GPA;
 
 	mb->error_arg = vector;
 	mb->error_pc = pc;
+	mb->error_addr = vector == 0x300 || vector == 0x380 ? dar : 0;
 	stop(mb, EB_ST_EXCEPTION);
 }

@@ -53,10 +53,19 @@ _start:
 
 unexpected_exception:
 	mfsrr0	r4
+	mfdar	r5		/* a storage interrupt's address (0x300, 0x380) */
 	LOAD_IMM64(r1, EB_STACK_TOP - 256)
 	LOAD_IMM64(r2, .TOC.)	/* the interrupted code may have lost it */
 	bl	guest_exception
 	b	.
+
+/* eb_mmu_rfid(msr): back to the caller with MSR = msr (translation on: mmu.c) */
+	.globl	eb_mmu_rfid
+eb_mmu_rfid:
+	mflr	r4
+	mtsrr0	r4
+	mtsrr1	r3
+	rfid
 
 start_main:
 	LOAD_IMM64(r1, EB_STACK_TOP - 256)

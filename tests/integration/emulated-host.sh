@@ -59,19 +59,64 @@ check "the hang is reported with the benchmark's name" \
 check "the benchmarks around the hang keep their results" \
 	jqr '[.benchmarks[] | select(.name=="null" or .name=="pvr") | .status=="ok" and (.runs|length)==2] | length == 2 and all' "$rh"
 
-# 3. a host that never powers off: one line, records kept
-echo "# boot 4: the host is stopped by the boot timeout"
+# 3. translation on, and guests that take an interrupt in their timed loop (tests/suites/mmu)
+echo "# boot 4: the MMU on, 0 and 8 extra segments; an unmapped segment; an illegal instruction"
+rc=0
+RUN_ID=mmu ICOUNT=1 SUITE=tests/suites/mmu BENCH_DIR=bench/ppc64:tests/guests/ppc64 \
+	GUEST_DIR=$O/ppc64/guest:$O/ppc64/test-guest bench >"$tmp/mmu.out" 2>"$tmp/mmu.err" || rc=$?
+rm_=$tmp/results/mmu/results.json
+check "pvr-mmu with 0 and 8 segments: one exit per iteration, no fault in the timed loop" \
+	jqr '[.benchmarks[] | select(.file == "pvr-mmu" or .name == "pvr-mmu") |
+		.status == "ok" and .exits_per_iteration == 1 and .exits_check == "ok"] | length == 2 and all' "$rm_"
+check "each line's parameters recorded: segments 0 (the default) and 8, the file pvr-mmu" \
+	jqr '[.benchmarks[] | select(.name | startswith("pvr-mmu")) | [.name, .file, .params.segments]] ==
+		[["pvr-mmu", null, 0], ["pvr-mmu:segments=8", "pvr-mmu", 8]]' "$rm_"
+check "the report links each line's histogram by a name fit for a link (pvr-mmu_segments_8.png)" \
+	bash -c "grep -qF '![pvr-mmu:segments=8](pvr-mmu_segments_8.png)' '$tmp/results/mmu/report.md' &&
+		[ -s '$tmp/results/mmu/pvr-mmu_segments_8.png' ]"
+f0=$("$O/exitbench" bisect figure "$rm_" pvr-mmu 2>/dev/null) || f0=
+f8=$("$O/exitbench" bisect figure "$rm_" pvr-mmu:segments=8 2>/dev/null) || f8=
+fr=$("$O/exitbench" bisect figure "$rm_" pvr 2>/dev/null) || fr=
+echo "# pvr (real mode) ${fr:-none}, pvr-mmu ${f0:-none}, 8 segments ${f8:-none} ticks an iteration"
+# each live segment is one more valid entry in LOAD_GUEST_SEGMENTS' loop (book3s_64_slb.S) on
+# every guest entry: ld, andis., beq, ld, slbmte, addi, cmpd, blt, 8 instructions, 4.096 ticks
+# under -icount shift=0; nothing else on the round trip walks the shadow SLB (the exit
+# restores only the host's bolted entries). 8 segments: 64 instructions, 32.768 ticks. A
+# figure is the median batch of each run, exact to the instruction under instruction
+# counting: allowed, one instruction (0.512 ticks) either way.
+check "8 live segments add 8 x 8 instructions to the round trip (32.768 ticks, within 0.512)" \
+	awk -v a="${f0:-0}" -v b="${f8:-0}" 'BEGIN { d = b - a - 32.768; exit !(a > 0 && d <= 0.512 && d >= -0.512) }'
+check "a segment never mapped, in the timed loop: failed with the vector and the address, no figure" \
+	jqr '.benchmarks[] | select(.name == "segfault-mmu") | .status == "failed" and (.runs | length) == 0 and
+		(.reason | test("vector 0x380 \\(data segment: no segment\\), pc 0x[0-9a-f]+, address 0x740000000"))' "$rm_"
+check "an illegal instruction in the timed loop: failed with vector 0x700 and its pc, no figure" \
+	jqr '.benchmarks[] | select(.name == "illegal") | .status == "failed" and (.runs | length) == 0 and
+		(.reason | test("vector 0x700, pc 0x"))' "$rm_"
+check "... make bench fails, the others keep their results" \
+	bash -c "[ $rc = 1 ] && jq -e '[.benchmarks[] | select(.name == \"pvr\") | .status == \"ok\"] == [true]' '$rm_' >/dev/null"
+
+# 4. a host that never powers off: one line, records kept
+echo "# boot 5: the host is stopped by the boot timeout"
 rc=0
 RUN_ID=timeout BOOT_TIMEOUT=4 bench >"$tmp/to.out" 2>"$tmp/to.err" || rc=$?
 check "QEMU that never powers off: non-zero exit, one clear line" \
 	bash -c "[ $rc != 0 ] && grep -q 'did not power off within 4s' $tmp/to.err"
 check "records taken before the timeout are kept" [ -f "$tmp/results/timeout/records.jsonl" ]
 
-# 4. bad input that must fail before booting
+# 5. bad input that must fail before booting
 rc=0
 SUITE=tests/suites/unknown bench >"$tmp/unk.out" 2>"$tmp/unk.err" || rc=$?
 check "a suite naming an unknown benchmark: exit 2, one line naming it" \
 	bash -c "[ $rc = 2 ] && [ \$(wc -l <$tmp/unk.err) = 1 ] && grep -q \"unknown benchmark 'no-such'\" $tmp/unk.err"
+for bad in "pvr-mmu:segments=63|segments=63 is beyond pvr-mmu's maximum, 62" \
+	"pvr:segments=1|benchmark pvr has no parameter 'segments' (its parameters: none)" \
+	"pvr-mmu:segments=x|parameter segments's value 'x' is not a whole number"; do
+	echo "${bad%%|*} 100 1" >"$tmp/bad.suite"
+	rc=0
+	SUITE=$tmp/bad.suite bench >/dev/null 2>"$tmp/param.err" || rc=$?
+	check "a suite line with a bad parameter (${bad%%|*}): exit 2 before booting, one line" \
+		bash -c "[ $rc = 2 ] && [ \$(wc -l <$tmp/param.err) = 1 ] && grep -qF \"${bad#*|}\" $tmp/param.err"
+done
 rc=0
 scripts/build-kernel.sh "$tmp" >/dev/null 2>"$tmp/ksrc.err" || rc=$?
 check "KSRC that is not a kernel tree: a clear error" \
