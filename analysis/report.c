@@ -11,6 +11,7 @@
 #include "hist.h"
 #include "plot.h"
 #include "report.h"
+#include "sweep.h"
 #include "text.h"
 
 #define HIST_BINS 40
@@ -1331,6 +1332,117 @@ static void tr_reason_section(FILE *f, const struct results *r, const struct tr_
 	}
 }
 
+/* ---- sweeps: one benchmark file over one parameter's values ---- */
+
+/* dir/sweep-<file>-<param>.png: the figures over the parameter, the fitted line, the reference */
+static int sweep_plot(const struct results *r, const struct sweep *w, const char *dir,
+		      const char *name)
+{
+	double x[SWEEP_MAX_POINTS], y[SWEEP_MAX_POINTS], ox[SWEEP_MAX_POINTS], oy[SWEEP_MAX_POINTS];
+	double lx[2], ly[2], rx[2], ry[2];
+	size_t n = 0, no = 0;
+	char title[256], xl[64], rt[96];
+	struct plot *p;
+	int ret;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->p[i].fitted) {
+			x[n] = w->p[i].value;
+			y[n++] = w->p[i].figure;
+		} else {
+			ox[no] = w->p[i].value;
+			oy[no++] = w->p[i].figure;
+		}
+	}
+	lx[0] = rx[0] = w->p[0].value;
+	lx[1] = n ? x[n - 1] : w->p[0].value;
+	rx[1] = w->p[w->n - 1].value;
+	for (int k = 0; k < 2; k++)
+		ly[k] = w->intercept + w->slope * lx[k];
+	text_fmt(title, sizeof(title), "%s by %s: %.3f ticks each (%s%s)", w->file, w->param,
+		 w->slope, mode_name(r), icount_mode(r) ? ", instruction-count mode" : "");
+	snprintf(xl, sizeof(xl), "%s", w->param);
+	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 800, .height = 480,
+					      .title = title }, &p);
+	if (ret)
+		return ret;
+	plot_panel(p, &(struct plot_panel){ .x = { .label = xl, .grid = 1 },
+		.y = { .label = "timebase ticks per iteration", .grid = 1 },
+		.key = PLOT_KEY_TOP_LEFT });
+	plot_add(p, &(struct plot_series){ .kind = PLOT_POINTS, .title = "measured", .colour = "#3060a0",
+					   .point_type = 7, .point_size = 1.3, .n = n, .x = x, .y = y });
+	if (isfinite(w->slope))
+		plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .title = "least squares",
+						   .colour = "#3060a0", .n = 2, .x = lx, .y = ly });
+	if (no)
+		plot_add(p, &(struct plot_series){ .kind = PLOT_POINTS, .title = "not fitted (past the top)",
+						   .colour = "#c03030", .point_type = 6, .point_size = 1.5,
+						   .n = no, .x = ox, .y = oy });
+	if (w->reference) {
+		ry[0] = ry[1] = w->reference->runs_sum.median;
+		snprintf(rt, sizeof(rt), "%s (real mode)", w->reference->name);
+		plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .title = rt, .colour = "#808080",
+						   .dashed = 1, .n = 2, .x = rx, .y = ry });
+	}
+	ret = plot_draw(p);
+	plot_free(p);
+	return ret;
+}
+
+static void sweep_section(FILE *f, const struct results *r, const char *dir,
+			  struct chart_state *cs)
+{
+	static struct sweep sw[8];
+	size_t n = sweep_find(r, sw, 8);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct sweep *w = &sw[k];
+		char name[128], safe[128];
+		struct stats_summary ref;
+
+		fprintf(f, "\n## %s by %s\n\n", w->file, w->param);
+		fprintf(f, "One benchmark file, one line of the suite a value of its parameter `%s`; "
+			"each figure is the median over runs of the run's figure (as the history and "
+			"the bisection take it).\n\n", w->param);
+		fprintf(f, "| %s | ticks an iteration | exits an iteration | |\n|---:|---:|---:|---|\n",
+			w->param);
+		for (size_t i = 0; i < w->n; i++)
+			fprintf(f, "| %.0f | %.3f | %.4f | %s |\n", w->p[i].value, w->p[i].figure,
+				w->p[i].b->exits_per_iteration, w->p[i].fitted ? "" : "not fitted");
+		if (isfinite(w->slope)) {
+			fprintf(f, "\nLeast squares over the %zu fitted points: **%.3f ticks for each one "
+				"more of `%s`**", w->nfit, w->slope, w->param);
+			if (isfinite(w->slope_lo))
+				fprintf(f, " (95%% interval [%.4f, %.4f])", w->slope_lo, w->slope_hi);
+			fprintf(f, ", %.1f ns", res_ns(r, w->slope));
+			if (icount_mode(r))
+				fprintf(f, ", %.2f instructions (0.512 ticks an instruction)",
+					w->slope / 0.512);
+			fprintf(f, "; at %s 0 the line gives %.3f ticks.", w->param, w->intercept);
+		}
+		if (w->reference && !res_figure(r, w->reference, &ref, NULL, NULL))
+			fprintf(f, " The same loop in real mode, %s: %.3f ticks.", w->reference->name,
+				ref.median);
+		fputc('\n', f);
+		for (size_t i = 0, hdr = 0; i < w->n; i++) {
+			if (w->p[i].fitted)
+				continue;
+			fprintf(f, "%s%s=%.0f (%.3f)", hdr++ ? ", " : "\nNot fitted, after the top and more "
+				"than 1% below it (the line does not hold there: a limit of the host, such "
+				"as kvm-pr's shadow SLB filling up and being flushed): ", w->param,
+				w->p[i].value, w->p[i].figure);
+			if (i + 1 == w->n)
+				fprintf(f, ".\n");
+		}
+		text_fmt(name, sizeof(name), "sweep-%s-%s", w->file, w->param);
+		plot_safe_name(safe, sizeof(safe), name);
+		if (!cs->missing && !chart_done(cs, sweep_plot(r, w, dir, safe)))
+			fprintf(f, "\n![%s by %s](%s.png)\n", w->file, w->param, safe);
+		else
+			fprintf(f, "\nPlot not drawn: %s.\n", *cs->problem);
+	}
+}
+
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
 	struct chart_state ps = { .problem = plot_problem };
@@ -1384,6 +1496,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 				b->name, b->exits_note, b->claimed_exits_per_iteration, b->exit_kind);
 	}
 	net_costs(f, r);
+	sweep_section(f, r, dir, &ps);
 	if (t) {
 		tr_phase_section(f, r, t, dir, &ps);
 		tr_reason_section(f, r, t);

@@ -60,17 +60,17 @@ check "the benchmarks around the hang keep their results" \
 	jqr '[.benchmarks[] | select(.name=="null" or .name=="pvr") | .status=="ok" and (.runs|length)==2] | length == 2 and all' "$rh"
 
 # 3. translation on, and guests that take an interrupt in their timed loop (tests/suites/mmu)
-echo "# boot 4: the MMU on, 0 and 8 extra segments; an unmapped segment; an illegal instruction"
+echo "# boot 4: the MMU on, 0, 4 and 8 extra segments; an unmapped segment; an illegal instruction"
 rc=0
 RUN_ID=mmu ICOUNT=1 SUITE=tests/suites/mmu BENCH_DIR=bench/ppc64:tests/guests/ppc64 \
 	GUEST_DIR=$O/ppc64/guest:$O/ppc64/test-guest bench >"$tmp/mmu.out" 2>"$tmp/mmu.err" || rc=$?
 rm_=$tmp/results/mmu/results.json
-check "pvr-mmu with 0 and 8 segments: one exit per iteration, no fault in the timed loop" \
+check "pvr-mmu with 0, 4 and 8 segments: one exit per iteration, no fault in the timed loop" \
 	jqr '[.benchmarks[] | select(.file == "pvr-mmu" or .name == "pvr-mmu") |
-		.status == "ok" and .exits_per_iteration == 1 and .exits_check == "ok"] | length == 2 and all' "$rm_"
-check "each line's parameters recorded: segments 0 (the default) and 8, the file pvr-mmu" \
+		.status == "ok" and .exits_per_iteration == 1 and .exits_check == "ok"] | length == 3 and all' "$rm_"
+check "each line's parameters recorded: segments 0 (the default), 4 and 8, the file pvr-mmu" \
 	jqr '[.benchmarks[] | select(.name | startswith("pvr-mmu")) | [.name, .file, .params.segments]] ==
-		[["pvr-mmu", null, 0], ["pvr-mmu:segments=8", "pvr-mmu", 8]]' "$rm_"
+		[["pvr-mmu", null, 0], ["pvr-mmu:segments=4", "pvr-mmu", 4], ["pvr-mmu:segments=8", "pvr-mmu", 8]]' "$rm_"
 check "the report links each line's histogram by a name fit for a link (pvr-mmu_segments_8.png)" \
 	bash -c "grep -qF '![pvr-mmu:segments=8](pvr-mmu_segments_8.png)' '$tmp/results/mmu/report.md' &&
 		[ -s '$tmp/results/mmu/pvr-mmu_segments_8.png' ]"
@@ -86,6 +86,14 @@ echo "# pvr (real mode) ${fr:-none}, pvr-mmu ${f0:-none}, 8 segments ${f8:-none}
 # counting: allowed, one instruction (0.512 ticks) either way.
 check "8 live segments add 8 x 8 instructions to the round trip (32.768 ticks, within 0.512)" \
 	awk -v a="${f0:-0}" -v b="${f8:-0}" 'BEGIN { d = b - a - 32.768; exit !(a > 0 && d <= 0.512 && d >= -0.512) }'
+slope=$(grep -o '^Least squares over the 3 fitted points: \*\*[0-9.]* ticks for each one more of `segments`' \
+	"$tmp/results/mmu/report.md" | sed 's/.*\*\*\([0-9.]*\) ticks.*/\1/') || slope=
+echo "# report.md, pvr-mmu by segments: ${slope:-no line} ticks a segment"
+check "report.md's sweep: pvr-mmu by segments, its line 4.096 ticks a segment (within 1/8 instruction), 8 instructions, the plot" \
+	bash -c "awk -v s='${slope:-0}' 'BEGIN { exit !(s > 4.032 && s < 4.16) }' &&
+		grep -q '8.00 instructions' '$tmp/results/mmu/report.md' &&
+		grep -q 'The same loop in real mode, pvr: ' '$tmp/results/mmu/report.md' &&
+		[ -s '$tmp/results/mmu/sweep-pvr-mmu-segments.png' ]"
 check "a segment never mapped, in the timed loop: failed with the vector and the address, no figure" \
 	jqr '.benchmarks[] | select(.name == "segfault-mmu") | .status == "failed" and (.runs | length) == 0 and
 		(.reason | test("vector 0x380 \\(data segment: no segment\\), pc 0x[0-9a-f]+, address 0x740000000"))' "$rm_"
