@@ -1424,16 +1424,18 @@ static void sweep_section(FILE *f, const struct results *r, const char *dir,
 			fprintf(f, " The same loop in real mode, %s: %.3f ticks.", w->reference->name,
 				ref.median);
 		fputc('\n', f);
-		for (size_t i = 0, hdr = 0; i < w->n; i++) {
+		size_t hdr = 0;
+
+		for (size_t i = 0; i < w->n; i++) {
 			if (w->p[i].fitted)
 				continue;
-			fprintf(f, "%s%s=%.0f (%.3f)", hdr++ ? ", " : "\nNot fitted, after the top and more "
-				"than 1% below it (the line does not hold there: a limit of the host, such "
-				"as kvm-pr's shadow SLB filling up and being flushed): ", w->param,
-				w->p[i].value, w->p[i].figure);
-			if (i + 1 == w->n)
-				fprintf(f, ".\n");
+			fprintf(f, "%s%s=%.0f (%.3f)", hdr++ ? ", " : "\nNot fitted, after the top, more "
+				"than 1% below it and every run below every run of the top (the line does "
+				"not hold there: a limit of the host, such as kvm-pr's shadow SLB filling "
+				"up and being flushed): ", w->param, w->p[i].value, w->p[i].figure);
 		}
+		if (hdr)
+			fprintf(f, ".\n");
 		text_fmt(name, sizeof(name), "sweep-%s-%s", w->file, w->param);
 		plot_safe_name(safe, sizeof(safe), name);
 		if (!cs->missing && !chart_done(cs, sweep_plot(r, w, dir, safe)))

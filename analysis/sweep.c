@@ -93,7 +93,8 @@ size_t sweep_find(const struct results *r, struct sweep *s, size_t max)
 			if (dup)
 				continue;
 			w->p[w->n++] = (struct sweep_point){ .b = c, .value = c->param_values[0],
-							     .figure = sum.median, .fitted = 1 };
+							     .figure = sum.median, .lo = sum.min,
+							     .hi = sum.max, .fitted = 1 };
 		}
 		if (w->n < 3)
 			continue;
@@ -102,7 +103,8 @@ size_t sweep_find(const struct results *r, struct sweep *s, size_t max)
 			if (w->p[q].figure > w->p[top].figure)
 				top = q;
 		for (size_t q = top + 1; q < w->n; q++)
-			if (w->p[q].figure < w->p[top].figure * (1 - SWEEP_DROP))
+			if (w->p[q].figure < w->p[top].figure * (1 - SWEEP_DROP) &&
+			    w->p[q].hi < w->p[top].lo)
 				w->p[q].fitted = 0;
 		fit(w);
 		w->reference = reference_of(r, w->file);

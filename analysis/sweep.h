@@ -17,6 +17,7 @@ struct sweep_point {
 	const struct res_bench *b;
 	double value;			/* the parameter's */
 	double figure;			/* res_figure's median: ticks an iteration */
+	double lo, hi;			/* the least and the most of its runs' figures */
 	int fitted;			/* on the line; 0: after the top, well below it */
 };
 
@@ -33,8 +34,9 @@ struct sweep {
 /*
  * The sweeps of r, at most max into s: each benchmark file measured (status ok) at three
  * values or more of one parameter, its only one. A point after the sweep's top whose figure
- * lies more than SWEEP_DROP below the top is not fitted (a sweep that ran past a limit of
- * the host, as pvr-mmu past the shadow SLB's 32 entries). Returns how many.
+ * lies more than SWEEP_DROP below the top, and whose every run lies below every run of the
+ * top (a drop, not noise), is not fitted: a sweep that ran past a limit of the host, as
+ * pvr-mmu past the shadow SLB's 32 entries. Returns how many.
  */
 #define SWEEP_DROP 0.01
 size_t sweep_find(const struct results *r, struct sweep *s, size_t max);

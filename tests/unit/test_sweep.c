@@ -11,9 +11,9 @@
 
 #include "../../analysis/sweep.h"
 
-/* a measured line of the suite: name, its file and one parameter, runs around figure */
-static struct res_bench *line(struct results *r, const char *name, const char *file,
-			      const char *param, uint64_t value, double figure)
+/* a measured line of the suite: name, its file and one parameter, runs figure +/- spread */
+static struct res_bench *line_spread(struct results *r, const char *name, const char *file,
+				     const char *param, uint64_t value, double figure, double spread)
 {
 	struct res_bench *b = res_add(r, name);
 
@@ -30,8 +30,14 @@ static struct res_bench *line(struct results *r, const char *name, const char *f
 		b->nparams = 1;
 	}
 	for (int i = -1; i <= 1; i++)
-		res_push_run(b, figure + 0.01 * i);
+		res_push_run(b, figure + spread * i);
 	return b;
+}
+
+static struct res_bench *line(struct results *r, const char *name, const char *file,
+			      const char *param, uint64_t value, double figure)
+{
+	return line_spread(r, name, file, param, value, figure, 0.01);
 }
 
 static void a_line_and_a_drop(void **state)
@@ -93,11 +99,30 @@ static void every_point_when_it_grows(void **state)
 	res_free(&r);
 }
 
+/* a noisy host: a later point well below the top but within its runs' spread is noise */
+static void noise_is_no_drop(void **state)
+{
+	struct results r;
+	struct sweep s[1];
+
+	(void)state;
+	res_init(&r);
+	line_spread(&r, "p:n=0", "p", "n", 0, 10000, 4000);
+	line_spread(&r, "p:n=4", "p", "n", 4, 14000, 4000);
+	line_spread(&r, "p:n=8", "p", "n", 8, 11000, 4000);
+	res_derive(&r);
+	assert_int_equal(sweep_find(&r, s, 1), 1);
+	assert_int_equal(s[0].nfit, 3);
+	assert_true(s[0].slope_lo < 0 && s[0].slope_hi > 0);	/* it cannot tell */
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_line_and_a_drop),
 		cmocka_unit_test(every_point_when_it_grows),
+		cmocka_unit_test(noise_is_no_drop),
 	};
 	return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
 }
