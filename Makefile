@@ -229,6 +229,7 @@ check: deps deps-fleet
 results: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@scripts/make-results.sh
+	@scripts/results-segments.sh
 	@scripts/results-compare.sh
 	@scripts/results-trace.sh $(COLLECTOR_RUN)
 
