@@ -794,10 +794,22 @@ static void print_where(FILE *f, const struct compare *c)
 	}
 }
 
+/* the name column's width: 12, or the longest name (pvr-mmu:segments=16) */
+static int name_width(const struct compare *c)
+{
+	int w = 12;
+
+	for (size_t i = 0; i < c->n; i++)
+		if ((int)strlen(c->rows[i].name) > w)
+			w = strlen(c->rows[i].name);
+	return w;
+}
+
 /* the sequential judgement of each row, and why it stopped */
 static void print_seq(FILE *f, const struct compare *c)
 {
 	char line[256], iv[64], fx[64], at[16];
+	int w = name_width(c);
 
 	fprintf(f, "\nsequential: confidence sequence %s, %.4g%% "
 		"over every round; band +/-%.4g%%; one sample: a round's change (B - A) / A%s\n",
@@ -805,7 +817,7 @@ static void print_seq(FILE *f, const struct compare *c)
 		"(Lai 1976; Wang and Ramdas 2023)",
 		c->seq.opts.confidence * 100, c->seq.opts.until_pct, icount_of(&c->ra) ?
 		"; a change must lie beyond half an instruction an exit" : "");
-	fprintf(f, "%-12s %6s %7s %9s %24s %24s %-13s %s\n", "benchmark", "rounds", "decided",
+	fprintf(f, "%-*s %6s %7s %9s %24s %24s %-13s %s\n", w, "benchmark", "rounds", "decided",
 		"change", "sequence interval", c->seq.opts.robust ? "sign interval if n fixed" :
 		"t interval if n fixed", "verdict", "against the band");
 	for (size_t i = 0; i < c->n; i++) {
@@ -815,13 +827,13 @@ static void print_seq(FILE *f, const struct compare *c)
 		if (row->state != RES_CMP_DONE)
 			continue;
 		if (!q->rounds) {
-			fprintf(f, "%-12s not judged: %s\n", row->name, row->seq_note);
+			fprintf(f, "%-*s not judged: %s\n", w, row->name, row->seq_note);
 			continue;
 		}
 		snprintf(iv, sizeof(iv), "[%+.3f%%, %+.3f%%]", q->lo_pct, q->hi_pct);
 		snprintf(fx, sizeof(fx), "[%+.3f%%, %+.3f%%]", q->fixed_lo_pct, q->fixed_hi_pct);
 		snprintf(at, sizeof(at), q->decided_at ? "%zu" : "-", q->decided_at);
-		fprintf(f, "%-12s %6zu %7s %+8.3f%% %24s %24s %-13s %s\n", row->name, q->rounds, at,
+		fprintf(f, "%-*s %6zu %7s %+8.3f%% %24s %24s %-13s %s\n", w, row->name, q->rounds, at,
 			q->change_pct, iv, fx, cmp_verdict_name(q->verdict), cseq_verdict_note(q));
 	}
 	cseq_stop_line(&c->seq, line, sizeof(line));
@@ -831,11 +843,12 @@ static void print_seq(FILE *f, const struct compare *c)
 void compare_print(FILE *f, const struct compare *c)
 {
 	char pw[16], pm[16], rn[16], line[512];
+	int w = name_width(c);
 
 	fprintf(f, "%s: %s\n%s: %s\n", c->label_a, c->file_a, c->label_b, c->file_b);
 	fprintf(f, "unit: %s; samples: %s; %.4g%% confidence; threshold +/-%.4g%%\n\n", c->unit,
 		c->samples, c->opts.confidence * 100, c->opts.threshold_pct);
-	fprintf(f, "%-12s %4s %14s %14s %9s %22s %8s %8s %-13s %6s\n", "benchmark", "n",
+	fprintf(f, "%-*s %4s %14s %14s %9s %22s %8s %8s %-13s %6s\n", w, "benchmark", "n",
 		c->label_a, c->label_b, "change", "95% interval", "p-welch", "p-mw", "verdict",
 		"runs");
 	for (size_t i = 0; i < c->n; i++) {
@@ -844,14 +857,14 @@ void compare_print(FILE *f, const struct compare *c)
 		char iv[64];
 
 		if (row->state != RES_CMP_DONE) {
-			fprintf(f, "%-12s %s\n", row->name, row->note);
+			fprintf(f, "%-*s %s\n", w, row->name, row->note);
 			continue;
 		}
 		fmt_p(pw, sizeof(pw), r->p_welch);
 		fmt_p(pm, sizeof(pm), r->p_mannwhitney);
 		fmt_runs(rn, sizeof(rn), r->runs_needed);
 		snprintf(iv, sizeof(iv), "[%+.3f%%, %+.3f%%]", r->ci_pct_lo, r->ci_pct_hi);
-		fprintf(f, "%-12s %2zu/%-2zu %14.6g %14.6g %+8.3f%% %22s %8s %8s %-13s %6s\n", row->name,
+		fprintf(f, "%-*s %2zu/%-2zu %14.6g %14.6g %+8.3f%% %22s %8s %8s %-13s %6s\n", w, row->name,
 			r->na, r->nb, r->mean_a, r->mean_b, r->change_pct, iv, pw, pm,
 			cmp_verdict_name(r->verdict), rn);
 	}
