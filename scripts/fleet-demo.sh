@@ -2,7 +2,7 @@
 # make fleet-demo: the fleet under Buildbot (configs/buildbot/master.cfg) on this machine: a
 # master and two workers over loopback, each worker a "benchmark host" (power8-emu-a,
 # power8-emu-b) that runs the nightly on the emulated POWER8 (instruction-count mode, the
-# small suite tests/suites/nightly, no phases) from its own checkout of this repository
+# small suite tests/suites/fleet, no phases) from its own checkout of this repository
 # (Buildbot's Git step: the committed HEAD, not uncommitted changes).
 # `buildbot sendchange` hands the master three revisions of the synthetic kernel history
 # (tests/nightly/make-tree.sh), c0, c1 and c3 (c2, between them, adds 32 instructions to
@@ -64,7 +64,7 @@ jq -n --arg fleet "$demo/fleet" --arg port "tcp:$port:interface=127.0.0.1" --arg
 	--arg tree "$tree" --arg repo "$demo/exitbench.git" --arg ws "$workers" '
 	{fleet_dir: $fleet, port: $port, change_user: "exitbench", change_password: $secret,
 	 tree: $tree, ref: "c0", source: {repo: $repo, branch: "demo"},
-	 env: {MODES: "icount", SUITE: "tests/suites/nightly", PHASES: "0"},
+	 env: {MODES: "icount", SUITE: "tests/suites/fleet", PHASES: "0"},
 	 workers: [$ws | split(" ")[] | {name: ., password: $secret}]}' >"$demo/master/fleet.json"
 buildbot checkconfig "$demo/master" >"$demo/checkconfig.log" 2>&1 ||
 	{ cat "$demo/checkconfig.log" >&2; die "master.cfg: buildbot checkconfig failed"; }

@@ -98,8 +98,8 @@ check "the first measured c3, the second found it done" \
 check "the first nightly exits 1: a new confirmed regression" [ $rc1 = 1 ]
 check "the second exits 0: nothing new" [ $rc2 = 0 ]
 "$eb" history alerts --json --history "$HISTORY" >"$tmp/alerts.json"
-check "two alerts: pvr and hcall, nothing for null" \
-	jqr '(map(.benchmark) | sort) == ["hcall", "pvr"]' "$tmp/alerts.json"
+check "three alerts: pvr, hcall and pvr-mmu:segments=4 (a parameter's series), nothing for null" \
+	jqr '(map(.benchmark) | sort) == ["hcall", "pvr", "pvr-mmu:segments=4"]' "$tmp/alerts.json"
 check "each names c2, the first commit with the change (bisected), and its subject" \
 	jqr --arg c2 "$(c c2)" 'all(.commit == $c2 and .subject == "KVM: PPC: Book3S PR: pad kvmppc_copy_to_svcpu" and (.bisect | startswith("bisected")))' "$tmp/alerts.json"
 check "a regression of 32 instructions (16.384 ticks), interval over it, in icount mode" \
@@ -115,5 +115,8 @@ id=$(jq '.[0].id' "$tmp/alerts.json")
 check "an alert acknowledged" bash -c "'$eb' history ack $id --history '$HISTORY' && '$eb' history alerts --json --history '$HISTORY' | jq -e '.[] | select(.id == $id) | .state == \"ack\"' >/dev/null"
 check "an unknown alert id: exit 2" bad 2 "no alert 999" "$eb" history invalid 999 --history "$HISTORY"
 check "the page names the alert's commit subject" grep -q 'pad kvmppc_copy_to_svcpu' "$tmp/n/index.html"
+check "the page links the parameter's series to a page of its own that names it" \
+	bash -c "f=\$(grep -o 'href=\"[^\"]*pvr-mmu[^\"]*\.html\"' '$tmp/n/index.html' | head -1 | sed 's/href=\"\(.*\)\"/\1/') &&
+		[ -n \"\$f\" ] && grep -q 'pvr-mmu:segments=4' '$tmp/n/'\"\$f\""
 
 it_done nightly "$tmp/c0.err" "$tmp/first.err" "$tmp/second.err"
