@@ -42,6 +42,9 @@ int eb_mailbox_check_rep(const struct eb_mailbox *mb, size_t size, const struct 
 		return *why = "request fields changed by the guest", -EINVAL;
 	if (mb->status != EB_ST_RUNNING)
 		return *why = "guest status is not running", -EINVAL;
+	if (req->translation && (mb->guest_msr & EB_MSR_IR_DR) != EB_MSR_IR_DR)
+		return *why = "the guest asked for translation but its MSR says IR and DR are not both on",
+		       -EINVAL;
 	if (mb->rep != rep)
 		return *why = "guest ended another repetition than the runner expected", -EINVAL;
 	if (mb->batches_done != req->batches)

@@ -11,6 +11,7 @@ struct eb_request {
 	uint32_t batches;
 	uint32_t repetitions;
 	uint64_t params[EB_MAX_PARAMS];	/* the benchmark's, in its info's order */
+	int translation;		/* EB_NEED_MMU: the guest's MSR must say IR and DR */
 };
 
 /* Fill the mailbox header with a request (deltas zeroed). */

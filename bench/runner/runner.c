@@ -439,6 +439,7 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		return write_problem(r, "error", e->name, "image", "%s", err), -1;
 	b.req = (struct eb_request){ .iterations = e->iterations, .warmup = e->warmup,
 				     .batches = e->batches, .repetitions = e->repetitions };
+	b.req.translation = !!(b.info.flags & EB_NEED_MMU);
 	if (eb_params_resolve(&b.info, e, b.req.params, err, sizeof(err))) {
 		free(image);
 		return write_problem(r, "error", e->name, "suite", "%s", err), -1;

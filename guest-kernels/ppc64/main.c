@@ -51,6 +51,8 @@ void guest_main(struct eb_mailbox *mb)
 
 	if ((eb_info.flags & EB_NEED_MMU) && eb_mmu_on(mb->params[0]))
 		stop(mb, EB_ST_BAD_REQUEST);
+	/* what the runner checks translation by (mfmsr exits: here, never in a repetition) */
+	asm volatile("mfmsr %0" : "=r"(mb->guest_msr));
 
 	deltas = (volatile uint64_t *)((char *)mb + mb->deltas_offset);
 	per_batch = mb->iterations / mb->batches;

@@ -42,6 +42,7 @@ static void layout_is_the_contract(void **state)
 	assert_int_equal(offsetof(struct eb_mailbox, rep_ticks), 48);
 	assert_int_equal(offsetof(struct eb_mailbox, error_addr), 72);
 	assert_int_equal(offsetof(struct eb_mailbox, params), 80);
+	assert_int_equal(offsetof(struct eb_mailbox, guest_msr), 96);
 	assert_int_equal(sizeof(struct eb_bench_info), 0x100 - EB_INFO_OFFSET);
 	assert_int_equal(offsetof(struct eb_bench_info, params), 176);
 	/* the page table and the segments' page inside guest memory, clear of the rest */
@@ -84,6 +85,20 @@ static void corruption_is_caught(void **state)
 	EXPECT_BAD(mb->iterations = 401, 1, "request fields changed");
 	EXPECT_BAD(mb->batches = 2, 1, "request fields changed");
 	EXPECT_BAD(mb->params[1] = 0, 1, "request fields changed");
+	/* a guest that asked for translation: its MSR must say so */
+	{
+		struct eb_request mmu = req;
+		const char *w = NULL;
+
+		mmu.translation = 1;
+		mb = guest_ended_rep(1);
+		mb->guest_msr = 0x8000000000001001ULL;	/* SF ME LE, real mode */
+		assert_int_equal(eb_mailbox_check_rep(mb, SIZE, &mmu, 1, &w), -EINVAL);
+		assert_non_null(strstr(w, "IR and DR are not both on"));
+		mb->guest_msr |= EB_MSR_IR_DR;
+		assert_int_equal(eb_mailbox_check_rep(mb, SIZE, &mmu, 1, &w), 0);
+		free(mb);
+	}
 	EXPECT_BAD(mb->status = EB_ST_DONE, 1, "not running");
 	EXPECT_BAD((void)0, 2, "another repetition");
 	EXPECT_BAD(mb->batches_done = 3, 1, "before all its batches");

@@ -83,6 +83,7 @@
 #define EB_NEED_OSI		0x1	/* KVM_CAP_PPC_OSI */
 #define EB_NEED_PAPR		0x2	/* KVM_CAP_PPC_PAPR */
 #define EB_NEED_MMU		0x4	/* translation on, parameter 0 the extra live segments */
+#define EB_MSR_IR_DR		0x30	/* MSR[IR] | MSR[DR]: translation on */
 
 #define EB_NAME_LEN		24	/* a benchmark's name, with its NUL: the one limit everywhere */
 #define EB_WHAT_LEN		128
@@ -129,7 +130,8 @@ struct eb_mailbox {
 	uint64_t error_addr;		/* a storage interrupt's DAR, else 0 */
 	/* request (version 2): the benchmark's parameters, in its info's order */
 	uint64_t params[EB_MAX_PARAMS];
-	uint64_t reserved[20];
+	uint64_t guest_msr;		/* the guest's MSR once set up, before the warm-up */
+	uint64_t reserved[19];
 	/* at deltas_offset: uint64_t deltas[batches], ticks of each batch of this repetition */
 };
 
