@@ -67,6 +67,7 @@ struct page {
 	struct history_fp *fps;
 	struct fpinfo *fpi;
 	size_t nfp;
+	int fleet;			/* the fingerprints are of more than one host */
 	struct history_nightrow *nights;
 	struct nightidx *byid;
 	size_t nnights;
@@ -378,6 +379,8 @@ static size_t point_of(const struct series *s, long long night)
 /* each fingerprint's first and last night, and the one it replaced on its host and mode */
 static void link_environments(struct page *pg)
 {
+	for (size_t i = 1; i < pg->nfp; i++)
+		pg->fleet |= strcmp(pg->fps[i].host, pg->fps[0].host) != 0;
 	for (size_t i = 0; i < pg->nfp; i++) {
 		pg->fpi[i].first = pg->fpi[i].last = pg->nnights;
 		pg->fpi[i].prev = pg->fpi[i].next = pg->nfp;
@@ -1633,13 +1636,10 @@ static void fingerprint_section(struct page *pg, FILE *f, size_t fp)
 /* the open alerts, each with its benchmark and mode */
 static void open_alerts(struct page *pg, FILE *f)
 {
-	int any = 0, fleet = 0;
+	int any = 0;
 	size_t k;
 
 	/* in a fleet's history, each alert says which host it is */
-	for (size_t i = 1; i < pg->nfp; i++)
-		fleet |= strcmp(pg->fps[i].host, pg->fps[0].host) != 0;
-
 	for (size_t i = 0; i < pg->nalerts; i++) {
 		const struct res_alert *a = &pg->alerts[i];
 
@@ -1647,7 +1647,7 @@ static void open_alerts(struct page *pg, FILE *f)
 			continue;
 		fputs(any++ ? "" : "<h2 id=\"open\">Open alerts</h2>\n<ul>\n", f);
 		fputs("<li>", f);
-		if (fleet && (k = fp_index(pg, a->fp)) < pg->nfp)
+		if (pg->fleet && (k = fp_index(pg, a->fp)) < pg->nfp)
 			escf(f, "%s (%s, on %s): ", a->benchmark, a->mode, pg->fps[k].host);
 		else
 			escf(f, "%s (%s): ", a->benchmark, a->mode);
@@ -1685,7 +1685,7 @@ static void host_sections(struct page *pg, FILE *f)
 			hosts[nhosts++] = &pg->fps[i];
 	}
 	qsort(hosts, nhosts, sizeof(*hosts), by_host);
-	if (nhosts > 1) {
+	if (pg->fleet) {
 		fprintf(f, "<p>%zu hosts:", nhosts);
 		for (size_t k = 0; k < nhosts; k++) {
 			char slug[300];
