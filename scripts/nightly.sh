@@ -52,7 +52,10 @@ eb=$O/exitbench
 
 keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME"
 # CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
-# Values are taken as they are: nothing in the file is run.
+# Values are taken as they are: nothing in the file is run. REF and NIGHTS are one choice
+# (tonight's tip or a replay): one given by the environment drops the other's CONFIG value
+# (a host's CONFIG names its REF; a Buildbot change hands it NIGHTS).
+config_keys=
 if [ -n "${CONFIG:-}" ]; then
 	[ -f "$CONFIG" ] || die2 "CONFIG=$CONFIG: no such file"
 	lineno=0
@@ -65,8 +68,10 @@ if [ -n "${CONFIG:-}" ]; then
 		k=${BASH_REMATCH[1]} v=${BASH_REMATCH[2]:-}
 		[[ " $keys " == *" $k "* ]] || die2 "$CONFIG:$lineno: unknown key $k (keys: $keys)"
 		v=${v#\"}; v=${v%\"}
-		[ -n "${!k:-}" ] || printf -v "$k" '%s' "$v"
+		[ -n "${!k:-}" ] || { printf -v "$k" '%s' "$v"; config_keys="$config_keys $k "; }
 	done <"$CONFIG"
+	case $config_keys in *" REF "*) [ -z "${NIGHTS:-}" ] || [[ $config_keys == *" NIGHTS "* ]] || REF= ;; esac
+	case $config_keys in *" NIGHTS "*) [ -z "${REF:-}" ] || [[ $config_keys == *" REF "* ]] || NIGHTS= ;; esac
 fi
 TREE=${TREE:-}
 REF=${REF:-} NIGHTS=${NIGHTS:-}
@@ -103,7 +108,7 @@ TREE=$(cd "$TREE" && pwd)
 revs=()
 for r in ${NIGHTS:-${REF:-HEAD}}; do
 	c=$(git -C "$TREE" rev-parse --verify --quiet "$r^{commit}") ||
-		die2 "${NIGHTS:+NIGHTS}${NIGHTS:-REF}: '$r' is not a commit of $TREE"
+		die2 "$([ -n "$NIGHTS" ] && echo NIGHTS || echo REF): '$r' is not a commit of $TREE"
 	revs+=("$c")
 done
 for m in $MODES; do

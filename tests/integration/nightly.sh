@@ -40,6 +40,9 @@ sqlite3 "$tmp/newer.db" "PRAGMA application_id = $((0x45584248)); PRAGMA user_ve
 check "a history of a newer schema: exit 2" bad 2 "schema 9 is newer" env HISTORY="$tmp/newer.db" scripts/nightly.sh
 printf 'TREE=%s\nTRESHOLD=2\n' "$tree" >"$tmp/typo.conf"
 check "a config file with an unknown key: exit 2" bad 2 "unknown key TRESHOLD" env CONFIG="$tmp/typo.conf" scripts/nightly.sh
+printf 'TREE=%s\nREF=c0\n' "$tree" >"$tmp/ref.conf"
+check "a CONFIG's REF gives way to NIGHTS from the environment (a change's revision), not both refused" \
+	bad 2 "NIGHTS: 'no-such-rev' is not a commit" env CONFIG="$tmp/ref.conf" NIGHTS=no-such-rev scripts/nightly.sh
 check "nothing stored by bad input" [ ! -e "$HISTORY" ]
 
 # --- the first night
