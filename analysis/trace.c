@@ -536,7 +536,7 @@ void trace_on_marker(struct trace_worker *w, struct trace_cpu *c, const char *te
 {
 	static const char prefix[] = "exitbench:";
 	const char *p = text, *end = text + len;
-	char what[16], bench[EB_NAME_LEN + 1], rep[32];
+	char what[16], bench[sizeof("bench=") - 1 + EB_NAME_LEN], rep[32];
 	size_t nb;
 	int begin, id;
 

@@ -231,6 +231,32 @@ static void markers(void **state)
 	trace_agg_free(a);
 }
 
+/* a name of the longest a suite allows (EB_NAME_LEN - 1: parameters) is kept whole */
+static void long_names(void **state)
+{
+	static const char name[] = "pvr-mmu:segments=16,x=1";
+	struct trace_summary s;
+	struct trace_agg *a;
+	struct trace_worker *w;
+	struct trace_cpu c;
+	struct trace_timing t = timing(0x700, 3, 3, 100);
+
+	(void)state;
+	assert_int_equal(sizeof(name), EB_NAME_LEN);
+	assert_int_equal(trace_agg_new(1, &a), 0);
+	assert_int_equal(trace_worker_new(a, 0, &w), 0);
+	trace_cpu_init(&c, 0);
+	marker(w, &c, "exitbench: begin bench=%s rep=0", name);
+	trace_on_timing(w, &c, &t);
+	marker(w, &c, "exitbench: end bench=%s rep=0", name);
+	assert_int_equal(trace_summarize(a, &s), 0);
+	assert_int_equal(s.c.bad_markers, 0);
+	assert_non_null(trace_summary_find(&s, name));
+	assert_int_equal(trace_summary_find(&s, name)->events, 1);
+	trace_summary_free(&s);
+	trace_agg_free(a);
+}
+
 static void pairing(void **state)
 {
 	struct trace_summary s;
@@ -916,6 +942,7 @@ int main(void)
 		cmocka_unit_test(hist_layout),
 		cmocka_unit_test(phases_and_reasons),
 		cmocka_unit_test(markers),
+		cmocka_unit_test(long_names),
 		cmocka_unit_test(pairing),
 		cmocka_unit_test(threads),
 		cmocka_unit_test(caps),
