@@ -39,10 +39,7 @@ suite_from=${SUITE:-configs/suites/nightly}
 kbuild=
 if [ "$mode" = native ]; then
 	scripts/native-host.sh swappable || exit 2
-	if [ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
-		kbuild=$(scripts/native-host.sh tree | sed -n 1p)
-		[ -n "$kbuild" ] || exit 2
-	fi
+	kbuild=$(run_native_kbuild) || exit 2
 fi
 
 tkey=$(printf '%s' "$tree" | sha256sum | cut -c1-12)

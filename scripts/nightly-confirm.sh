@@ -35,11 +35,7 @@ rm -rf "$dir" "$dir.modules"
 mkdir -p "$dir"
 native=()
 if [ "$mode" = native ]; then
-	kbuild=
-	if [ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
-		kbuild=$(scripts/native-host.sh tree | sed -n 1p)
-		[ -n "$kbuild" ] || exit 2
-	fi
+	kbuild=$(run_native_kbuild) || exit 2
 	run_commit_modules "$tree" "$cb" "$kbuild" "$dir.modules/base" >/dev/null || exit 2
 	run_commit_modules "$tree" "$ca" "$kbuild" "$dir.modules/patched" >/dev/null || exit 2
 	# (build-module.sh's "patch" file: no patch on either side, as BASE and PATCHED are empty)

@@ -131,10 +131,7 @@ if [ "$where" = native ]; then
 	done
 	# what a swap needs (root, kvm-pr a module, no kvm-hv, no VM open), and the build tree
 	scripts/native-host.sh swappable || exit 2
-	if [ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ]; then
-		kbuild=$(scripts/native-host.sh tree | sed -n 1p)
-		[ -n "$kbuild" ] || exit 2
-	fi
+	kbuild=$(run_native_kbuild) || exit 2
 fi
 mkdir -p "$(dirname "$HISTORY")" "$RUNS" "$SITE"
 "$eb" history check --history "$HISTORY" || exit 2

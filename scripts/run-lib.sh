@@ -110,6 +110,17 @@ run_modules() {
 	"$run_lib_dir/build-module.sh" "$kbuild" "$ksrc" ${spec:+"$spec"} "$out"
 }
 
+# run_native_kbuild: the running kernel's build tree, what run_commit_modules builds against
+# (native-host.sh tree's first line); empty when EXITBENCH_NATIVE_MODULES_BY_COMMIT hands the
+# modules in, built elsewhere. Status 2 (native-host.sh's one line): no build tree.
+run_native_kbuild() {
+	local kbuild
+
+	[ -z "${EXITBENCH_NATIVE_MODULES_BY_COMMIT:-}" ] || return 0
+	kbuild=$("$run_lib_dir/native-host.sh" tree | sed -n 1p) && [ -n "$kbuild" ] || return 2
+	echo "$kbuild"
+}
+
 # run_commit_modules TREE COMMIT KBUILD OUT: kvm.ko and kvm-pr.ko of COMMIT of the kernel git
 # repository TREE (its arch/powerpc/kvm and virt/kvm, git archive'd into a temporary source:
 # nothing else of the tree is read) built out of tree against KBUILD, the running kernel's build
