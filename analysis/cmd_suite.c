@@ -4,11 +4,11 @@
  * --benchmarks DIR[:DIR]) and, with --images DIR[:DIR...], each line's parameters against what the
  * benchmark's image declares; print the suite as the runner will read it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmds.h"
 #include "image.h"
@@ -61,31 +61,16 @@ int cmd_suite(int argc, char **argv)
 		const struct suite_entry *e = &s.entries[i];
 		struct eb_bench_info info;
 		uint64_t values[EB_MAX_PARAMS];
-		char path[4096];
+		int ret = eb_image_info(images, e->bench, &info, err, sizeof(err));
 
-		const char *found = NULL;
-		char *list = strdup(images), *sv = NULL;
-
-		/* the first of DIR[:DIR...] that has BENCH.bin */
-		for (char *d = list ? strtok_r(list, ":", &sv) : NULL; d && !found; d = strtok_r(NULL, ":", &sv)) {
-			snprintf(path, sizeof(path), "%s/%s.bin", d, e->bench);
-			if (!access(path, R_OK))
-				found = d;
-		}
-		if (!found && !e->nparams) {
-			free(list);
+		if (ret == -ENOENT && !e->nparams)
 			continue;
-		}
-		if (!found) {
-			free(list);
+		if (ret == -ENOENT) {
 			suite_free(&s);
 			die2("%s:%d: %s: no image %s.bin in %s to check its parameters against (make guests)",
 			     argv[optind], e->line, e->name, e->bench, images);
 		}
-		snprintf(path, sizeof(path), "%s", found);
-		free(list);
-		if (eb_image_info(path, e->bench, &info, err, sizeof(err)) ||
-		    eb_params_resolve(&info, e, values, err, sizeof(err))) {
+		if (ret || eb_params_resolve(&info, e, values, err, sizeof(err))) {
 			suite_free(&s);
 			die2("%s:%d: %s", argv[optind], e->line, err);
 		}

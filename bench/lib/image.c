@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "text.h"
@@ -22,18 +23,41 @@ static int valid_param_name(const char *s, size_t len)
 	return 1;
 }
 
-int eb_image_load(const char *dir, const char *bench, char **image, size_t *size,
+/* dirs/BENCH.bin into path, the first of DIR[:DIR...] that has it: 0, or -errno */
+static int find_image(const char *dirs, const char *bench, char *path, size_t len)
+{
+	const char *d = dirs, *end;
+	int ret = -ENOENT;
+
+	do {
+		end = strchr(d, ':');
+		if (!end)
+			end = d + strlen(d);
+		if (text_path(path, len, "%.*s/%s.bin", (int)(end - d), d, bench))
+			ret = -ENAMETOOLONG;
+		else if (!access(path, R_OK))
+			return 0;
+		else if (errno != ENOENT)
+			ret = -errno;
+		d = end + 1;
+	} while (*end);
+	return ret;
+}
+
+int eb_image_load(const char *dirs, const char *bench, char **image, size_t *size,
 		  struct eb_bench_info *info, char *err, size_t errlen)
 {
 	char path[4096];
 	uint16_t version, isize;
 	FILE *f;
 	long len;
+	int ret;
 
 	*image = NULL;
-	if (text_path(path, sizeof(path), "%s/%s.bin", dir, bench)) {
-		text_fmt(err, errlen, "%s/%s.bin: %s", dir, bench, strerror(ENAMETOOLONG));
-		return -1;
+	ret = find_image(dirs, bench, path, sizeof(path));
+	if (ret) {
+		text_fmt(err, errlen, "%s/%s.bin: %s", dirs, bench, strerror(-ret));
+		return ret;
 	}
 	f = fopen(path, "rb");
 	if (!f) {
@@ -95,12 +119,12 @@ bad:
 	return -1;
 }
 
-int eb_image_info(const char *dir, const char *bench, struct eb_bench_info *info, char *err,
+int eb_image_info(const char *dirs, const char *bench, struct eb_bench_info *info, char *err,
 		  size_t errlen)
 {
 	char *image;
 	size_t size;
-	int r = eb_image_load(dir, bench, &image, &size, info, err, errlen);
+	int r = eb_image_load(dirs, bench, &image, &size, info, err, errlen);
 
 	free(image);
 	return r;

@@ -15,14 +15,15 @@
 #include "suite.h"
 
 /*
- * Read DIR/BENCH.bin into a malloc'd *image (*size bytes) and its benchmark info into *info
- * in host byte order (an info of version 1 has no parameters). 0, or -1 with err filled
- * (no such file, not a guest image, no valid info, an image of another benchmark).
+ * Read DIR/BENCH.bin, from the first DIR of DIR[:DIR...] that has it, into a malloc'd *image
+ * (*size bytes) and its benchmark info into *info in host byte order (an info of version 1
+ * has no parameters). 0, or with err filled: -ENOENT no DIR has it (-errno another reason
+ * not to read it), -1 not a guest image, no valid info, an image of another benchmark.
  */
-int eb_image_load(const char *dir, const char *bench, char **image, size_t *size,
+int eb_image_load(const char *dirs, const char *bench, char **image, size_t *size,
 		  struct eb_bench_info *info, char *err, size_t errlen);
 /* The same, the image itself not kept. */
-int eb_image_info(const char *dir, const char *bench, struct eb_bench_info *info, char *err,
+int eb_image_info(const char *dirs, const char *bench, struct eb_bench_info *info, char *err,
 		  size_t errlen);
 /*
  * The values of info's parameters for suite line e, in info's order: e's, else their

@@ -93,6 +93,20 @@ static void info_in_host_order(void **state)
 	assert_string_equal(info.params[0].name, "");
 }
 
+/* DIR[:DIR...]: the first folder that has the image */
+static void image_in_a_list_of_folders(void **state)
+{
+	struct eb_bench_info info;
+	char dirs[256], err[512];
+
+	(void)state;
+	snprintf(dirs, sizeof(dirs), "/nonexistent:%s/none:%s", dir, dir);
+	assert_int_equal(eb_image_info(dirs, "pvr-mmu", &info, err, sizeof(err)), 0);
+	assert_string_equal(info.params[0].name, "segments");
+	assert_int_equal(eb_image_info(dirs, "missing", &info, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/missing.bin: No such file"));
+}
+
 static void bad_images(void **state)
 {
 	struct eb_bench_info info;
@@ -100,7 +114,7 @@ static void bad_images(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(eb_image_info(dir, "missing", &info, err, sizeof(err)), -1);
+	assert_int_equal(eb_image_info(dir, "missing", &info, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "missing.bin: No such file"));
 	/* an image whose info names another benchmark */
 	snprintf(path, sizeof(path), "%s/pvr-mmu.bin", dir);
@@ -156,6 +170,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(info_in_host_order),
+		cmocka_unit_test(image_in_a_list_of_folders),
 		cmocka_unit_test(bad_images),
 		cmocka_unit_test(params_resolved),
 	};
