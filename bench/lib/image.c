@@ -13,16 +13,6 @@
 /* the info of version 1 ends before the parameters */
 #define INFO_V1_SIZE offsetof(struct eb_bench_info, params)
 
-static int valid_param_name(const char *s, size_t len)
-{
-	if (!memchr(s, 0, len))
-		return 0;
-	for (; *s; s++)
-		if (!(*s >= 'a' && *s <= 'z') && !(*s >= '0' && *s <= '9') && *s != '_')
-			return 0;
-	return 1;
-}
-
 /* dirs/BENCH.bin into path, the first of DIR[:DIR...] that has it: 0, or -errno */
 static int find_image(const char *dirs, const char *bench, char *path, size_t len)
 {
@@ -101,8 +91,9 @@ int eb_image_load(const char *dirs, const char *bench, char **image, size_t *siz
 
 		p->max = le64toh(p->max);
 		p->def = le64toh(p->def);
-		if (!valid_param_name(p->name, sizeof(p->name)) || p->def > p->max ||
-		    (!p->name[0] && (p->max || p->def)))
+		/* a declared parameter, or none: an empty name, no bounds */
+		if (!memchr(p->name, 0, sizeof(p->name)) ||
+		    (p->name[0] ? !suite_param_name_ok(p->name) || p->def > p->max : p->max || p->def))
 			goto bad;
 	}
 	if (strcmp(info->name, bench)) {

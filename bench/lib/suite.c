@@ -54,6 +54,16 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+int suite_param_name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= EB_PARAM_NAME_LEN)
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
 /*
  * tok: BENCH[:PARAM=VALUE[,PARAM=VALUE]] into e->name (all of it), e->bench and the
  * parameters; 0, or -1 with why filled
@@ -79,15 +89,11 @@ static int parse_name(const char *tok, struct suite_entry *e, char *why, size_t 
 		return snprintf(why, len, "'%s': no parameter after ':' (NAME:PARAM=VALUE,...)", tok), -1;
 	for (char *kv = strtok_r(colon + 1, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
-		const char *c;
 
 		if (!eq || eq == kv)
 			return snprintf(why, len, "'%s': parameter '%s' is not PARAM=VALUE", tok, kv), -1;
 		*eq++ = '\0';
-		for (c = kv; *c; c++)
-			if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_')
-				break;
-		if (*c || strlen(kv) >= EB_PARAM_NAME_LEN)
+		if (!suite_param_name_ok(kv))
 			return snprintf(why, len, "'%s': bad parameter name '%s' ([a-z0-9_], at most %d)",
 					tok, kv, EB_PARAM_NAME_LEN - 1), -1;
 		for (uint32_t i = 0; i < e->nparams; i++)

@@ -38,6 +38,8 @@ struct suite {
 	size_t n;
 };
 
+/* A parameter's name: [a-z0-9_], 1 to EB_PARAM_NAME_LEN - 1 of them (suite lines, images). */
+int suite_param_name_ok(const char *s);
 /* Parse a suite; on error returns -EINVAL and writes "file:line: what" into err. */
 int suite_parse(FILE *f, const char *fname, struct suite *s, char *err, size_t errlen);
 /* Parse a suite file by name (-errno and err filled on failure). */
