@@ -1379,7 +1379,7 @@ static int sweep_plot(const struct results *r, const struct sweep *w, const char
 						   .colour = "#c03030", .point_type = 6, .point_size = 1.5,
 						   .n = no, .x = ox, .y = oy });
 	if (w->reference) {
-		ry[0] = ry[1] = w->reference->runs_sum.median;
+		ry[0] = ry[1] = w->reference_figure;
 		snprintf(rt, sizeof(rt), "%s (real mode)", w->reference->name);
 		plot_add(p, &(struct plot_series){ .kind = PLOT_LINE, .title = rt, .colour = "#808080",
 						   .dashed = 1, .n = 2, .x = rx, .y = ry });
@@ -1398,7 +1398,6 @@ static void sweep_section(FILE *f, const struct results *r, const char *dir,
 	for (size_t k = 0; k < n; k++) {
 		const struct sweep *w = &sw[k];
 		char name[128], safe[128];
-		struct stats_summary ref;
 
 		fprintf(f, "\n## %s by %s\n\n", w->file, w->param);
 		fprintf(f, "One benchmark file, one line of the suite a value of its parameter `%s`; "
@@ -1420,9 +1419,9 @@ static void sweep_section(FILE *f, const struct results *r, const char *dir,
 					w->slope / 0.512);
 			fprintf(f, "; at %s 0 the line gives %.3f ticks.", w->param, w->intercept);
 		}
-		if (w->reference && !res_figure(r, w->reference, &ref, NULL, NULL))
+		if (w->reference)
 			fprintf(f, " The same loop in real mode, %s: %.3f ticks.", w->reference->name,
-				ref.median);
+				w->reference_figure);
 		fputc('\n', f);
 		size_t hdr = 0;
 

@@ -44,20 +44,25 @@ static void fit(struct sweep *s)
 	s->slope_hi = c1 + t * sqrt(cov11);
 }
 
-/* the benchmark named file without its "-mmu": what it measures in real mode */
-static const struct res_bench *reference_of(const struct results *r, const char *file)
+/* the benchmark named w's file without its "-mmu", what it measures in real mode, and its figure */
+static void reference_of(const struct results *r, struct sweep *w)
 {
-	size_t len = strlen(file);
+	size_t len = strlen(w->file);
 	char name[EB_NAME_LEN];
+	struct stats_summary sum;
 
-	if (len <= 4 || strcmp(file + len - 4, "-mmu"))
-		return NULL;
-	memcpy(name, file, len - 4);
+	w->reference = NULL;
+	if (len <= 4 || strcmp(w->file + len - 4, "-mmu"))
+		return;
+	memcpy(name, w->file, len - 4);
 	name[len - 4] = '\0';
 	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->b[i].name, name) && r->b[i].status == RES_OK)
-			return &r->b[i];
-	return NULL;
+		if (!strcmp(r->b[i].name, name) && r->b[i].status == RES_OK &&
+		    !res_figure(r, &r->b[i], &sum, NULL, NULL)) {
+			w->reference = &r->b[i];
+			w->reference_figure = sum.median;
+			return;
+		}
 }
 
 size_t sweep_find(const struct results *r, struct sweep *s, size_t max)
@@ -107,7 +112,7 @@ size_t sweep_find(const struct results *r, struct sweep *s, size_t max)
 			    w->p[q].hi < w->p[top].lo)
 				w->p[q].fitted = 0;
 		fit(w);
-		w->reference = reference_of(r, w->file);
+		reference_of(r, w);
 		ns++;
 	}
 	return ns;

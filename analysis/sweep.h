@@ -29,6 +29,7 @@ struct sweep {
 	/* figure = intercept + slope x value, least squares over the fitted points */
 	double intercept, slope, slope_lo, slope_hi;	/* slope's 95% interval (t, n - 2) */
 	const struct res_bench *reference;	/* the real-mode counterpart (file minus "-mmu") */
+	double reference_figure;		/* its figure, as the points' */
 };
 
 /*

@@ -76,6 +76,7 @@ static void a_line_and_a_drop(void **state)
 	assert_true(s[0].slope_hi - s[0].slope_lo < 0.05);
 	assert_non_null(s[0].reference);
 	assert_string_equal(s[0].reference->name, "pvr");
+	assert_true(fabs(s[0].reference_figure - 590.0) < 1e-9);
 	res_free(&r);
 }
 
