@@ -794,6 +794,15 @@ static void print_where(FILE *f, const struct compare *c)
 	}
 }
 
+/* KIND-<row's name>, the name of a row's figure (its file, less .png, and its link) */
+static void figure_name(char *buf, size_t len, const char *kind, const char *row)
+{
+	char safe[EB_NAME_LEN];
+
+	plot_safe_name(safe, sizeof(safe), row);
+	snprintf(buf, len, "%s-%s", kind, safe);
+}
+
 /* the name column's width: 12, or the longest name (pvr-mmu:segments=16) */
 static int name_width(const struct compare *c)
 {
@@ -1020,11 +1029,10 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 					"be compared: whether the instrumentation costs both sides the same is "
 					"not known here.\n");
 			if (plots) {
-				char file[EB_NAME_LEN];
+				char file[80];
 
-				plot_safe_name(file, sizeof(file), row->name);
-				fprintf(f, "\n![%s: the phases' changes](compare-phases-%s.png)\n",
-					row->name, file);
+				figure_name(file, sizeof(file), "compare-phases", row->name);
+				fprintf(f, "\n![%s: the phases' changes](%s.png)\n", row->name, file);
 			}
 		}
 		if (row->nreason) {
@@ -1163,12 +1171,12 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 	if (plots) {
 		fprintf(f, "\n## Distributions (per batch)\n\n");
 		for (size_t i = 0; i < c->n; i++) {
-			char file[EB_NAME_LEN];
+			char file[80];
 
 			if (c->rows[i].state != RES_CMP_DONE)
 				continue;
-			plot_safe_name(file, sizeof(file), c->rows[i].name);
-			fprintf(f, "![%s](compare-%s.png)\n\n", c->rows[i].name, file);
+			figure_name(file, sizeof(file), "compare", c->rows[i].name);
+			fprintf(f, "![%s](%s.png)\n\n", c->rows[i].name, file);
 		}
 	}
 	return fclose(f) ? -errno : 0;
@@ -1262,8 +1270,7 @@ static int compare_plot(const struct compare *c, const struct res_cmp_row *row,
 		dist_free(&d[0]);
 		return -ENOMEM;
 	}
-	snprintf(name, sizeof(name), "compare-");
-	plot_safe_name(name + 8, sizeof(name) - 8, row->name);
+	figure_name(name, sizeof(name), "compare", row->name);
 	snprintf(title, sizeof(title), "%s: %s vs %s, per batch (%+.3f%%, verdict %s)", row->name,
 		 c->label_a, c->label_b, row->r.change_pct, cmp_verdict_name(row->r.verdict));
 	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 1000, .height = 420,
@@ -1323,8 +1330,7 @@ static int phases_plot(const struct compare *c, const struct res_cmp_row *row, c
 	ret = 0;
 	if (!n)
 		goto out;
-	snprintf(name, sizeof(name), "compare-phases-");
-	plot_safe_name(name + 15, sizeof(name) - 15, row->name);
+	figure_name(name, sizeof(name), "compare-phases", row->name);
 	snprintf(title, sizeof(title), "%s: where it changed, %s vs %s (bar: change, whiskers: %.4g%% "
 		 "interval; * moved)", row->name, c->label_a, c->label_b, c->opts.confidence * 100);
 	snprintf(ylabel, sizeof(ylabel), "change, %s an exit", row->phase_unit);
