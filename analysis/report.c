@@ -480,11 +480,12 @@ static const char *mode_name(const struct results *r)
 	       "native";
 }
 
-/* dir/<b>.png (plot_safe_name): the histogram of b's per-batch ticks per iteration */
-static int bench_plot(const struct results *r, const struct res_bench *b, const char *dir)
+/* dir/FILE.png (b's name, plot_safe_name): the histogram of b's per-batch ticks per iteration */
+static int bench_plot(const struct results *r, const struct res_bench *b, const char *dir,
+		      const char *file)
 {
 	static struct bins bs;
-	char title[256], file[EB_NAME_LEN];
+	char title[256];
 	struct plot *p;
 	double w;
 	int ret;
@@ -493,7 +494,6 @@ static int bench_plot(const struct results *r, const struct res_bench *b, const 
 	snprintf(title, sizeof(title), "%s: %zu batches of %llu iterations (%s%s)", b->name,
 		 b->nbatch, (unsigned long long)(b->iterations / b->batches), mode_name(r),
 		 icount_mode(r) ? ", instruction-count mode" : "");
-	plot_safe_name(file, sizeof(file), b->name);
 	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = file, .width = 800,
 					      .height = 480, .title = title }, &p);
 	if (ret)
@@ -1519,13 +1519,13 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 
 		if (b->status != RES_OK || b->nbatch == 0)
 			continue;
-		ret = plots_ok && !ps.missing ? bench_plot(r, b, dir) : -ENOENT;
+		plot_safe_name(file, sizeof(file), b->name);
+		ret = plots_ok && !ps.missing ? bench_plot(r, b, dir, file) : -ENOENT;
 		if (ret) {
 			plots_ok = 0;
 			*plot_problem = plot_strerror(ret);
 			continue;
 		}
-		plot_safe_name(file, sizeof(file), b->name);
 		fprintf(f, "![%s](%s.png)\n\n", b->name, file);
 	}
 	if (!plots_ok)
