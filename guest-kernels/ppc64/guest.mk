@@ -32,7 +32,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # test-only guests (tests/guests/ppc64): built beside the real ones, never in a default suite
 TEST_BENCHMARKS := $(sort $(basename $(notdir $(wildcard tests/guests/ppc64/*.S))))
 TEST_GUEST_DIR  := $(O)/ppc64/test-guest
-$(TEST_GUEST_DIR)/%.o: tests/guests/ppc64/%.S $(GUEST_DEPS) | check-cross
+$(TEST_GUEST_DIR)/%.o: tests/guests/ppc64/%.S $(GUEST_DEPS) tests/guests/ppc64/timed-only.h | check-cross
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 $(TEST_GUEST_DIR)/%.elf: $(TEST_GUEST_DIR)/%.o $(GUEST_LIB) guest-kernels/ppc64/guest.lds
