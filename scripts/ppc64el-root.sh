@@ -228,6 +228,9 @@ while [ $i -lt ${#queue[@]} ]; do
 done
 rm -rf "$root"
 mv "$tmp" "$root"
+# its time is its making: dpkg-deb -x of the data packages gave the folder theirs (2023),
+# every tree the same, and the cleanup below would have kept three by their names
+touch "$root"
 : >"$cache/stamp-$key"
 # the trees of other ELFs: the last three kept
 ls -dt "$cache"/root-* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 | while IFS= read -r old; do
