@@ -2,17 +2,21 @@
 # What the integration tests share (sourced): counted checks, a jq test, the last line.
 pass=0 fail=0
 
-# A test under set -e that stops before it_done (a command failed outside a check) still
-# ends with its last line, the failure and where it stopped counted: tests/check.sh sees it
+# A test under set -e that stops before it_done (a command failed outside a check, in a
+# function too: errtrace) still ends with its last line, the failure and where it stopped
+# counted: tests/check.sh sees it. A subshell that fails leaves the saying to the test's own
+# shell, which fails in turn.
+it_pid=$$
 it_stopped() {
 	local rc=$1 line=$2 cmd=$3
+	[ "$BASHPID" = "$it_pid" ] || exit "$rc"
 	trap - ERR
 	echo "FAIL - $(basename "$0") stopped at line $line (exit $rc): $cmd"
 	fail=$((fail + 1))
 	echo "$(basename "$0" .sh): $pass passed, $fail failed"
 	exit "$rc"
 }
-case $- in *e*) trap 'it_stopped $? $LINENO "$BASH_COMMAND"' ERR ;; esac
+case $- in *e*) set -E; trap 'it_stopped $? $LINENO "$BASH_COMMAND"' ERR ;; esac
 
 # check "what" command...: run the command; print "ok   - what" or "FAIL - what" and count
 # it. Returns 0 either way: a failed check is counted, it does not end the test (set -e).
