@@ -20,14 +20,6 @@ static void problem(struct collect_report *rep, const char *fname, size_t line, 
 		snprintf(rep->first_problem, sizeof(rep->first_problem), "%s:%zu: %s", fname, line, what);
 }
 
-static uint32_t kind_from_name(const char *name)
-{
-	for (uint32_t k = 0; k < EB_EXIT_KINDS; k++)
-		if (!strcmp(eb_exit_kind_name(k), name))
-			return k;
-	return EB_EXIT_KINDS;
-}
-
 /* a record's value v (when there) as the environment's key: plain data of the same type */
 static void take_env(struct results *r, const char *key, json_t *v)
 {
@@ -131,6 +123,9 @@ static int take_bench(struct results *r, json_t *rec, const char *name, const ch
 		return -ENOMEM;
 	snprintf(b->what, sizeof(b->what), "%s", what);
 	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
+	snprintf(b->guest, sizeof(b->guest), "%s", json_string_value(json_object_get(rec, "guest")) ?: "");
+	snprintf(b->guest_kernel, sizeof(b->guest_kernel), "%s",
+		 json_string_value(json_object_get(rec, "guest_kernel")) ?: "");
 	b->iterations = it;
 	b->batches = bat;
 	b->repetitions = reps;
@@ -625,6 +620,23 @@ static int take_rep(struct collect_ctx *cx, struct results *r, json_t *rec, cons
 	}
 	x.user = json_integer_value(json_object_get(exits, "user"));
 	x.doorbells = json_integer_value(json_object_get(exits, "doorbells"));
+	/* a Linux guest's: the guest kernel's own exits, and the slack (record format 3) */
+	v = json_object_get(exits, "base");
+	if (v) {
+		for (int c = 0; c < EBC_N; c++) {
+			json_t *n = json_object_get(v, eb_counter_names[c]);
+
+			if (!json_is_integer(n) || json_integer_value(n) < 0)
+				return *why = "repetition record's exits base lacks a counter", -EINVAL;
+			x.base[c] = json_integer_value(n);
+		}
+		x.has_base = 1;
+		x.slack = json_integer_value(json_object_get(exits, "slack"));
+	}
+	v = json_object_get(rec, "guest_slb_valid");
+	if (json_is_integer(v) && json_integer_value(v) > b->guest_slb_valid &&
+	    json_integer_value(v) <= UINT32_MAX)
+		b->guest_slb_valid = (uint32_t)json_integer_value(v);
 	json_array_foreach(ticks, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return *why = "batch_ticks holds something other than whole ticks", -EINVAL;
@@ -643,7 +655,7 @@ static int take_rep(struct collect_ctx *cx, struct results *r, json_t *rec, cons
 	if (timing && take_timing(cx, b, timing, round ? (uint32_t)json_integer_value(round) : 0, 0, why))
 		return -ENOMEM;
 
-	eb_exits_judge(&x, kind_from_name(b->exit_kind), b->claimed_exits_per_iteration, it, &j);
+	eb_exits_judge(&x, eb_exit_kind_from_name(b->exit_kind), b->claimed_exits_per_iteration, it, &j);
 	b->background_exits += j.background;
 	if (j.verdict != EB_EXITS_OK && b->exits_ok) {
 		b->exits_ok = 0;

@@ -12,6 +12,7 @@
 #include "plot.h"
 #include "report.h"
 #include "sweep.h"
+#include "lguest.h"
 #include "text.h"
 
 #define HIST_BINS 40
@@ -106,15 +107,17 @@ void report_table(FILE *f, const struct results *r)
 
 static void net_costs(FILE *f, const struct results *r)
 {
-	const struct res_bench *base = res_baseline(r);
+	const struct res_bench *base = res_baseline(r, NULL);
 	int any = 0;
 
+	for (size_t i = 0; !base && i < r->n; i++)
+		base = res_baseline(r, &r->b[i]);
 	fprintf(f, "\n## Net cost of one exit (benchmark minus the null loop)\n\n");
 	if (!base) {
 		fprintf(f, "No null loop in this run: the figures above include loop and timebase overhead.\n");
 		return;
 	}
-	fprintf(f, "Difference of the per-run means, with Welch's 95%% interval over runs%s.\n\n",
+	fprintf(f, "Difference of the per-run means (the Linux guest's benchmarks minus linux-null, the others minus null), with Welch's 95%% interval over runs%s.\n\n",
 		icount_mode(r) ? "; instructions = ticks / 0.512 (one guest-visible ns per instruction)" : "");
 	fprintf(f, "| benchmark | ticks | 95%% CI (ticks) | ns |%s\n|---|---:|---:|---:|%s\n",
 		icount_mode(r) ? " instructions |" : "", icount_mode(r) ? "---:|" : "");
@@ -122,7 +125,8 @@ static void net_costs(FILE *f, const struct results *r)
 		const struct res_bench *b = &r->b[i];
 		double d, lo, hi;
 
-		if (res_net_cost(b, base, &d, &lo, &hi))
+		base = res_baseline(r, b);
+		if (!base || res_net_cost(b, base, &d, &lo, &hi))
 			continue;
 		fprintf(f, "| %s | %.2f | [%.2f, %.2f] | %.1f |", b->name, d, lo, hi, res_ns(r, d));
 		if (icount_mode(r))
@@ -225,7 +229,6 @@ static void privilege_check(FILE *f, const struct results *r)
 
 static void pmu_table(FILE *f, const struct results *r, int per_exit)
 {
-	const struct res_bench *base = res_baseline(r);
 	const struct res_bench *cols[64];
 	size_t ncols = 0;
 	int skip_split = split_void(r);
@@ -270,7 +273,7 @@ static void pmu_table(FILE *f, const struct results *r, int per_exit)
 
 				if (!isfinite(v))
 					fprintf(f, " - |");
-				else if (per_exit && !res_pmu_net_per_exit(cols[c], base, p, &net))
+				else if (per_exit && !res_pmu_net_per_exit(cols[c], res_baseline(r, cols[c]), p, &net))
 					fprintf(f, " %.1f (net %.1f)%s |", v, net, mux);
 				else
 					fprintf(f, " %.1f%s |", v, mux);
@@ -1444,6 +1447,84 @@ static void sweep_section(FILE *f, const struct results *r, const char *dir,
 	}
 }
 
+/* ---- the Linux guest beside the bare guest ---- */
+
+/* the bare guest's live segments: its image (ESID 0) and its doorbell page (guest-kernels) */
+#define BARE_SEGMENTS 2
+
+static void lg_section(FILE *f, const struct results *r)
+{
+	static struct sweep sw[8];
+	size_t nsw = sweep_find(r, sw, 8), rows = 0;
+	const struct sweep *seg = NULL;
+	struct stats_summary sl, sb;
+	const struct res_bench *best = NULL, *best_bare = NULL;
+	double best_l = 0, best_b = 0;
+
+	for (size_t k = 0; k < nsw; k++)
+		if (!strcmp(sw[k].param, "segments") && isfinite(sw[k].slope))
+			seg = &sw[k];
+	for (size_t i = 0; i < r->n; i++) {
+		const struct res_bench *b = &r->b[i], *bare;
+
+		if (strcmp(b->guest, "linux") || res_figure(r, b, &sl, NULL, NULL))
+			continue;
+		if (!rows++) {
+			fprintf(f, "\n## The Linux guest beside the bare guest\n\n");
+			fprintf(f, "The same loop in a Linux guest's kernel (%s, QEMU with PR KVM, "
+				"translation on) and in the bare guest kernel (real mode). Each figure is "
+				"the median over runs. SLB entries: the Linux guest's valid SLB entries at "
+				"the loop's end (the most of any repetition), the segments kvm-pr's shadow "
+				"SLB can hold for it; the bare guest has %d.\n\n",
+				b->guest_kernel[0] ? b->guest_kernel : "?", BARE_SEGMENTS);
+			fprintf(f, "| benchmark | ticks | 1,000,000 iterations | bare guest | ticks | "
+				"difference | SLB entries |\n|---|---:|---:|---|---:|---:|---:|\n");
+		}
+		bare = res_find((struct results *)r, b->name + strlen(EB_LG_PREFIX));
+		fprintf(f, "| %s | %.2f | %.1f ms |", b->name, sl.median, res_ns(r, sl.median));
+		if (bare && !res_figure(r, bare, &sb, NULL, NULL)) {
+			fprintf(f, " %s | %.2f | %+.2f (%+.1f%%) |", bare->name, sb.median,
+				sl.median - sb.median, 100 * (sl.median - sb.median) / sb.median);
+			if (b->claimed_exits_per_iteration && b->guest_slb_valid &&
+			    (!best || !strcmp(b->name, EB_LG_PREFIX "pvr"))) {
+				best = b, best_bare = bare;
+				best_l = sl.median, best_b = sb.median;
+			}
+		} else {
+			fprintf(f, " (not in this run) | | |");
+		}
+		if (b->guest_slb_valid)
+			fprintf(f, " %u |\n", b->guest_slb_valid);
+		else
+			fprintf(f, " |\n");
+	}
+	if (!rows)
+		return;
+	fprintf(f, "\n1,000,000 iterations: the figure times a million, in ms of this host's "
+		"timebase%s.\n", emulated(r) ? " (emulated: not a POWER machine's time)" : "");
+	if (!best)
+		return;
+	if (!seg) {
+		fprintf(f, "\nHow much of the difference the live segments explain needs their cost: "
+			"no segments sweep in this run (configs/suites/linux-guest has one).\n");
+		return;
+	}
+	double d = best_l - best_b;
+	int more = (int)best->guest_slb_valid - BARE_SEGMENTS;
+	double part = seg->slope * (more > 0 ? more : 0);
+
+	fprintf(f, "\nkvm-pr loads each live segment into the SLB on every guest entry; in this "
+		"run one costs %.3f ticks (%s by %s). %s's guest had %u SLB entries, %d more than "
+		"the bare guest's %d: they explain at most %.2f ticks of its %+.2f over %s",
+		seg->slope, seg->file, seg->param, best->name, best->guest_slb_valid, more,
+		BARE_SEGMENTS, part, d, best_bare->name);
+	if (d > 0)
+		fprintf(f, " (%.0f%%); the other %.2f ticks are the Linux guest's own (its loop, "
+			"its state on the way in and out).\n", 100 * part / d, d - part);
+	else
+		fprintf(f, ".\n");
+}
+
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
 	struct chart_state ps = { .problem = plot_problem };
@@ -1498,6 +1579,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 	}
 	net_costs(f, r);
 	sweep_section(f, r, dir, &ps);
+	lg_section(f, r);
 	if (t) {
 		tr_phase_section(f, r, t, dir, &ps);
 		tr_reason_section(f, r, t);

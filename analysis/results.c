@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "lguest.h"
 #include "results.h"
 
 static const char *const status_names[] = { "ok", "skipped", "failed" };
@@ -603,10 +604,12 @@ double res_ns(const struct results *r, double ticks)
 	return ticks * 1e9 / r->tb_hz;
 }
 
-const struct res_bench *res_baseline(const struct results *r)
+const struct res_bench *res_baseline(const struct results *r, const struct res_bench *b)
 {
+	const char *null = b && !strcmp(b->guest, "linux") ? EB_LG_PREFIX "null" : "null";
+
 	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->b[i].name, "null") && r->b[i].nruns > 0)
+		if (!strcmp(r->b[i].name, null) && r->b[i].nruns > 0)
 			return &r->b[i];
 	return NULL;
 }
@@ -880,7 +883,7 @@ static json_t *summary_json(const struct res_bench *b, const struct results *r, 
 /* the hardware event counts: per event, per-repetition figures and their medians */
 static json_t *pmu_json(const struct res_bench *b, const struct results *r)
 {
-	const struct res_bench *base = res_baseline(r);
+	const struct res_bench *base = res_baseline(r, b);
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < b->npmu; i++) {
@@ -1069,6 +1072,12 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 		json_object_set_new(o, "reason", json_string(b->reason));
 	if (b->file[0])
 		json_object_set_new(o, "file", json_string(b->file));
+	if (b->guest[0]) {
+		json_object_set_new(o, "guest", json_string(b->guest));
+		json_object_set_new(o, "guest_kernel", json_string(b->guest_kernel));
+		if (b->guest_slb_valid)
+			json_object_set_new(o, "guest_slb_valid", json_integer(b->guest_slb_valid));
+	}
 	if (b->nparams) {
 		json_t *p = json_object();
 
@@ -1102,16 +1111,14 @@ static json_t *bench_json(const struct res_bench *b, const struct results *r)
 /* net cost of one exit: benchmark minus the null loop, Welch interval over runs */
 static json_t *net_json(const struct results *r)
 {
-	const struct res_bench *base = res_baseline(r);
 	json_t *a = json_array();
 
-	if (!base)
-		return a;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct res_bench *b = &r->b[i];
+		const struct res_bench *base = res_baseline(r, b);
 		double d, lo, hi;
 
-		if (res_net_cost(b, base, &d, &lo, &hi))
+		if (!base || res_net_cost(b, base, &d, &lo, &hi))
 			continue;
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:[o,o],s:o,s:[o,o]}",
 						   "name", b->name, "baseline", base->name,
@@ -1553,8 +1560,8 @@ static int read_trace(json_t *o, struct res_bench *b, const char *path, char *er
 static int read_bench(json_t *o, struct results *r, const char *path, char *err, size_t len)
 {
 	const char *name, *what = "", *kind = "", *status, *check = "ok", *note = "", *reason = "";
-	const char *why;
-	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0;
+	const char *why, *guest = "", *gkernel = "";
+	json_int_t it = 0, bat = 0, reps = 0, claimed = 0, bg = 0, slb = 0;
 	json_t *runs, *batch = NULL, *epi = NULL, *rounds = NULL, *hist = NULL, *pmu = NULL, *v;
 	json_error_t je;
 	struct res_bench *b;
@@ -1575,6 +1582,14 @@ static int read_bench(json_t *o, struct results *r, const char *path, char *err,
 		return -ENOMEM;
 	if (res_take_params(b, o, &why))
 		return fail(err, len, path, "benchmark entry: %s", why);
+	if (json_unpack_ex(o, &je, 0, "{s?s,s?s,s?I}", "guest", &guest, "guest_kernel", &gkernel,
+			   "guest_slb_valid", &slb) || slb < 0 || slb > UINT32_MAX)
+		return fail(err, len, path,
+			    "benchmark '%s': guest, guest_kernel or guest_slb_valid is not a string, a string, a count",
+			    name);
+	snprintf(b->guest, sizeof(b->guest), "%s", guest);
+	snprintf(b->guest_kernel, sizeof(b->guest_kernel), "%s", gkernel);
+	b->guest_slb_valid = (uint32_t)slb;
 	snprintf(b->what, sizeof(b->what), "%s", what);
 	snprintf(b->exit_kind, sizeof(b->exit_kind), "%s", kind);
 	snprintf(b->exits_note, sizeof(b->exits_note), "%s", note);

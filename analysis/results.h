@@ -131,6 +131,9 @@ struct res_bench {
 	uint64_t param_values[EB_MAX_PARAMS];
 	char what[160];
 	char exit_kind[32];
+	char guest[16];			/* "": the bare guest kernel; "linux": the Linux guest */
+	char guest_kernel[64];		/* the Linux guest's release */
+	uint32_t guest_slb_valid;	/* its valid SLB entries at the loop's end (most of any rep) */
 	enum res_status status;
 	char reason[512];		/* why skipped or failed */
 	uint64_t iterations;		/* per repetition */
@@ -276,8 +279,12 @@ int res_env_set_json(struct results *r, const char *key, const char *text);
 int res_env_load(struct results *r, const char *path, char *err, size_t errlen);
 /* Ticks to ns with the run's timebase (NaN when unknown). */
 double res_ns(const struct results *r, double ticks);
-/* The null loop's benchmark if present and measured, else NULL. */
-const struct res_bench *res_baseline(const struct results *r);
+/*
+ * The null loop b's figures are taken against, if present and measured, else NULL: the
+ * Linux guest's own (linux-null) for its benchmarks, "null" for the bare guest's (and for
+ * b NULL).
+ */
+const struct res_bench *res_baseline(const struct results *r, const struct res_bench *b);
 /*
  * Net cost of one exit of b: its per-run mean minus the baseline's, per claimed exit, with
  * Welch's 95% interval. -1 when b has none (the baseline itself, not ok, no exits, < 2 runs).

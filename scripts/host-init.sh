@@ -173,7 +173,9 @@ while read -r round side; do
 	[ "$round" = 0 ] || tag="--variant $side --round $round" files="-$side-$round"
 	echo "exitbench-host: $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo | sed 's/.*: //'), PR KVM loaded${tag:+ ($side, round $round)}"
 	record_start "$files"
-	/exitbench/exitbench-run --suite /exitbench/suite --images /exitbench/guests --output "$out" $tag 2>&1
+	lg=
+	[ -d /exitbench/linux ] && lg="--linux /exitbench/linux"
+	/exitbench/exitbench-run --suite /exitbench/suite --images /exitbench/guests $lg --output "$out" $tag 2>&1
 	rc=$?
 	[ $rc -gt $worst ] && worst=$rc
 	record_stop "$files"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Pack the emulated host's initramfs: busybox, kvm.ko + kvm-pr.ko, the runner, the guest
-# kernels and the suite.
+# kernels and the suite (and, when the suite has linux-NAME benchmarks, the Linux guest:
+# scripts/linux-guest.sh).
 # usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR[:GUEST_DIR...] SUITE OUT.cpio.gz
 # env (make compare): SIDES="A=KDIR_A B=KDIR_B" puts each side's modules in
 #   /lib/modules/SIDE/, and PLAN (a file of "ROUND SIDE" lines) says what the host runs;
@@ -147,6 +148,14 @@ fi
 cp "$runner" "$root/exitbench/exitbench-run"
 guests_into "$root/exitbench/guests"
 cp "$suite" "$root/exitbench/suite"
+# a suite with the Linux guest's benchmarks (linux-NAME): the guest, its QEMU and firmware
+# (/exitbench/linux, host-init.sh passes it to the runner)
+if grep -qE '^[[:space:]]*linux-' "$suite"; then
+	"$here/linux-guest.sh" "$kdir" "$root/exitbench/lg" || exit $?
+	mv "$root/exitbench/lg/linux" "$root/exitbench/linux"
+	cp -a "$root/exitbench/lg/." "$root/"
+	rm -rf "$root/exitbench/lg"
+fi
 printf '%s\n' "${KVM_PR_PARAMS:-}" >"$root/exitbench/kvm-pr.params"
 # a value for record.conf, which host-init.sh sources (busybox sh): single-quoted, a quote
 # inside written '\''

@@ -197,6 +197,8 @@ int rec_write_bench(struct rec *r, const struct rec_bench *b)
 		rec_str(r, "exit_timing_stats", b->exit_timing_stats);
 	if (b->file && strcmp(b->file, b->name))
 		rec_str(r, "file", b->file);
+	str_if(r, "guest", b->guest);
+	str_if(r, "guest_kernel", b->guest_kernel);
 	if (b->nparams) {
 		rec_obj_begin(r, "params");
 		for (uint32_t i = 0; i < b->nparams; i++)
@@ -290,7 +292,16 @@ int rec_write_rep(struct rec *r, const struct rec_rep *p)
 		rec_u64(r, eb_counter_names[i], p->exits.c[i]);
 	rec_u64(r, "user", p->exits.user);
 	rec_u64(r, "doorbells", p->exits.doorbells);
+	if (p->exits.has_base) {
+		rec_obj_begin(r, "base");
+		for (int i = 0; i < EBC_N; i++)
+			rec_u64(r, eb_counter_names[i], p->exits.base[i]);
+		rec_obj_end(r);
+		rec_u64(r, "slack", p->exits.slack);
+	}
 	rec_obj_end(r);
+	if (p->guest_slb_valid)
+		rec_u64(r, "guest_slb_valid", p->guest_slb_valid);
 	if (p->pmu_mode) {
 		rec_obj_begin(r, "pmu");
 		rec_str(r, "mode", p->pmu_mode);

@@ -17,10 +17,12 @@
 /*
  * The format the env record declares (record_format), which a reader must know: 2 added the
  * PMU counts (bench: pmu events, rep: pmu), pinned_cpu and trace_markers; a reader of 2
- * reads 1 (2 only added fields). Raise it when a record changes in a way a reader of the
- * previous format would misread, and teach collect.c the new one.
+ * reads 1 (2 only added fields). 3 added the Linux guest (bench: guest, guest_kernel; rep:
+ * exits base and slack, guest_slb_valid): a reader of 2 would judge its exits wrong. Raise
+ * it when a record changes in a way a reader of the previous format would misread, and
+ * teach collect.c the new one.
  */
-#define EB_RECORD_FORMAT 2
+#define EB_RECORD_FORMAT 3
 #define EB_RECORD_FORMAT_OLDEST 1
 
 struct rec {
@@ -90,6 +92,8 @@ struct rec_bench {
 	uint32_t nparams;		/* its parameters, all of them (defaults too) */
 	const char *const *param_names;
 	const uint64_t *param_values;
+	const char *guest;		/* NULL: the bare guest kernel; "linux": the Linux guest */
+	const char *guest_kernel;	/* the Linux guest's release */
 };
 int rec_write_bench(struct rec *r, const struct rec_bench *b);
 
@@ -125,6 +129,7 @@ struct rec_rep {
 	uint32_t batches;
 	const uint64_t *batch_ticks;	/* batches of them */
 	struct eb_exits exits;		/* counter deltas over the repetition */
+	uint32_t guest_slb_valid;	/* the Linux guest's valid SLB entries (0: not said) */
 	const char *pmu_mode;		/* NULL: no PMU counts in this record */
 	size_t ncounts;
 	const struct rec_pmu_count *counts;

@@ -21,6 +21,7 @@
 
 #include "exits.h"
 #include "image.h"
+#include "lgrun.h"
 #include "mailbox.h"
 #include "marker.h"
 #include "pmu.h"
@@ -36,10 +37,14 @@
 #define MSR_LE (1ULL << 0)
 #define H_FUNCTION ((uint64_t)-2)
 #define MAX_BENCH 64
+#define LG_BOOT_TIMEOUT_S 600	/* the Linux guest's boot, under plain emulation too */
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 struct options {
 	const char *suite;
 	const char *images;
+	const char *linux_dir;	/* the Linux guest's folder (linux-NAME benchmarks), or NULL */
 	const char *output;
 	const char *only;
 	unsigned timeout_s;	/* overrides the suite's when set */
@@ -83,11 +88,13 @@ static void progress(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: exitbench-run --suite FILE --images DIR [--output FILE] [--only NAME] [--timeout S]\n"
-		"                     [--variant NAME --round N] [--cpu N] [--pmu off|total|split]\n"
+		"usage: exitbench-run --suite FILE --images DIR [--linux DIR] [--output FILE] [--only NAME]\n"
+		"                     [--timeout S] [--variant NAME --round N] [--cpu N] [--pmu off|total|split]\n"
 		"                     [--trace-markers | --no-trace-markers]\n"
 		"  Runs each benchmark of the suite (DIR/<name>.bin guest kernels) in a PR KVM VM\n"
 		"  and writes one JSON record per line: env, bench, rep, skip, error, end.\n"
+		"  --linux DIR: the Linux guest (DIR/qemu.args, DIR/benchmarks): its benchmarks,\n"
+		"    linux-NAME, run in one QEMU with PR KVM, booted at the first of them.\n"
 		"  --variant/--round tag every record (the side and round of a comparison).\n"
 		"  --cpu N: pin the runner to CPU N (default: the CPU it starts on).\n"
 		"  --pmu: hardware event counts around each repetition: split (default) rotates the\n"
@@ -543,11 +550,153 @@ kvm_fail:
 	return -1;
 }
 
+/*
+ * One window of a Linux guest's repetition: KVM's counters of its VM into before, the loop
+ * run n times in e's batches, for spin ticks at least (the trace markers around it when
+ * n > 0), the counters into
+ * after; then its result (read after the counters: it grows with the batches). 0, or -1
+ * with why (empty when reading the counters failed).
+ */
+static int lg_window(struct lguest *g, struct host *h, const struct suite_entry *e, uint64_t n,
+		     uint64_t spin, uint32_t rep, uint64_t *before, uint64_t *after,
+		     uint64_t *ticks, uint64_t *batch, uint32_t *slb, time_t deadline, char *why,
+		     size_t len)
+{
+	if (lg_counters(g, before))
+		return -1;
+	if (n)
+		marker(h, "begin", e->name, rep);
+	if (lg_run(g, e->name, n, e->batches, spin, deadline, why, len))
+		return -1;
+	if (n)
+		marker(h, "end", e->name, rep);
+	if (lg_counters(g, after))
+		return -1;
+	return lg_result(g, e->name, n, e->batches, deadline, ticks, batch, slb, why, len);
+}
+
+/*
+ * One benchmark of the Linux guest (docs/design.md, "The Linux guest"), booted at the first:
+ * per repetition, the loop itself, then twice the loop with no iteration (the guest
+ * kernel's own exits on the way in and out: the base), KVM's counters of the guest's VM
+ * read around each. The count may miss the claim by the slack: how much the two bases
+ * differ, and at least 1% of the claim (tens of exits vary from one window to the next).
+ * 0 when it ran, -1 on failure.
+ */
+static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
+			struct lguest *g, const struct suite_entry *e)
+{
+	static uint64_t batch[EB_LG_MAX_BATCHES], empty[EB_LG_MAX_BATCHES], none[1];
+	const struct eb_lg_bench *lb = lg_find(g, e->name);
+	unsigned timeout = o->timeout_s ? o->timeout_s : e->timeout_s;
+	uint64_t c[6][EBC_N], ticks, t0, spin;
+	uint32_t slb, slb0;
+	char why[512];
+
+	if (!lb)
+		return write_problem(r, "error", e->name, "suite",
+				     "not a benchmark of the Linux guest (%s/benchmarks)", g->dir), -1;
+	if (e->nparams)
+		return write_problem(r, "error", e->name, "suite",
+				     "the Linux guest's benchmarks take no parameters"), -1;
+	if (e->batches > EB_LG_MAX_BATCHES)
+		return write_problem(r, "error", e->name, "suite",
+				     "batches=%u: the Linux guest times at most %d batches", e->batches,
+				     EB_LG_MAX_BATCHES), -1;
+	if (!g->state) {
+		progress("booting the Linux guest (%s/qemu.args)", g->dir);
+		t0 = (uint64_t)lg_now();
+		if (!lg_boot(g, lg_now() + LG_BOOT_TIMEOUT_S))
+			progress("Linux guest %s up in %" PRIu64 " s (vcpu PVR 0x%08" PRIx32 ")",
+				 g->release, (uint64_t)lg_now() - t0, g->pvr);
+	}
+	if (g->state < 0)
+		return write_problem(r, "error", e->name, "guest", "%s", g->why), -1;
+
+	struct rec_bench rb = {
+		.name = e->name, .what = lb->what, .exit_kind = eb_exit_kind_name(lb->exit_kind),
+		.claimed_exits_per_iteration = lb->exits_per_iter, .iterations = e->iterations,
+		.batches = e->batches, .repetitions = e->repetitions, .warmup = e->warmup,
+		.timeout_s = timeout, .vcpu_pvr = g->pvr, .guest = "linux",
+		.guest_kernel = g->release,
+	};
+	time_t deadline = lg_now() + timeout;
+
+	rec_write_bench(r, &rb);
+	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
+		 e->repetitions, lb->what);
+	if (e->warmup && (lg_run(g, e->name, e->warmup, 1, 0, deadline, why, sizeof(why)) ||
+			  lg_result(g, e->name, e->warmup, 1, deadline, &ticks, none, &slb, why,
+				    sizeof(why))))
+		return write_problem(r, "error", e->name, "guest", "warm-up: %s", why), -1;
+	for (uint32_t rep = 0; rep < e->repetitions; rep++) {
+		struct eb_exits x = { .has_base = 1 };
+		struct eb_exit_judgement j;
+		uint64_t sum = 0;
+
+		/*
+		 * the loop, then twice the loop with no iteration, interrupts off for as long
+		 * (up to 20 ms: the guest's timer interrupt that waited for the loop's end comes
+		 * after these too): c[0..1], c[2..3], c[4..5]
+		 */
+		why[0] = '\0';
+		if (lg_window(g, h, e, e->iterations, 0, rep, c[0], c[1], &ticks, batch, &slb,
+			      deadline, why, sizeof(why)) ||
+		    (spin = MIN(ticks, g->tb_hz / 50), 0) ||
+		    lg_window(g, h, e, 0, spin, rep, c[2], c[3], &t0, empty, &slb0, deadline, why,
+			      sizeof(why)) ||
+		    lg_window(g, h, e, 0, spin, rep, c[4], c[5], &t0, empty, &slb0, deadline, why,
+			      sizeof(why)))
+			return write_problem(r, "error", e->name, g->state < 0 ? "guest" : "stats",
+					     "repetition %u: %s", rep,
+					     g->state < 0 ? g->why : why[0] ? why :
+					     "reading KVM's counters of the guest failed"), -1;
+		for (int i = 0; i < EBC_N; i++) {
+			uint64_t b1 = c[3][i] - c[2][i], b2 = c[5][i] - c[4][i];
+
+			x.c[i] = c[1][i] - c[0][i];
+			x.base[i] = b1;
+			if (i == EBC_SUM || i == EBC_EMUL || i == EBC_MMIO || i == EBC_SYSCALL)
+				x.slack = MAX(x.slack, b1 > b2 ? b1 - b2 : b2 - b1);
+		}
+		/* and 1% of the claim (of the iterations, for a claim of none) */
+		x.slack = MAX(x.slack,
+			      (lb->exits_per_iter ? lb->exits_per_iter : 1) * e->iterations / 100);
+		eb_exits_judge(&x, lb->exit_kind, lb->exits_per_iter, e->iterations, &j);
+		for (uint32_t i = 0; i < e->batches; i++)
+			sum += batch[i];
+
+		struct rec_rep p = {
+			.bench = e->name, .rep = rep, .iterations = e->iterations,
+			.batches = e->batches, .rep_ticks = ticks, .batch_ticks = batch, .exits = x,
+			.guest_slb_valid = slb,
+		};
+		if (rec_write_rep(r, &p))
+			return write_problem(r, "error", e->name, "output", "writing the record failed"), -1;
+		progress("%s: rep %u/%u: %.2f ticks/iter, %.4f exits/iter (base %" PRIu64
+			 ", slack %" PRIu64 ", %u SLB entries)%s%s", e->name, rep + 1, e->repetitions,
+			 (double)sum / (double)e->iterations, j.per_iteration, x.base[EBC_SUM],
+			 x.slack, slb, j.verdict == EB_EXITS_OK ? "" : ": ",
+			 j.verdict == EB_EXITS_OK ? "" : j.why);
+	}
+	return 0;
+}
+
+/* the next benchmark run after entry i is the Linux guest's */
+static int next_is_lg(const struct suite *s, const struct options *o, size_t i)
+{
+	while (++i < s->n)
+		if (!o->only || !strcmp(o->only, s->entries[i].name))
+			return eb_lg_name(s->entries[i].bench);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "images", required_argument, NULL, 'i' },
+		{ "linux", required_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "only", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -562,6 +711,7 @@ int main(int argc, char **argv)
 	};
 	struct options o = { .cpu = -1, .markers = MARKER_AUTO, .pmu = 2 };
 	static struct host h;
+	static struct lguest g;
 	struct sigaction sa = { .sa_handler = on_alarm };
 	char names[MAX_BENCH][EB_NAME_LEN];
 	const char *known[MAX_BENCH];
@@ -573,10 +723,11 @@ int main(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:i:o:n:t:V:R:c:P:MNh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:i:L:o:n:t:V:R:c:P:MNh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.suite = optarg; break;
 		case 'i': o.images = optarg; break;
+		case 'L': o.linux_dir = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'n': o.only = optarg; break;
 		case 't': o.timeout_s = strtoul(optarg, NULL, 10); break;
@@ -614,6 +765,14 @@ int main(int argc, char **argv)
 	nknown = suite_dir_names(o.images, (const char *const[]){ ".bin", NULL }, names, MAX_BENCH);
 	for (size_t i = 0; i < nknown; i++)
 		known[i] = names[i];
+	if (o.linux_dir) {
+		if (lg_open(&g, o.linux_dir, err, sizeof(err))) {
+			fprintf(stderr, "exitbench-run: --linux: %s\n", err);
+			return 2;
+		}
+		for (int i = 0; i < g.n && nknown < MAX_BENCH; i++)
+			known[nknown++] = g.list[i].name;
+	}
 	if (suite_check_names(&s, o.suite, known, nknown, err, sizeof(err))) {
 		fprintf(stderr, "exitbench-run: %s in %s\n", err, o.images);
 		return 2;
@@ -623,6 +782,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: the alarm must interrupt KVM_RUN */
+	signal(SIGPIPE, SIG_IGN);	/* a Linux guest's QEMU that died is an error, not our end */
 	if (pin(o.cpu, &h.cpu)) {
 		if (o.cpu >= 0) {
 			fprintf(stderr, "exitbench-run: --cpu %d: cannot run there: %s\n", o.cpu,
@@ -653,12 +813,20 @@ int main(int argc, char **argv)
 		if (o.only && strcmp(o.only, s.entries[i].name))
 			continue;
 		ran++;
-		switch (run_bench(&r, &o, &h, &s.entries[i])) {
+		switch (eb_lg_name(s.entries[i].bench) ? run_lg_bench(&r, &o, &h, &g, &s.entries[i])
+						       : run_bench(&r, &o, &h, &s.entries[i])) {
 		case 0: break;
 		case 1: skipped++; break;
 		default: failed++; break;
 		}
+		/* the Linux guest is powered off before a bare guest runs: its QEMU, idle, would
+		 * still take the host's time */
+		if (g.state > 0 && !next_is_lg(&s, &o, i)) {
+			progress("powering the Linux guest off");
+			lg_close(&g);
+		}
 	}
+	lg_close(&g);
 	rec_write_end(&r, ran, failed, skipped);
 	progress("done: %zu benchmarks, %zu failed, %zu not measurable", ran, failed, skipped);
 	if (h.pmu_on)

@@ -398,10 +398,57 @@ static void pmu_malformed_and_absent(void **state)
 	res_free(&r);
 }
 
+/* a Linux guest's records (format 3): guest fields, the exits' base and slack */
+#define LG_EXITS(sum, emul, bsum, bemul, slack) "\"exits\":{\"sum_exits\":" #sum \
+	",\"emulated_inst_exits\":" #emul ",\"mmio_exits\":0,\"syscall_exits\":0,\"dec_exits\":0," \
+	"\"ext_intr_exits\":0,\"pf_storage\":0,\"pf_instruc\":0,\"sp_storage\":0,\"sp_instruc\":0," \
+	"\"user\":0,\"doorbells\":0,\"base\":{\"sum_exits\":" #bsum ",\"emulated_inst_exits\":" \
+	#bemul ",\"mmio_exits\":0,\"syscall_exits\":0,\"dec_exits\":0,\"ext_intr_exits\":0," \
+	"\"pf_storage\":0,\"pf_instruc\":0,\"sp_storage\":0,\"sp_instruc\":0},\"slack\":" #slack "}"
+#define LG_REP(r, slb, ex) "{\"type\":\"rep\",\"bench\":\"linux-pvr\",\"rep\":" #r \
+	",\"iterations\":200,\"batches\":2,\"rep_ticks\":123600,\"batch_ticks\":[61800,61800]," ex \
+	",\"guest_slb_valid\":" #slb "}\n"
+
+static void linux_guest(void **state)
+{
+	static const char text[] = ENV
+		"{\"type\":\"bench\",\"bench\":\"linux-pvr\",\"exit_kind\":\"emulated-instruction\","
+		"\"claimed_exits_per_iteration\":1,\"iterations\":200,\"batches\":2,\"repetitions\":2,"
+		"\"guest\":\"linux\",\"guest_kernel\":\"6.1.192\"}\n"
+		LG_REP(0, 5, LG_EXITS(3000, 2900, 2800, 2700, 10))
+		LG_REP(1, 6, LG_EXITS(3003, 2903, 2800, 2700, 10));
+	static const char twice[] = ENV
+		"{\"type\":\"bench\",\"bench\":\"linux-pvr\",\"exit_kind\":\"emulated-instruction\","
+		"\"claimed_exits_per_iteration\":1,\"iterations\":200,\"batches\":2,\"repetitions\":1,"
+		"\"guest\":\"linux\",\"guest_kernel\":\"6.1.192\"}\n"
+		LG_REP(0, 5, LG_EXITS(3200, 3100, 2800, 2700, 10));
+	struct collect_report rep;
+	struct results r;
+	struct res_bench *b;
+
+	(void)state;
+	assert_int_equal(collect(text, &r, &rep), 0);
+	b = res_find(&r, "linux-pvr");
+	assert_non_null(b);
+	assert_string_equal(b->guest, "linux");
+	assert_string_equal(b->guest_kernel, "6.1.192");
+	assert_int_equal(b->guest_slb_valid, 6);
+	assert_true(b->exits_ok);
+	assert_float_equal(b->exits_per_iteration, (200 + 203) / 400.0, 1e-12);
+	res_free(&r);
+	/* 400 exits in 200 iterations once the base is out: more than the slack */
+	assert_int_equal(collect(twice, &r, &rep), 0);
+	b = res_find(&r, "linux-pvr");
+	assert_false(b->exits_ok);
+	assert_non_null(strstr(b->exits_note, "the guest kernel's own exits taken out"));
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_whole_run),
+		cmocka_unit_test(linux_guest),
 		cmocka_unit_test(cut_short_keeps_what_was_taken),
 		cmocka_unit_test(damaged_lines_are_skipped),
 		cmocka_unit_test(sides_and_rounds),

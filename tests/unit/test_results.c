@@ -136,11 +136,25 @@ static void round_trip(void **state)
 	b->iterations = 100; b->batches = 10; b->repetitions = 3;
 	b->status = RES_SKIPPED;
 	snprintf(b->reason, sizeof(b->reason), "not measurable on this host");
+	/* a Linux guest's benchmark: its guest, kernel and SLB entries, its own null loop */
+	b = res_add(&r, "linux-null");
+	b->iterations = 100; b->batches = 10; b->repetitions = 1;
+	snprintf(b->guest, sizeof(b->guest), "linux");
+	snprintf(b->guest_kernel, sizeof(b->guest_kernel), "6.1.192");
+	b->guest_slb_valid = 5;
+	res_push_run(b, 0.14);
 	res_derive(&r);
 	assert_int_equal(res_write(&r, path), 0);
 
 	assert_int_equal(res_read(path, &back, err, sizeof(err)), 0);
-	assert_int_equal(back.n, 3);
+	assert_int_equal(back.n, 4);
+	b = res_find(&back, "linux-null");
+	assert_string_equal(b->guest, "linux");
+	assert_string_equal(b->guest_kernel, "6.1.192");
+	assert_int_equal(b->guest_slb_valid, 5);
+	assert_ptr_equal(res_baseline(&back, b), b);
+	assert_string_equal(res_find(&back, "pvr")->guest, "");
+	assert_ptr_equal(res_baseline(&back, res_find(&back, "pvr")), res_find(&back, "null"));
 	assert_string_equal(back.run_id, "rt");
 	assert_float_equal(back.tb_hz, 512e6, 0);
 	b = res_find(&back, "pvr");
@@ -157,7 +171,7 @@ static void round_trip(void **state)
 	b = res_find(&back, "papr-hcall");
 	assert_int_equal(b->status, RES_SKIPPED);
 	assert_string_equal(b->reason, "not measurable on this host");
-	assert_ptr_equal(res_baseline(&back), res_find(&back, "null"));
+	assert_ptr_equal(res_baseline(&back, NULL), res_find(&back, "null"));
 
 	/* the PMU figures come back, and old readers' fields are untouched by them */
 	b = res_find(&back, "pvr");
@@ -169,7 +183,7 @@ static void round_trip(void **state)
 	assert_float_equal(res_pmu_median(p, 0), 1205, 1e-12);
 	assert_string_equal(p->encoding, "power8::PM_INST_CMPL, type 4 config 0x2");
 	double pmu_net;
-	assert_int_equal(res_pmu_net_per_exit(b, res_baseline(&back), p, &pmu_net), 0);
+	assert_int_equal(res_pmu_net_per_exit(b, res_baseline(&back, NULL), p, &pmu_net), 0);
 	assert_float_equal(pmu_net, 1205 - 8, 1e-12);
 	char status[512];
 	res_pmu_status(res_pmu_get(b, "PM_CYC:k"), status, sizeof(status));
