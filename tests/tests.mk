@@ -48,3 +48,11 @@ fuzz-long: fuzz-targets
 
 # the test programs' objects are kept: a second make relinks nothing
 .SECONDARY: $(UNIT_TESTS:%=$(O)/san/tests/unit/%.o) $(FUZZ_TARGETS:%=$(O)/san/tests/fuzz/%.o)
+
+# the Linux guest (configs/suites/linux-guest): QEMU with PR KVM inside the emulated host,
+# its benchmarks and their exit counts, the report beside the bare guest, bad suite lines,
+# a QEMU that cannot start; two boots, about 2 minutes warm: a target of its own (run by CI
+# after make check)
+linux-guest-check: deps
+	@$(MAKE) --no-print-directory tools runner guests
+	@tests/integration/linux-guest.sh

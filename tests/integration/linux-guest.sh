@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Integration test of the Linux guest (make linux-guest-check; README.md, "The Linux guest"):
+# its benchmarks in QEMU with PR KVM inside the emulated POWER8, instruction-count mode, each
+# exiting as it claims by KVM's counters of the guest's VM; the report beside the bare guest;
+# bad suite lines refused before a boot; a QEMU that cannot start, reported, the bare
+# guest's results after it kept. Two boots, about 2 minutes warm.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+. tests/integration/lib.sh
+O=${O:-build}
+tmp=$(mktemp -d /tmp/exitbench-it.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+bench() { RESULTS=$tmp/results O=$O ICOUNT=1 scripts/bench.sh; }
+
+# 1. the test suite: every benchmark of the Linux guest, and the bare guest's pvr
+echo "# boot 1: tests/suites/linux-guest, ICOUNT=1"
+start=$(date +%s)
+rc=0
+RUN_ID=lg SUITE=tests/suites/linux-guest bench >"$tmp/lg.out" 2>"$tmp/lg.err" || rc=$?
+echo "# took $(( $(date +%s) - start )) s"
+r=$tmp/results/lg/results.json
+check "make bench SUITE=tests/suites/linux-guest ICOUNT=1 exits 0" [ $rc = 0 ]
+[ -f "$r" ] || { echo "no $r; bench said:"; tail -20 "$tmp/lg.err"; }
+while read -r name _; do
+	check "$name: measured in the Linux guest, every repetition" \
+		jqr --arg n "$name" '.benchmarks[] | select(.name==$n) | .status=="ok" and .guest=="linux"
+			and (.guest_kernel|length) > 0 and (.runs|length) == .repetitions' "$r"
+done < <(grep '^linux-' tests/suites/linux-guest)
+check "the exiting ones exit once an iteration, the guest kernel's own exits taken out (within 1%)" \
+	jqr '[.benchmarks[] | select(.guest=="linux" and .name!="linux-null") | .exits_check=="ok"
+		and .exits_per_iteration > 0.99 and .exits_per_iteration < 1.01] | length == 3 and all' "$r"
+check "linux-null exits none" \
+	jqr '.benchmarks[] | select(.name=="linux-null") | .exits_check=="ok" and .exits_per_iteration < 0.01' "$r"
+check "the repetitions' records carry the base and the slack of the exit count" \
+	bash -c "grep '\"type\":\"rep\"' $tmp/results/lg/records.jsonl | grep '\"bench\":\"linux-pvr\"' |
+		jq -e '.exits.base.sum_exits > 0 and .exits.slack >= 1000 and .guest_slb_valid > 0' >/dev/null"
+check "the Linux guest's SLB holds more entries than the bare guest's 2" \
+	jqr '.benchmarks[] | select(.name=="linux-pvr") | .guest_slb_valid > 2' "$r"
+check "the bare guest's pvr, after the Linux guest was powered off, exits once an iteration" \
+	jqr '.benchmarks[] | select(.name=="pvr") | .status=="ok" and .exits_per_iteration==1 and (has("guest")|not)' "$r"
+lp=$(jq '.benchmarks[] | select(.name=="linux-pvr") | .summary_ticks.median' "$r" 2>/dev/null) || true
+bp=$(jq '.benchmarks[] | select(.name=="pvr") | .summary_ticks.median' "$r" 2>/dev/null) || true
+echo "# pvr ticks an iteration: Linux guest ${lp:-none}, bare guest ${bp:-none}"
+check "the Linux guest's PVR read costs more than the bare guest's" \
+	awk -v l="${lp:-0}" -v b="${bp:-0}" 'BEGIN { exit !(b > 0 && l > b) }'
+check "the runner powered the Linux guest off before the bare guest ran" \
+	bash -c "grep -n 'powering the Linux guest off' $tmp/results/lg/console.log | head -1 | cut -d: -f1 |
+		{ read -r off; p=\$(grep -n 'pvr: 10000 iterations' $tmp/results/lg/console.log | cut -d: -f1); [ -n \"\$off\" ] && [ \"\$off\" -lt \"\$p\" ]; }"
+rep=$tmp/results/lg/report.md
+check "report.md sets linux-pvr beside the bare guest's pvr, with its million iterations in ms" \
+	grep -qE '^\| linux-pvr \| [0-9.]+ \| [0-9.]+ ms \| pvr \| [0-9.]+ \| \+' "$rep"
+check "report.md's net costs take the Linux guest's against linux-null" \
+	grep -q 'the Linux guest.s benchmarks minus linux-null' "$rep"
+
+# 2. bad suite lines: refused before any boot, one line, exit 2
+printf 'linux-pvr:segments=1 1000 2\n' >"$tmp/params"
+printf 'linux-nope 1000 2\n' >"$tmp/unknown"
+printf 'linux-pvr 1000000 2 batches=2000\n' >"$tmp/batches"
+check "a parameter on a Linux guest's benchmark: exit 2, one line" \
+	bad 2 "take no parameters" env SUITE="$tmp/params" RESULTS="$tmp/no" scripts/bench.sh
+check "a Linux guest's benchmark that does not exist: exit 2, one line naming the known ones" \
+	bad 2 "linux-pvr" env SUITE="$tmp/unknown" RESULTS="$tmp/no" scripts/bench.sh
+check "more batches than the guest's module times: exit 2, one line" \
+	bad 2 "at most 1000 batches" env SUITE="$tmp/batches" RESULTS="$tmp/no" scripts/bench.sh
+check "nothing was booted for them" [ ! -d "$tmp/no" ]
+
+# 3. a QEMU that refuses its options: the Linux guest's benchmarks fail with its line, the
+# bare guest's after them run
+echo "# boot 2: a QEMU that cannot start"
+sed 's/^pseries,accel=kvm,kvm-type=PR,/pseries,accel=kvm,kvm-type=PR,no-such-option=on,/' \
+	guest-kernels/linux/qemu.args >"$tmp/bad.args"
+printf 'linux-pvr 1000 2\nlinux-null 1000 2\npvr 1000 2\n' >"$tmp/broken"
+rc=0
+RUN_ID=broken SUITE=$tmp/broken LINUX_GUEST_ARGS=$tmp/bad.args bench >"$tmp/broken.out" 2>"$tmp/broken.err" || rc=$?
+rb=$tmp/results/broken/results.json
+check "a Linux guest that cannot start makes make bench fail" [ $rc = 1 ]
+check "its benchmarks fail with QEMU's own line" \
+	jqr '[.benchmarks[] | select(.guest=="linux" or (.name|startswith("linux-"))) | .status=="failed"
+		and (.reason|test("ended before the Linux guest came up.*no-such-option"))] | length == 2 and all' "$rb"
+check "the bare guest's pvr after them keeps its results" \
+	jqr '.benchmarks[] | select(.name=="pvr") | .status=="ok" and (.runs|length)==2' "$rb"
+
+it_done linux-guest "$tmp/lg.err" "$tmp/broken.err"
