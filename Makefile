@@ -224,12 +224,14 @@ include tests/tests.mk
 check: deps deps-fleet
 	@O=$(O) tests/check.sh
 
-# RESULTS.md from real runs: the default suite (instruction-count mode and plain), then the
-# comparisons that validate make compare (A/A, the test patches)
+# RESULTS.md from real runs: the default suite (instruction-count mode and plain), the
+# segments and the Linux guest, then the comparisons that validate make compare (A/A, the
+# test patches)
 results: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@scripts/make-results.sh
 	@scripts/results-segments.sh
+	@scripts/results-linux-guest.sh
 	@scripts/results-compare.sh
 	@scripts/results-trace.sh $(COLLECTOR_RUN)
 

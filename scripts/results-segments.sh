@@ -3,8 +3,8 @@
 # segments suite (configs/suites/segments: real-mode pvr, pvr-mmu over 0 .. 32 extra live
 # segments) in instruction-count mode, its sweep (the cost of one live segment) and table as
 # report.md printed them, with the run's environment.
-# Replaces the section, placed before "## The instrumented kvm-pr" (or "## Comparisons", or
-# at the end) in RESULTS.md.
+# Replaces the section, placed before "## The Linux guest" (or "## The instrumented kvm-pr",
+# or "## Comparisons", or at the end) in RESULTS.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -38,7 +38,8 @@ trap 'rm -f "$sec"' EXIT
 } >"$sec"
 awk -v sec="$sec" '
 	/^## Guests with the MMU on/ {skip = 1; next}
-	/^## (The instrumented kvm-pr|Comparisons)/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}; skip = 0}
+	skip && /^## / {skip = 0}
+	/^## (The Linux guest|The instrumented kvm-pr|Comparisons)/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}}
 	!skip {print}
 	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp
 mv RESULTS.md.tmp RESULTS.md
