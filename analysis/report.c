@@ -1473,7 +1473,9 @@ static void lg_section(FILE *f, const struct results *r)
 			fprintf(f, "\n## The Linux guest beside the bare guest\n\n");
 			fprintf(f, "The same loop in a Linux guest's kernel (%s, QEMU with PR KVM, "
 				"translation on) and in the bare guest kernel (real mode). Each figure is "
-				"the median over runs. SLB entries: the Linux guest's valid SLB entries at "
+				"the median over runs of the run's figure, as the history and the "
+				"bisection take it (in instruction-count mode a run's median batch). "
+				"SLB entries: the Linux guest's valid SLB entries at "
 				"the loop's end (the most of any repetition), the segments kvm-pr's shadow "
 				"SLB can hold for it; the bare guest has %d.\n\n",
 				b->guest_kernel[0] ? b->guest_kernel : "?", BARE_SEGMENTS);
@@ -1514,15 +1516,18 @@ static void lg_section(FILE *f, const struct results *r)
 	double part = seg->slope * (more > 0 ? more : 0);
 
 	fprintf(f, "\nkvm-pr loads each live segment into the SLB on every guest entry; in this "
-		"run one costs %.3f ticks (%s by %s). %s's guest had %u SLB entries, %d more than "
-		"the bare guest's %d: they explain at most %.2f ticks of its %+.2f over %s",
-		seg->slope, seg->file, seg->param, best->name, best->guest_slb_valid, more,
-		BARE_SEGMENTS, part, d, best_bare->name);
-	if (d > 0)
-		fprintf(f, " (%.0f%%); the other %.2f ticks are the Linux guest's own (its loop, "
-			"its state on the way in and out).\n", 100 * part / d, d - part);
+		"run one costs %.3f ticks (%s by %s). %s is %+.2f ticks over %s: %.1f segments' "
+		"worth. Its guest's SLB held %u entries at the loop's end, %d more than the bare "
+		"guest's %d", seg->slope, seg->file, seg->param, best->name, d, best_bare->name,
+		d / seg->slope, best->guest_slb_valid, more, BARE_SEGMENTS);
+	if (d <= part)
+		fprintf(f, ": they can explain all of the difference (all live on every entry, "
+			"they would cost %.2f ticks; the shadow SLB holds only the segments touched "
+			"since kvm-pr last flushed it).\n", part);
 	else
-		fprintf(f, ".\n");
+		fprintf(f, ": they explain at most %.2f ticks (%.0f%%); the other %.2f are the "
+			"Linux guest's own (its loop, its state on the way in and out).\n", part,
+			100 * part / d, d - part);
 }
 
 int report_write(const struct results *r, const char *dir, const char **plot_problem)

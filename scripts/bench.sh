@@ -38,6 +38,8 @@ if [ "$host" = native ]; then
 	# this POWER host itself: its running kernel and its own kvm-pr, no QEMU
 	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "$PERF" = 0 ] && [ "$ICOUNT" = 0 ] ||
 		die2 "HOST=native runs the stock suite: INSTRUMENT, TRACE, PERF and ICOUNT are the emulated host's (HOST=emulated)"
+	! grep -qE '^[[:space:]]*linux-' "$SUITE" ||
+		die2 "HOST=native: $SUITE has the Linux guest's benchmarks (linux-NAME), which run on the emulated host only (yet)"
 	# PR KVM here, or one line why not, before anything is made
 	"$here/native-host.sh" load || exit 2
 	run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-native}

@@ -257,13 +257,13 @@ static int command(struct lguest *g, const char *cmd, const char *what, time_t d
 	return 0;
 }
 
-int lg_run(struct lguest *g, const char *name, uint64_t n, uint32_t batches, uint64_t spin,
-	   time_t deadline, char *why, size_t len)
+int lg_run(struct lguest *g, const char *name, uint64_t n, uint32_t batches, time_t deadline,
+	   char *why, size_t len)
 {
 	char cmd[128], line[512];
 
-	snprintf(cmd, sizeof(cmd), "run %s %020" PRIu64 " %" PRIu32 " %020" PRIu64 "\n",
-		 name + strlen(EB_LG_PREFIX), n, batches, spin);
+	snprintf(cmd, sizeof(cmd), "run %s %020" PRIu64 " %" PRIu32 "\n",
+		 name + strlen(EB_LG_PREFIX), n, batches);
 	if (command(g, cmd, name, deadline, line, sizeof(line), why, len))
 		return -1;
 	if (strcmp(line, "EB-LG-RAN"))

@@ -42,13 +42,12 @@ const struct eb_lg_bench *lg_find(const struct lguest *g, const char *name);
  * EB-LG-READY; 0, or -1 with g->why set and QEMU stopped. */
 int lg_boot(struct lguest *g, time_t deadline);
 /*
- * Run NAME's loop in the guest: "run NAME N BATCHES SPIN" (N and SPIN written 20 digits
- * wide: the same bytes cross the console for any), until its EB-LG-RAN. SPIN: the run
- * lasts that many ticks at least, interrupts off (exitbench_lg.c). 0; -1 with why filled (the guest
+ * Run NAME's loop in the guest: "run NAME N BATCHES" (N written 20 digits wide: the same
+ * bytes cross the console for any), until its EB-LG-RAN. 0; -1 with why filled (the guest
  * refused, died, or did not answer by deadline: then g->state is -1 and QEMU stopped).
  */
-int lg_run(struct lguest *g, const char *name, uint64_t n, uint32_t batches, uint64_t spin,
-	   time_t deadline, char *why, size_t len);
+int lg_run(struct lguest *g, const char *name, uint64_t n, uint32_t batches, time_t deadline,
+	   char *why, size_t len);
 /* The last run's result, checked to be NAME's N and BATCHES: *ticks (the whole loop),
  * batch[batches], *slb. 0, or -1 as lg_run. */
 int lg_result(struct lguest *g, const char *name, uint64_t n, uint32_t batches, time_t deadline,

@@ -39,7 +39,6 @@
 #define MAX_BENCH 64
 #define LG_BOOT_TIMEOUT_S 600	/* the Linux guest's boot, under plain emulation too */
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 struct options {
 	const char *suite;
@@ -552,21 +551,19 @@ kvm_fail:
 
 /*
  * One window of a Linux guest's repetition: KVM's counters of its VM into before, the loop
- * run n times in e's batches, for spin ticks at least (the trace markers around it when
- * n > 0), the counters into
+ * run n times in e's batches (the trace markers around it when n > 0), the counters into
  * after; then its result (read after the counters: it grows with the batches). 0, or -1
  * with why (empty when reading the counters failed).
  */
 static int lg_window(struct lguest *g, struct host *h, const struct suite_entry *e, uint64_t n,
-		     uint64_t spin, uint32_t rep, uint64_t *before, uint64_t *after,
-		     uint64_t *ticks, uint64_t *batch, uint32_t *slb, time_t deadline, char *why,
-		     size_t len)
+		     uint32_t rep, uint64_t *before, uint64_t *after, uint64_t *ticks,
+		     uint64_t *batch, uint32_t *slb, time_t deadline, char *why, size_t len)
 {
 	if (lg_counters(g, before))
 		return -1;
 	if (n)
 		marker(h, "begin", e->name, rep);
-	if (lg_run(g, e->name, n, e->batches, spin, deadline, why, len))
+	if (lg_run(g, e->name, n, e->batches, deadline, why, len))
 		return -1;
 	if (n)
 		marker(h, "end", e->name, rep);
@@ -589,7 +586,7 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 	static uint64_t batch[EB_LG_MAX_BATCHES], empty[EB_LG_MAX_BATCHES], none[1];
 	const struct eb_lg_bench *lb = lg_find(g, e->name);
 	unsigned timeout = o->timeout_s ? o->timeout_s : e->timeout_s;
-	uint64_t c[6][EBC_N], ticks, t0, spin;
+	uint64_t c[6][EBC_N], ticks, t0;
 	uint32_t slb, slb0;
 	char why[512];
 
@@ -625,7 +622,7 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 	rec_write_bench(r, &rb);
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
 		 e->repetitions, lb->what);
-	if (e->warmup && (lg_run(g, e->name, e->warmup, 1, 0, deadline, why, sizeof(why)) ||
+	if (e->warmup && (lg_run(g, e->name, e->warmup, 1, deadline, why, sizeof(why)) ||
 			  lg_result(g, e->name, e->warmup, 1, deadline, &ticks, none, &slb, why,
 				    sizeof(why))))
 		return write_problem(r, "error", e->name, "guest", "warm-up: %s", why), -1;
@@ -634,18 +631,13 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 		struct eb_exit_judgement j;
 		uint64_t sum = 0;
 
-		/*
-		 * the loop, then twice the loop with no iteration, interrupts off for as long
-		 * (up to 20 ms: the guest's timer interrupt that waited for the loop's end comes
-		 * after these too): c[0..1], c[2..3], c[4..5]
-		 */
+		/* the loop, then twice the loop with no iteration: c[0..1], c[2..3], c[4..5] */
 		why[0] = '\0';
-		if (lg_window(g, h, e, e->iterations, 0, rep, c[0], c[1], &ticks, batch, &slb,
+		if (lg_window(g, h, e, e->iterations, rep, c[0], c[1], &ticks, batch, &slb,
 			      deadline, why, sizeof(why)) ||
-		    (spin = MIN(ticks, g->tb_hz / 50), 0) ||
-		    lg_window(g, h, e, 0, spin, rep, c[2], c[3], &t0, empty, &slb0, deadline, why,
+		    lg_window(g, h, e, 0, rep, c[2], c[3], &t0, empty, &slb0, deadline, why,
 			      sizeof(why)) ||
-		    lg_window(g, h, e, 0, spin, rep, c[4], c[5], &t0, empty, &slb0, deadline, why,
+		    lg_window(g, h, e, 0, rep, c[4], c[5], &t0, empty, &slb0, deadline, why,
 			      sizeof(why)))
 			return write_problem(r, "error", e->name, g->state < 0 ? "guest" : "stats",
 					     "repetition %u: %s", rep,
@@ -824,6 +816,8 @@ int main(int argc, char **argv)
 		if (g.state > 0 && !next_is_lg(&s, &o, i)) {
 			progress("powering the Linux guest off");
 			lg_close(&g);
+			/* and the host's work of tearing its QEMU down done before a timing */
+			sleep(1);
 		}
 	}
 	lg_close(&g);

@@ -5,14 +5,15 @@
  * instruction traps to kvm-pr as in the classic "read the PVR a million times" experiment.
  *
  * debugfs exitbench/run:
- *   write "NAME ITERATIONS BATCHES [SPIN]": run NAME's loop, ITERATIONS in BATCHES equal
- *	batches, with interrupts hard-disabled throughout (no guest interrupt, so no exit of
- *	its own, inside the loop), each batch timed by the timebase; then, with SPIN, wait
- *	until SPIN ticks have passed since the start, interrupts still off (the runner's
- *	empty runs last as long as the loop did: the timer interrupt that waited for the end
- *	comes after either);
- *   read: "NAME ITERATIONS BATCHES TICKS SLB T1 ... TBATCHES" of the last run, TICKS from
- *	the first batch's start to the last one's end, SLB the guest's valid SLB entries at
+ *   write "NAME ITERATIONS BATCHES": run NAME's loop, ITERATIONS in BATCHES equal batches,
+ *	each timed by the timebase, with interrupts hard-disabled throughout and, before each
+ *	batch, the decrementer pushed out to its farthest (2^31 - 1 ticks): no guest
+ *	interrupt in a batch, and none pending either (kvm-pr checks a pending one it cannot
+ *	deliver at every entry, which would cost each exit more than the bare guest pays).
+ *	The decrementer is set to fire at once at the end, so that the timer interrupt that
+ *	was put off comes right after the loop, as after an empty run;
+ *   read: "NAME ITERATIONS BATCHES TICKS SLB T1 ... TBATCHES" of the last run, TICKS the
+ *	batches' sum, SLB the guest's valid SLB entries at
  *	the loop's end (slbmfee: the segments kvm-pr's shadow SLB can hold for it).
  * debugfs exitbench/info: "pvr=0x... tb_hz=N".
  * The benchmarks are those of guest-kernels/linux/benchmarks, which the runner reads.
@@ -33,6 +34,7 @@
 /* KVM's paravirtual hypercall: sc with r0 = KVM_SC_MAGIC_R0, r11 = the token */
 #define EB_KVM_SC_MAGIC_R0	0x4b564d21UL
 #define EB_KVM_HC_FEATURES	0x2a0003UL	/* KVM_HCALL_TOKEN(KVM_HC_FEATURES) */
+#define EB_DEC_FARTHEST		0x7fffffffUL	/* 4.19 s at 512 MHz */
 
 static DEFINE_MUTEX(eb_lock);
 static struct dentry *eb_dir;
@@ -106,11 +108,11 @@ static const struct {
 	{ "null", loop_null },
 };
 
-static int eb_run(const char *name, u64 n, u32 batches, u64 spin)
+static int eb_run(const char *name, u64 n, u32 batches)
 {
 	void (*loop)(u64 n) = NULL;
 	unsigned long flags;
-	u64 t0, t, per;
+	u64 t, per, total = 0;
 	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(eb_benches); i++)
@@ -124,33 +126,33 @@ static int eb_run(const char *name, u64 n, u32 batches, u64 spin)
 
 	local_irq_save(flags);
 	hard_irq_disable();
-	t0 = mftb();
-	t = t0;
 	for (i = 0; i < batches; i++) {
 		u64 t1;
 
+		/* (outside the batch's time: an exit of its own, mtdec is emulated) */
+		mtspr(SPRN_DEC, EB_DEC_FARTHEST);
+		t = mftb();
 		loop(per);
 		t1 = mftb();
 		eb_ticks[i] = t1 - t;
-		t = t1;
+		total += t1 - t;
 	}
-	while (mftb() - t0 < spin)
-		cpu_relax();
+	mtspr(SPRN_DEC, 1);
 	eb_slb = eb_slb_valid();
 	local_irq_restore(flags);
 
 	strscpy(eb_name, name, sizeof(eb_name));
 	eb_iterations = n;
 	eb_batches = batches;
-	eb_total = t - t0;
+	eb_total = total;
 	return 0;
 }
 
 static ssize_t eb_run_write(struct file *file, const char __user *ubuf, size_t len,
 			    loff_t *ppos)
 {
-	char buf[96], name[EB_LG_NAME_LEN];
-	unsigned long long n, spin = 0;
+	char buf[64], name[EB_LG_NAME_LEN];
+	unsigned long long n;
 	unsigned int batches;
 	int ret;
 
@@ -159,10 +161,10 @@ static ssize_t eb_run_write(struct file *file, const char __user *ubuf, size_t l
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%23s %llu %u %llu", name, &n, &batches, &spin) < 3)
+	if (sscanf(buf, "%23s %llu %u", name, &n, &batches) != 3)
 		return -EINVAL;
 	mutex_lock(&eb_lock);
-	ret = eb_run(name, n, batches, spin);
+	ret = eb_run(name, n, batches);
 	mutex_unlock(&eb_lock);
 	return ret ? ret : len;
 }

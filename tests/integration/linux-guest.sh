@@ -63,6 +63,8 @@ check "a Linux guest's benchmark that does not exist: exit 2, one line naming th
 	bad 2 "linux-pvr" env SUITE="$tmp/unknown" RESULTS="$tmp/no" scripts/bench.sh
 check "more batches than the guest's module times: exit 2, one line" \
 	bad 2 "at most 1000 batches" env SUITE="$tmp/batches" RESULTS="$tmp/no" scripts/bench.sh
+check "HOST=native with the Linux guest's benchmarks: exit 2, one line (emulated host only)" \
+	bad 2 "emulated host only" env HOST=native SUITE=tests/suites/linux-guest RESULTS="$tmp/no" scripts/bench.sh
 check "nothing was booted for them" [ ! -d "$tmp/no" ]
 
 # 3. a QEMU that refuses its options: the Linux guest's benchmarks fail with its line, the
