@@ -639,9 +639,8 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 			      sizeof(why)) ||
 		    lg_window(g, h, e, 0, rep, c[4], c[5], &t0, empty, &slb0, deadline, why,
 			      sizeof(why)))
-			return write_problem(r, "error", e->name, g->state < 0 ? "guest" : "stats",
-					     "repetition %u: %s", rep,
-					     g->state < 0 ? g->why : why[0] ? why :
+			return write_problem(r, "error", e->name, why[0] ? "guest" : "stats",
+					     "repetition %u: %s", rep, why[0] ? why :
 					     "reading KVM's counters of the guest failed"), -1;
 		for (int i = 0; i < EBC_N; i++) {
 			uint64_t b1 = c[3][i] - c[2][i], b2 = c[5][i] - c[4][i];
