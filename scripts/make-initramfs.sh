@@ -15,7 +15,8 @@
 # env (make native-check): NATIVE=EXITBENCH, the ppc64le exitbench (make ppc64-tools): the
 #   host runs exitbench's native path on itself (scripts/native-init.sh): Debian's ppc64el
 #   userland (NATIVE_USERLAND below, and the libraries EXITBENCH loads), the repository's
-#   scripts, configs and benchmark list with a build folder in /exitbench/src, KERNEL_DIR's
+#   scripts, configs, benchmark lists (the Linux guest's too) with a build folder in
+#   /exitbench/src, KERNEL_DIR's
 #   modules in /lib/modules/RELEASE (depmod) and its config in /boot; NATIVE_CONF, a file
 #   of settings for native-init.sh (SUITE_FILE, EXITBENCH_EMULATOR, EXITBENCH_ICOUNT, and
 #   the native make compare's COMPARE_*); NATIVE_MODULES=DIR (optional), the two sides' kvm.ko
@@ -107,11 +108,13 @@ if [ -n "${NATIVE:-}" ]; then
 	src=$root/exitbench/src
 	mkdir -p "$src/build/ppc64/guest"
 	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top" && git ls-files -z scripts configs bench/ppc64 module | cpio -0 -pdm --quiet "$src")
+		(cd "$top" && git ls-files -z scripts configs bench/ppc64 module guest-kernels/linux |
+			cpio -0 -pdm --quiet "$src")
 		git -C "$top" rev-parse --short=12 HEAD >"$src/.exitbench-commit"
 	else
 		cp -r "$top/scripts" "$top/configs" "$top/module" "$src/"
-		mkdir -p "$src/bench" && cp -r "$top/bench/ppc64" "$src/bench/"
+		mkdir -p "$src/bench" "$src/guest-kernels" && cp -r "$top/bench/ppc64" "$src/bench/"
+		cp -r "$top/guest-kernels/linux" "$src/guest-kernels/"
 	fi
 	cp "$NATIVE" "$src/build/exitbench"
 	cp "$runner" "$src/build/ppc64/exitbench-run"

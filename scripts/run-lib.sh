@@ -12,17 +12,20 @@
 run_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # run_check_suite EXITBENCH SUITE BENCH_DIRS [IMAGES]: SUITE is a suite of benchmarks that
-# exist (BENCH_DIRS', and the Linux guest's: guest-kernels/linux/benchmarks), and each line's parameters (NAME:PARAM=VALUE) are ones the benchmark's image in
+# exist (BENCH_DIRS', and the Linux guest's: guest-kernels/linux/benchmarks, when the tree
+# has it), and each line's parameters (NAME:PARAM=VALUE) are ones the benchmark's image in
 # IMAGES declares, within its bounds
 run_check_suite() {
-	local eb=$1 suite=$2 benches=$3 images=${4:-}
+	local eb=$1 suite=$2 benches=$3 images=${4:-} lg
 
 	if [ ! -f "$suite" ]; then
 		echo "exitbench: SUITE=$suite: no such file (suites are in configs/suites/)" >&2
 		return 2
 	fi
+	lg=$(dirname "$run_lib_dir")/guest-kernels/linux/benchmarks
+	[ -f "$lg" ] || lg=
 	"$eb" suite "$suite" --benchmarks "$benches" ${images:+--images "$images"} \
-		--linux "$(dirname "$run_lib_dir")/guest-kernels/linux/benchmarks" >/dev/null || return 2
+		${lg:+--linux "$lg"} >/dev/null || return 2
 }
 
 # run_host HOST: where the suite runs: native (this POWER host) or emulated (the emulated
