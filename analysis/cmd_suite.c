@@ -76,14 +76,8 @@ int cmd_suite(int argc, char **argv)
 	/* the Linux guest's lines: no parameters, its module's batches */
 	for (size_t i = 0; i < s.n; i++) {
 		const struct suite_entry *e = &s.entries[i];
-		const char *why = NULL;
+		const char *why = eb_lg_name(e->bench) ? eb_lg_entry_problem(e) : NULL;
 
-		if (!eb_lg_name(e->bench))
-			continue;
-		if (e->nparams)
-			why = "the Linux guest's benchmarks take no parameters";
-		else if (e->batches > EB_LG_MAX_BATCHES)
-			why = "the Linux guest times at most " EB_STR(EB_LG_MAX_BATCHES) " batches";
 		if (why) {
 			snprintf(err, sizeof(err), "%s:%d: %s: %s", argv[optind], e->line, e->name, why);
 			suite_free(&s);

@@ -12,6 +12,15 @@ int eb_lg_name(const char *bench)
 	return !strncmp(bench, EB_LG_PREFIX, strlen(EB_LG_PREFIX));
 }
 
+const char *eb_lg_entry_problem(const struct suite_entry *e)
+{
+	if (e->nparams)
+		return "the Linux guest's benchmarks take no parameters";
+	if (e->batches > EB_LG_MAX_BATCHES)
+		return "the Linux guest times at most " EB_STR(EB_LG_MAX_BATCHES) " batches";
+	return NULL;
+}
+
 int eb_lg_load(const char *path, struct eb_lg_bench *b, char *err, size_t errlen)
 {
 	char line[512], name[64], kind[64];

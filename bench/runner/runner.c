@@ -583,7 +583,7 @@ static int lg_window(struct lguest *g, struct host *h, const struct suite_entry 
 static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 			struct lguest *g, const struct suite_entry *e)
 {
-	static uint64_t batch[EB_LG_MAX_BATCHES], empty[EB_LG_MAX_BATCHES], none[1];
+	static uint64_t batch[EB_LG_MAX_BATCHES], empty[EB_LG_MAX_BATCHES];
 	const struct eb_lg_bench *lb = lg_find(g, e->name);
 	unsigned timeout = o->timeout_s ? o->timeout_s : e->timeout_s;
 	uint64_t c[6][EBC_N], ticks, t0;
@@ -593,13 +593,8 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 	if (!lb)
 		return write_problem(r, "error", e->name, "suite",
 				     "not a benchmark of the Linux guest (%s/benchmarks)", g->dir), -1;
-	if (e->nparams)
-		return write_problem(r, "error", e->name, "suite",
-				     "the Linux guest's benchmarks take no parameters"), -1;
-	if (e->batches > EB_LG_MAX_BATCHES)
-		return write_problem(r, "error", e->name, "suite",
-				     "batches=%u: the Linux guest times at most %d batches", e->batches,
-				     EB_LG_MAX_BATCHES), -1;
+	if (eb_lg_entry_problem(e))
+		return write_problem(r, "error", e->name, "suite", "%s", eb_lg_entry_problem(e)), -1;
 	if (!g->state) {
 		progress("booting the Linux guest (%s/qemu.args)", g->dir);
 		t0 = (uint64_t)lg_now();
@@ -623,7 +618,7 @@ static int run_lg_bench(struct rec *r, const struct options *o, struct host *h,
 	progress("%s: %" PRIu64 " iterations x %u repetitions (%s)", e->name, e->iterations,
 		 e->repetitions, lb->what);
 	if (e->warmup && (lg_run(g, e->name, e->warmup, 1, deadline, why, sizeof(why)) ||
-			  lg_result(g, e->name, e->warmup, 1, deadline, &ticks, none, &slb, why,
+			  lg_result(g, e->name, e->warmup, 1, deadline, &ticks, empty, &slb, why,
 				    sizeof(why))))
 		return write_problem(r, "error", e->name, "guest", "warm-up: %s", why), -1;
 	for (uint32_t rep = 0; rep < e->repetitions; rep++) {

@@ -91,11 +91,25 @@ static void bad_lines(void **state)
 	assert_non_null(strstr(err, "/nonexistent/benchmarks"));
 }
 
+static void suite_lines(void **state)
+{
+	struct suite_entry e = { .iterations = 1000, .repetitions = 2, .batches = 1000 };
+
+	(void)state;
+	assert_null(eb_lg_entry_problem(&e));
+	e.batches = 1001;
+	assert_non_null(strstr(eb_lg_entry_problem(&e), "at most 1000 batches"));
+	e.batches = 10;
+	e.nparams = 1;
+	assert_non_null(strstr(eb_lg_entry_problem(&e), "take no parameters"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_repositorys_list),
 		cmocka_unit_test(bad_lines),
+		cmocka_unit_test(suite_lines),
 	};
 	return cmocka_run_group_tests_name("lguest", tests, setup, teardown);
 }
