@@ -1392,11 +1392,10 @@ static int sweep_plot(const struct results *r, const struct sweep *w, const char
 	return ret;
 }
 
-static void sweep_section(FILE *f, const struct results *r, const char *dir,
-			  struct chart_state *cs)
+/* sw[n]: the run's sweeps (sweep_find) */
+static void sweep_section(FILE *f, const struct results *r, const struct sweep *sw, size_t n,
+			  const char *dir, struct chart_state *cs)
 {
-	static struct sweep sw[8];
-	size_t n = sweep_find(r, sw, 8);
 
 	for (size_t k = 0; k < n; k++) {
 		const struct sweep *w = &sw[k];
@@ -1452,10 +1451,10 @@ static void sweep_section(FILE *f, const struct results *r, const char *dir,
 /* the bare guest's live segments: its image (ESID 0) and its doorbell page (guest-kernels) */
 #define BARE_SEGMENTS 2
 
-static void lg_section(FILE *f, const struct results *r)
+/* sw[nsw]: the run's sweeps (sweep_find), one of which may give a segment's cost */
+static void lg_section(FILE *f, const struct results *r, const struct sweep *sw, size_t nsw)
 {
-	static struct sweep sw[8];
-	size_t nsw = sweep_find(r, sw, 8), rows = 0;
+	size_t rows = 0;
 	const struct sweep *seg = NULL;
 	struct stats_summary sl, sb;
 	const struct res_bench *best = NULL, *best_bare = NULL;
@@ -1533,6 +1532,8 @@ static void lg_section(FILE *f, const struct results *r)
 int report_write(const struct results *r, const char *dir, const char **plot_problem)
 {
 	struct chart_state ps = { .problem = plot_problem };
+	static struct sweep sw[8];
+	size_t nsw;
 	struct tr_bench *t;
 	char path[4096];
 	FILE *f;
@@ -1583,8 +1584,9 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 				b->name, b->exits_note, b->claimed_exits_per_iteration, b->exit_kind);
 	}
 	net_costs(f, r);
-	sweep_section(f, r, dir, &ps);
-	lg_section(f, r);
+	nsw = sweep_find(r, sw, 8);
+	sweep_section(f, r, sw, nsw, dir, &ps);
+	lg_section(f, r, sw, nsw);
 	if (t) {
 		tr_phase_section(f, r, t, dir, &ps);
 		tr_reason_section(f, r, t);
