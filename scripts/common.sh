@@ -21,6 +21,18 @@ die2() { echo "exitbench: $*" >&2; exit 2; }
 say() { [ -t 2 ] || [ -n "${EXITBENCH_VERBOSE:-}" ] && echo "exitbench: $*" >&2; return 0; }
 # progress that a person running make wants even when stderr is a pipe
 step() { echo "==> $*" >&2; }
+# results_section SECTION_FILE HEADING BEFORE (make results): RESULTS.md with its section
+# "## HEADING..." (that line up to the next "## ") replaced by SECTION_FILE's lines, placed
+# before the first "## " heading that BEFORE (an awk alternation, "A|B") matches, or at the end
+results_section() {
+	awk -v sec="$1" -v head="^## $2" -v before="^## ($3)" '
+		$0 ~ head {skip = 1; next}
+		skip && /^## / {skip = 0}
+		$0 ~ before && !done {while ((getline l < sec) > 0) print l; done = 1}
+		!skip {print}
+		END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp &&
+		mv RESULTS.md.tmp RESULTS.md
+}
 # duration_s 10m: seconds (N, Ns, Nm, Nh, Nd and sums such as 1h30m); fails on anything else
 duration_s() {
 	local s=$1 total=0 n

@@ -56,11 +56,5 @@ r=${run[icount]} p=${run[plain]}
 	echo "Environment: $(jq -r '.environment | "\(.qemu_version // "QEMU ?"), host kernel \(.host_kernel_release // "?"), \(.cpu // "?"), on \(.build_host // "?")"' "$r/results.json")."
 	echo
 } >"$sec"
-awk -v sec="$sec" '
-	/^## The Linux guest/ {skip = 1; next}
-	skip && /^## / {skip = 0}
-	/^## (The instrumented kvm-pr|Comparisons)/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}}
-	!skip {print}
-	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp
-mv RESULTS.md.tmp RESULTS.md
+results_section "$sec" "The Linux guest" "The instrumented kvm-pr|Comparisons"
 echo "RESULTS.md: the Linux guest section from $r and $p"

@@ -36,11 +36,5 @@ trap 'rm -f "$sec"' EXIT
 	echo "Environment: $(jq -r '.environment | "\(.qemu_version // "QEMU ?"), host kernel \(.host_kernel_release // "?"), \(.cpu // "?"), on \(.build_host // "?")"' "$r/results.json")."
 	echo
 } >"$sec"
-awk -v sec="$sec" '
-	/^## Guests with the MMU on/ {skip = 1; next}
-	skip && /^## / {skip = 0}
-	/^## (The Linux guest|The instrumented kvm-pr|Comparisons)/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}}
-	!skip {print}
-	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp
-mv RESULTS.md.tmp RESULTS.md
+results_section "$sec" "Guests with the MMU on" "The Linux guest|The instrumented kvm-pr|Comparisons"
 echo "RESULTS.md: the MMU-on section from $r"

@@ -77,10 +77,5 @@ trap 'rm -f "$sec"' EXIT
 } >"$sec"
 # RESULTS.md: what comes before this section (or before "## Comparisons"), the section, then
 # "## Comparisons" to the end
-awk -v sec="$sec" '
-	/^## The instrumented kvm-pr/ {skip = 1; next}
-	/^## Comparisons/ {if (!done) {while ((getline l < sec) > 0) print l; done = 1}; skip = 0}
-	!skip {print}
-	END {if (!done) while ((getline l < sec) > 0) print l}' RESULTS.md >RESULTS.md.tmp
-mv RESULTS.md.tmp RESULTS.md
+results_section "$sec" "The instrumented kvm-pr" "Comparisons"
 echo "RESULTS.md: the instrumented kvm-pr section from ${dir[*]} $crun"
