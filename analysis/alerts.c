@@ -283,18 +283,18 @@ int alerts_detect(struct history *h, const struct alerts_opts *o, struct alerts_
 /* ---- confirm ---- */
 
 /*
- * b's samples against a's, as exitbench compare takes them: per-run medians in
- * instruction-count mode (exact there), means otherwise; two constant sides are compared
- * exactly (the difference, no interval). 0, or -EINVAL (too few runs).
+ * b's samples against a's, as exitbench compare takes them (stat: res_auto_stat's); two
+ * constant sides are compared exactly (the difference, no interval). 0, or -EINVAL (too few
+ * runs).
  */
-static int compare_bench(const struct res_bench *a, const struct res_bench *b, int icount,
+static int compare_bench(const struct res_bench *a, const struct res_bench *b, int stat,
 			 const struct cmp_opts *co, struct cmp_result *r)
 {
 	double *va = NULL, *vb = NULL;
 	size_t na = 0, nb = 0;
 	int ret;
 
-	if (res_samples(a, icount, &va, &na) || res_samples(b, icount, &vb, &nb)) {
+	if (res_samples(a, stat, &va, &na) || res_samples(b, stat, &vb, &nb)) {
 		free(va);
 		free(vb);
 		return -EINVAL;
@@ -347,7 +347,7 @@ static void seq_judge(const struct results *base, const struct results *patched,
 			if (!ok[i])
 				continue;
 			floor = icount ? cseq_icount_floor(base->tb_hz, a->claimed_exits_per_iteration) : 0;
-			ok[i] = !cseq_bench(a, b, icount, floor, look, &so, &q[i]);
+			ok[i] = !cseq_bench(a, b, res_auto_stat(base), floor, look, &so, &q[i]);
 			if (ok[i] && !pass)
 				judged[k++] = q[i];
 		}
@@ -415,7 +415,12 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 {
 	struct cmp_opts co;
 	sqlite3_stmt *st;
-	int ret, rc, found = 0, icount = !strcmp(mode, "icount"), seq_ok[64];
+	/*
+	 * the comparison's figures as exitbench compare took them: instruction counted by what
+	 * its results say, not by the series' mode (a native series of a host emulated with
+	 * -icount shift=0 is counted too: its per-run means carry the host's timer interrupts)
+	 */
+	int ret, rc, found = 0, icount = res_icount(base), seq_ok[64];
 	struct cmp_result seq_r[64];
 	struct {
 		long long id;
@@ -475,7 +480,7 @@ int alerts_confirm(struct history *h, const struct alerts_opts *o, long long fp,
 			r = seq_r[i];
 		} else {
 			judged = a && b && a->status == RES_OK && b->status == RES_OK &&
-				 !compare_bench(a, b, icount, &co, &r);
+				 !compare_bench(a, b, res_auto_stat(base), &co, &r);
 		}
 		if (!judged) {
 			snprintf(note, sizeof(note), "not confirmed: the comparison did not measure %s "

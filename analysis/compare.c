@@ -28,14 +28,10 @@ static enum cmp_mode mode_of(const struct results *r)
 	return ic == 1 ? MODE_ICOUNT : ic == 0 ? MODE_PLAIN : MODE_UNKNOWN;
 }
 
-/*
- * The timebase counts instructions (-icount shift=0): the emulated host's instruction-count
- * mode, or a "native" host that is itself emulated so (make native-check). Its figures are
- * deterministic whatever the mode says: medians, exact rows, the half-instruction floor.
- */
+/* instruction counted: res_icount's rule, exact figures (medians, exact rows, the floor) */
 static int icount_of(const struct results *r)
 {
-	return res_env_bool(r, "instruction_count_mode") == 1;
+	return res_icount(r);
 }
 
 /* the mode's name for the reader ("" when unknown) */
@@ -414,12 +410,9 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	snprintf(c->unit, sizeof(c->unit), "timebase ticks per iteration");
-	/*
-	 * auto: in instruction-count mode a run's median batch is exact and the mean carries the
-	 * host timer interrupts that land in a few batches; elsewhere the mean (the total cost)
-	 */
+	/* auto: res_auto_stat's (a run's median batch when instruction counted, else its mean) */
 	if (c->median < 0)
-		c->median = icount;
+		c->median = res_auto_stat(&c->ra);
 	for (size_t i = 0; i < c->ra.n; i++) {
 		const struct res_bench *a = &c->ra.b[i], *b = res_find(&c->rb, a->name);
 		struct res_cmp_row *row;

@@ -250,7 +250,7 @@ const char *history_run_mode(const struct results *r)
 	 * instruction counting (make native-check): its fingerprint tells the two apart */
 	if (!strcmp(res_env_str(r, "mode", "emulated"), "native"))
 		return "native";
-	return res_env_bool(r, "instruction_count_mode") == 1 ? "icount" : "plain";
+	return res_icount(r) ? "icount" : "plain";
 }
 
 /* 64-bit FNV-1a, as hex: an identity, not a checksum against anyone */

@@ -24,7 +24,7 @@ static const char *env_str(const struct results *r, const char *key)
 
 static int icount_mode(const struct results *r)
 {
-	return res_env_bool(r, "instruction_count_mode") == 1;
+	return res_icount(r);
 }
 
 static int emulated(const struct results *r)

@@ -473,14 +473,18 @@ int res_samples(const struct res_bench *b, int stat, double **out, size_t *nout)
 	return 0;
 }
 
+int res_icount(const struct results *r)
+{
+	return res_env_bool(r, "instruction_count_mode") == 1;
+}
+
 int res_figure(const struct results *r, const struct res_bench *b, struct stats_summary *s,
 	       double **v, size_t *n)
 {
 	double *samples = NULL;
 	size_t k = 0;
-	int icount = res_env_bool(r, "instruction_count_mode") == 1;
 
-	if (b->status != RES_OK || !b->nruns || res_samples(b, icount, &samples, &k) || !k) {
+	if (b->status != RES_OK || !b->nruns || res_samples(b, res_auto_stat(r), &samples, &k) || !k) {
 		free(samples);
 		return -EINVAL;
 	}

@@ -233,6 +233,19 @@ size_t res_rounds(const struct res_bench *b);
  * batches; a round's, with RES_STAT_MIN, the fastest of its runs'). *v is malloc'ed.
  */
 enum res_stat { RES_STAT_MEAN, RES_STAT_MEDIAN, RES_STAT_MIN };
+/*
+ * 1 when r's timebase counts instructions (-icount shift=0): the emulated host's
+ * instruction-count mode, or a "native" host that is itself emulated so (make native-check),
+ * whatever r's mode says. Its figures are exact: a run's is its median batch (RES_STAT_MEDIAN,
+ * the mean carrying the host's timer interrupts that land in a few batches); elsewhere its
+ * mean. The one rule every reader of a figure (compare, the history, its confirmations, the
+ * report) follows.
+ */
+int res_icount(const struct results *r);
+static inline int res_auto_stat(const struct results *r)
+{
+	return res_icount(r) ? RES_STAT_MEDIAN : RES_STAT_MEAN;
+}
 int res_samples(const struct res_bench *b, int stat, double **v, size_t *n);
 /*
  * A benchmark's figure, as a night of the history and a bisection step take it: its

@@ -554,6 +554,77 @@ static void native_icount_is_exact(void **state)
 	}
 }
 
+/*
+ * A native series of a "native" host itself emulated with -icount shift=0 (make
+ * native-check): its confirmation judges the A/B runs as exitbench compare does, by each
+ * run's median batch. One run of the patched side had a host timer interrupt in one of its
+ * batches (+2935 ticks an iteration there, +29 on that run's mean, as seen in a CI run): the
+ * change is confirmed all the same, at its exact size, sequentially and not.
+ */
+static void native_icount_confirm_by_medians(void **state)
+{
+	const double pvr[] = { 590.5, 590.5, 606.884 };
+	const char *commits[] = { "c0", "c1", "c3" };
+	struct alerts_detect_report rep;
+	struct alerts_confirm_report crep;
+	struct alerts_candidate *c;
+	struct alerts_opts o;
+	struct res_alert *a;
+	struct history *h;
+	struct results r, base, patched;
+	size_t nc, n, added = 0, known = 0;
+	char err[512];
+
+	(void)state;
+	for (int sequential = 0; sequential < 2; sequential++) {
+		assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+		for (int i = 0; i < 3; i++) {
+			make_run(&r, commits[i], i, "plain", pvr[i], 528.9, 0, 0);
+			set_native(&r, "6.1.192", "aaaa", "0x004e1202");
+			res_env_set_bool(&r, "instruction_count_mode", 1);
+			res_env_set_str(&r, "icount", "shift=0");
+			import_one(h, &r, &added, &known);
+			res_free(&r);
+		}
+		alerts_opts_default(&o);
+		o.sequential = sequential;
+		o.until_pct = 1;
+		assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+		assert_int_equal(nc, 1);
+		assert_string_equal(c[0].mode, "native");
+		for (int side = 0; side < 2; side++) {
+			struct results *x = side ? &patched : &base;
+
+			make_run(x, commits[side + 1], side + 1, "icount", pvr[side + 1], 528.9, 0, 1);
+			set_native(x, "6.1.192", "aaaa", "0x004e1202");
+			res_env_set_bool(x, "instruction_count_mode", 1);
+			res_env_set_str(x, "icount", "shift=0");
+		}
+		{
+			struct res_bench *b = res_find(&patched, "pvr");
+
+			b->batch[4 * 10 + 5] += 2935.5;
+			b->runs[4] += 293.55;
+		}
+		assert_int_equal(alerts_confirm(h, &o, c[0].fp, c[0].mode, c[0].night_before,
+						c[0].night_after, &base, &patched, NULL, &crep, err,
+						sizeof(err)), 0);
+		assert_int_equal(crep.confirmed, 1);
+		assert_int_equal(crep.new_regressions, 1);
+		assert_int_equal(alerts_list(h, &a, &n), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(a[0].verdict, "regression");
+		/* the medians' difference: 606.884 - 590.5, the interrupt nowhere in it */
+		assert_true(fabs(a[0].change - 16.384) < 1e-6);
+		free(a);
+		res_free(&base);
+		res_free(&patched);
+		free(c);
+		history_close(h);
+		unlink(db);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +635,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phase_figure_is_trimmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(native_fingerprint, setup, teardown),
 		cmocka_unit_test_setup_teardown(native_icount_is_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(native_icount_confirm_by_medians, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
