@@ -13,6 +13,25 @@
 /* the info of version 1 ends before the parameters */
 #define INFO_V1_SIZE offsetof(struct eb_bench_info, params)
 
+/*
+ * An image's fields are in its own byte order (little-endian: ppc64le guests; big-endian:
+ * ppc32 guests), which its info's magic tells; these read one in host order.
+ */
+static uint16_t img16(uint16_t v, int be)
+{
+	return be ? be16toh(v) : le16toh(v);
+}
+
+static uint32_t img32(uint32_t v, int be)
+{
+	return be ? be32toh(v) : le32toh(v);
+}
+
+static uint64_t img64(uint64_t v, int be)
+{
+	return be ? be64toh(v) : le64toh(v);
+}
+
 /* dirs/BENCH.bin into path, the first of DIR[:DIR...] that has it: 0, or -errno */
 static int find_image(const char *dirs, const char *bench, char *path, size_t len)
 {
@@ -41,7 +60,7 @@ int eb_image_load(const char *dirs, const char *bench, char **image, size_t *siz
 	uint16_t version, isize;
 	FILE *f;
 	long len;
-	int ret;
+	int ret, be;
 
 	*image = NULL;
 	ret = find_image(dirs, bench, path, sizeof(path));
@@ -74,23 +93,31 @@ int eb_image_load(const char *dirs, const char *bench, char **image, size_t *siz
 	fclose(f);
 	*size = len;
 	memcpy(info, *image + EB_INFO_OFFSET, sizeof(*info));
-	version = le16toh(info->version);
-	isize = le16toh(info->size);
+	if (le32toh(info->magic) == EB_INFO_MAGIC)
+		be = 0;
+	else if (be32toh(info->magic) == EB_INFO_MAGIC)
+		be = 1;
+	else
+		goto bad;
+	info->magic = EB_INFO_MAGIC;
+	info->version = version = img16(info->version, be);
+	info->size = isize = img16(info->size, be);
 	if (version == 1 && isize == INFO_V1_SIZE)
 		memset(info->params, 0, sizeof(info->params));
 	else if (version != EB_INFO_VERSION || isize != sizeof(*info))
 		goto bad;
-	if (le32toh(info->magic) != EB_INFO_MAGIC || !memchr(info->name, 0, sizeof(info->name)) ||
-	    !memchr(info->what, 0, sizeof(info->what)) || le32toh(info->exit_kind) >= EB_EXIT_KINDS)
+	info->exits_per_iter = img32(info->exits_per_iter, be);
+	info->exit_kind = img32(info->exit_kind, be);
+	info->flags = img32(info->flags, be);
+	info->reserved = img32(info->reserved, be);
+	if (!memchr(info->name, 0, sizeof(info->name)) ||
+	    !memchr(info->what, 0, sizeof(info->what)) || info->exit_kind >= EB_EXIT_KINDS)
 		goto bad;
-	info->exits_per_iter = le32toh(info->exits_per_iter);
-	info->exit_kind = le32toh(info->exit_kind);
-	info->flags = le32toh(info->flags);
 	for (int i = 0; i < EB_MAX_PARAMS; i++) {
 		struct eb_param_info *p = &info->params[i];
 
-		p->max = le64toh(p->max);
-		p->def = le64toh(p->def);
+		p->max = img64(p->max, be);
+		p->def = img64(p->def, be);
 		/* a declared parameter, or none: an empty name, no bounds */
 		if (!memchr(p->name, 0, sizeof(p->name)) ||
 		    (p->name[0] ? !suite_param_name_ok(p->name) || p->def > p->max : p->max || p->def))

@@ -3,6 +3,7 @@
 #ifndef EB_PPC64_ASM_H
 #define EB_PPC64_ASM_H
 
+#include <exitbench/bench_info.h>
 #include <exitbench/mailbox.h>
 
 /* load a 64-bit constant (the image runs at its link address, 0, in real mode) */
@@ -12,38 +13,6 @@
 	rldicr	r, r, 32, 31;		\
 	oris	r, r, (v)@h;		\
 	ori	r, r, (v)@l
-
-/*
- * BENCH_INFO name, exits_per_iter, exit_kind, flags, "what" [, p0, p0max, p0def [, p1, p1max,
- * p1def]]: struct eb_bench_info of the benchmark in this file, placed at EB_INFO_OFFSET by
- * the linker script, with the parameters a suite line may give it (name:p0=N): a name, the
- * largest value, the default.
- */
-.macro BENCH_INFO name, exits, kind, flags, what, p0=, p0max=0, p0def=0, p1=, p1max=0, p1def=0
-	.pushsection .bench_info, "a"
-	.globl	eb_info
-eb_info:
-	.long	EB_INFO_MAGIC
-	.short	EB_INFO_VERSION
-	.short	240
-1:	.asciz	"\name"
-	.org	1b + EB_NAME_LEN
-	.long	\exits
-	.long	\kind
-	.long	\flags
-	.long	0
-2:	.asciz	"\what"
-	.org	2b + EB_WHAT_LEN
-3:	.asciz	"\p0"
-	.org	3b + EB_PARAM_NAME_LEN
-	.quad	\p0max
-	.quad	\p0def
-4:	.asciz	"\p1"
-	.org	4b + EB_PARAM_NAME_LEN
-	.quad	\p1max
-	.quad	\p1def
-	.popsection
-.endm
 
 /*
  * bench_loop(n): run n iterations of the benchmark body. The count lives in r10, not

@@ -1,5 +1,6 @@
 # Build of the ppc64 guest kernels: one flat image per benchmark in bench/ppc64/,
-# each linked with the boot stub and the mailbox protocol of guest-kernels/ppc64.
+# each linked with the boot stub of guest-kernels/ppc64 and the mailbox protocol of
+# guest-kernels/common (main.c, with ppc64/arch.h).
 GUEST_CC      := $(CROSS_COMPILE)gcc
 GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
 GUEST_CFLAGS  := -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
@@ -13,12 +14,17 @@ BENCHMARKS   := $(sort $(basename $(notdir $(wildcard bench/ppc64/*.S))))
 GUEST_DIR    := $(O)/ppc64/guest
 GUEST_IMAGES := $(BENCHMARKS:%=$(GUEST_DIR)/%.bin)
 GUEST_LIB    := $(GUEST_DIR)/lib/start.o $(GUEST_DIR)/lib/main.o $(GUEST_DIR)/lib/mmu.o
-GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h guest-kernels/ppc64/asm.h guest-kernels/ppc64/mmu.h
+GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h \
+	guest-kernels/include/exitbench/bench_info.h guest-kernels/ppc64/asm.h \
+	guest-kernels/ppc64/arch.h guest-kernels/ppc64/mmu.h
 
 $(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.S $(GUEST_DEPS) | check-cross
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 $(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.c $(GUEST_DEPS) | check-cross
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/lib/%.o: guest-kernels/common/%.c $(GUEST_DEPS) | check-cross
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 $(GUEST_DIR)/%.o: bench/ppc64/%.S $(GUEST_DEPS) | check-cross

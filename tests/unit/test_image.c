@@ -16,26 +16,47 @@
 
 static char dir[] = "/tmp/exitbench-image-XXXXXX";
 
-/* an image of bench as the guest build lays it out: a branch, the info at 0x10, code */
-static void write_image(const char *bench, uint16_t version, const char *p0, uint64_t max,
-			uint64_t def)
+/* the image's byte order: a ppc64le guest's, or a ppc32 (big-endian) guest's */
+enum order { LE, BE };
+
+static uint16_t out16(uint16_t v, enum order o)
+{
+	return o == BE ? htobe16(v) : htole16(v);
+}
+
+static uint32_t out32(uint32_t v, enum order o)
+{
+	return o == BE ? htobe32(v) : htole32(v);
+}
+
+static uint64_t out64(uint64_t v, enum order o)
+{
+	return o == BE ? htobe64(v) : htole64(v);
+}
+
+/*
+ * an image of bench as the guest build lays it out, in byte order o: a branch, the info at
+ * 0x10 (its magic MAGIC), code
+ */
+static void write_image_as(const char *bench, enum order o, uint32_t magic, uint16_t version,
+			   const char *p0, uint64_t max, uint64_t def)
 {
 	char path[256], image[0x400] = { 0 };
 	struct eb_bench_info info = { 0 };
 	FILE *f;
 
-	info.magic = htole32(EB_INFO_MAGIC);
-	info.version = htole16(version);
-	info.size = htole16(version == 1 ? offsetof(struct eb_bench_info, params) : sizeof(info));
+	info.magic = out32(magic, o);
+	info.version = out16(version, o);
+	info.size = out16(version == 1 ? offsetof(struct eb_bench_info, params) : sizeof(info), o);
 	snprintf(info.name, sizeof(info.name), "%s", bench);
-	info.exits_per_iter = htole32(1);
-	info.exit_kind = htole32(EB_EXIT_EMUL);
-	info.flags = htole32(p0 ? EB_NEED_MMU : 0);
+	info.exits_per_iter = out32(1, o);
+	info.exit_kind = out32(EB_EXIT_EMUL, o);
+	info.flags = out32(p0 ? EB_NEED_MMU : 0, o);
 	snprintf(info.what, sizeof(info.what), "test image");
 	if (p0) {
 		snprintf(info.params[0].name, sizeof(info.params[0].name), "%s", p0);
-		info.params[0].max = htole64(max);
-		info.params[0].def = htole64(def);
+		info.params[0].max = out64(max, o);
+		info.params[0].def = out64(def, o);
 	}
 	memcpy(image + EB_INFO_OFFSET, &info, version == 1 ? offsetof(struct eb_bench_info, params) :
 							     sizeof(info));
@@ -44,6 +65,13 @@ static void write_image(const char *bench, uint16_t version, const char *p0, uin
 	assert_non_null(f);
 	assert_int_equal(fwrite(image, 1, sizeof(image), f), sizeof(image));
 	fclose(f);
+}
+
+/* a ppc64le guest's image */
+static void write_image(const char *bench, uint16_t version, const char *p0, uint64_t max,
+			uint64_t def)
+{
+	write_image_as(bench, LE, EB_INFO_MAGIC, version, p0, max, def);
 }
 
 static int setup(void **state)
@@ -91,6 +119,55 @@ static void info_in_host_order(void **state)
 	/* version 1: no parameters */
 	assert_int_equal(eb_image_info(dir, "pvr", &info, err, sizeof(err)), 0);
 	assert_string_equal(info.params[0].name, "");
+}
+
+/* a ppc32 guest's image: big-endian, its magic says so, every field read in that order */
+static void big_endian_image(void **state)
+{
+	struct eb_bench_info info;
+	char err[256];
+	char *image;
+	size_t size;
+
+	(void)state;
+	write_image_as("pvr-be", BE, EB_INFO_MAGIC, 2, "depth", 0x1234, 0x12);
+	assert_int_equal(eb_image_load(dir, "pvr-be", &image, &size, &info, err, sizeof(err)), 0);
+	assert_int_equal(size, 0x400);
+	assert_int_equal(info.magic, EB_INFO_MAGIC);
+	assert_int_equal(info.version, 2);
+	assert_int_equal(info.size, sizeof(info));
+	assert_string_equal(info.name, "pvr-be");
+	assert_int_equal(info.exits_per_iter, 1);
+	assert_int_equal(info.exit_kind, EB_EXIT_EMUL);
+	assert_int_equal(info.flags, EB_NEED_MMU);
+	assert_string_equal(info.what, "test image");
+	assert_string_equal(info.params[0].name, "depth");
+	assert_int_equal(info.params[0].max, 0x1234);
+	assert_int_equal(info.params[0].def, 0x12);
+	assert_string_equal(info.params[1].name, "");
+	free(image);
+	/* version 1, big-endian: no parameters */
+	write_image_as("pvr-be1", BE, EB_INFO_MAGIC, 1, NULL, 0, 0);
+	assert_int_equal(eb_image_info(dir, "pvr-be1", &info, err, sizeof(err)), 0);
+	assert_int_equal(info.version, 1);
+	assert_int_equal(info.exits_per_iter, 1);
+	assert_int_equal(info.exit_kind, EB_EXIT_EMUL);
+	assert_string_equal(info.params[0].name, "");
+}
+
+/* a magic that is EB_INFO_MAGIC in neither byte order: no valid info, in either */
+static void magic_of_neither_order(void **state)
+{
+	struct eb_bench_info info;
+	char err[512];
+
+	(void)state;
+	write_image_as("badmagic-le", LE, EB_INFO_MAGIC ^ 1, 2, NULL, 0, 0);
+	assert_int_equal(eb_image_info(dir, "badmagic-le", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no valid benchmark info"));
+	write_image_as("badmagic-be", BE, 0x12345678, 2, NULL, 0, 0);
+	assert_int_equal(eb_image_info(dir, "badmagic-be", &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no valid benchmark info"));
 }
 
 /* DIR[:DIR...]: the first folder that has the image */
@@ -170,6 +247,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(info_in_host_order),
+		cmocka_unit_test(big_endian_image),
+		cmocka_unit_test(magic_of_neither_order),
 		cmocka_unit_test(image_in_a_list_of_folders),
 		cmocka_unit_test(bad_images),
 		cmocka_unit_test(params_resolved),

@@ -7,8 +7,9 @@
  *                exception vectors from 0x100, code and data
  *   EB_MAILBOX_GPA  the mailbox: struct eb_mailbox, then the per-batch deltas
  *   EB_STACK_TOP    top of the guest's stack
- *   EB_DOORBELL_GPA unbacked: a 64-bit store of an EB_DB_* value there ends KVM_RUN
- *                   with KVM_EXIT_MMIO, the guest's way to hand control to the runner
+ *   EB_DOORBELL_GPA unbacked: a store of an EB_DB_* value there (64-bit on a 64-bit
+ *                   guest, one 32-bit stw on a 32-bit one) ends KVM_RUN with KVM_EXIT_MMIO,
+ *                   the guest's way to hand control to the runner
  *   EB_MMIO_BENCH_GPA unbacked: the mmio benchmark's target
  *   EB_HPT_GPA      the hashed page table of a guest with the MMU on (EB_HPT_SIZE)
  *   EB_SEG_PAGE_GPA the page every extra live segment of such a guest maps
@@ -23,8 +24,11 @@
  * deltas[], and rings EB_DB_REP_END; at the end it rings EB_DB_DONE. The runner validates
  * every field it reads (eb_mailbox_check) before trusting it.
  *
- * Everything is little-endian (the guest runs with MSR[LE]); fixed-width fields only, so
- * the layout is the same in the freestanding guest, the runner and the x86 tests.
+ * Every field is in the guest's byte order, which is its host's: little-endian for the
+ * 64-bit guests (MSR[LE]), big-endian for the 32-bit Book3S ones (guest-kernels/ppc32); an
+ * image's struct eb_bench_info says which by its magic (bench/lib/image.c). Fixed-width
+ * fields only, so the layout is the same in the freestanding guest, the runner and the x86
+ * tests, on either architecture.
  */
 #ifndef EXITBENCH_MAILBOX_H
 #define EXITBENCH_MAILBOX_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test guests whose loop does something only in the timed repetitions: every call of
- * bench_loop after the first, which is the warm-up (guest-kernels/ppc64/main.c). Between
+ * bench_loop after the first, which is the warm-up (guest-kernels/common/main.c). Between
  * TIMED_ONLY_BEGIN and TIMED_ONLY_END, what each timed iteration does besides pvr's mfpvr;
  * r5, r6 are free there.
  */

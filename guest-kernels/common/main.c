@@ -1,32 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * The guest side of the mailbox protocol (guest-kernels/include/exitbench/mailbox.h):
- * translation on when the benchmark asks for it (EB_NEED_MMU, its parameter 0 the extra live
- * segments: mmu.c), warm up, then time each repetition's batches of the benchmark's loop with the timebase
- * and hand control to the runner at each repetition's start and end.
+ * The guest side of the mailbox protocol (guest-kernels/include/exitbench/mailbox.h), the
+ * same for every guest kernel: translation on when the benchmark asks for it (EB_NEED_MMU,
+ * its parameter 0 the extra live segments: the arch's MMU hook), warm up, then time each
+ * repetition's batches of the benchmark's loop with the timebase and hand control to the
+ * runner at each repetition's start and end. What differs between 64-bit and 32-bit guests
+ * (the timebase read, the doorbell store, the MSR, the MMU) is in guest-kernels/<arch>/arch.h.
  */
 #include <exitbench/mailbox.h>
 
-#include "mmu.h"
+#include "arch.h"
 
-void bench_loop(uint64_t iterations);		/* the benchmark's file */
+void bench_loop(unsigned long iterations);	/* the benchmark's file */
 extern const struct eb_bench_info eb_info;	/* its BENCH_INFO, at EB_INFO_OFFSET */
 void guest_main(struct eb_mailbox *mb);
-void guest_exception(uint64_t vector, uint64_t pc, uint64_t dar);
-
-static inline uint64_t mftb(void)
-{
-	uint64_t tb;
-
-	asm volatile("mftb %0" : "=r"(tb) : : "memory");
-	return tb;
-}
+void guest_exception(unsigned long vector, unsigned long pc, unsigned long dar);
 
 /* ends KVM_RUN with KVM_EXIT_MMIO; everything stored before is visible to the runner */
 static void doorbell(uint64_t what)
 {
 	asm volatile("sync" : : : "memory");
-	*(volatile uint64_t *)EB_DOORBELL_GPA = what;
+	arch_doorbell_store(what);
 }
 
 static void __attribute__((noreturn)) stop(struct eb_mailbox *mb, uint32_t status)
@@ -49,13 +43,17 @@ void guest_main(struct eb_mailbox *mb)
 	    mb->repetitions == 0)
 		stop(mb, EB_ST_BAD_REQUEST);
 
-	if ((eb_info.flags & EB_NEED_MMU) && eb_mmu_on(mb->params[0]))
+	if ((eb_info.flags & EB_NEED_MMU) && arch_mmu_on(mb->params[0]))
 		stop(mb, EB_ST_BAD_REQUEST);
 	/* what the runner checks translation by (mfmsr exits: here, never in a repetition) */
-	asm volatile("mfmsr %0" : "=r"(mb->guest_msr));
+	mb->guest_msr = arch_read_msr();
 
 	deltas = (volatile uint64_t *)((char *)mb + mb->deltas_offset);
 	per_batch = mb->iterations / mb->batches;
+	/* bench_loop counts in a register: a 32-bit guest refuses what it would truncate */
+	if ((unsigned long)per_batch != per_batch ||
+	    (unsigned long)mb->warmup_iterations != mb->warmup_iterations)
+		stop(mb, EB_ST_BAD_REQUEST);
 	mb->status = EB_ST_RUNNING;
 
 	/* touch every delta slot so no first-store fault lands inside a timed repetition */
@@ -67,21 +65,21 @@ void guest_main(struct eb_mailbox *mb)
 		mb->rep = rep;
 		mb->batches_done = 0;
 		doorbell(EB_DB_REP_START);
-		start = mftb();
+		start = arch_read_tb();
 		for (b = 0; b < mb->batches; b++) {
-			t0 = mftb();
+			t0 = arch_read_tb();
 			bench_loop(per_batch);
-			t1 = mftb();
+			t1 = arch_read_tb();
 			deltas[b] = t1 - t0;
 		}
-		mb->rep_ticks = mftb() - start;
+		mb->rep_ticks = arch_read_tb() - start;
 		mb->batches_done = mb->batches;
 		doorbell(EB_DB_REP_END);
 	}
 	stop(mb, EB_ST_DONE);
 }
 
-void guest_exception(uint64_t vector, uint64_t pc, uint64_t dar)
+void guest_exception(unsigned long vector, unsigned long pc, unsigned long dar)
 {
 	struct eb_mailbox *mb = (struct eb_mailbox *)EB_MAILBOX_GPA;
 
