@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Build the ppc64le host kernel (vmlinux) with kvm.ko and kvm-pr.ko, cached
-# (docs/design.md, "The kernel cache").
+# Build the host kernel (vmlinux) with its KVM modules, cached (docs/design.md, "The kernel
+# cache"). EXITBENCH_ARCH says which host:
+#   ppc64 (the default): a ppc64le pseries host, configs/kernel/ppc64le-pr.config, with
+#     kvm.ko and kvm-pr.ko (CONFIG_KVM_BOOK3S_64_PR=m), built with $CROSS_COMPILE.
+#   ppc32: a 32-bit PowerMac G4 host, configs/kernel/ppc32-pr.config, with kvm.ko alone (on
+#     32-bit all of KVM is one module: CONFIG_KVM_BOOK3S_32=m), built with
+#     $PPC32_CROSS_COMPILE (default powerpc-linux-gnu-). Its objects are kept apart from
+#     the 64-bit ones (eb-build-ppc32/ instead of eb-build/, cache names ppc32-...), so one
+#     source tree serves both. Every 32-bit kernel carries the fixes of module/ppc32 (its
+#     series) as the last group of patches: the caller's --patch groups are merged over the
+#     tree built with them, as with any later group (module/ppc32/README.md says why).
 # usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]
 #        build-kernel.sh --git TREE COMMIT [--patch FILE|DIR]...
 #   KSRC unset: Debian's linux-source-6.1 tarball, extracted once into the cache and built
-#     in its eb-build/ subdirectory (Kbuild then uses relative paths, so a patched copy of
-#     the tree rebuilds only what its patches touch).
+#     in its eb-build/ subdirectory (eb-build-ppc32/ for ppc32; Kbuild then uses relative
+#     paths, so a patched copy of the tree rebuilds only what its patches touch).
 #   --patch: a patch (-p1) or a directory with a quilt-style 'series' file, applied in order
 #     to a copy of the tree (hard links; the tree itself is never modified). Given more than
 #     once, each --patch is a group written against the tree, not against the groups before
@@ -21,19 +30,79 @@
 #     COMMIT and built in its eb-build/ (incrementally: one clone per tree, and one more for
 #     each set of patches, applied on top with a three-way merge where contexts meet). The
 #     result is kept per commit, so asking again for a commit built before costs nothing.
-# Prints the directory holding vmlinux, kvm.ko, kvm-pr.ko, config, release on stdout.
+# Prints the directory holding vmlinux, kvm.ko, kvm-pr.ko (ppc64 only), config, release,
+# arch (ppc64 or ppc32), source, objtree, patches, stamp on stdout.
 # Exit status: 0 built, 1 missing tools, 2 bad input (a tree that is not one, a patch that
 # does not apply, a tree that does not build).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$(dirname "$here")
-fragment=$top/configs/kernel/ppc64le-pr.config
+fixes_dir=$top/module/ppc32
+
+# what differs between the hosts: the config fragment, the compiler, the object directory in
+# a tree, the prefix of the cache's names and the Kconfig symbol of PR KVM
+arch=${EXITBENCH_ARCH:-ppc64}
+case $arch in
+ppc64)
+	fragment=$top/configs/kernel/ppc64le-pr.config
+	cross=$CROSS_COMPILE
+	ebuild=eb-build npre=
+	pr_symbol=KVM_BOOK3S_64_PR pr_what="Book3S PR KVM"
+	pr_deps="hash MMU, !CONTEXT_TRACKING_USER"
+	modules="kvm.ko kvm-pr.ko" ;;
+ppc32)
+	fragment=$top/configs/kernel/ppc32-pr.config
+	cross=${PPC32_CROSS_COMPILE:-powerpc-linux-gnu-}
+	ebuild=eb-build-ppc32 npre=ppc32-
+	pr_symbol=KVM_BOOK3S_32 pr_what="32-bit Book3S PR KVM"
+	pr_deps="PPC_BOOK3S_32, !SMP, !PTE_64BIT, !CONTEXT_TRACKING_USER"
+	modules="kvm.ko" ;;
+*) die2 "EXITBENCH_ARCH=$arch: exitbench builds hosts for ppc64 (the default) or ppc32" ;;
+esac
+# stamp_arch: the line a stamp has for the architecture (none for ppc64: its stamps, and so
+# the kernels already in the cache, stay what they were)
+stamp_arch() {
+	[ "$arch" = ppc64 ] || echo "arch $arch"
+}
+# is_fix PATCH: whether PATCH is one of module/ppc32's fixes, added to every 32-bit kernel
+is_fix() {
+	[ "$arch" = ppc32 ] && [ "$(dirname "$1")" = "$fixes_dir" ]
+}
+# fix_hint PATCH: for a fix that does not apply, where to read how to carry it
+fix_hint() {
+	! is_fix "$1" || echo " (a fix every 32-bit kernel carries: module/ppc32/README.md says how to carry it to a newer tree)"
+}
+# found DIR: print DIR, a kernel of the cache, and end (it says its arch, built before that
+# file existed or not)
+found() {
+	[ -f "$1/arch" ] || echo "$arch" >"$1/arch" 2>/dev/null || true
+	echo "$1"
+	exit 0
+}
 
 patches=()
 groups=()	# each --patch as given: a file or a directory with a series
 ngroup_patches=()	# how many of patches[] each group gave
 git_tree= git_commit=
+# add_group FILE|DIR: one more group of patches, after those given before
+add_group() {
+	local p=$1 before=${#patches[@]} line
+	if [ -d "$p" ]; then
+		[ -f "$p/series" ] || die2 "$p: a patch directory needs a 'series' file listing its patches"
+		while read -r line; do
+			line=${line%%#*}
+			[ -n "${line// }" ] || continue
+			[ -f "$p/${line%% *}" ] || die2 "$p/series names ${line%% *}, which is not there"
+			patches+=("$(cd "$p" && pwd)/${line%% *}")
+		done <"$p/series"
+	else
+		[ -f "$p" ] || die2 "$p: no such patch file or directory"
+		patches+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
+	fi
+	groups+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
+	ngroup_patches+=($((${#patches[@]} - before)))
+}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--git)
@@ -42,22 +111,7 @@ while [ $# -gt 0 ]; do
 		shift 3 ;;
 	--patch)
 		[ $# -ge 2 ] || die "usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]"
-		p=$2
-		before=${#patches[@]}
-		if [ -d "$p" ]; then
-			[ -f "$p/series" ] || die2 "$p: a patch directory needs a 'series' file listing its patches"
-			while read -r line; do
-				line=${line%%#*}
-				[ -n "${line// }" ] || continue
-				[ -f "$p/${line%% *}" ] || die2 "$p/series names ${line%% *}, which is not there"
-				patches+=("$(cd "$p" && pwd)/${line%% *}")
-			done <"$p/series"
-		else
-			[ -f "$p" ] || die2 "$p: no such patch file or directory"
-			patches+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
-		fi
-		groups+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
-		ngroup_patches+=($((${#patches[@]} - before)))
+		add_group "$2"
 		shift 2 ;;
 	-*) die "usage: build-kernel.sh [--patch FILE|DIR]... [KSRC]" ;;
 	*) break ;;
@@ -65,10 +119,16 @@ while [ $# -gt 0 ]; do
 done
 ksrc=${1:-}
 [ -z "$git_tree" ] || [ -z "$ksrc" ] || die "usage: build-kernel.sh --git TREE COMMIT takes no KSRC"
+# a 32-bit kernel is built with module/ppc32's fixes, the last group; the calls this one
+# makes for the groups and the trees under them get theirs from it, and add none
+if [ "$arch" = ppc32 ] && [ -z "${EXITBENCH_KERNEL_NESTED:-}" ]; then
+	add_group "$fixes_dir"
+fi
+export EXITBENCH_KERNEL_NESTED=1
 
-command -v "${CROSS_COMPILE}gcc" >/dev/null ||
-	die "no cross compiler ${CROSS_COMPILE}gcc; run: scripts/install-deps.sh target"
-command -v ccache >/dev/null && cc="ccache ${CROSS_COMPILE}gcc" || cc="${CROSS_COMPILE}gcc"
+command -v "${cross}gcc" >/dev/null ||
+	die "no cross compiler ${cross}gcc${npre:+ for the 32-bit host}; run: scripts/install-deps.sh target"
+command -v ccache >/dev/null && cc="ccache ${cross}gcc" || cc="${cross}gcc"
 export CCACHE_DIR=${CCACHE_DIR:-$EXITBENCH_CACHE/ccache}
 mkdir -p "$EXITBENCH_CACHE"
 # one build at a time in the cache (two make bench, a nightly and a compare share its trees);
@@ -93,13 +153,12 @@ if [ -n "$git_tree" ]; then
 	tkey=$(printf '%s' "$git_tree" | sha256sum | cut -c1-12)
 	pkey=
 	[ ${#patches[@]} = 0 ] || pkey=p$(for p in "${patches[@]}"; do sha256sum <"$p"; done | sha256sum | cut -c1-12)
-	name=git-$tkey-${commit:0:12}${pkey:+-$pkey}
+	name=${npre}git-$tkey-${commit:0:12}${pkey:+-$pkey}
 	out=$EXITBENCH_CACHE/kernel/$name
-	key=$( (echo git-1; cat "$fragment"; echo "$commit $pkey"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) |
+	key=$( (echo git-1; stamp_arch; cat "$fragment"; echo "$commit $pkey"; "${cross}gcc" --version | sed -n 1p) |
 		sha256sum | cut -c1-16)
 	if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
-		echo "$out"
-		exit 0
+		found "$out"
 	fi
 	clone=$EXITBENCH_CACHE/git/$tkey/${pkey:-stock}
 	if [ ! -d "$clone/.git" ]; then
@@ -120,43 +179,49 @@ if [ -n "$git_tree" ]; then
 	git -C "$clone" checkout -q --force --detach "$commit" ||
 		die2 "$git_tree: checking out $commit in $clone failed"
 	for p in "${patches[@]}"; do
+		# a fix the commit has already (a newer tree): nothing to apply
+		if is_fix "$p" && git -C "$clone" apply --check --reverse "$p" >/dev/null 2>&1; then
+			step "${commit:0:12} of $git_tree has ${p##*/} already: not applied again"
+			continue
+		fi
 		if ! msg=$(git -C "$clone" apply --3way --whitespace=nowarn "$p" 2>&1); then
 			git -C "$clone" checkout -q --force --detach "$commit" || true
-			die2 "$p does not apply to ${commit:0:12} of $git_tree: $(grep -m1 -E 'error|conflict|Conflict' <<<"$msg" || head -1 <<<"$msg")"
+			die2 "$p does not apply to ${commit:0:12} of $git_tree: $(grep -m1 -E 'error|conflict|Conflict' <<<"$msg" || head -1 <<<"$msg")$(fix_hint "$p")"
 		fi
+		applied+=("$p")
 	done
 	(cd "$keep" && find . -type f -print0) | while IFS= read -r -d '' f; do
 		! cmp -s "$keep/$f" "$clone/$f" || touch -r "$keep/$f" "$clone/$f"
 	done
 	rm -rf "$keep"
 	ksrc=$clone
-	obj=$clone/eb-build
+	obj=$clone/$ebuild
 	pristine=0
-	[ -f "$ksrc/arch/powerpc/kvm/Kconfig" ] && grep -q 'config KVM_BOOK3S_64_PR' "$ksrc/arch/powerpc/kvm/Kconfig" ||
-		die2 "${commit:0:12} of $git_tree has no Book3S PR KVM (no KVM_BOOK3S_64_PR in arch/powerpc/kvm/Kconfig)"
-	applied=("${patches[@]}")
+	[ -f "$ksrc/arch/powerpc/kvm/Kconfig" ] && grep -qw "config $pr_symbol" "$ksrc/arch/powerpc/kvm/Kconfig" ||
+		die2 "${commit:0:12} of $git_tree has no $pr_what (no $pr_symbol in arch/powerpc/kvm/Kconfig)"
 	patches=()	# applied: not a copy to make
 fi
 
-# link_tree SRC DST: DST a copy of the tree SRC (not its eb-build/) made of hard links:
-# cheap, and patch(1) and the merge write a new file for each one they change
+# link_tree SRC DST: DST a copy of the tree SRC (not its object directories: eb-build/ and
+# those of the other architectures, eb-build-*/) made of hard links: cheap, and patch(1) and
+# the merge write a new file for each one they change
 link_tree() {
 	local e
 	for e in "$1"/* "$1"/.[!.]*; do
 		[ -e "$e" ] || continue
-		[ "$(basename "$e")" = eb-build ] && continue
+		case $(basename "$e") in eb-build | eb-build-*) continue ;; esac
 		cp -al "$e" "$2/"
 	done
 }
 
-# copy_objects SRC OBJ DST: the objects of SRC's build (OBJ, when in SRC/eb-build) with their
-# times into DST/eb-build: only what differs from SRC is rebuilt. A few kbuild commands name
-# the tree by its absolute path (lib/vdso): as if built in DST (both in the cache: paths
-# without '|'; grep finds none: nothing to do)
+# copy_objects SRC OBJ DST: the objects of SRC's build (OBJ, when in SRC/$ebuild, this
+# architecture's object directory) with their times into DST/$ebuild: only what differs from
+# SRC is rebuilt. A few kbuild commands name the tree by its absolute path (lib/vdso): as if
+# built in DST (both in the cache: paths without '|'; grep finds none: nothing to do)
 copy_objects() {
-	[ "$2" = "$1/eb-build" ] || return 0
-	cp -a "$2" "$3/eb-build"
-	{ grep -rlF --include='.*.cmd' "$1/" "$3/eb-build" || true; } | while read -r f; do
+	[ "$2" = "$1/$ebuild" ] || return 0
+	cp -a "$2" "$3/$ebuild"
+	{ grep -rlF --include='.*.cmd' "$1/" "$3/$ebuild" || true; } | while read -r f; do
 		sed -i "s|$1/|$3/|g" "$f"
 	done
 }
@@ -207,8 +272,7 @@ if [ -z "$git_tree" ] && [ ${#groups[@]} -gt 1 ]; then
 	name=$(basename "$base_out")-m$key
 	out=$EXITBENCH_CACHE/kernel/$name
 	if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
-		echo "$out"
-		exit 0
+		found "$out"
 	fi
 	base_src=$(cat "$base_out/source")
 	base_obj=$(cat "$base_out/objtree")
@@ -267,20 +331,37 @@ if [ -z "$git_tree" ] && [ ${#groups[@]} -gt 1 ]; then
 	mapfile -t later <"$base_out/patches"
 	patches=("${first[@]}" "${later[@]}")
 	ksrc=$vsrc
-	obj=$vsrc/eb-build
+	obj=$vsrc/$ebuild
 	pristine=1
 # --- a patched copy of a tree: build the tree, copy it, patch the copy, build the copy ---
 elif [ ${#patches[@]} -gt 0 ]; then
 	base_out=$("$0" ${ksrc:+"$ksrc"}) || exit $?
 	base_src=$(cat "$base_out/source")
 	base_obj=$(cat "$base_out/objtree")
-	key=$( (cat "$base_out/stamp"; echo copy-2; for p in "${patches[@]}"; do sha256sum <"$p"; done) |
-		sha256sum | cut -c1-12)
+	# the fixes the tree has already (a newer one): not applied again; with nothing left to
+	# apply, the tree's own build is the kernel
+	todo=()
+	for p in "${patches[@]}"; do
+		if is_fix "$p" && patch -d "$base_src" -p1 -R --dry-run -s -f <"$p" >/dev/null 2>&1; then
+			step "$base_src has ${p##*/} already: not applied again"
+			continue
+		fi
+		todo+=("$p")
+	done
+	[ ${#todo[@]} -gt 0 ] || found "$base_out"
+	patches=("${todo[@]}")
+	# a KSRC tree changes under us and its stamp does not say so: a 32-bit kernel of one
+	# (always a patched copy) is keyed by what its build gave too
+	base_built=
+	case $arch/$(basename "$base_out") in
+	ppc32/ppc32-ksrc-*) base_built=$(cat "$base_out/vmlinux" "$base_out/kvm.ko" | sha256sum) ;;
+	esac
+	key=$( (cat "$base_out/stamp"; echo copy-2; for p in "${patches[@]}"; do sha256sum <"$p"; done
+		[ -z "$base_built" ] || echo "$base_built") | sha256sum | cut -c1-12)
 	name=$(basename "$base_out")-p$key
 	out=$EXITBENCH_CACHE/kernel/$name
 	if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
-		echo "$out"
-		exit 0
+		found "$out"
 	fi
 	vdir=$EXITBENCH_CACHE/variants/$name
 	vsrc=$vdir/linux
@@ -293,7 +374,7 @@ elif [ ${#patches[@]} -gt 0 ]; then
 	for p in "${patches[@]}"; do
 		if ! msg=$(patch -d "$vsrc" -p1 --dry-run -s -f <"$p" 2>&1); then
 			rm -rf "$vdir"
-			die2 "$p does not apply to $base_src: $(head -1 <<<"$msg")"
+			die2 "$p does not apply to $base_src: $(head -1 <<<"$msg")$(fix_hint "$p")"
 		fi
 		# break the hard links of the files it changes before patch(1) writes them
 		sed -n 's|^+++ [^/]*/\([^	]*\).*|\1|p' "$p" | while read -r f; do
@@ -303,7 +384,7 @@ elif [ ${#patches[@]} -gt 0 ]; then
 		patch -d "$vsrc" -p1 -s -f <"$p" >/dev/null || die2 "$p: patch failed on $vsrc"
 	done
 	ksrc=$vsrc
-	obj=$vsrc/eb-build
+	obj=$vsrc/$ebuild
 	pristine=1
 elif [ -z "$git_tree" ]; then
 	key=
@@ -317,7 +398,7 @@ elif [ -z "$ksrc" ]; then
 	tarball=/usr/src/linux-source-6.1.tar.xz
 	[ -f "$tarball" ] || die "no $tarball; run: scripts/install-deps.sh target (package linux-source-6.1)"
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c %Y "$tarball")
-	name=debian-$ver
+	name=${npre}debian-$ver
 	ksrc=$EXITBENCH_CACHE/src/linux-source-6.1-$ver
 	if [ ! -f "$ksrc/.exitbench-extracted" ]; then
 		step "extracting $tarball (once)"
@@ -328,7 +409,7 @@ elif [ -z "$ksrc" ]; then
 		rmdir "$ksrc.tmp"
 		touch "$ksrc/.exitbench-extracted"
 	fi
-	obj=$ksrc/eb-build
+	obj=$ksrc/$ebuild
 	rm -rf "$EXITBENCH_CACHE/build/$name"	# where older exitbench built it
 	pristine=1
 else
@@ -336,27 +417,26 @@ else
 	ksrc=$(cd "$ksrc" && pwd)
 	[ -f "$ksrc/Makefile" ] && grep -q '^VERSION *=' "$ksrc/Makefile" && [ -d "$ksrc/arch/powerpc" ] ||
 		die2 "KSRC=$ksrc is not a Linux kernel tree (no top Makefile with VERSION or no arch/powerpc)"
-	[ -f "$ksrc/arch/powerpc/kvm/Kconfig" ] && grep -q 'config KVM_BOOK3S_64_PR' "$ksrc/arch/powerpc/kvm/Kconfig" ||
-		die2 "KSRC=$ksrc has no Book3S PR KVM (no KVM_BOOK3S_64_PR in arch/powerpc/kvm/Kconfig)"
+	[ -f "$ksrc/arch/powerpc/kvm/Kconfig" ] && grep -qw "config $pr_symbol" "$ksrc/arch/powerpc/kvm/Kconfig" ||
+		die2 "KSRC=$ksrc has no $pr_what (no $pr_symbol in arch/powerpc/kvm/Kconfig)"
 	[ ! -f "$ksrc/.config" ] ||
 		die2 "KSRC=$ksrc was configured in place (has .config); run 'make mrproper' there, exitbench builds out of tree"
-	name=ksrc-$(printf '%s' "$ksrc" | sha256sum | cut -c1-12)
+	name=${npre}ksrc-$(printf '%s' "$ksrc" | sha256sum | cut -c1-12)
 	obj=$EXITBENCH_CACHE/build/$name
 	pristine=0
 fi
 
 out=$EXITBENCH_CACHE/kernel/$name
 # layout-3: every build with KBUILD_BUILD_VERSION=1 (the banner is the same in all of them)
-[ -n "$key" ] || key=$( (echo layout-3; cat "$fragment"; echo "$ksrc"; "${CROSS_COMPILE}gcc" --version | sed -n 1p) | sha256sum | cut -c1-16)
+[ -n "$key" ] || key=$( (echo layout-3; stamp_arch; cat "$fragment"; echo "$ksrc"; "${cross}gcc" --version | sed -n 1p) | sha256sum | cut -c1-16)
 # the Debian tree (and a patched copy) never changes under us: skip kbuild when built
 if [ "$pristine" = 1 ] && [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ]; then
-	echo "$out"
-	exit 0
+	found "$out"
 fi
 
 mkdir -p "$obj" "$out"
 kmake() {
-	make -C "$ksrc" O="$obj" ARCH=powerpc CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" \
+	make -C "$ksrc" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" CC="$cc" \
 		KBUILD_BUILD_TIMESTAMP=exitbench KBUILD_BUILD_USER=exitbench KBUILD_BUILD_HOST=exitbench \
 		KBUILD_BUILD_VERSION=1 -j"$(nproc)" "$@"
 }
@@ -388,16 +468,19 @@ step "configuring $name ($ksrc)"
 cp "$fragment" "$obj/exitbench-fragment.config"
 kmake -s KCONFIG_ALLCONFIG="$obj/exitbench-fragment.config" allnoconfig >"$obj/exitbench-config.log" 2>&1 ||
 	die2 "kernel config failed for $ksrc; see $obj/exitbench-config.log"
-grep -q '^CONFIG_KVM_BOOK3S_64_PR=m' "$obj/.config" ||
-	die2 "KSRC=$ksrc: its Kconfig would not enable CONFIG_KVM_BOOK3S_64_PR=m with $fragment (check its dependencies: hash MMU, !CONTEXT_TRACKING_USER)"
+grep -q "^CONFIG_$pr_symbol=m" "$obj/.config" ||
+	die2 "KSRC=$ksrc: its Kconfig would not enable CONFIG_$pr_symbol=m with $fragment (check its dependencies: $pr_deps)"
 step "building vmlinux and modules of $name (minutes the first time, seconds after)"
 if ! kmake_logged "$obj/exitbench-build.log" vmlinux modules; then
 	tail -20 "$obj/exitbench-build.log" >&2
 	die2 "kernel build failed in $obj; full log: $obj/exitbench-build.log"
 fi
 cp "$obj/vmlinux" "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
-cp "$obj/arch/powerpc/kvm/kvm.ko" "$obj/arch/powerpc/kvm/kvm-pr.ko" "$out/"
+for m in $modules; do
+	cp "$obj/arch/powerpc/kvm/$m" "$out/"
+done
 cp "$obj/.config" "$out/config"
+echo "$arch" >"$out/arch"
 kmake -s kernelrelease >"$out/release" 2>/dev/null
 if [ -n "$git_tree" ]; then
 	echo "$git_tree at $commit" >"$out/source"
