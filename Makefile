@@ -28,6 +28,13 @@ CROSS_COMPILE ?= $(if $(filter ppc64le ppc64,$(shell uname -m)),,powerpc64le-lin
 # where make bench runs the suite: auto (native on a POWER host, else emulated), native or
 # emulated (scripts/native-host.sh)
 HOST ?= auto
+# the host's architecture, from make's command line only (a kernel developer's ARCH=powerpc
+# in the environment is not ours): ppc64 (the default) or ppc32, the emulated 32-bit
+# Book3S host (book3s_32 PR)
+EXITBENCH_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),$(or $(EXITBENCH_ARCH),ppc64))
+export EXITBENCH_ARCH
+# what a run needs built on the POWER side, for that architecture
+POWER_SIDE := $(if $(filter ppc32,$(EXITBENCH_ARCH)),runner-ppc32 guests-ppc32,runner guests)
 SUITE ?= configs/suites/default
 ICOUNT ?= 0
 KSRC ?=
@@ -82,7 +89,7 @@ RUNNER_SRC := $(wildcard bench/runner/*.c) $(wildcard bench/lib/*.c)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc64/obj/%.o)
 
 .PHONY: all bench check unit-check integration-check tools guests runner deps deps-host \
-	deps-target check-cross ppc64-tools kernel results clean help compare bench-collector bench-history bench-compare lib \
+	deps-target check-cross check-cross32 runner-ppc32 guests-ppc32 ppc64-tools kernel results clean help compare bench-collector bench-history bench-compare lib \
 	bench-noise noise-check native-check \
 	nightly nightly-demo fleet-demo deps-fleet \
 	unit-tests fuzz-targets fuzz-check fuzz-long test-guests
@@ -130,7 +137,24 @@ $(O)/ppc64/obj/%.o: %.c | check-cross
 $(O)/ppc64/exitbench-run: $(RUNNER_OBJ) | check-cross
 	$(CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $^ $(if $(RUNNER_PFM),-lpfm)
 runner: $(O)/ppc64/exitbench-run
+
+# --- the 32-bit Book3S host (ARCH=ppc32): the same runner, static, 32-bit big-endian, no
+# libpfm4 (no Debian userland exists for powerpc); its /init (bench/init/host-init32.c)
+PPC32_CROSS_COMPILE ?= powerpc-linux-gnu-
+RUNNER32_OBJ := $(RUNNER_SRC:%.c=$(O)/ppc32/obj/%.o)
+check-cross32:
+	@command -v $(PPC32_CROSS_COMPILE)gcc >/dev/null || { echo "exitbench: no $(PPC32_CROSS_COMPILE)gcc (ARCH=ppc32); run: scripts/install-deps.sh target" >&2; exit 1; }
+$(O)/ppc32/obj/%.o: %.c | check-cross32
+	@mkdir -p $(@D)
+	$(PPC32_CROSS_COMPILE)gcc $(TARGET_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(O)/ppc32/exitbench-run: $(RUNNER32_OBJ) | check-cross32
+	$(PPC32_CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $^
+$(O)/ppc32/init: bench/init/host-init32.c | check-cross32
+	@mkdir -p $(@D)
+	$(PPC32_CROSS_COMPILE)gcc $(TARGET_CFLAGS) -o $@ $<
+runner-ppc32: $(O)/ppc32/exitbench-run $(O)/ppc32/init
 include guest-kernels/ppc64/guest.mk
+-include guest-kernels/ppc32/guest.mk
 
 # --- exitbench itself for a POWER host: cross-built against Debian's ppc64el libraries,
 # downloaded and extracted into a sysroot (scripts/ppc64el-root.sh --sysroot, cached outside
@@ -166,7 +190,7 @@ kernel: | check-cross
 
 # --- the main job ---
 bench: deps
-	@$(MAKE) --no-print-directory tools runner guests
+	@$(MAKE) --no-print-directory tools $(POWER_SIDE)
 	@scripts/bench.sh
 
 # --- the collector's speed: exitbench trace vs trace-cmd report vs perf script on one
@@ -215,7 +239,7 @@ bench-noise: deps
 
 # --- before/after: BASE and PATCHED interleaved, then exitbench compare ---
 compare: deps
-	@$(MAKE) --no-print-directory tools runner guests
+	@$(MAKE) --no-print-directory tools $(POWER_SIDE)
 	@scripts/compare.sh
 
 # --- tests ---
@@ -240,5 +264,5 @@ clean:
 
 # the compilers' dependency files: a header change rebuilds what includes it
 -include $(wildcard $(LIB_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(RUNNER_OBJ:.o=.d) \
-	$(CLI_SRC:%.c=$(O)/obj/%.d) $(O)/san/tests/*/*.d \
+	$(CLI_SRC:%.c=$(O)/obj/%.d) $(O)/san/tests/*/*.d $(RUNNER32_OBJ:.o=.d) \
 	$(wildcard $(O)/ppc64/tool/*/*.d))

@@ -55,7 +55,7 @@ static void copy_env(struct results *r, json_t *rec)
 {
 	static const char *const keys[][2] = {
 		{ "kernel_release", "host_kernel_release" }, { "kernel_version", "host_kernel_version" },
-		{ "cpu", "cpu" }, { "cpu_revision", "cpu_revision" }, { "tb_hz", "tb_hz" },
+		{ "machine", "host_machine" }, { "cpu", "cpu" }, { "cpu_revision", "cpu_revision" }, { "tb_hz", "tb_hz" },
 		{ "platform", "platform" }, { "model", "model" }, { "mmu", "mmu" },
 		{ "kvm_api_version", "kvm_api_version" }, { "runner", "runner" },
 		{ "online_cpus", "host_cpus" }, { "pinned_cpu", "runner_cpu" },

@@ -398,6 +398,13 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 	int icount = icount_of(&c->ra);
 	size_t shared = 0;
 
+	/* two architectures' entry paths are two programs: never one comparison */
+	if (strcmp(res_arch(&c->ra), res_arch(&c->rb))) {
+		snprintf(err, errlen, "%s is from a %s host, %s from a %s host: compare results of "
+			 "the same architecture", c->file_a, res_arch(&c->ra), c->file_b,
+			 res_arch(&c->rb));
+		return -EINVAL;
+	}
 	if (ma != MODE_UNKNOWN && mb != MODE_UNKNOWN && ma != mb) {
 		snprintf(err, errlen, "%s is %s, %s is %s: compare results of the same mode", c->file_a,
 			 mode_name(ma), c->file_b, mode_name(mb));

@@ -478,6 +478,11 @@ int res_icount(const struct results *r)
 	return res_env_bool(r, "instruction_count_mode") == 1;
 }
 
+const char *res_arch(const struct results *r)
+{
+	return res_env_str(r, "arch", "ppc64");
+}
+
 int res_figure(const struct results *r, const struct res_bench *b, struct stats_summary *s,
 	       double **v, size_t *n)
 {

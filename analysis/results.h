@@ -242,6 +242,11 @@ enum res_stat { RES_STAT_MEAN, RES_STAT_MEDIAN, RES_STAT_MIN };
  * report) follows.
  */
 int res_icount(const struct results *r);
+/*
+ * The architecture of r's host: "ppc64" (64-bit Book3S, the default of results that do not
+ * say) or "ppc32" (32-bit Book3S, book3s_32 PR). Figures of two never compare.
+ */
+const char *res_arch(const struct results *r);
 static inline int res_auto_stat(const struct results *r)
 {
 	return res_icount(r) ? RES_STAT_MEDIAN : RES_STAT_MEAN;

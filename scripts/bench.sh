@@ -26,9 +26,21 @@ record=
 [ "$PERF" = 1 ] && record="${record:+$record }perf"
 results=${RESULTS:-results}
 eb=$O/exitbench
+arch_check || exit 2
+arch=$EXITBENCH_ARCH
 # BENCH_DIR/GUEST_DIR: where benchmark sources and images are (tests use their own)
-bench_dir=${BENCH_DIR:-bench/ppc64}
-guest_dir=${GUEST_DIR:-$O/ppc64/guest}
+bench_dir=${BENCH_DIR:-bench/$arch}
+guest_dir=${GUEST_DIR:-$O/$arch/guest}
+if [ "$arch" = ppc32 ]; then
+	# the 32-bit host runs the stock suite, emulated: its userland is the static runner alone
+	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "$PERF" = 0 ] && [ "$STATS" = 0 ] ||
+		die2 "ARCH=ppc32 runs the stock suite: INSTRUMENT, STATS, TRACE and PERF are the 64-bit host's (yet)"
+	[ "${HOST:-auto}" != native ] ||
+		die2 "ARCH=ppc32 runs on the emulated 32-bit host only: HOST=native is a 64-bit POWER host's"
+	! grep -qE '^[[:space:]]*linux-' "$SUITE" ||
+		die2 "ARCH=ppc32: $SUITE has the Linux guest's benchmarks (linux-NAME), which run on the 64-bit host only"
+	HOST=emulated
+fi
 
 run_check_suite "$eb" "$SUITE" "$bench_dir" "$guest_dir" || exit 2
 run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
@@ -74,7 +86,7 @@ run=$(run_new "$results" "$run_id" "$SUITE")
 echo "$variant" >"$run/kernel-variant"
 
 rc=0
-run_once "$eb" "$O/ppc64/exitbench-run" "$guest_dir" "$run" "$kdir" "$SUITE" "$ICOUNT" "$record" \
+run_once "$eb" "$O/$arch/exitbench-run" "$guest_dir" "$run" "$kdir" "$SUITE" "$ICOUNT" "$record" \
 	"$run_id" || rc=$?
 [ $rc -lt 2 ] || exit 1
 run_latest "$results" "$run_id" latest

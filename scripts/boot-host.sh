@@ -20,8 +20,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# = 3 ] || die "usage: boot-host.sh VMLINUX INITRAMFS RUNDIR"
 vmlinux=$1 initrd=$2 run=$3
 timeout_s=${BOOT_TIMEOUT:-1800}
-command -v qemu-system-ppc64 >/dev/null ||
-	die "no qemu-system-ppc64; run: scripts/install-deps.sh target"
+# EXITBENCH_ARCH=ppc32: the 32-bit Book3S host, a PowerMac G4 (mac99, CPU 7400)
+arch=${EXITBENCH_ARCH:-ppc64}
+qsys=qemu-system-ppc64
+[ "$arch" = ppc32 ] && qsys=qemu-system-ppc
+command -v $qsys >/dev/null ||
+	die "no $qsys; run: scripts/install-deps.sh target"
 
 # a value in QEMU's comma-separated options (-chardev path=, -drive file=): a comma is
 # written twice; blanks and quotes need nothing (each option is one argument)
@@ -75,9 +79,14 @@ out_extract() {
 }
 : >"$run/records.jsonl"
 : >"$run/console.log"
-qemu-system-ppc64 --version | sed -n 1p >"$run/qemu-version"
-cpu=${EMULATED_CPU:-POWER8}
-echo "qemu-system-ppc64 -M pseries -cpu $cpu -m 1G ${icount[*]}${HOST_CMDLINE:+ -append '... $HOST_CMDLINE'}" >"$run/qemu-cmdline"
+$qsys --version | sed -n 1p >"$run/qemu-version"
+if [ "$arch" = ppc32 ]; then
+	cpu=${EMULATED_CPU:-G4}
+	echo "qemu-system-ppc -M mac99 -cpu $cpu -m 512M ${icount[*]}${HOST_CMDLINE:+ -append '... $HOST_CMDLINE'}" >"$run/qemu-cmdline"
+else
+	cpu=${EMULATED_CPU:-POWER8}
+	echo "qemu-system-ppc64 -M pseries -cpu $cpu -m 1G ${icount[*]}${HOST_CMDLINE:+ -append '... $HOST_CMDLINE'}" >"$run/qemu-cmdline"
+fi
 
 # progress: the runner's and init's lines from the console, as they come (tail ends with
 # this script at the latest, grep when it is killed below)
@@ -92,6 +101,23 @@ qemu=(timeout -k 10 "$timeout_s" qemu-system-ppc64 -M pseries -cpu "$cpu" -m 1G 
 	-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -device spapr-vty,chardev=con
 	-chardev "file,id=rec,path=$(qemu_opt "$run/records.jsonl")" -device spapr-vty,chardev=rec
 	"${disk[@]}")
+if [ "$arch" = ppc32 ]; then
+	# mac99: the console on the ESCC's channel A (ttyPZ0), the records on channel B
+	# (ttyPZ1); no VGA (Debian's QEMU has no ROM for mac99's default one) and no NIC. Its
+	# OpenBIOS loads vmlinux itself
+	[ ${#disk[@]} = 0 ] || die "the 32-bit host has no output disk (no TRACE=1 or PERF=1 there)"
+	# records on a virtio disk of its PCI bus (host-init32.c says why not the ESCC's B
+	# channel): a sparse raw file whose text, up to the first NUL, is records.jsonl
+	rec_img=$run/records.img
+	rm -f "$rec_img"
+	truncate -s 64M "$rec_img" || die "cannot create the records disk $rec_img"
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	qemu=(timeout -k 10 "$timeout_s" qemu-system-ppc -M mac99 -cpu "$cpu" -m 512M
+		-nographic -vga none -net none -no-reboot -monitor none "${icount[@]}"
+		-kernel "$vmlinux" -initrd "$initrd" -append "console=ttyPZ0 quiet printk.devkmsg=on${HOST_CMDLINE:+ $HOST_CMDLINE}"
+		-chardev "file,id=con,path=$(qemu_opt "$run/console.log")" -serial chardev:con
+		-drive "file=$(qemu_opt "$rec_img"),format=raw,if=none,id=rec" -device virtio-blk-pci,drive=rec)
+fi
 if [ -z "${STOP_FILE:-}" ]; then
 	"${qemu[@]}" </dev/null >"$run/qemu.log" 2>&1 || rc=$?
 else
@@ -108,6 +134,10 @@ else
 	wait "$qpid" || rc=$?
 fi
 sleep 0.5
+# the 32-bit host's records, whatever became of the host: what it synced is in the image
+if [ -n "${rec_img:-}" ] && [ -f "$rec_img" ]; then
+	tr -d '\000' <"$rec_img" >"$run/records.jsonl" && rm -f "$rec_img"
+fi
 kill "$tailer" 2>/dev/null || true
 wait "$tailer" 2>/dev/null || true
 out_err=
@@ -122,7 +152,7 @@ if [ -n "$stopped" ]; then
 elif [ $rc = 124 ] || [ $rc = 137 ]; then
 	die "the emulated host did not power off within ${timeout_s}s (console: $run/console.log); records taken so far are kept in $run/records.jsonl"
 elif [ $rc != 0 ]; then
-	die "qemu-system-ppc64 failed (exit $rc): $(tail -1 "$run/qemu.log"); see $run/qemu.log"
+	die "$qsys failed (exit $rc): $(tail -1 "$run/qemu.log"); see $run/qemu.log"
 fi
 status=$(sed -n 's/.*exitbench-status: \([0-9]*\).*/\1/p' "$run/console.log" | tail -1)
 if [ -z "$status" ]; then

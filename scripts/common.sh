@@ -15,6 +15,20 @@ PERF_EVENTS=${PERF_EVENTS:-kvm_pr:*}
 PERF_MMAP=${PERF_MMAP:-64M}
 export TRACE_BUFFER_KB TRACE_MODE PERF_EVENTS PERF_MMAP
 
+# the host's architecture (make ... ARCH=): ppc64 (the emulated POWER8, the default) or ppc32
+# (the emulated 32-bit Book3S host, a PowerMac G4: book3s_32 PR)
+EXITBENCH_ARCH=${EXITBENCH_ARCH:-ppc64}
+export EXITBENCH_ARCH
+# arch_check: status 0 for an architecture exitbench knows, else 2 with one line
+arch_check() {
+	case $EXITBENCH_ARCH in
+	ppc64 | ppc32) return 0 ;;
+	*) echo "exitbench: ARCH=$EXITBENCH_ARCH: unknown; ppc64 (the emulated POWER8, the default) or ppc32 (the emulated 32-bit Book3S host)" >&2
+	   return 2 ;;
+	esac
+}
+# the emulated host's name, for the user
+arch_host() { [ "$EXITBENCH_ARCH" = ppc32 ] && echo "32-bit PowerMac G4" || echo POWER8; }
 die() { echo "exitbench: $*" >&2; exit 1; }
 # bad input (a tree, a patch, a file): exit 2, as exitbench itself does
 die2() { echo "exitbench: $*" >&2; exit 2; }

@@ -65,9 +65,24 @@ run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
 [ "$STATS" = 1 ] || [ "$INSTRUMENT" != 1 ] || TRACE=1
 results=${RESULTS:-results}
 eb=$O/exitbench
-guest_dir=${GUEST_DIR:-$O/ppc64/guest}
+arch_check || exit 2
+arch=$EXITBENCH_ARCH
+guest_dir=${GUEST_DIR:-$O/$arch/guest}
 
-run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/ppc64}" "$guest_dir" || exit 2
+run_check_suite "$eb" "$SUITE" "${BENCH_DIR:-bench/$arch}" "$guest_dir" || exit 2
+if [ "$arch" = ppc32 ]; then
+	# the 32-bit host compares the stock suite, emulated (its userland is the runner alone)
+	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "${PERF:-0}" = 0 ] && [ "$STATS" = 0 ] ||
+		die2 "ARCH=ppc32 compares the stock suite: INSTRUMENT, STATS, TRACE and PERF are the 64-bit host's (yet)"
+	[ "${HOST:-auto}" != native ] ||
+		die2 "ARCH=ppc32 runs on the emulated 32-bit host only: HOST=native is a 64-bit POWER host's"
+	HOST=emulated
+	# a 32-bit kvm.ko, once unloaded, does not load again in 6.1 (the module loader's
+	# vzalloc of its data fails: ENOMEM): one boot a side and round
+	[ "$MODE" != modules ] ||
+		die2 "MODE=modules: on the 32-bit host a kvm.ko once unloaded does not load again (Linux 6.1: ENOMEM); MODE=boots, one boot a side and round"
+	MODE=boots
+fi
 host=$(run_host "${HOST:-auto}") || exit 2
 if [ "$host" = native ]; then
 	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "${PERF:-0}" = 0 ] && [ "$ICOUNT" = 0 ] ||
@@ -196,7 +211,7 @@ plan() {
 	done
 }
 plan >"$run/plan"
-runner=$O/ppc64/exitbench-run
+runner=$O/$arch/exitbench-run
 [ "$seq" = 0 ] || mkdir -p "$run/seq"
 
 # ---- the sequential rule: the rounds judged as they end (UNTIL) ----

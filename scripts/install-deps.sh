@@ -15,7 +15,9 @@ host_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libcmocka-dev libsqlite
  trace-cmd libtracecmd-dev libtraceevent-dev libtracefs-dev liburcu-dev"
 target_pkgs="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc linux-source-6.1
  flex bison bc libssl-dev libelf-dev cpio ccache xz-utils kmod e2fsprogs
- libpfm4-dev:ppc64el"
+ libpfm4-dev:ppc64el gcc-powerpc-linux-gnu libc6-dev-powerpc-cross"
+# gcc-powerpc-linux-gnu and libc6-dev-powerpc-cross build the 32-bit host's kernel, its
+# static runner and /init, and its guests (ARCH=ppc32; qemu-system-ppc has its mac99)
 # libpfm4-dev:ppc64el is installed (multiarch: /usr/include/perfmon, the static
 # /usr/lib/powerpc64le-linux-gnu/libpfm.a), for the cross compiler to link into the runner
 # ppc64el packages are downloaded for the emulated host's initramfs, never installed here

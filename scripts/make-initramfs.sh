@@ -32,6 +32,48 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# = 5 ] || die "usage: make-initramfs.sh KERNEL_DIR RUNNER GUEST_DIR SUITE OUT"
 kdir=$1 runner=$2 guests=$3 suite=$4 out=$5
 
+# The 32-bit Book3S host (EXITBENCH_ARCH=ppc32): no Debian userland exists for it, so its
+# /init is the static bench/init/host-init32.c (RUNNER's folder's 'init'), beside the static
+# runner; kvm.ko is all of KVM there. No recording, no Linux guest (bench.sh refuses them).
+# Packed by the kernel's own gen_init_cpio (its build tree's usr/), which makes /dev/console
+# without root.
+if [ "${EXITBENCH_ARCH:-ppc64}" = ppc32 ]; then
+	gen=$(cat "$kdir/objtree")/usr/gen_init_cpio
+	[ -x "$gen" ] || die "no $gen in the 32-bit host kernel's build tree"
+	[ -x "$(dirname "$runner")/init" ] || die "no $(dirname "$runner")/init (make runner-ppc32)"
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' EXIT
+	mkdir -p "$root/guests"
+	cp "$(dirname "$runner")/init" "$root/init"
+	cp "$runner" "$root/exitbench-run"
+	cp "$suite" "$root/suite"
+	IFS=: read -r -a gdirs <<<"$guests"
+	for g in "${gdirs[@]}"; do cp "$g"/*.bin "$root/guests/"; done
+	if [ -n "${PLAN:-}" ]; then cp "$PLAN" "$root/plan"; else echo "0 default" >"$root/plan"; fi
+	{
+		echo "dir /dev 755 0 0"
+		echo "nod /dev/console 600 0 0 c 5 1"
+		for d in /proc /sys /tmp /exitbench /exitbench/guests /lib /lib/modules; do
+			echo "dir $d 755 0 0"
+		done
+		echo "file /init $root/init 755 0 0"
+		echo "file /exitbench/exitbench-run $root/exitbench-run 755 0 0"
+		echo "file /exitbench/suite $root/suite 644 0 0"
+		echo "file /exitbench/plan $root/plan 644 0 0"
+		for f in "$root"/guests/*.bin; do
+			echo "file /exitbench/guests/${f##*/} $f 644 0 0"
+		done
+		for s in ${SIDES:-default=$kdir}; do
+			cp "${s#*=}/kvm.ko" "$root/kvm-${s%%=*}.ko"
+			echo "dir /lib/modules/${s%%=*} 755 0 0"
+			echo "file /lib/modules/${s%%=*}/kvm.ko $root/kvm-${s%%=*}.ko 644 0 0"
+		done
+	} >"$root/list"
+	"$gen" "$root/list" | gzip -1 >"$out.tmp"
+	mv "$out.tmp" "$out"
+	exit 0
+fi
+
 # busybox for ppc64el, downloaded (not installed: it would replace the host's /bin/busybox)
 bb=$EXITBENCH_CACHE/busybox-ppc64el/bin/busybox
 if [ ! -x "$bb" ]; then

@@ -71,7 +71,8 @@ run_kernel() {
 	[ -z "$series" ] || extra=(--patch "$series")
 	if [ -z "$spec" ]; then
 		"$run_lib_dir/build-kernel.sh" "${extra[@]}" ${ksrc:+"$ksrc"}
-	elif [ -f "$spec/vmlinux" ] && [ -f "$spec/kvm-pr.ko" ] && [ -f "$spec/stamp" ]; then
+	elif [ -f "$spec/vmlinux" ] && [ -f "$spec/kvm.ko" ] && [ -f "$spec/stamp" ] &&
+		[ "$(cat "$spec/arch" 2>/dev/null || echo ppc64)" = "$EXITBENCH_ARCH" ]; then
 		if [ -n "$series" ] && ! grep -q '^CONFIG_KVM_BOOK3S_PR_EXIT_TIMING=y' "$spec/config" 2>/dev/null; then
 			echo "exitbench: $spec is a kernel built without the instrumentation (no CONFIG_KVM_BOOK3S_PR_EXIT_TIMING=y in its config): give its tree or patch instead" >&2
 			return 2
@@ -343,7 +344,7 @@ run_once() {
 
 	step "packing the initramfs"
 	run_pack "$run/initramfs.cpio.gz" "$kdir" "$runner" "$guests" "$suite" "$record" "" "" || return 2
-	step "booting the emulated POWER8 host ($(run_mode "$icount") emulation); progress follows"
+	step "booting the emulated $(arch_host) host ($(run_mode "$icount") emulation); progress follows"
 	[ -z "$record" ] || out_mb=${OUT_DISK_MB:-8192}
 	start=$(date +%s)
 	run_boot "$run" "$kdir/vmlinux" "$run/initramfs.cpio.gz" "$icount" "${BOOT_TIMEOUT:-}" "$out_mb" ||

@@ -22,7 +22,7 @@ O=${O:-build}
 case $O in /*) obj=$O ;; *) obj=$top/$O ;; esac
 # the instrument: the runner and the guest images that ran (a change to either can move a
 # figure: the nightly history never compares across it)
-instrument=$(cat "$obj/ppc64/exitbench-run" "$obj"/ppc64/guest/*.bin 2>/dev/null | sha256sum) ||
+instrument=$(cat "$obj/${EXITBENCH_ARCH:-ppc64}/exitbench-run" "$obj/${EXITBENCH_ARCH:-ppc64}"/guest/*.bin 2>/dev/null | sha256sum) ||
 	instrument=unknown
 
 if [ "${1:-}" = --native ]; then
@@ -57,6 +57,7 @@ if [ "${1:-}" = --native ]; then
 		--arg commit "$commit" --arg suite "$suite" --argjson extra "$extra" '
 		{
 			mode: "native",
+			arch: "ppc64",
 			emulator: (if $emulator == "" then null else $emulator end),
 			icount: (if $icount then "shift=0" else "off" end),
 			instruction_count_mode: $icount,
@@ -85,7 +86,16 @@ patches=
 [ ! -f "$kdir/patches" ] || patches=$(cat "$kdir/patches")
 config_sha=$(sha256sum <"$kdir/config")
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
-fragment_sha=$(sha256sum <"$top/configs/kernel/ppc64le-pr.config")
+# the host's architecture and machine (every figure says where it comes from)
+arch=${EXITBENCH_ARCH:-ppc64}
+if [ "$arch" = ppc32 ]; then
+	fragment=ppc32-pr.config machine="PowerMac G4 (QEMU mac99, CPU 7400), 32-bit Book3S"
+	emulator="qemu-system-ppc -M mac99 -cpu G4 -m 512M"
+else
+	fragment=ppc64le-pr.config machine="pSeries (QEMU pseries, POWER8), 64-bit Book3S"
+	emulator="qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G"
+fi
+fragment_sha=$(sha256sum <"$top/configs/kernel/$fragment")
 variant=stock
 [ ! -f "$run/kernel-variant" ] || variant=$(cat "$run/kernel-variant")
 
@@ -98,12 +108,15 @@ jq -n --arg top "$top/" --arg home "$HOME/" \
 	--arg host "$(hostname 2>/dev/null || echo unknown)" \
 	--arg build_host "$(uname -m) $os, $(nproc) cores" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
-	--arg suite "$suite" --argjson boot_s "$boot_s" --argjson extra "$extra" '
+	--arg suite "$suite" --argjson boot_s "$boot_s" --argjson extra "$extra" \
+	--arg arch "$arch" --arg machine "$machine" --arg emulator "$emulator" '
 	def short: if startswith($top) then ltrimstr($top)
 		elif startswith($home) then "~/" + ltrimstr($home) else . end;
 	{
 		mode: "emulated",
-		emulator: "qemu-system-ppc64 -M pseries -cpu POWER8 -m 1G",
+		arch: $arch,
+		emulated_machine: $machine,
+		emulator: $emulator,
 		qemu_version: $qemu_version,
 		icount: (if $icount then "shift=0" else "off" end),
 		instruction_count_mode: $icount,

@@ -14,7 +14,7 @@ void rec_open(struct rec *r, FILE *f)
 	struct stat st;
 
 	r->f = f;
-	r->sync = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	r->sync = fstat(fileno(f), &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
 	r->nfields = 0;
 	r->depth = 0;
 	r->variant = NULL;

@@ -27,7 +27,7 @@
 
 struct rec {
 	FILE *f;
-	int sync;	/* fsync after each record (a regular file) */
+	int sync;	/* fsync after each record (a regular file, a disk) */
 	int nfields;
 	int depth;
 	/* tags written into every record after its type (module variant and round of a

@@ -73,8 +73,9 @@ static int parse_name(const char *tok, struct suite_entry *e, char *why, size_t 
 	char buf[EB_NAME_LEN], *colon, *save = NULL;
 
 	if (strlen(tok) >= EB_NAME_LEN)
-		return snprintf(why, len, "name '%s' longer than %d characters", tok,
-				EB_NAME_LEN - 1), -1;
+		/* (at most 64 of it shown) */
+		return snprintf(why, len, "name '%.64s%s' longer than %d characters", tok,
+				strlen(tok) > 64 ? "..." : "", EB_NAME_LEN - 1), -1;
 	strcpy(buf, tok);
 	colon = strchr(buf, ':');
 	if (colon)

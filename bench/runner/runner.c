@@ -35,6 +35,16 @@
 #define MSR_SF (1ULL << 63)
 #define MSR_ME (1ULL << 12)
 #define MSR_LE (1ULL << 0)
+/*
+ * The guest's MSR at entry (real mode, interrupts off): a 64-bit little-endian guest on a
+ * 64-bit host; the 32-bit big-endian guest of a 32-bit Book3S host (book3s_32 PR) has no SF
+ * and no LE. The guest kernels are built for the runner's own architecture.
+ */
+#ifdef __powerpc64__
+#define ENTRY_MSR (MSR_SF | MSR_ME | MSR_LE)
+#else
+#define ENTRY_MSR MSR_ME
+#endif
 #define H_FUNCTION ((uint64_t)-2)
 #define MAX_BENCH 64
 #define LG_BOOT_TIMEOUT_S 600	/* the Linux guest's boot, under plain emulation too */
@@ -399,9 +409,17 @@ static int serve_exit(struct rec *r, struct bench_run *b)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
+		/* the guest's byte order is the host's: an 8-byte store (64-bit guests) or a
+		 * 4-byte one (32-bit guests: one stw, one exit) */
 		if (run->mmio.phys_addr == EB_DOORBELL_GPA && run->mmio.is_write && run->mmio.len == 8) {
 			memcpy(&v, run->mmio.data, 8);
-			return doorbell(r, b, le64toh(v));
+			return doorbell(r, b, v);
+		}
+		if (run->mmio.phys_addr == EB_DOORBELL_GPA && run->mmio.is_write && run->mmio.len == 4) {
+			uint32_t w;
+
+			memcpy(&w, run->mmio.data, 4);
+			return doorbell(r, b, w);
 		}
 		if (run->mmio.phys_addr >= EB_MMIO_BENCH_GPA &&
 		    run->mmio.phys_addr < EB_MMIO_BENCH_GPA + 0x1000) {
@@ -467,7 +485,7 @@ static int run_bench(struct rec *r, const struct options *o, struct host *h,
 		goto kvm_fail;
 	if ((b.info.flags & EB_NEED_PAPR) && (ret = vm_enable_vcpu_cap(&b.vm, KVM_CAP_PPC_PAPR)))
 		goto kvm_fail;
-	if ((ret = vm_set_entry(&b.vm, 0, MSR_SF | MSR_ME | MSR_LE)))
+	if ((ret = vm_set_entry(&b.vm, 0, ENTRY_MSR)))
 		goto kvm_fail;
 	vm_get_pvr(&b.vm, &pvr);
 	ret = vm_stats_open(&b.vm, eb_counter_names, EBC_N, &missing);

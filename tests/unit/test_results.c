@@ -784,6 +784,41 @@ static void compare_native_icount(void **state)
 	compare_free(&cmp);
 }
 
+/* a 32-bit host's figures against a 64-bit host's: refused in one line, whatever else agrees */
+static void compare_refuses_other_arch(void **state)
+{
+	struct compare cmp = { 0 };
+	struct results r;
+	char err[512];
+
+	(void)state;
+	native_side(path, "base", 590.35, 1);
+	native_side(path2, "patched", 72.06, 1);
+	res_init(&r);
+	assert_int_equal(res_read(path2, &r, err, sizeof(err)), 0);
+	assert_string_equal(res_arch(&r), "ppc64");	/* results that do not say: 64-bit */
+	res_env_set_str(&r, "arch", "ppc32");
+	assert_int_equal(res_write(&r, path2), 0);
+	res_free(&r);
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, path, path2, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is from a ppc64 host, "));
+	assert_non_null(strstr(err, " from a ppc32 host: compare results of the same architecture"));
+	compare_free(&cmp);
+	/* and both of the 32-bit host: compared */
+	res_init(&r);
+	assert_int_equal(res_read(path, &r, err, sizeof(err)), 0);
+	res_env_set_str(&r, "arch", "ppc32");
+	assert_int_equal(res_write(&r, path), 0);
+	res_free(&r);
+	memset(&cmp, 0, sizeof(cmp));
+	cmp_opts_default(&cmp.opts);
+	cmp.median = -1;
+	assert_int_equal(compare_run(&cmp, path, path2, err, sizeof(err)), 0);
+	compare_free(&cmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -797,6 +832,7 @@ int main(void)
 		cmocka_unit_test(histogram_text),
 		cmocka_unit_test_setup_teardown(compare_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(compare_native_icount, setup, teardown),
+		cmocka_unit_test_setup_teardown(compare_refuses_other_arch, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
