@@ -35,7 +35,8 @@ EXITBENCH_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),$(or $(EXIT
 export EXITBENCH_ARCH
 # what a run needs built on the POWER side, for that architecture
 POWER_SIDE := $(if $(filter ppc32,$(EXITBENCH_ARCH)),runner-ppc32 guests-ppc32,runner guests)
-SUITE ?= configs/suites/default
+# the suite make bench runs: the architecture's default unless SUITE says
+SUITE ?= $(if $(filter ppc32,$(EXITBENCH_ARCH)),configs/suites/ppc32,configs/suites/default)
 ICOUNT ?= 0
 KSRC ?=
 INSTRUMENT ?= 0
@@ -249,13 +250,15 @@ check: deps deps-fleet
 	@O=$(O) tests/check.sh
 
 # RESULTS.md from real runs: the default suite (instruction-count mode and plain), the
-# segments and the Linux guest, then the comparisons that validate make compare (A/A, the
+# segments, the Linux guest and the 32-bit host, then the comparisons that validate make compare (A/A, the
 # test patches)
 results: deps
 	@$(MAKE) --no-print-directory tools runner guests
 	@scripts/make-results.sh
 	@scripts/results-segments.sh
 	@scripts/results-linux-guest.sh
+	@$(MAKE) --no-print-directory runner-ppc32 guests-ppc32
+	@scripts/results-ppc32.sh
 	@scripts/results-compare.sh
 	@scripts/results-trace.sh $(COLLECTOR_RUN)
 

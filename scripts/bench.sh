@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 cd "$top"
 O=${O:-build}
-SUITE=${SUITE:-configs/suites/default}
+SUITE=${SUITE:-$(arch_suite)}
 ICOUNT=${ICOUNT:-0}
 INSTRUMENT=${INSTRUMENT:-0} TRACE=${TRACE:-0} PERF=${PERF:-0} STATS=${STATS:-0}
 record=

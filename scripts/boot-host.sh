@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Boot the emulated POWER8 host under a timeout; the runner's records land in RUNDIR.
+# EXITBENCH_ARCH=ppc32: the emulated 32-bit Book3S host instead, a PowerMac G4 (mac99), its
+# records on a virtio disk (RUNDIR/records.img, its text copied into records.jsonl whatever
+# became of the host), no output disk.
 # usage: boot-host.sh VMLINUX INITRAMFS RUNDIR
 # env: ICOUNT=1 for -icount shift=0, BOOT_TIMEOUT seconds (default 1800),
 #   OUT_DISK_MB=N: an output disk for large files (trace.dat, perf.data): a sparse raw ext2

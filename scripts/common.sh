@@ -27,6 +27,8 @@ arch_check() {
 	   return 2 ;;
 	esac
 }
+# the architecture's default suite (make bench ARCH=ppc32: every benchmark the 32-bit path has)
+arch_suite() { [ "$EXITBENCH_ARCH" = ppc32 ] && echo configs/suites/ppc32 || echo configs/suites/default; }
 # the emulated host's name, for the user
 arch_host() { [ "$EXITBENCH_ARCH" = ppc32 ] && echo "32-bit PowerMac G4" || echo POWER8; }
 die() { echo "exitbench: $*" >&2; exit 1; }

@@ -53,7 +53,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 cd "$top"
 O=${O:-build}
-SUITE=${SUITE:-configs/suites/default}
+SUITE=${SUITE:-$(arch_suite)}
 ICOUNT=${ICOUNT:-0}
 UNTIL=${UNTIL:-} MAXTIME=${MAXTIME:-10m}
 MODE=${MODE:-auto}
