@@ -72,7 +72,7 @@ static int exact_series(struct history *h, long long fp, const char *mode)
 	sqlite3_stmt *st;
 	char icount[16] = "", err[256];
 
-	if (!strcmp(mode, "icount"))
+	if (history_mode_icount(mode))
 		return 1;
 	if (strcmp(mode, "native") ||
 	    history_prep(h, &st, "SELECT icount FROM fingerprints WHERE id = ?", err, sizeof(err)))

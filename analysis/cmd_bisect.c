@@ -119,7 +119,7 @@ int cmd_bisect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-		"usage: exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain|native] [--log FILE]\n"
+		"usage: exitbench bisect GOOD BAD --bench NAME [--tree DIR] [--mode icount|plain|native|ppc32-icount|ppc32-plain] [--log FILE]\n"
 		"       exitbench bisect figure RESULTS.json NAME\n"
 		"       exitbench bisect classify RESULTS.json NAME GOOD_FIGURE BAD_FIGURE";
 	const char *bench = NULL, *tree = ".", *mode = "icount", *log = NULL;
@@ -142,8 +142,10 @@ int cmd_bisect(int argc, char **argv)
 	}
 	if (optind != argc - 2 || !bench)
 		die2("%s", usage);
-	if (strcmp(mode, "icount") && strcmp(mode, "plain") && strcmp(mode, "native"))
-		die2("--mode %s: icount, plain or native", mode);
+	if (strcmp(mode, "icount") && strcmp(mode, "plain") && strcmp(mode, "native") &&
+	    strcmp(mode, "ppc32-icount") && strcmp(mode, "ppc32-plain"))
+		die2("--mode %s: icount, plain or native (the 32-bit host's: ppc32-icount, ppc32-plain)",
+		     mode);
 	if (find_script("bisect.sh", script, sizeof(script)))
 		die2("bisect: scripts/bisect.sh not found beside this exitbench; run it from the checkout "
 		     "it was built in");

@@ -250,7 +250,14 @@ const char *history_run_mode(const struct results *r)
 	 * instruction counting (make native-check): its fingerprint tells the two apart */
 	if (!strcmp(res_env_str(r, "mode", "emulated"), "native"))
 		return "native";
+	if (!strcmp(res_arch(r), "ppc32"))
+		return res_icount(r) ? "ppc32-icount" : "ppc32-plain";
 	return res_icount(r) ? "icount" : "plain";
+}
+
+int history_mode_icount(const char *mode)
+{
+	return !strcmp(mode, "icount") || !strcmp(mode, "ppc32-icount");
 }
 
 /* 64-bit FNV-1a, as hex: an identity, not a checksum against anyone */
@@ -809,7 +816,7 @@ int history_fingerprints(struct history *h, struct history_fp **out, size_t *n)
 		history_col_text(st, 7, model, sizeof(model));
 		text_fmt(f->summary, sizeof(f->summary), "%s: %s%s%s, %s%s%s", f->host,
 			 strcmp(f->mode, "native") ? "emulated " : "native ",
-			 qemu[0] ? qemu : "", !strcmp(f->mode, "icount") ? " -icount shift=0" : "",
+			 qemu[0] ? qemu : "", history_mode_icount(f->mode) ? " -icount shift=0" : "",
 			 cpu[0] ? cpu : "unknown CPU", model[0] ? ", " : "", model);
 	}
 	sqlite3_finalize(st);

@@ -123,7 +123,13 @@ int history_export_changes(struct history *h, const char *host, FILE *f, size_t 
 int history_import_changes(struct history *h, const char *host, const char *path,
 			   struct history_sync_report *rep, char *err, size_t len);
 
-/* The run's mode as the history names it: "icount", "plain" or "native". */
+/*
+ * The run's mode as the history names it: "icount", "plain" or "native"; a run of the
+ * 32-bit Book3S host (res_arch "ppc32") "ppc32-icount" or "ppc32-plain", so that its series,
+ * changes and alerts are never taken for the 64-bit host's, and say so wherever they show.
+ */
 const char *history_run_mode(const struct results *r);
+/* 1 when runs of mode count instructions on the emulated host ("icount", "ppc32-icount") */
+int history_mode_icount(const char *mode);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "alerts.h"
 #include "hist.h"
+#include "history.h"
 #include "page.h"
 #include "plot.h"
 #include "results.h"
@@ -98,7 +99,7 @@ static int fail(struct page *pg, int ret, const char *fmt, ...)
 
 static int is_icount(const char *mode)
 {
-	return !strcmp(mode, "icount");
+	return history_mode_icount(mode);
 }
 
 static int on_path(const char *phase)

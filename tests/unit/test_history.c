@@ -625,6 +625,58 @@ static void native_icount_confirm_by_medians(void **state)
 	}
 }
 
+/*
+ * Nights of the 32-bit Book3S host: their own mode (ppc32-icount), their own series and
+ * fingerprint beside the 64-bit host's, exact as instruction-count mode is; a step of 32
+ * instructions (3.2 ticks of the G4's 100 MHz timebase) found there only.
+ */
+static void ppc32_series_apart(void **state)
+{
+	const double pvr32[] = { 72.48, 72.48, 75.68 };
+	const char *commits[] = { "c0", "c1", "c3" };
+	struct alerts_detect_report rep;
+	struct alerts_candidate *c;
+	struct alerts_opts o;
+	struct history *h;
+	struct history_fp *fps;
+	struct results r;
+	size_t nc, nfp, added = 0, known = 0;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++) {
+		make_run(&r, commits[i], i, "icount", 590.30, 528.8, 0, 0);
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+		make_run(&r, commits[i], i, "icount", pvr32[i], 60.97, 0, 0);
+		snprintf(r.run_id, sizeof(r.run_id), "night-%s-ppc32-icount", commits[i]);
+		res_env_set_str(&r, "arch", "ppc32");
+		res_env_set_str(&r, "emulator", "qemu-system-ppc -M mac99 -cpu G4 -m 512M");
+		res_env_set_str(&r, "cpu", "7400, altivec supported");
+		res_env_set_int(&r, "tb_hz", 100000000);
+		assert_string_equal(history_run_mode(&r), "ppc32-icount");
+		import_one(h, &r, &added, &known);
+		res_free(&r);
+	}
+	assert_int_equal(added, 6);
+	assert_int_equal(history_fingerprints(h, &fps, &nfp), 0);
+	assert_int_equal(nfp, 2);
+	assert_string_not_equal(fps[0].mode, fps[1].mode);
+	free(fps);
+	assert_true(history_mode_icount("ppc32-icount") && history_mode_icount("icount"));
+	assert_false(history_mode_icount("ppc32-plain") || history_mode_icount("native"));
+	alerts_opts_default(&o);
+	assert_int_equal(alerts_detect(h, &o, &c, &nc, &rep, err, sizeof(err)), 0);
+	assert_int_equal(nc, 1);
+	assert_string_equal(c[0].mode, "ppc32-icount");
+	assert_string_equal(c[0].commit_before, "c1");
+	assert_string_equal(c[0].commit_after, "c3");
+	assert_string_equal(c[0].benchmarks, "pvr");
+	free(c);
+	history_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -636,6 +688,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(native_fingerprint, setup, teardown),
 		cmocka_unit_test_setup_teardown(native_icount_is_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(native_icount_confirm_by_medians, setup, teardown),
+		cmocka_unit_test_setup_teardown(ppc32_series_apart, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
