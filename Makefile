@@ -55,7 +55,7 @@ export HOST O SUITE ICOUNT KSRC INSTRUMENT STATS STATS_EVERY TRACE PERF ROUNDS U
 # ... and the nightly's (scripts/nightly.sh)
 # ... make bench-noise's (scripts/noise-bench.sh)
 export NOPS AA_RUNS ICOUNT_REF
-export TREE REF NIGHTS HISTORY SITE RUNS MODES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
+export TREE REF NIGHTS HISTORY SITE RUNS MODES ARCHES FLOOR CONFIG PHASES CONFIRM BISECT HOST_NAME \
 	ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME
 
 HOST_CC ?= gcc
@@ -209,7 +209,7 @@ bench-collector: deps
 # --- the nightly run: every night in a history, changes found, confirmed, bisected, a page
 # (SUITE is the nightly's own, configs/suites/nightly, unless given)
 nightly: deps
-	@$(MAKE) --no-print-directory tools runner guests
+	@$(MAKE) --no-print-directory tools runner guests $(if $(findstring ppc32,$(ARCHES)),runner-ppc32 guests-ppc32)
 	@$(if $(filter file,$(origin SUITE)),env -u SUITE) scripts/nightly.sh
 nightly-demo: deps
 	@$(MAKE) --no-print-directory tools runner guests

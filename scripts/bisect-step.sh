@@ -43,10 +43,12 @@ measure() {
 		NATIVE_MODULES=$mods run_native "$eb" "$O/ppc64/exitbench-run" "${GUEST_DIR:-$O/ppc64/guest}" \
 			"$run" "$EB_SUITE" "bisect-$short-native" >>"$EB_LOG" 2>&1 || rc=$?
 	else
+		# (EXITBENCH_ARCH: bisect.sh's, ppc32 for the 32-bit host's modes)
 		kdir=$("$here/build-kernel.sh" --git "$EB_TREE" "$commit" 2>>"$EB_LOG") || return 2
 		echo stock >"$run/kernel-variant"
-		run_once "$eb" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$run" "$kdir" "$EB_SUITE" \
-			"$([ "$EB_MODE" = icount ] && echo 1 || echo 0)" "" "bisect-$short" >>"$EB_LOG" 2>&1 || rc=$?
+		run_once "$eb" "$O/$EXITBENCH_ARCH/exitbench-run" "$O/$EXITBENCH_ARCH/guest" "$run" "$kdir" \
+			"$EB_SUITE" "$([ "${EB_MODE#ppc32-}" = icount ] && echo 1 || echo 0)" "" "bisect-$short" \
+			>>"$EB_LOG" 2>&1 || rc=$?
 	fi
 	[ $rc -lt 2 ] || return 1
 }

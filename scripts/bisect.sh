@@ -9,6 +9,7 @@
 # running kernel's build tree: run_commit_modules) swapped in, as the native nightly's nights
 # are; the host's own modules put back at the end (also after a failure or ^C).
 # usage: bisect.sh TREE GOOD BAD BENCHMARK LOG    (the first commit's id on stdout)
+# MODE ppc32-icount, ppc32-plain: as icount and plain, on the emulated 32-bit Book3S host.
 # env: MODE (icount: -icount shift=0, exact; plain; native), SUITE (where BENCHMARK's line is
 #   taken from; default configs/suites/nightly), O; natively EXITBENCH_NATIVE_MODULES_BY_COMMIT
 #   (run_commit_modules: each commit's modules built elsewhere)
@@ -30,7 +31,12 @@ cd "$top"
 O=${O:-build}
 eb=$O/exitbench
 mode=${MODE:-icount}
-case $mode in icount | plain | native) ;; *) die2 "MODE=$mode: icount, plain or native" ;; esac
+case $mode in
+icount | plain | native) ;;
+# the 32-bit host's series: each commit's kernel built for it, booted on it
+ppc32-icount | ppc32-plain) export EXITBENCH_ARCH=ppc32 ;;
+*) die2 "MODE=$mode: icount, plain or native (the 32-bit host's: ppc32-icount, ppc32-plain)" ;;
+esac
 good=$(git -C "$tree" rev-parse --verify --quiet "$good^{commit}") || die2 "$2: not a commit of $tree"
 bad=$(git -C "$tree" rev-parse --verify --quiet "$bad^{commit}") || die2 "$3: not a commit of $tree"
 git -C "$tree" merge-base --is-ancestor "$good" "$bad" || die2 "${good:0:12} is not an ancestor of ${bad:0:12}"

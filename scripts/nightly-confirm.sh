@@ -6,6 +6,8 @@
 # apart. Called by nightly.sh for each line of `exitbench history detect --candidates`.
 # usage: nightly-confirm.sh TREE HISTORY FP MODE NIGHT_BEFORE NIGHT_AFTER COMMIT_BEFORE
 #        COMMIT_AFTER "BENCHMARKS" THRESHOLD
+# MODE ppc32-icount or ppc32-plain (the 32-bit host's series): its kernels built for the
+# 32-bit host (EXITBENCH_ARCH=ppc32), the A/B and the bisection run there.
 # MODE native (a native night's): both commits' kvm.ko and kvm-pr.ko built as the nights
 # built them (run_commit_modules: against the running kernel's build tree, or taken from
 # EXITBENCH_NATIVE_MODULES_BY_COMMIT) and compared by a native make compare (HOST=native,
@@ -34,6 +36,11 @@ dir=$runs/confirm/$id
 rm -rf "$dir" "$dir.modules"
 mkdir -p "$dir"
 native=()
+# a change of the 32-bit host's series (ppc32-icount, ppc32-plain) is confirmed and bisected
+# there: its kernels built for it, its A/B on it
+arch=ppc64 kind=$mode
+case $mode in ppc32-*) arch=ppc32 kind=${mode#ppc32-} ;; esac
+export EXITBENCH_ARCH=$arch
 if [ "$mode" = native ]; then
 	kbuild=$(run_native_kbuild) || exit 2
 	run_commit_modules "$tree" "$cb" "$kbuild" "$dir.modules/base" >/dev/null || exit 2
@@ -49,7 +56,7 @@ fi
 # the suite's lines of the changed benchmarks only
 awk -v want=" $benches " 'index(want, " " $1 " ") && $1 !~ /^#/' "${SUITE:-configs/suites/nightly}" >"$dir.suite"
 ic=0 rounds=${ROUNDS_PLAIN:-}
-[ "$mode" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-10}
+[ "$kind" = icount ] && ic=1 rounds=${ROUNDS_ICOUNT:-10}
 [ "$mode" = native ] && rounds=${ROUNDS_NATIVE:-}
 rc=0
 # sequential: looked at after every round, stopped once the change is proven or proven

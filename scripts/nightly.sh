@@ -14,6 +14,10 @@
 #   HISTORY    results/nightly/history.db     SITE   results/nightly (the page)
 #   RUNS       where the nights' runs are kept (default: RUNS beside HISTORY, runs/)
 #   SUITE      configs/suites/nightly         MODES  "icount plain"
+#   ARCHES     the emulated hosts a night runs on: "ppc64" (the emulated POWER8, the default),
+#              "ppc32" (the emulated 32-bit Book3S host, a PowerMac G4: the night's kernel
+#              built for it too, the suite's lines it has benchmarks for, each mode's run as
+#              ppc32-MODE, its changes confirmed and bisected there), or both; emulated only
 #   THRESHOLD  percent (1): a smaller change is kept, raises no alert; FLOOR ticks (0)
 #   PHASES     1: a traced run of the instrumented kernel a night (the phases); 0: none
 #   CONFIRM    1: confirm a candidate change A/B, sequentially: rounds until the change is
@@ -50,7 +54,7 @@ cd "$top"
 O=${O:-build}
 eb=$O/exitbench
 
-keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME"
+keys="TREE REF NIGHTS HISTORY SITE RUNS SUITE MODES ARCHES THRESHOLD FLOOR PHASES CONFIRM ROUNDS_ICOUNT ROUNDS_PLAIN ROUNDS_NATIVE CONFIRM_MAXTIME BISECT HOST_NAME"
 # CONFIG: KEY=VALUE lines, '#' comments; a key set (non-empty) in the environment wins.
 # Values are taken as they are: nothing in the file is run. REF and NIGHTS are one choice
 # (tonight's tip or a replay): one given by the environment drops the other's CONFIG value
@@ -90,6 +94,14 @@ if [ "$where" = native ]; then
 else
 	MODES=${MODES:-icount plain}
 fi
+ARCHES=${ARCHES:-ppc64}
+for a in $ARCHES; do
+	case $a in ppc64 | ppc32) ;; *) die2 "ARCHES='$ARCHES': ppc64 and/or ppc32" ;; esac
+done
+[ -n "${ARCHES// }" ] || die2 "ARCHES is empty: ppc64 and/or ppc32"
+[ "$where" != native ] || [ "$ARCHES" = ppc64 ] ||
+	die2 "ARCHES='$ARCHES': natively a night runs on this 64-bit POWER host only (the 32-bit host is emulated: HOST=emulated)"
+has_arch() { [[ " $ARCHES " == *" $1 "* ]]; }
 THRESHOLD=${THRESHOLD:-1} FLOOR=${FLOOR:-0}
 PHASES=${PHASES:-1} CONFIRM=${CONFIRM:-1} BISECT=${BISECT:-1}
 ROUNDS_ICOUNT=${ROUNDS_ICOUNT:-10} ROUNDS_PLAIN=${ROUNDS_PLAIN:-} ROUNDS_NATIVE=${ROUNDS_NATIVE:-}
@@ -121,7 +133,16 @@ for m in $MODES; do
 done
 [[ $THRESHOLD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "THRESHOLD=$THRESHOLD: a percentage, e.g. 1"
 [[ $FLOOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || die2 "FLOOR=$FLOOR: ticks, e.g. 0.5"
-run_check_suite "$eb" "$SUITE" bench/ppc64 "$O/ppc64/guest" || exit 2
+has_arch ppc64 && { run_check_suite "$eb" "$SUITE" bench/ppc64 "$O/ppc64/guest" || exit 2; }
+# the 32-bit host's suite: the suite's lines it has benchmarks for (no papr-hcall, no pvr-mmu)
+suite32=
+if has_arch ppc32; then
+	suite32=$(mktemp)
+	awk '/^[[:space:]]*(#|$)/ { next } { b = $1; sub(/:.*/, "", b); if (system("test -f bench/ppc32/" b ".S") == 0) print }' \
+		"$SUITE" >"$suite32"
+	[ -s "$suite32" ] || die2 "SUITE=$SUITE has no benchmark the 32-bit host has (bench/ppc32): ARCHES='$ARCHES'"
+	run_check_suite "$eb" "$suite32" bench/ppc32 "$O/ppc32/guest" || exit 2
+fi
 kbuild=
 if [ "$where" = native ]; then
 	# every revision has the two folders the night's modules are built from
@@ -155,6 +176,7 @@ cand=
 on_exit() {
 	local rc=$?
 	[ -z "$cand" ] || rm -f "$cand"
+	[ -z "$suite32" ] || rm -f "$suite32"
 	native_restore || [ $rc != 0 ] || rc=1
 	exit $rc
 }
@@ -167,12 +189,15 @@ if [ "$where" = native ]; then
 fi
 hist() { local what=$1; shift; "$eb" history "$what" --history "$HISTORY" "$@"; }
 
-# night_run NIGHT NAME KDIR VARIANT ICOUNT RECORD EXTRA: one run of the suite into
-# NIGHT/NAME (run_once); 0, or 1 when something failed (what was taken is kept)
+# night_run NIGHT NAME KDIR VARIANT ICOUNT RECORD EXTRA [ARCH]: one run of the suite into
+# NIGHT/NAME (run_once) on ARCH's emulated host (ppc64); 0, or 1 when something failed (what
+# was taken is kept)
 night_run() {
-	local night=$1 name=$2 kdir=$3 variant=$4 icount=$5 record=$6 extra=$7 run rc=0
+	local night=$1 name=$2 kdir=$3 variant=$4 icount=$5 record=$6 extra=$7 arch=${8:-ppc64}
+	local run rc=0 suite=$SUITE
 
-	run=$(run_new "$night" "$name" "$SUITE")
+	[ "$arch" = ppc64 ] || suite=$suite32
+	run=$(run_new "$night" "$name" "$suite")
 	echo "$variant" >"$run/kernel-variant"
 	# the instrumented kernel's own event only: another tracepoint per exit would be
 	# counted inside the round trip it measures
@@ -181,8 +206,10 @@ night_run() {
 	else
 		export TRACE_EVENTS="kvm_pr:kvm_exit kvm_pr:kvm_book3s_reenter kvm:kvm_userspace_exit"
 	fi
-	OUT_DISK_MB=${OUT_DISK_MB:-1024} run_once "$eb" "$O/ppc64/exitbench-run" "$O/ppc64/guest" "$run" \
-		"$kdir" "$SUITE" "$icount" "$record" "$(basename "$night")-$name@$HOST_NAME" "$extra" || rc=$?
+	(export EXITBENCH_ARCH=$arch
+	 [ "$arch" = ppc64 ] || export OUT_DISK_MB=0
+	 OUT_DISK_MB=${OUT_DISK_MB:-1024} run_once "$eb" "$O/$arch/exitbench-run" "$O/$arch/guest" "$run" \
+		"$kdir" "$suite" "$icount" "$record" "$(basename "$night")-$name@$HOST_NAME" "$extra") || rc=$?
 	[ $rc = 0 ] || return 1
 }
 
@@ -235,13 +262,28 @@ for commit in "${revs[@]}"; do
 			unbuilt=$((unbuilt + 1))
 			echo "exitbench: $short: its modules do not build against the running kernel; its night is kept as failed (log: $night/build.log)" >&2
 		fi
-	elif ! kdir=$(scripts/build-kernel.sh --git "$TREE" "$commit" 2> >(tee "$night/build.log" >&2)); then
+	elif has_arch ppc64 && ! kdir=$(scripts/build-kernel.sh --git "$TREE" "$commit" 2> >(tee "$night/build.log" >&2)); then
 		build=failed note="the kernel did not build (log: $night/build.log)"
 		unbuilt=$((unbuilt + 1))
 		echo "exitbench: $short does not build; its night is kept as failed (log: $night/build.log)" >&2
 	fi
+	# the 32-bit host's kernel of the same commit (its own log): when it alone fails, the
+	# night keeps its 64-bit runs
+	kdir32=
+	if [ "$build" = ok ] && has_arch ppc32 &&
+	   ! kdir32=$(EXITBENCH_ARCH=ppc32 scripts/build-kernel.sh --git "$TREE" "$commit" \
+		2> >(tee "$night/build-ppc32.log" >&2)); then
+		kdir32=
+		if has_arch ppc64; then
+			build=partial note="the 32-bit host's kernel did not build, no ppc32 runs (log: $night/build-ppc32.log)"
+		else
+			build=failed note="the 32-bit host's kernel did not build (log: $night/build-ppc32.log)"
+			unbuilt=$((unbuilt + 1))
+			echo "exitbench: $short does not build for the 32-bit host; its night is kept as failed (log: $night/build-ppc32.log)" >&2
+		fi
+	fi
 	kdir_i=
-	if [ "$build" = ok ] && [ "$PHASES" = 1 ] &&
+	if [ "$build" != failed ] && has_arch ppc64 && [ "$PHASES" = 1 ] &&
 	   ! kdir_i=$(scripts/build-kernel.sh --git "$TREE" "$commit" --patch module/patches \
 		2> >(tee "$night/build-instrumented.log" >&2)); then
 		build=partial note="the instrumented kernel did not build, no phases (log: $night/build-instrumented.log)"
@@ -267,10 +309,18 @@ for commit in "${revs[@]}"; do
 		for mode in $MODES; do
 			[ "$mode" != native ] || continue
 			ic=0; [ "$mode" = icount ] && ic=1
-			step "night $short: $mode run"
-			if night_run "$night" "$mode" "$kdir" stock "$ic" "" \
-				"$(jq '. + {host_kernel_variant: "stock"}' <<<"$extra")"; then :; else status=1; fi
-			[ ! -f "$night/$mode/results.json" ] || runs+=("$mode/results.json")
+			if has_arch ppc64; then
+				step "night $short: $mode run"
+				if night_run "$night" "$mode" "$kdir" stock "$ic" "" \
+					"$(jq '. + {host_kernel_variant: "stock"}' <<<"$extra")"; then :; else status=1; fi
+				[ ! -f "$night/$mode/results.json" ] || runs+=("$mode/results.json")
+			fi
+			if [ -n "$kdir32" ]; then
+				step "night $short: $mode run on the 32-bit host"
+				if night_run "$night" "ppc32-$mode" "$kdir32" stock "$ic" "" \
+					"$(jq '. + {host_kernel_variant: "stock"}' <<<"$extra")" ppc32; then :; else status=1; fi
+				[ ! -f "$night/ppc32-$mode/results.json" ] || runs+=("ppc32-$mode/results.json")
+			fi
 		done
 		if [ -n "$kdir_i" ]; then
 			step "night $short: traced run of the instrumented kernel (phases)"

@@ -14,7 +14,7 @@ unit-check: unit-tests
 	@tests/run-unit.sh $(UNIT_TESTS:%=$(UNIT_DIR)/%)
 
 # each test ends with its "NAME: N passed, N failed" line; all run, whichever fails
-INTEGRATION_TESTS := docs native-host module-build native-compare native-nightly native emulated-host compare sequential instrumented odd-path page fleet nightly ppc32-kernel ppc32
+INTEGRATION_TESTS := docs native-host module-build native-compare native-nightly native emulated-host compare sequential instrumented odd-path page fleet nightly ppc32-kernel ppc32 nightly-ppc32
 integration-check: tools runner test-guests ppc64-tools runner-ppc32 guests-ppc32
 	@rc=0; for t in $(INTEGRATION_TESTS); do tests/integration/$$t.sh || rc=1; done; exit $$rc
 

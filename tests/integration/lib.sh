@@ -75,3 +75,15 @@ it_done() {
 	echo "$name: $pass passed, $fail failed"
 	[ $fail = 0 ]
 }
+
+# nightly_env TMP: the nightly tests' synthetic kernel history (tests/nightly/make-tree.sh)
+# into $tree, `c TAG` its commit ids, and their settings exported (a history under TMP, the
+# small suite, instruction-count mode); the settings a make that runs the test may have
+# exported are not the test's
+nightly_env() {
+	tree=$(tests/nightly/make-tree.sh)
+	export TREE=$tree HISTORY=$1/n/history.db SUITE=tests/suites/nightly MODES=icount O
+	unset REF NIGHTS SITE RUNS CONFIG THRESHOLD FLOOR PHASES CONFIRM BISECT HOST_NAME ROUNDS_ICOUNT \
+		ROUNDS_PLAIN CONFIRM_MAXTIME UNTIL MAXTIME ROUNDS ARCHES EXITBENCH_ARCH
+	c() { git -C "$tree" rev-parse "$1"; }
+}

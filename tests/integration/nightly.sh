@@ -15,12 +15,7 @@ eb=$O/exitbench
 tmp=$(mktemp -d /tmp/exitbench-nightly.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-tree=$(tests/nightly/make-tree.sh)
-c() { git -C "$tree" rev-parse "$1"; }
-export TREE=$tree HISTORY=$tmp/n/history.db SUITE=tests/suites/nightly MODES=icount O
-# the settings a make that runs this test may have exported are not this test's
-unset REF NIGHTS SITE RUNS CONFIG THRESHOLD FLOOR PHASES CONFIRM BISECT HOST_NAME ROUNDS_ICOUNT \
-	ROUNDS_PLAIN CONFIRM_MAXTIME UNTIL MAXTIME ROUNDS
+nightly_env "$tmp"
 nightly() { env "$@" scripts/nightly.sh; }	# nightly KEY=VALUE...
 nights_of() {	# nights_of COMMIT: how many nights of COMMIT the history holds
 	"$eb" history show --history "$HISTORY" | awk -v c="${1:0:12}" '$2 == c' | wc -l
