@@ -38,8 +38,9 @@ config32() {
 		grep -qx "# CONFIG_SMP is not set" "$k/config"
 }
 check "config: PPC32, book3s_32 PR KVM as a module, no SMP" config32
+# (the cache is shared by every checkout: the path is the one of the checkout that built it)
 fixed() {
-	grep -qx "$top/$fix" "$k/patches" &&
+	grep -q "/$fix\$" "$k/patches" &&
 		grep -qF 'priority = *pending ? __ffs(*pending) : BOOK3S_IRQPRIO_MAX;' "$(cat "$k/source")/arch/powerpc/kvm/book3s.c"
 }
 check "patches lists module/ppc32's fix, and the built source has it" fixed
