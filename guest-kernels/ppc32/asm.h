@@ -11,31 +11,9 @@
 	lis	r, (v)@h;		\
 	ori	r, r, (v)@l
 
-/*
- * bench_loop(n): run n iterations of the benchmark body, n an unsigned long in r3. The
- * count lives in r10, not CTR, because the host's system call vector clobbers CTR across
- * sc. Every benchmark, null included, has the same loop around its body, so null's figure
- * is the overhead to subtract (as on ppc64: guest-kernels/ppc64/asm.h).
- */
-.macro BENCH_LOOP_BEGIN
-	.section .text
-	.globl	bench_loop
-	.type	bench_loop, @function
-bench_loop:
-	mr.	r10, r3
-	beqlr
-	/* r9: the mmio benchmark's target, loaded in every benchmark to keep loops alike */
-	LOAD_IMM32(r9, EB_MMIO_BENCH_GPA)
-	.balign 32
-99:
-.endm
-
-.macro BENCH_LOOP_END
-	addi	r10, r10, -1
-	cmpwi	r10, 0
-	bne	99b
-	blr
-	.size	bench_loop, . - bench_loop
-.endm
+/* the benchmark loop (exitbench/bench_loop.h) in this word size */
+#define EB_LOAD_ADDR(r, v)	LOAD_IMM32(r, v)
+#define EB_CMPI			cmpwi
+#include <exitbench/bench_loop.h>
 
 #endif

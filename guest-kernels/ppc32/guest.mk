@@ -1,8 +1,9 @@
 # Build of the ppc32 guest kernels (big-endian, 32-bit Book3S: book3s_32 PR KVM on an
-# emulated PowerMac G4): one flat image per benchmark in bench/ppc32/, each linked with the
-# boot stub of guest-kernels/ppc32 and the mailbox protocol of guest-kernels/common (main.c,
-# with ppc32/arch.h). Its variables are PPC32_*: the ppc64 ones (guest-kernels/ppc64/guest.mk)
-# are expanded in their recipes when they run.
+# emulated PowerMac G4): one flat image per benchmark in bench/ppc32/ (links to bench/ppc64's
+# files but mmio, which stores 32 bits: the same source, assembled for 32 bits), each linked
+# with the boot stub of guest-kernels/ppc32 and the mailbox protocol of guest-kernels/common
+# (main.c, with ppc32/arch.h). Its variables are PPC32_*: the ppc64 ones
+# (guest-kernels/ppc64/guest.mk) are expanded in their recipes when they run.
 PPC32_CROSS_COMPILE ?= powerpc-linux-gnu-
 PPC32_CC      := $(PPC32_CROSS_COMPILE)gcc
 PPC32_OBJCOPY := $(PPC32_CROSS_COMPILE)objcopy
@@ -20,7 +21,8 @@ PPC32_GUEST_DIR  := $(O)/ppc32/guest
 PPC32_IMAGES     := $(PPC32_BENCHMARKS:%=$(PPC32_GUEST_DIR)/%.bin)
 PPC32_LIB        := $(PPC32_GUEST_DIR)/lib/start.o $(PPC32_GUEST_DIR)/lib/main.o
 PPC32_DEPS       := guest-kernels/include/exitbench/mailbox.h \
-	guest-kernels/include/exitbench/bench_info.h guest-kernels/ppc32/asm.h \
+	guest-kernels/include/exitbench/bench_info.h guest-kernels/include/exitbench/bench_loop.h \
+	guest-kernels/ppc32/asm.h \
 	guest-kernels/ppc32/arch.h
 
 # check-cross32 (the Makefile's, as check-cross is for the ppc64 guests): one line naming

@@ -15,7 +15,8 @@ GUEST_DIR    := $(O)/ppc64/guest
 GUEST_IMAGES := $(BENCHMARKS:%=$(GUEST_DIR)/%.bin)
 GUEST_LIB    := $(GUEST_DIR)/lib/start.o $(GUEST_DIR)/lib/main.o $(GUEST_DIR)/lib/mmu.o
 GUEST_DEPS   := guest-kernels/include/exitbench/mailbox.h \
-	guest-kernels/include/exitbench/bench_info.h guest-kernels/ppc64/asm.h \
+	guest-kernels/include/exitbench/bench_info.h guest-kernels/include/exitbench/bench_loop.h \
+	guest-kernels/ppc64/asm.h \
 	guest-kernels/ppc64/arch.h guest-kernels/ppc64/mmu.h
 
 $(GUEST_DIR)/lib/%.o: guest-kernels/ppc64/%.S $(GUEST_DEPS) | check-cross
