@@ -456,6 +456,19 @@ static void set_native(struct results *r, const char *release, const char *cfg_s
 	res_free(&n);
 }
 
+/*
+ * A night's run of a "native" POWER9 on kernel 6.1.192 (make_run's figures, hcall 528.9), its
+ * timebase counting instructions when icount (a host itself emulated with -icount shift=0)
+ */
+static void make_native_run(struct results *r, const char *commit, double position,
+			    const char *mode, double pvr, int round_tag, int icount)
+{
+	make_run(r, commit, position, mode, pvr, 528.9, 0, round_tag);
+	set_native(r, "6.1.192", "aaaa", "0x004e1202");
+	res_env_set_bool(r, "instruction_count_mode", icount);
+	res_env_set_str(r, "icount", icount ? "shift=0" : "off");
+}
+
 static void native_fingerprint(void **state)
 {
 	static const struct {
@@ -530,10 +543,7 @@ static void native_icount_is_exact(void **state)
 	for (int emulated = 1; emulated >= 0; emulated--) {
 		assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
 		for (int i = 0; i < 3; i++) {
-			make_run(&r, commits[i], i, "plain", pvr[i], 528.9, 0, 0);
-			set_native(&r, "6.1.192", "aaaa", "0x004e1202");
-			res_env_set_bool(&r, "instruction_count_mode", emulated);
-			res_env_set_str(&r, "icount", emulated ? "shift=0" : "off");
+			make_native_run(&r, commits[i], i, "plain", pvr[i], 0, emulated);
 			import_one(h, &r, &added, &known);
 			res_free(&r);
 		}
@@ -579,10 +589,7 @@ static void native_icount_confirm_by_medians(void **state)
 	for (int sequential = 0; sequential < 2; sequential++) {
 		assert_int_equal(history_open(db, 1, &h, err, sizeof(err)), 0);
 		for (int i = 0; i < 3; i++) {
-			make_run(&r, commits[i], i, "plain", pvr[i], 528.9, 0, 0);
-			set_native(&r, "6.1.192", "aaaa", "0x004e1202");
-			res_env_set_bool(&r, "instruction_count_mode", 1);
-			res_env_set_str(&r, "icount", "shift=0");
+			make_native_run(&r, commits[i], i, "plain", pvr[i], 0, 1);
 			import_one(h, &r, &added, &known);
 			res_free(&r);
 		}
@@ -595,10 +602,7 @@ static void native_icount_confirm_by_medians(void **state)
 		for (int side = 0; side < 2; side++) {
 			struct results *x = side ? &patched : &base;
 
-			make_run(x, commits[side + 1], side + 1, "icount", pvr[side + 1], 528.9, 0, 1);
-			set_native(x, "6.1.192", "aaaa", "0x004e1202");
-			res_env_set_bool(x, "instruction_count_mode", 1);
-			res_env_set_str(x, "icount", "shift=0");
+			make_native_run(x, commits[side + 1], side + 1, "icount", pvr[side + 1], 1, 1);
 		}
 		{
 			struct res_bench *b = res_find(&patched, "pvr");
