@@ -31,16 +31,9 @@ arch=$EXITBENCH_ARCH
 # BENCH_DIR/GUEST_DIR: where benchmark sources and images are (tests use their own)
 bench_dir=${BENCH_DIR:-bench/$arch}
 guest_dir=${GUEST_DIR:-$O/$arch/guest}
-if [ "$arch" = ppc32 ]; then
-	# the 32-bit host runs the stock suite, emulated: its userland is the static runner alone
-	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "$PERF" = 0 ] && [ "$STATS" = 0 ] ||
-		die2 "ARCH=ppc32 runs the stock suite: INSTRUMENT, STATS, TRACE and PERF are the 64-bit host's (yet)"
-	[ "${HOST:-auto}" != native ] ||
-		die2 "ARCH=ppc32 runs on the emulated 32-bit host only: HOST=native is a 64-bit POWER host's"
-	! grep -qE '^[[:space:]]*linux-' "$SUITE" ||
-		die2 "ARCH=ppc32: $SUITE has the Linux guest's benchmarks (linux-NAME), which run on the 64-bit host only"
-	HOST=emulated
-fi
+# the 32-bit host runs the stock suite, emulated: its userland is the static runner alone
+run_arch_check runs "$SUITE" || exit 2
+[ "$arch" != ppc32 ] || HOST=emulated
 
 run_check_suite "$eb" "$SUITE" "$bench_dir" "$guest_dir" || exit 2
 run_timing_stats "$STATS" "$INSTRUMENT" || exit 2
@@ -50,7 +43,7 @@ if [ "$host" = native ]; then
 	# this POWER host itself: its running kernel and its own kvm-pr, no QEMU
 	[ "$INSTRUMENT" = 0 ] && [ "$TRACE" = 0 ] && [ "$PERF" = 0 ] && [ "$ICOUNT" = 0 ] ||
 		die2 "HOST=native runs the stock suite: INSTRUMENT, TRACE, PERF and ICOUNT are the emulated host's (HOST=emulated)"
-	! grep -qE '^[[:space:]]*linux-' "$SUITE" ||
+	! suite_has_linux_guest "$SUITE" ||
 		die2 "HOST=native: $SUITE has the Linux guest's benchmarks (linux-NAME), which run on the emulated host only (yet)"
 	# PR KVM here, or one line why not, before anything is made
 	"$here/native-host.sh" load || exit 2

@@ -29,6 +29,8 @@ arch_check() {
 }
 # the architecture's default suite (make bench ARCH=ppc32: every benchmark the 32-bit path has)
 arch_suite() { [ "$EXITBENCH_ARCH" = ppc32 ] && echo configs/suites/ppc32 || echo configs/suites/default; }
+# suite_has_linux_guest SUITE: status 0 when SUITE has a Linux guest's benchmark (linux-NAME)
+suite_has_linux_guest() { grep -qE '^[[:space:]]*linux-' "$1"; }
 # the emulated host's name, for the user
 arch_host() { [ "$EXITBENCH_ARCH" = ppc32 ] && echo "32-bit PowerMac G4" || echo POWER8; }
 die() { echo "exitbench: $*" >&2; exit 1; }

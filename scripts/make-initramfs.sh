@@ -195,7 +195,7 @@ guests_into "$root/exitbench/guests"
 cp "$suite" "$root/exitbench/suite"
 # a suite with the Linux guest's benchmarks (linux-NAME): the guest, its QEMU and firmware
 # (/exitbench/linux, host-init.sh passes it to the runner)
-if grep -qE '^[[:space:]]*linux-' "$suite"; then
+if suite_has_linux_guest "$suite"; then
 	"$here/linux-guest.sh" "$kdir" "$root/exitbench/lg" || exit $?
 	mv "$root/exitbench/lg/linux" "$root/exitbench/linux"
 	cp -a "$root/exitbench/lg/." "$root/"

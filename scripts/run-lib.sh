@@ -51,6 +51,26 @@ run_emulated_only() {
 	return 2
 }
 
+# run_arch_check VERB SUITE: on the 32-bit host (EXITBENCH_ARCH=ppc32), what it does not have
+# refused in one line, status 2 (VERB: "runs", "compares"): recording and the instrumented
+# kernel (INSTRUMENT, STATS, TRACE, PERF), HOST=native, the Linux guest; status 0 otherwise
+run_arch_check() {
+	[ "$EXITBENCH_ARCH" = ppc32 ] || return 0
+	if [ "${INSTRUMENT:-0}" != 0 ] || [ "${TRACE:-0}" != 0 ] || [ "${PERF:-0}" != 0 ] ||
+	   [ "${STATS:-0}" != 0 ]; then
+		echo "exitbench: ARCH=ppc32 $1 the stock suite: INSTRUMENT, STATS, TRACE and PERF are the 64-bit host's (yet)" >&2
+		return 2
+	fi
+	if [ "${HOST:-auto}" = native ]; then
+		echo "exitbench: ARCH=ppc32 runs on the emulated 32-bit host only: HOST=native is a 64-bit POWER host's" >&2
+		return 2
+	fi
+	if suite_has_linux_guest "$2"; then
+		echo "exitbench: ARCH=ppc32: $2 has the Linux guest's benchmarks (linux-NAME), which run on the 64-bit host only" >&2
+		return 2
+	fi
+}
+
 # run_mode ICOUNT: the run's mode as run ids name it (icount, plain)
 run_mode() {
 	if [ "$1" = 1 ]; then echo icount; else echo plain; fi

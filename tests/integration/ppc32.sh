@@ -95,6 +95,8 @@ check "ARCH=ppc32 with HOST=native: refused in one line (exit 2)" \
 printf 'linux-pvr 1000 2\n' >"$tmp/lg.suite"
 check "ARCH=ppc32 with a Linux guest's benchmark: refused in one line (exit 2)" \
 	bad 2 "which run on the 64-bit host only" env EXITBENCH_ARCH=ppc32 SUITE="$tmp/lg.suite" RESULTS="$tmp/r" scripts/bench.sh
+check "make compare ARCH=ppc32 with a Linux guest's benchmark: refused in one line (exit 2)" \
+	bad 2 "which run on the 64-bit host only" env EXITBENCH_ARCH=ppc32 SUITE="$tmp/lg.suite" RESULTS="$tmp/r" scripts/compare.sh
 printf 'pvr-mmu 1000 2\n' >"$tmp/mmu.suite"
 check "ARCH=ppc32 with a benchmark the 32-bit path has not (pvr-mmu): refused (exit 2)" \
 	bash -c "rc=0; EXITBENCH_ARCH=ppc32 SUITE='$tmp/mmu.suite' RESULTS='$tmp/r' scripts/bench.sh >/dev/null 2>'$tmp/err' || rc=\$?
