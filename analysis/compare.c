@@ -28,12 +28,6 @@ static enum cmp_mode mode_of(const struct results *r)
 	return ic == 1 ? MODE_ICOUNT : ic == 0 ? MODE_PLAIN : MODE_UNKNOWN;
 }
 
-/* instruction counted: res_icount's rule, exact figures (medians, exact rows, the floor) */
-static int icount_of(const struct results *r)
-{
-	return res_icount(r);
-}
-
 /* the mode's name for the reader ("" when unknown) */
 static const char *mode_name(enum cmp_mode m)
 {
@@ -196,7 +190,7 @@ static int compare_part(const struct cmp_opts *o, struct res_cmp_part *x, const 
  */
 static void part_instructions(const struct compare *c, struct res_cmp_part *x, const char *unit)
 {
-	int ok = icount_of(&c->ra) && !strcmp(unit, "timebase ticks") &&
+	int ok = res_icount(&c->ra) && !strcmp(unit, "timebase ticks") &&
 		 x->state == RES_CMP_DONE && c->ra.tb_hz > 0;
 
 	x->insn_a = ok ? res_ns(&c->ra, x->r.median_a) : NAN;
@@ -395,7 +389,7 @@ static int compare_where(struct compare *c, struct res_cmp_row *row, const struc
 static int compare_results(struct compare *c, char *err, size_t errlen)
 {
 	enum cmp_mode ma = mode_of(&c->ra), mb = mode_of(&c->rb);
-	int icount = icount_of(&c->ra);
+	int icount = res_icount(&c->ra);
 	size_t shared = 0;
 
 	/* two architectures' entry paths are two programs: never one comparison */
@@ -410,7 +404,7 @@ static int compare_results(struct compare *c, char *err, size_t errlen)
 			 mode_name(ma), c->file_b, mode_name(mb));
 		return -EINVAL;
 	}
-	if (ma == MODE_NATIVE && mb == MODE_NATIVE && icount != icount_of(&c->rb)) {
+	if (ma == MODE_NATIVE && mb == MODE_NATIVE && icount != res_icount(&c->rb)) {
 		snprintf(err, errlen, "%s is native %s instruction counting, %s %s: compare results of "
 			 "the same mode", c->file_a, icount ? "with" : "without", c->file_b,
 			 icount ? "without" : "with");
@@ -523,7 +517,7 @@ static int seq_refused(struct compare *c, struct res_cmp_row *row, int ret)
 static int seq_results(struct compare *c)
 {
 	struct cseq_result *all = calloc(c->n ? c->n : 1, sizeof(*all));
-	int icount = icount_of(&c->ra), ret = 0;
+	int icount = res_icount(&c->ra), ret = 0;
 	size_t k = 0;
 
 	if (!all)
@@ -824,7 +818,7 @@ static void print_seq(FILE *f, const struct compare *c)
 		"over every round; band +/-%.4g%%; one sample: a round's change (B - A) / A%s\n",
 		c->seq.opts.robust ? "for the median, of the signs (Howard et al. 2021; Howard and Ramdas 2022)" :
 		"(Lai 1976; Wang and Ramdas 2023)",
-		c->seq.opts.confidence * 100, c->seq.opts.until_pct, icount_of(&c->ra) ?
+		c->seq.opts.confidence * 100, c->seq.opts.until_pct, res_icount(&c->ra) ?
 		"; a change must lie beyond half an instruction an exit" : "");
 	fprintf(f, "%-*s %6s %7s %9s %24s %24s %-13s %s\n", w, "benchmark", "rounds", "decided",
 		"change", "sequence interval", c->seq.opts.robust ? "sign interval if n fixed" :
@@ -998,7 +992,7 @@ static void md_where(FILE *f, const struct compare *c, int plots)
 		"the threshold of the round trip (what matters is the exit's cost: `vcpu_run`, once "
 		"per KVM_RUN, counts for little in an exit), inconclusive otherwise. The phases are in path order; `round_trip` is "
 		"their sum.\n", (1 - c->opts.confidence) * 100, (1 - c->opts.confidence) * 100,
-		icount_of(&c->ra) ? ", by half an instruction an exit or more (in "
+		res_icount(&c->ra) ? ", by half an instruction an exit or more (in "
 		"instruction-count mode less is not a change of code: a round's share of interrupted "
 		"exits, or where a module was loaded)" : "");
 	for (size_t i = 0; i < c->n; i++) {
@@ -1062,7 +1056,7 @@ static void md_seq(FILE *f, const struct compare *c)
 		line, c->seq.opts.until_pct, c->seq.opts.confidence * 100,
 		cseq_method_of(&c->seq.opts),
 		c->opts.confidence * 100);
-	if (icount_of(&c->ra))
+	if (res_icount(&c->ra))
 		fprintf(f, "In instruction-count mode a change is proven only when the interval lies "
 			"beyond half an instruction an exit (the floor, in %% of A below): less is not "
 			"a change of code but where a module was loaded, or a round's share of "
@@ -1110,7 +1104,7 @@ int compare_markdown(const struct compare *c, const char *path, int plots)
 		else if (m == MODE_NATIVE && *env_str(&c->ra, "emulator"))
 			fprintf(f, "> **Emulated times.** Both sides took the native path (HOST=native) on "
 				"a host that is itself emulated: %s. Not figures of POWER hardware.%s\n\n",
-				env_str(&c->ra, "emulator"), icount_of(&c->ra) ? " Instruction-count "
+				env_str(&c->ra, "emulator"), res_icount(&c->ra) ? " Instruction-count "
 				"mode: 0.512 ticks per guest instruction." : "");
 		env_line(f, c->label_a, &c->ra);
 		env_line(f, c->label_b, &c->rb);

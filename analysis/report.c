@@ -22,11 +22,6 @@ static const char *env_str(const struct results *r, const char *key)
 	return res_env_str(r, key, "unknown");
 }
 
-static int icount_mode(const struct results *r)
-{
-	return res_icount(r);
-}
-
 static int emulated(const struct results *r)
 {
 	return !strcmp(env_str(r, "mode"), "emulated");
@@ -47,7 +42,7 @@ static void native_note(FILE *f, const struct results *r)
 	if (emu[0]) {
 		fprintf(f, "> **Emulated times.** This run took the native path (HOST=native) on a host "
 			"that is itself emulated: %s. Not figures of POWER hardware.%s\n\n", emu,
-			icount_mode(r) ? " Instruction-count mode: 0.512 ticks per guest instruction; "
+			res_icount(r) ? " Instruction-count mode: 0.512 ticks per guest instruction; "
 			"compare them only with other instruction-count runs." : "");
 	}
 	if (!res_val_num(res_val_get(n, "smt"), &smt))
@@ -118,9 +113,9 @@ static void net_costs(FILE *f, const struct results *r)
 		return;
 	}
 	fprintf(f, "Difference of the per-run means (the Linux guest's benchmarks minus linux-null, the others minus null), with Welch's 95%% interval over runs%s.\n\n",
-		icount_mode(r) ? "; instructions = ticks / 0.512 (one guest-visible ns per instruction)" : "");
+		res_icount(r) ? "; instructions = ticks / 0.512 (one guest-visible ns per instruction)" : "");
 	fprintf(f, "| benchmark | ticks | 95%% CI (ticks) | ns |%s\n|---|---:|---:|---:|%s\n",
-		icount_mode(r) ? " instructions |" : "", icount_mode(r) ? "---:|" : "");
+		res_icount(r) ? " instructions |" : "", res_icount(r) ? "---:|" : "");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct res_bench *b = &r->b[i];
 		double d, lo, hi;
@@ -129,7 +124,7 @@ static void net_costs(FILE *f, const struct results *r)
 		if (!base || res_net_cost(b, base, &d, &lo, &hi))
 			continue;
 		fprintf(f, "| %s | %.2f | [%.2f, %.2f] | %.1f |", b->name, d, lo, hi, res_ns(r, d));
-		if (icount_mode(r))
+		if (res_icount(r))
 			fprintf(f, " %.0f |", d / 0.512);
 		fputc('\n', f);
 		any = 1;
@@ -294,7 +289,7 @@ static void icount_check(FILE *f, const struct results *r)
 						 { "PM_INST_CMPL", "PM_CYC" } };
 	const struct res_bench *best = NULL;
 
-	if (!emulated(r) || !icount_mode(r))
+	if (!emulated(r) || !res_icount(r))
 		return;
 	for (size_t i = 0; i < r->n; i++)
 		if (pmu_shown(&r->b[i]) && (!best || r->b[i].exits_per_iteration > best->exits_per_iteration))
@@ -399,7 +394,7 @@ static void pmu_section(FILE *f, const struct results *r)
 		if (emulated(r))
 			fprintf(f, " **Emulated PMU**: QEMU's model of the POWER8 PMU, not hardware; "
 				"its cycles follow the emulator's clock%s.",
-				icount_mode(r) ? " (here one cycle per instruction executed)" : "");
+				res_icount(r) ? " (here one cycle per instruction executed)" : "");
 		fputc('\n', f);
 		fputc('\n', f);
 		pmu_table(f, r, 0);
@@ -496,7 +491,7 @@ static int bench_plot(const struct results *r, const struct res_bench *b, const 
 	w = bin(b->batch, NULL, b->nbatch, b->batch_sum.min, b->batch_sum.max, 0, 0, &bs);
 	snprintf(title, sizeof(title), "%s: %zu batches of %llu iterations (%s%s)", b->name,
 		 b->nbatch, (unsigned long long)(b->iterations / b->batches), mode_name(r),
-		 icount_mode(r) ? ", instruction-count mode" : "");
+		 res_icount(r) ? ", instruction-count mode" : "");
 	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = file, .width = 800,
 					      .height = 480, .title = title }, &p);
 	if (ret)
@@ -717,7 +712,7 @@ static void tr_phase_row(FILE *f, const struct tr_stat *p, const char *note, int
 static void tr_phase_table(FILE *f, const struct results *r, const struct res_bench *b,
 			   const struct tr_bench *t)
 {
-	int ic = icount_mode(r);
+	int ic = res_icount(r);
 	double n = tr_round_trips(t), total = 0, medsum = 0, guest = NAN, trace_med = 0;
 	char rare[512] = "", share[32], c[2][32];
 	size_t nrare = 0, nsum = 0;
@@ -925,14 +920,14 @@ static int tr_stack_plot(const struct results *r, const struct tr_bench *t, cons
 		plot_safe_name(names[j], sizeof(names[j]), names[j]);
 		layer_titles[j] = names[j];
 	}
-	if (icount_mode(r) && top > 0) {
+	if (res_icount(r) && top > 0) {
 		/* about five round steps of instructions (the y axis's own would fall on odd ones) */
 		double raw = top / TR_TICKS_PER_INSN / 5, mag = pow(10, floor(log10(raw))), q = raw / mag;
 
 		y2step = (q < 1.5 ? 1 : q < 3.5 ? 2 : q < 7.5 ? 5 : 10) * mag;
 	}
 	snprintf(title, sizeof(title), "Round trip by phase (%s%s): each phase's total time / the "
-		 "round trips timed", mode_name(r), icount_mode(r) ? ", instruction-count mode" : "");
+		 "round trips timed", mode_name(r), res_icount(r) ? ", instruction-count mode" : "");
 	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = "phases", .width = 960,
 						   .height = 540, .title = title }, &p)))
 		goto out;
@@ -1065,7 +1060,7 @@ static int tr_hist_plot(const struct results *r, const struct res_bench *b, cons
 	plot_safe_name(bn, sizeof(bn), b->name);
 	snprintf(name, sizeof(name), "%s-phases", bn);
 	snprintf(title, sizeof(title), "%s: each phase's histogram over its round trips (%.0f timed%s)",
-		 bn, tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
+		 bn, tr_round_trips(t), res_icount(r) ? ", instruction-count mode" : "");
 	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name,
 			    .width = (int)(320 * cols), .height = (int)(250 * rows + 40),
 			    .font_size = 9, .title = title, .rows = (int)rows, .cols = (int)cols }, &p)))
@@ -1127,7 +1122,7 @@ static int tr_box_plot(const struct results *r, const struct res_bench *b, const
 	plot_safe_name(bn, sizeof(bn), b->name);
 	snprintf(name, sizeof(name), "%s-phases", bn);
 	snprintf(title, sizeof(title), "%s: each phase over its round trips (%.0f timed%s)", bn,
-		 tr_round_trips(t), icount_mode(r) ? ", instruction-count mode" : "");
+		 tr_round_trips(t), res_icount(r) ? ", instruction-count mode" : "");
 	if ((ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 960,
 						   .height = 540, .title = title }, &p)))
 		return ret;
@@ -1175,7 +1170,7 @@ static void tr_phase_section(FILE *f, const struct results *r, const struct tr_b
 		"end of this one); one row per phase, in path order, in timebase ticks "
 		"(count: the round trips that passed through it%s); `round_trip` is their total. Share "
 		"of time: the phase's total over all round trips ÷ the total of all phases.\n\n",
-		icount_mode(r) ? "; median (instructions): ticks / 0.512 = ticks × 1.953125, the "
+		res_icount(r) ? "; median (instructions): ticks / 0.512 = ticks × 1.953125, the "
 		"guest instructions they stand for in instruction-count mode" : "");
 	fprintf(f, "- `trace` is the previous exit's own `kvm_pr_exit_timing` event: the "
 		"instrumentation's cost, inside the measured path (a kernel without the event has no "
@@ -1363,7 +1358,7 @@ static int sweep_plot(const struct results *r, const struct sweep *w, const char
 	for (int k = 0; k < 2; k++)
 		ly[k] = w->intercept + w->slope * lx[k];
 	text_fmt(title, sizeof(title), "%s by %s: %.3f ticks each (%s%s)", w->file, w->param,
-		 w->slope, mode_name(r), icount_mode(r) ? ", instruction-count mode" : "");
+		 w->slope, mode_name(r), res_icount(r) ? ", instruction-count mode" : "");
 	snprintf(xl, sizeof(xl), "%s", w->param);
 	ret = plot_new(&(struct plot_figure){ .dir = dir, .name = name, .width = 800, .height = 480,
 					      .title = title }, &p);
@@ -1416,7 +1411,7 @@ static void sweep_section(FILE *f, const struct results *r, const struct sweep *
 			if (isfinite(w->slope_lo))
 				fprintf(f, " (95%% interval [%.4f, %.4f])", w->slope_lo, w->slope_hi);
 			fprintf(f, ", %.1f ns", res_ns(r, w->slope));
-			if (icount_mode(r))
+			if (res_icount(r))
 				fprintf(f, ", %.2f instructions (0.512 ticks an instruction)",
 					w->slope / 0.512);
 			fprintf(f, "; at %s 0 the line gives %.3f ticks.", w->param, w->intercept);
@@ -1552,7 +1547,7 @@ int report_write(const struct results *r, const char *dir, const char **plot_pro
 	if (emulated(r)) {
 		fprintf(f, "> **Emulated times.** These figures come from a POWER8 emulated by QEMU (%s) on "
 			"%s, not from POWER hardware. ", env_str(r, "qemu_version"), env_str(r, "build_host"));
-		if (icount_mode(r))
+		if (res_icount(r))
 			fprintf(f, "They were taken in instruction-count mode (`-icount shift=0`): the "
 				"timebase advances 0.512 ticks per guest instruction, so a tick stands for "
 				"1.953 instructions executed, deterministic across boots. Compare them only "
